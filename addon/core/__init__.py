@@ -1,0 +1,1 @@
+"""metastudio core: data models and algorithms. Never imports bpy."""

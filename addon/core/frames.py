@@ -1,0 +1,46 @@
+"""Frame ranges as artists type them: "1-24", "7", "1-10,20-30"."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import JobSpecError
+
+_PART = re.compile(r"^\s*(-?\d+)\s*(?:(?:-|\.\.)\s*(-?\d+)\s*)?$")
+
+
+def parse_frames(text: str, step: int = 1) -> list[int]:
+    """Parse a frame spec into a sorted list of distinct frames.
+
+    Accepts single frames and inclusive ranges separated by commas; `step` applies to
+    every range. An empty or reversed range is an error naming the part at fault.
+    """
+    if step < 1:
+        raise JobSpecError(f"frames: step must be 1 or more, got {step}")
+    if not text or not text.strip():
+        raise JobSpecError("frames: empty frame range")
+    frames: set[int] = set()
+    for part in text.split(","):
+        match = _PART.match(part)
+        if not match:
+            raise JobSpecError(f"frames: cannot read {part.strip()!r} (use e.g. 1-24 or 1,5,9)")
+        start = int(match.group(1))
+        end = int(match.group(2)) if match.group(2) is not None else start
+        if end < start:
+            raise JobSpecError(f"frames: range {start}-{end} is reversed (write {end}-{start})")
+        frames.update(range(start, end + 1, step))
+    return sorted(frames)
+
+
+def format_frames(frames: list[int]) -> str:
+    """Compress a frame list into the shortest readable spec ("1-3,7,9-10")."""
+    parts: list[str] = []
+    ordered = sorted(set(frames))
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        parts.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
+        i = j + 1
+    return ",".join(parts)

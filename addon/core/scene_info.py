@@ -1,0 +1,65 @@
+"""What the farm needs to know about a scene, gathered by a worker, used by the driver."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .errors import SceneError
+
+
+@dataclass
+class SceneInfo:
+    """A scene as a worker found it after opening the .blend."""
+
+    name: str
+    camera: str | None
+    marker_cameras: int
+    frame_start: int
+    frame_end: int
+    frame_step: int
+    engine: str
+    output_pattern: str
+    dependencies: list[str] = field(default_factory=list)
+
+    def require_camera(self) -> None:
+        """Raise SceneError when no frame of this scene could be rendered for lack of a camera."""
+        if self.camera is None and self.marker_cameras == 0:
+            raise SceneError(f"scene {self.name!r} has no camera: add one or set Scene > Camera")
+
+
+def _as_posix(path: str) -> str:
+    # .blend files made on Windows carry backslashes; they are separators, never names.
+    return path.replace("\\", "/")
+
+
+def resolve_blend_path(raw: str, blend_dir: Path) -> Path:
+    """Resolve a path as Blender stores it ("//rel/x.png" or absolute) against the .blend."""
+    text = _as_posix(raw)
+    if text.startswith("//"):
+        return Path(posixpath.normpath(str(blend_dir / text[2:])))
+    return Path(text)
+
+
+def split_output_pattern(pattern: str, blend_dir: Path, out_dir: Path | None) -> tuple[Path, str]:
+    """Split the scene's output path into (folder, file-name pattern).
+
+    With `out_dir` the scene's folder is replaced and only its file-name part ("shot_####")
+    is kept, so a scene saved on another OS still writes where the job says.
+    """
+    text = _as_posix(pattern or "")
+    if text.endswith("/") or not text:
+        folder, name = text, ""
+    else:
+        folder, name = posixpath.split(text)
+    if out_dir is not None:
+        return out_dir, name
+    if not folder:
+        return blend_dir, name
+    return resolve_blend_path(folder if folder.endswith("/") else folder + "/", blend_dir), name
+
+
+def relative_output_name(path: str, folder: str) -> str:
+    """A frame file's name relative to the folder it was rendered into (POSIX form)."""
+    return PurePosixPath(_as_posix(path)).relative_to(PurePosixPath(_as_posix(folder))).as_posix()

@@ -1,0 +1,168 @@
+"""The `metastudio` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from metastudio.core.errors import FrameFailedError, MetastudioError
+from metastudio.core.render_job import RenderJob
+from metastudio.core.schema import build_spec
+
+EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
+
+
+def _render_parser(sub) -> None:
+    p = sub.add_parser("render", help="render a .blend's frames on the farm",
+                       description="Render frames of a .blend on Ray workers that keep Blender "
+                       "loaded. Run it again on the same job to render only what is missing.")
+    p.add_argument("scene", type=Path, help="the .blend file")
+    p.add_argument("--frames", help="frames, e.g. 1-24 or 1,5,9 (default: the scene's range)")
+    p.add_argument("--step", type=int, default=1, help="render every Nth frame")
+    p.add_argument("--out", type=Path,
+                   help="output folder (default: the scene's own output path)")
+    p.add_argument("--workers", type=int, help="at most this many workers")
+    p.add_argument("--chunk", type=int, default=1, help="frames handed to a worker at once")
+    p.add_argument("--cpus-per-worker", type=int, default=1,
+                   help="CPU cores per worker on CPU-only nodes")
+    p.add_argument("--cpu-only", action="store_true", help="do not render on GPUs")
+    p.add_argument("--engine", help="CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH")
+    p.add_argument("--samples", type=int, help="render samples")
+    p.add_argument("--resolution", help="WIDTHxHEIGHT, e.g. 1920x1080")
+    p.add_argument("--format", dest="file_format", help="PNG, JPEG, OPEN_EXR, TIFF, ...")
+    p.add_argument("--no-persistent-data", action="store_true",
+                   help="rebuild render data every frame")
+    p.add_argument("--frame-timeout", type=float,
+                   help="seconds after which a frame counts as hung and is retried")
+    p.add_argument("--max-attempts", type=int, default=3,
+                   help="attempts before a frame fails the job")
+    p.add_argument("--shared-storage", action="store_true",
+                   help="workers read the scene and write frames on a shared filesystem")
+    p.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
+    p.set_defaults(handler=_cmd_render)
+
+
+def _status_parser(sub) -> None:
+    p = sub.add_parser("status", help="show the jobs of an output folder",
+                       description="Show jobs stored in an output folder, or one job's frames.")
+    p.add_argument("job", nargs="?", help="a job id (or its first characters)")
+    p.add_argument("--out", type=Path, required=True, help="the job's output folder")
+    p.add_argument("--frames", action="store_true", help="list every frame of the job")
+    p.set_defaults(handler=_cmd_status)
+
+
+def _demo_parser(sub) -> None:
+    p = sub.add_parser("demo", help="build a sample animated scene and render it on the farm",
+                       description="Build a small animated scene with Blender, render it on "
+                       "an embedded local farm and print where the frames are.")
+    p.add_argument("--out", type=Path, default=Path("demo-output"),
+                   help="folder for the scene and its frames (default: ./demo-output)")
+    p.add_argument("--frames", type=int, default=24, help="number of frames")
+    p.set_defaults(handler=_cmd_demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="metastudio", description="metastudio: an AI-assisted studio for Blender.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _render_parser(sub)
+    _status_parser(sub)
+    _demo_parser(sub)
+    return parser
+
+
+def job_from_args(args: argparse.Namespace) -> RenderJob:
+    """The RenderJob the `render` arguments describe (validated, or JobSpecError)."""
+    overrides = {key: value for key, value in {
+        "engine": args.engine.upper() if args.engine else None,
+        "samples": args.samples,
+        "resolution": args.resolution,
+        "file_format": args.file_format.upper() if args.file_format else None,
+    }.items() if value is not None}
+    overrides["persistent_data"] = not args.no_persistent_data
+    resources = {
+        "address": args.address, "workers": args.workers, "chunk": args.chunk,
+        "cpus_per_worker": args.cpus_per_worker, "use_gpu": not args.cpu_only,
+        "shared_storage": args.shared_storage, "frame_timeout": args.frame_timeout,
+        "max_attempts": args.max_attempts,
+    }
+    return build_spec(RenderJob, {
+        "scene": args.scene, "frames": args.frames, "step": args.step,
+        "overrides": overrides, "output": {"directory": args.out}, "resources": resources,
+    })
+
+
+def run_render(job: RenderJob) -> int:
+    """Render a job with a progress bar; print a summary; return the exit code."""
+    from .progress import ProgressBar
+    from .scheduler import RenderRun
+
+    bar = ProgressBar()
+    report = RenderRun(job, progress=bar).run()
+    bar.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    resumed = f" ({report.skipped} already done)" if report.skipped else ""
+    print(f"job {report.job_id}: {report.done + report.skipped}/{report.total} frames "
+          f"in {report.out_dir}{resumed}; {report.workers} workers, {report.seconds:.1f} s")
+    if not report.ok:
+        details = "\n".join(f"frame {frame}: {error}" for frame, error in report.failed.items())
+        raise FrameFailedError(f"{len(report.failed)} frame(s) failed:\n{details}")
+    return 0
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    return run_render(job_from_args(args))
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from .job_store import JobStore, store_path
+
+    path = store_path(args.out)
+    if not path.exists():
+        raise MetastudioError(f"out: no metastudio jobs in {args.out}")
+    with JobStore(path) as store:
+        jobs = [store.find_job(args.job)] if args.job else store.jobs()
+        if args.job and jobs[0] is None:
+            raise MetastudioError(f"job: no single job matches {args.job!r} in {args.out}")
+        for summary in jobs:
+            counts = ", ".join(f"{n} {state}" for state, n in sorted(summary.counts.items()))
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(summary.updated))
+            print(f"{summary.id}  {summary.state:8} {counts}  ({summary.total} frames)  "
+                  f"{when}  {summary.scene}")
+            if summary.message:
+                print(f"  {summary.message}")
+            if args.frames:
+                for frame in store.frames(summary.id):
+                    seconds = f"{frame.seconds:.2f}s" if frame.seconds is not None else ""
+                    print(f"  {frame.frame:6d} {frame.state:8} attempts={frame.attempts} "
+                          f"{seconds:>8} {frame.worker} {frame.file} {frame.error[:80]}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(args.out, args.frames)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `metastudio` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except FrameFailedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except MetastudioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("stopped; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

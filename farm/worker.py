@@ -1,0 +1,167 @@
+"""The render worker: a Ray actor that imports bpy once and renders many frames."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+import ray
+from metastudio.core.errors import MetastudioError
+from metastudio.core.render_job import RenderOverrides
+from metastudio.core.scene_info import SceneInfo, relative_output_name
+
+from .transfer import FilePayload, materialize, write_atomically
+
+WORKER_DIR_ENV = "METASTUDIO_WORKER_DIR"
+LOG_TAIL_LINES = 40
+
+
+def worker_home() -> str:
+    """This node's working folder for workers: cached inputs, frames in flight, logs."""
+    root = os.environ.get(WORKER_DIR_ENV) or os.path.join(tempfile.gettempdir(),
+                                                          "metastudio-worker")
+    os.makedirs(root, exist_ok=True)
+    return root
+
+
+def log_relpath(job_id: str, frame: int, attempt: int) -> str:
+    """Where, under a worker's home, the Blender log of one frame attempt is written."""
+    return os.path.join("logs", job_id, f"frame-{frame}-attempt-{attempt}.log")
+
+
+def tail(path: str, lines: int = LOG_TAIL_LINES) -> str:
+    """The last lines of a text file ('' if it does not exist)."""
+    try:
+        with open(path, errors="replace") as handle:
+            return "".join(deque(handle, maxlen=lines))
+    except OSError:
+        return ""
+
+
+@ray.remote(num_cpus=0)
+def read_node_log(relpath: str) -> str:
+    """Read a log left on a node by a worker that has since died (pinned to that node)."""
+    return tail(os.path.join(worker_home(), relpath))
+
+
+@dataclass
+class FrameOutcome:
+    """What became of one frame on a worker."""
+
+    frame: int
+    seconds: float
+    name: str = ""
+    data: bytes | None = None
+    error: str = ""
+    log: str = ""
+
+
+class RenderWorker:
+    """Holds one open scene in a warm bpy and renders frames of it on request."""
+
+    def __init__(self) -> None:
+        self.home = worker_home()
+        self.pid = os.getpid()
+        self.scene = None
+        self.job_id = ""
+        self.render_dir = ""
+        self.evaluate_only = False
+
+    def describe(self) -> dict:
+        """Who this worker is: process id, host, node and working folder."""
+        return {"pid": self.pid, "host": socket.gethostname(), "home": self.home,
+                "node_id": ray.get_runtime_context().get_node_id()}
+
+    def load(self, job_id: str, scene: FilePayload | str, overrides: RenderOverrides,
+             threads: int, want_gpu: bool, evaluate_only: bool = False) -> SceneInfo:
+        """Open the job's scene (sent through the object store, or a shared path).
+
+        Raises SceneError when the file is not a usable scene or has no camera.
+        """
+        from metastudio.bl import render, scene_io
+
+        path = scene if isinstance(scene, str) else materialize(scene, self._dir("files"))
+        log = os.path.join(self._dir("logs", job_id), "load.log")
+        with render.capture_output(log):
+            scene_io.open_scene(path)
+        import bpy
+
+        self.scene = bpy.context.scene
+        info = scene_io.inspect_scene(self.scene)
+        info.require_camera()
+        render.apply_overrides(self.scene, overrides, threads)
+        if self.scene.render.engine == "CYCLES":
+            render.configure_cycles_device(self.scene, want_gpu)
+        self.job_id = job_id
+        self.evaluate_only = evaluate_only
+        self.render_dir = self._dir("jobs", job_id, f"worker-{self.pid}")
+        return info
+
+    def install_dependencies(self, files: dict[str, FilePayload]) -> int:
+        """Fetch the scene's external files to this node and repoint the scene at them."""
+        from metastudio.bl import scene_io
+
+        cache = self._dir("files")
+        local = {stored: materialize(payload, cache) for stored, payload in files.items()}
+        return scene_io.remap_dependencies(local)
+
+    def render(self, frames: list[int], name_pattern: str, attempt: int,
+               shared_out_dir: str | None = None) -> list[FrameOutcome]:
+        """Render frames; each comes back as bytes, or is written to `shared_out_dir`.
+
+        A frame that fails does not stop the others; its outcome carries the error and
+        the tail of Blender's log.
+        """
+        from metastudio.bl import render
+
+        outcomes = []
+        for frame in frames:
+            started = time.perf_counter()
+            log = os.path.join(self.home, log_relpath(self.job_id, frame, attempt))
+            os.makedirs(os.path.dirname(log), exist_ok=True)
+            try:
+                if self.evaluate_only:
+                    self.scene.frame_set(frame)
+                    outcomes.append(FrameOutcome(frame, time.perf_counter() - started))
+                    continue
+                with render.capture_output(log):
+                    path = render.render_frame(self.scene, frame, self.render_dir, name_pattern)
+                name = relative_output_name(path, self.render_dir)
+                outcomes.append(self._deliver(frame, path, name, started, shared_out_dir))
+            except (MetastudioError, RuntimeError, OSError) as exc:
+                outcomes.append(FrameOutcome(frame, time.perf_counter() - started,
+                                             error=str(exc), log=tail(log)))
+        return outcomes
+
+    def _deliver(self, frame: int, path: str, name: str, started: float,
+                 shared_out_dir: str | None) -> FrameOutcome:
+        if shared_out_dir is not None:
+            target = Path(shared_out_dir) / name
+            temporary = target.with_name(f".{target.name}.part-{self.pid}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, temporary)
+            os.replace(temporary, target)
+            return FrameOutcome(frame, time.perf_counter() - started, name=name)
+        with open(path, "rb") as handle:
+            data = handle.read()
+        os.remove(path)
+        return FrameOutcome(frame, time.perf_counter() - started, name=name, data=data)
+
+    def _dir(self, *parts: str) -> str:
+        path = os.path.join(self.home, *parts)
+        os.makedirs(path, exist_ok=True)
+        return path
+
+
+def save_frame(out_dir: Path, outcome: FrameOutcome) -> None:
+    """Write a frame that came back from a worker into the output folder, atomically."""
+    if outcome.data is None:
+        return
+    write_atomically(Path(out_dir) / outcome.name, outcome.data)
+
