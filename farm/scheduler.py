@@ -96,7 +96,10 @@ class RenderRun:
     def run(self) -> JobReport:
         """Render every frame the job still lacks; return a report (failed frames in it)."""
         with ray_session(self.job.resources.address):
-            return self._run()
+            try:
+                return self._run()
+            finally:
+                self._stop_workers()
 
     def busy_workers(self) -> list[Worker]:
         """Workers that are in the middle of a frame right now."""
@@ -134,11 +137,15 @@ class RenderRun:
             self.store.begin_job(self.job_id, str(job.scene), job.model_dump(mode="json"),
                                  str(self.out_dir), frames)
             todo, skipped = self._frames_to_render(frames)
-            failed = self._dispatch(todo)
+            try:
+                failed = self._dispatch(todo)
+            except BaseException as exc:
+                # Interrupted or lost the cluster: running frames are redone on the next run.
+                self.store.finish_job(self.job_id, "stopped", str(exc) or type(exc).__name__)
+                raise
             state = "failed" if failed else "done"
             message = "; ".join(f"frame {f}: {e.splitlines()[0]}" for f, e in failed.items())
             self.store.finish_job(self.job_id, state, message)
-        self._stop_workers()
         return JobReport(self.job_id, self.out_dir, len(frames), skipped,
                          len(todo) - len(failed), failed, time.monotonic() - started,
                          len(slots), self.warnings)

@@ -45,7 +45,7 @@ def build_sample_scene(
         scene.camera = bpy.context.object
 
     world = bpy.data.worlds.new("Sky")
-    world.use_nodes = True
+    _ensure_nodes(world)
     world.node_tree.nodes["Background"].inputs["Color"].default_value = (0.4, 0.55, 0.8, 1)
     scene.world = world
 
@@ -61,9 +61,16 @@ def build_sample_scene(
     return path
 
 
+def _ensure_nodes(block) -> None:
+    # Blender 5.0 always gives new materials and worlds a node tree and deprecates
+    # use_nodes; 4.x still needs it switched on.
+    if block.node_tree is None:
+        block.use_nodes = True
+
+
 def _ball_material():
     material = bpy.data.materials.new("Ball")
-    material.use_nodes = True
+    _ensure_nodes(material)
     bsdf = material.node_tree.nodes["Principled BSDF"]
     bsdf.inputs["Base Color"].default_value = (0.8, 0.15, 0.1, 1)
     return material
@@ -71,7 +78,7 @@ def _ball_material():
 
 def _ground_material(texture_path: str | None):
     material = bpy.data.materials.new("Ground")
-    material.use_nodes = True
+    _ensure_nodes(material)
     nodes = material.node_tree.nodes
     bsdf = nodes["Principled BSDF"]
     if texture_path:

@@ -1,0 +1,34 @@
+"""Run bpy code in a fresh Python process (the test process stays free of Blender state)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+
+def run_bpy(code: str, **params) -> dict:
+    """Run `code` with `params` bound as globals; it may set `result` (JSON) to return."""
+    script = textwrap.dedent("""
+        import json, sys
+        params = json.loads(sys.argv[1])
+        globals().update(params)
+        result = None
+    """) + textwrap.dedent(code) + "\nprint('@@RESULT@@' + json.dumps(result))\n"
+    proc = subprocess.run([sys.executable, "-c", script, json.dumps(params)],
+                          capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        raise AssertionError(f"bpy snippet failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("@@RESULT@@")][-1]
+    return json.loads(line.removeprefix("@@RESULT@@"))
+
+
+def build_scene(path, frames: int = 6, resolution=(64, 36), samples: int = 2, **options) -> str:
+    """Build the sample scene at `path` (tiny and quick by default)."""
+    run_bpy("""
+        from metastudio.bl.sample_scene import build_sample_scene
+        build_sample_scene(path, frames, tuple(resolution), samples, **options)
+    """, path=str(path), frames=frames, resolution=list(resolution), samples=samples,
+            options=options)
+    return str(path)

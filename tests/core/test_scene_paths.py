@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import pytest
+from metastudio.core.errors import SceneError
+from metastudio.core.scene_info import (
+    SceneInfo,
+    relative_output_name,
+    resolve_blend_path,
+    split_output_pattern,
+)
+
+
+def test_resolve_relative_and_windows_paths():
+    base = Path("/projects/shot")
+    assert resolve_blend_path("//tex/wood.png", base) == Path("/projects/shot/tex/wood.png")
+    assert resolve_blend_path("//..\\lib\\a.png", base) == Path("/projects/lib/a.png")
+    assert resolve_blend_path("/abs/x.exr", base) == Path("/abs/x.exr")
+
+
+def test_output_pattern_split():
+    base = Path("/p/shot")
+    assert split_output_pattern("//render/frame_####", base, None) == (Path("/p/shot/render"),
+                                                                        "frame_####")
+    assert split_output_pattern("/tmp/", base, None) == (Path("/tmp"), "")
+    assert split_output_pattern("", base, None) == (base, "")
+    # --out replaces the folder, even one written on Windows, and keeps the name.
+    assert split_output_pattern("C:\\renders\\sh010_", base, Path("/out")) == (Path("/out"),
+                                                                              "sh010_")
+    assert relative_output_name("/w/r/frame_0001.png", "/w/r") == "frame_0001.png"
+
+
+def test_scene_without_any_camera():
+    info = SceneInfo("S", None, 0, 1, 10, 1, "CYCLES", "//")
+    with pytest.raises(SceneError, match="has no camera"):
+        info.require_camera()
+    SceneInfo("S", None, 2, 1, 10, 1, "CYCLES", "//").require_camera()  # markers bind one
