@@ -50,6 +50,7 @@ class Worker:
     queue: deque[Assignment] = field(default_factory=deque)
     ready: bool = False
     timed_out: bool = False
+    description: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -312,6 +313,7 @@ class RenderRun:
                 continue
             worker.setup_ref = None
             worker.ready = True
+            worker.description = description
             worker.pid = description["pid"]
             worker.name = f"{description['host']}:{description['pid']}"
 

@@ -72,11 +72,14 @@ class RenderWorker:
         self.job_id = ""
         self.render_dir = ""
         self.evaluate_only = False
+        self.device = "CPU"
 
     def describe(self) -> dict:
         """Who this worker is: process id, host, node and working folder."""
+        context = ray.get_runtime_context()
         return {"pid": self.pid, "host": socket.gethostname(), "home": self.home,
-                "node_id": ray.get_runtime_context().get_node_id()}
+                "node_id": context.get_node_id(), "device": self.device,
+                "gpu_ids": context.get_accelerator_ids().get("GPU", [])}
 
     def load(self, job_id: str, scene: FilePayload | str, overrides: RenderOverrides,
              threads: int, want_gpu: bool, evaluate_only: bool = False) -> SceneInfo:
@@ -97,7 +100,7 @@ class RenderWorker:
         info.require_camera()
         render.apply_overrides(self.scene, overrides, threads)
         if self.scene.render.engine == "CYCLES":
-            render.configure_cycles_device(self.scene, want_gpu)
+            self.device = render.configure_cycles_device(self.scene, want_gpu).backend
         self.job_id = job_id
         self.evaluate_only = evaluate_only
         self.render_dir = self._dir("jobs", job_id, f"worker-{self.pid}")
