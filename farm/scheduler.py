@@ -237,19 +237,27 @@ class RenderRun:
             setups = [w.setup_ref for w in self.workers if w.setup_ref is not None]
             if not refs and not setups:
                 raise FarmError("no worker is left to render the remaining frames")
-            ready, _ = ray.wait(refs + setups, num_returns=1, timeout=0.5)
+            ready = self._wait_any(refs + setups)
             for worker in list(self.workers):
-                while worker.queue and worker.queue[0].ref in ready:
+                # An actor runs one caller's calls in order, so a finished call means every
+                # call queued before it has finished too (ray.wait may report them later).
+                finished = [i for i, a in enumerate(worker.queue) if a.ref in ready]
+                for _ in range(finished[-1] + 1 if finished else 0):
                     assignment = worker.queue.popleft()
                     if worker.queue:
                         worker.queue[0].started = time.monotonic()
                     try:
                         outcomes = ray.get(assignment.ref)
-                    except RayActorError as exc:
+                    except RayActorError:
                         worker.queue.appendleft(assignment)
-                        self._lose_worker(worker, exc, pending, retry, failed_on, attempts,
-                                          failed)
+                        self._lose_worker(worker, pending, retry, failed_on, attempts, failed)
                         break
+                    except RayTaskError as exc:
+                        # An unexpected error in the worker's own code: the frames fail this
+                        # attempt like any render error, and the job goes on.
+                        reason = str(exc).strip().splitlines()[-1]
+                        outcomes = [FrameOutcome(f, 0.0, error=f"worker error: {reason}")
+                                    for f in assignment.frames]
                     for outcome in outcomes:
                         if outcome.error:
                             self._fail_frame(outcome.frame, worker, outcome.error, outcome.log,
@@ -263,6 +271,14 @@ class RenderRun:
                         self.progress.update(done, len(failed))
             self._enforce_timeout()
         return failed
+
+    @staticmethod
+    def _wait_any(refs: list) -> set:
+        """Block until something is finished (half a second at most); return all that is."""
+        ready, _ = ray.wait(refs, num_returns=1, timeout=0.5)
+        if ready:
+            ready, _ = ray.wait(refs, num_returns=len(refs), timeout=0)
+        return set(ready)
 
     def _depth(self) -> int:
         if len(self._recent_seconds) < 2:
@@ -336,7 +352,7 @@ class RenderRun:
         else:
             retry.append(frame)
 
-    def _lose_worker(self, worker: Worker, exc: Exception, pending: deque[int],
+    def _lose_worker(self, worker: Worker, pending: deque[int],
                      retry: deque[int], failed_on: dict[int, set[str]],
                      attempts: dict[int, int], failed: dict[int, str]) -> None:
         """A worker process is gone: its running frames count a failed attempt, the frames

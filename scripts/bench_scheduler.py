@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import ray
-
 from metastudio.core.render_job import RenderJob
 from metastudio_farm.job_store import JobStore, store_path
 from metastudio_farm.scheduler import RenderRun
