@@ -25,8 +25,9 @@ def _render_parser(sub) -> None:
                    help="output folder (default: the scene's own output path)")
     p.add_argument("--workers", type=int, help="at most this many workers")
     p.add_argument("--chunk", type=int, default=1, help="frames handed to a worker at once")
-    p.add_argument("--cpus-per-worker", type=int, default=1,
-                   help="CPU cores per worker on CPU-only nodes")
+    p.add_argument("--cpus-per-worker", type=int,
+                   help="split CPU-only nodes into workers of this many cores "
+                   "(default: one worker per node using all its cores)")
     p.add_argument("--cpu-only", action="store_true", help="do not render on GPUs")
     p.add_argument("--engine", help="CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH")
     p.add_argument("--samples", type=int, help="render samples")

@@ -29,12 +29,17 @@ class WorkerSlot:
         return self.num_gpus > 0
 
 
-def _node_slots(node: NodeCapacity, cpus_per_worker: int, use_gpu: bool) -> list[WorkerSlot]:
+def _node_slots(node: NodeCapacity, cpus_per_worker: int | None,
+                use_gpu: bool) -> list[WorkerSlot]:
     cpus, gpus = int(node.cpus), int(node.gpus)
     if use_gpu and gpus >= 1:
         # A GPU worker still needs CPU for scene sync and saving; share the node's cores.
         per_gpu = max(1, cpus // gpus) if cpus else 0
         return [WorkerSlot(node.node_id, per_gpu, 1, max(1, per_gpu)) for _ in range(gpus)]
+    if cpus_per_worker is None:
+        # Cycles spreads one frame over all cores about as well as several processes
+        # share them (measured: BENCHMARKS.md), and one process holds one copy of the scene.
+        return [WorkerSlot(node.node_id, cpus, 0, cpus)] if cpus >= 1 else []
     count = cpus // cpus_per_worker
     return [WorkerSlot(node.node_id, cpus_per_worker, 0, cpus_per_worker) for _ in range(count)]
 
@@ -42,13 +47,14 @@ def _node_slots(node: NodeCapacity, cpus_per_worker: int, use_gpu: bool) -> list
 def plan_workers(
     nodes: list[NodeCapacity],
     max_workers: int | None = None,
-    cpus_per_worker: int = 1,
+    cpus_per_worker: int | None = None,
     use_gpu: bool = True,
 ) -> list[WorkerSlot]:
     """Plan the workers for a job over the cluster's nodes.
 
-    GPU nodes get one worker per GPU (GPU workers come first); CPU-only nodes get as many
-    `cpus_per_worker`-core workers as fit. With `max_workers`, slots are taken round-robin
+    GPU nodes get one worker per GPU (GPU workers come first). CPU-only nodes get one
+    worker using all their cores, or with `cpus_per_worker` as many workers of that many
+    cores as fit. With `max_workers`, slots are taken round-robin
     across nodes so that a capped job still spreads over machines.
     """
     per_node = [_node_slots(node, cpus_per_worker, use_gpu) for node in nodes]

@@ -121,9 +121,9 @@ class RenderRun:
         slots = plan_workers(live_nodes(), resources.workers, resources.cpus_per_worker,
                              resources.use_gpu)
         if not slots:
-            raise FarmError(
-                "resources: no worker fits on the cluster (no node has "
-                f"{resources.cpus_per_worker} free CPUs or a GPU)")
+            need = resources.cpus_per_worker or 1
+            raise FarmError(f"resources: no worker fits on the cluster (no node has {need} "
+                            "CPU cores or a GPU for it)")
         self._replacements_left = 2 * len(slots) + 2
         self.workers = [self._spawn(slot) for slot in slots]
         self.info = self._first_scene_info()

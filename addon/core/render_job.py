@@ -80,7 +80,9 @@ class Resources(BaseModel):
     address: str | None = Field(None, description="Ray cluster address; None starts a local one")
     workers: int | None = Field(None, ge=1, le=4096, description="at most this many workers")
     chunk: int = Field(1, ge=1, le=10_000, description="frames handed to a worker at once")
-    cpus_per_worker: int = Field(1, ge=1, le=1024, description="CPU cores per CPU worker")
+    cpus_per_worker: int | None = Field(
+        None, ge=1, le=1024,
+        description="cores per worker on CPU-only nodes; None: one worker per node, all cores")
     use_gpu: bool = Field(True, description="one worker per GPU where GPUs exist")
     shared_storage: bool = Field(
         False, description="workers read the scene and write frames on a shared filesystem")

@@ -25,22 +25,26 @@ def test_device_falls_back_to_cpu():
                                 ).backend == "ONEAPI"
 
 
-def test_one_worker_per_gpu_and_per_core():
-    nodes = [NodeCapacity("gpu-node", cpus=16, gpus=4), NodeCapacity("cpu-node", cpus=2)]
+def test_one_worker_per_gpu_and_per_cpu_node():
+    nodes = [NodeCapacity("gpu-node", cpus=16, gpus=4), NodeCapacity("cpu-node", cpus=8)]
     slots = plan_workers(nodes)
     gpu_slots = [s for s in slots if s.uses_gpu]
     assert len(gpu_slots) == 4 and all(s.num_gpus == 1 and s.num_cpus == 4 for s in gpu_slots)
     assert all(s.node_id == "gpu-node" for s in gpu_slots)
     cpu_slots = [s for s in slots if not s.uses_gpu]
-    assert cpu_slots == [WorkerSlot("cpu-node", 1, 0, 1)] * 2
+    assert cpu_slots == [WorkerSlot("cpu-node", 8, 0, 8)]  # one worker, all 8 cores
     assert slots[:4] == gpu_slots  # GPU workers first
+    split = plan_workers(nodes, cpus_per_worker=1)
+    assert [s for s in split if not s.uses_gpu] == [WorkerSlot("cpu-node", 1, 0, 1)] * 8
 
 
 def test_cpu_only_and_caps():
     nodes = [NodeCapacity("a", cpus=8, gpus=2), NodeCapacity("b", cpus=8)]
     assert all(not s.uses_gpu for s in plan_workers(nodes, use_gpu=False))
     assert len(plan_workers(nodes, use_gpu=False, cpus_per_worker=4)) == 4
-    capped = plan_workers([NodeCapacity("a", 4), NodeCapacity("b", 4)], max_workers=2)
+    capped = plan_workers([NodeCapacity("a", 4), NodeCapacity("b", 4)], max_workers=2,
+                          cpus_per_worker=1)
     assert {s.node_id for s in capped} == {"a", "b"}  # spread, not both on one node
     assert plan_workers([NodeCapacity("head", cpus=0)]) == []
+    assert plan_workers([NodeCapacity("head", cpus=0)], cpus_per_worker=1) == []
     assert plan_workers([NodeCapacity("tiny", cpus=1)], cpus_per_worker=2) == []

@@ -87,11 +87,13 @@ def test_render_on_a_two_node_cluster_joined_by_address(cluster, scene_with_text
     head_id = cluster.head_node.node_id
     assert described and all(d["node_id"] != head_id for d in described)
     assert {d["home"] for d in described} <= {str(h) for h in homes.values()}
-    cpu_home = homes["cpu"]
-    cached = sorted(p.name for p in (cpu_home / "files").rglob("*") if p.is_file())
-    assert cached == ["ground.png", "shot.blend"]
-    load_logs = list((cpu_home / "logs").rglob("load.log"))
-    assert load_logs and f'Read blend: "{cpu_home / "files"}' in load_logs[0].read_text()
+    # A worker is ready only once its node holds the scene's files, so every node whose
+    # worker took part has both, named by content, and opened the scene from there.
+    for home in {Path(d["home"]) for d in described}:
+        cached = sorted(p.name for p in (home / "files").rglob("*") if p.is_file())
+        assert cached == ["ground.png", "shot.blend"]
+        load_logs = list((home / "logs").rglob("load.log"))
+        assert load_logs and f'Read blend: "{home / "files"}' in load_logs[0].read_text()
 
 
 def test_a_gpu_node_gets_a_gpu_worker_that_falls_back_to_cpu(cluster, scene_with_texture):
@@ -101,7 +103,8 @@ def test_a_gpu_node_gets_a_gpu_worker_that_falls_back_to_cpu(cluster, scene_with
         slots = plan_workers(live_nodes())
         gpu_slot, = [slot for slot in slots if slot.uses_gpu]
         assert (gpu_slot.num_gpus, gpu_slot.num_cpus) == (1, 1)
-        assert len(slots) == 3  # two CPU workers on the 2-core node, one on the GPU node
+        cpu_slot, = [slot for slot in slots if not slot.uses_gpu]
+        assert (cpu_slot.num_cpus, cpu_slot.threads) == (2, 2)  # all of the 2-core node
 
         worker = ray.remote(RenderWorker).options(
             num_cpus=gpu_slot.num_cpus, num_gpus=gpu_slot.num_gpus,

@@ -25,7 +25,7 @@ def test_renders_every_frame_then_resumes_only_what_is_missing(tmp_path):
     out = tmp_path / "out"
     job = RenderJob(scene=scene, output={"directory": out})
     report = RenderRun(job).run()
-    assert report.ok and report.done == 6 and report.skipped == 0 and report.workers == 2
+    assert report.ok and report.done == 6 and report.skipped == 0 and report.workers == 1
     names = [f"frame_{n:04d}.png" for n in range(1, 7)]
     assert frame_files(out) == names  # no temporary or partial files left
     for name in names:
@@ -78,7 +78,7 @@ def test_a_killed_worker_costs_only_its_frame(tmp_path):
             killed["name"] = worker.name
             os.kill(worker.pid, signal.SIGKILL)
 
-    job = RenderJob(scene=scene, output={"directory": out})
+    job = RenderJob(scene=scene, output={"directory": out}, resources={"cpus_per_worker": 1})
     report = RenderRun(job, on_frame=kill_a_busy_worker).run()
     assert killed, "no worker was busy to kill"
     assert report.ok and report.done == 8
@@ -107,7 +107,7 @@ def test_a_hung_frame_fails_after_three_attempts_and_the_rest_finish(tmp_path):
     """, path=scene)
     out = tmp_path / "out"
     job = RenderJob(scene=scene, output={"directory": out},
-                    resources={"frame_timeout": 3})
+                    resources={"frame_timeout": 3, "cpus_per_worker": 1})
     report = RenderRun(job).run()
     assert not report.ok and list(report.failed) == [3]
     assert "3 s frame timeout" in report.failed[3] and "failed 3 times" in report.failed[3]
@@ -179,7 +179,8 @@ def test_many_quick_frames_are_pipelined_to_the_end(tmp_path):
     scene = build_scene(tmp_path / "long.blend", frames=400, resolution=(16, 16), samples=1)
     out = tmp_path / "out"
     seen = []
-    run = RenderRun(RenderJob(scene=scene, output={"directory": out}), evaluate_only=True,
+    job = RenderJob(scene=scene, output={"directory": out}, resources={"cpus_per_worker": 1})
+    run = RenderRun(job, evaluate_only=True,
                     on_frame=lambda run, outcome: seen.append(outcome.frame))
     report = run.run()
     assert report.ok and report.done == 400
