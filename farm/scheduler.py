@@ -12,7 +12,12 @@ from pathlib import Path
 import ray
 from metastudio.core.errors import FarmError, MetastudioError
 from metastudio.core.render_job import RenderJob
-from metastudio.core.scene_info import SceneInfo, resolve_blend_path, split_output_pattern
+from metastudio.core.scene_info import (
+    SceneInfo,
+    file_set_members,
+    resolve_blend_path,
+    split_output_pattern,
+)
 from ray.exceptions import GetTimeoutError, RayActorError, RayTaskError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
@@ -89,7 +94,7 @@ class RenderRun:
         self.info: SceneInfo | None = None
         self._uploader = Uploader()
         self._scene: FilePayload | str | None = None
-        self._dependencies: dict[str, FilePayload] = {}
+        self._dependencies: dict[str, FilePayload | list[FilePayload]] = {}
         self._recent_seconds: deque[float] = deque(maxlen=32)
         self._replacements_left = 0
 
@@ -186,10 +191,16 @@ class RenderRun:
         missing = []
         for stored in self.info.dependencies:
             source = resolve_blend_path(stored, self.job.scene.parent)
-            if source.is_file():
+            kind = self.info.file_sets.get(stored)
+            if kind:
+                members = file_set_members(stored, source, kind)
+                if members:
+                    self._dependencies[stored] = [self._uploader.put(m) for m in members]
+                    continue
+            elif source.is_file():
                 self._dependencies[stored] = self._uploader.put(source)
-            else:
-                missing.append(stored)
+                continue
+            missing.append(stored)
         if missing:
             self.warnings.append("scene uses files that do not exist (they render as missing): "
                                  + ", ".join(missing))

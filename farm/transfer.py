@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,31 @@ def materialize(payload: FilePayload, cache_root: str) -> str:
         handle.write(data)
     os.replace(temporary, local)
     return local
+
+
+def materialize_set(payloads: list[FilePayload], cache_root: str) -> str:
+    """Put the files of one set (an image sequence, UDIM tiles) side by side in a folder.
+
+    Blender finds the other members by name next to the stored one, so they must share a
+    folder; the folder is named by the set's content, so a node holds each set once.
+    """
+    identity = "\n".join(sorted(f"{p.digest} {p.name}" for p in payloads))
+    folder = os.path.join(cache_root, "sets", hashlib.sha256(identity.encode()).hexdigest())
+    os.makedirs(folder, exist_ok=True)
+    for payload in payloads:
+        local = os.path.join(folder, payload.name)
+        if os.path.exists(local) and os.path.getsize(local) == payload.size:
+            continue
+        cached = materialize(payload, cache_root)
+        temporary = f"{local}.part-{os.getpid()}"
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        try:
+            os.link(cached, temporary)  # same disk: no second copy of the bytes
+        except OSError:
+            shutil.copyfile(cached, temporary)
+        os.replace(temporary, local)
+    return folder
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -16,7 +16,7 @@ from metastudio.core.errors import MetastudioError
 from metastudio.core.render_job import RenderOverrides
 from metastudio.core.scene_info import SceneInfo, relative_output_name
 
-from .transfer import FilePayload, materialize, write_atomically
+from .transfer import FilePayload, materialize, materialize_set, write_atomically
 
 WORKER_DIR_ENV = "METASTUDIO_WORKER_DIR"
 LOG_TAIL_LINES = 40
@@ -106,12 +106,21 @@ class RenderWorker:
         self.render_dir = self._dir("jobs", job_id, f"worker-{self.pid}")
         return info
 
-    def install_dependencies(self, files: dict[str, FilePayload]) -> int:
-        """Fetch the scene's external files to this node and repoint the scene at them."""
+    def install_dependencies(self, files: dict[str, FilePayload | list[FilePayload]]) -> int:
+        """Fetch the scene's external files to this node and repoint the scene at them.
+
+        A list is one set (image sequence, UDIM tiles) whose members must sit together.
+        """
         from metastudio.bl import scene_io
 
         cache = self._dir("files")
-        local = {stored: materialize(payload, cache) for stored, payload in files.items()}
+        local = {}
+        for stored, payload in files.items():
+            if isinstance(payload, list):
+                name = stored.replace("\\", "/").rsplit("/", 1)[-1]
+                local[stored] = os.path.join(materialize_set(payload, cache), name)
+            else:
+                local[stored] = materialize(payload, cache)
         return scene_io.remap_dependencies(local)
 
     def render(self, frames: list[int], name_pattern: str, attempt: int,

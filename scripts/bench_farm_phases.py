@@ -23,7 +23,6 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import ray  # noqa: E402
-
 from metastudio.core.render_job import RenderJob  # noqa: E402
 from metastudio_farm.scheduler import RenderRun  # noqa: E402
 

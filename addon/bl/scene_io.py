@@ -32,6 +32,16 @@ def _file_users():
                 yield block
 
 
+def _file_set_kind(block) -> str | None:
+    # Image sequences and UDIM textures store one path that stands for many files.
+    source = getattr(block, "source", "")
+    if source == "TILED":
+        return "tiled"
+    if source == "SEQUENCE":
+        return "sequence"
+    return None
+
+
 def inspect_scene(scene=None) -> SceneInfo:
     """Describe the open scene: camera, frame range, output path and external files."""
     scene = scene or bpy.context.scene
@@ -45,6 +55,8 @@ def inspect_scene(scene=None) -> SceneInfo:
         engine=scene.render.engine,
         output_pattern=scene.render.filepath,
         dependencies=sorted({block.filepath for block in _file_users()}),
+        file_sets={block.filepath: kind for block in _file_users()
+                   if (kind := _file_set_kind(block))},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -22,6 +23,8 @@ class SceneInfo:
     engine: str
     output_pattern: str
     dependencies: list[str] = field(default_factory=list)
+    # Stored paths that stand for several files: "sequence" or "tiled" (UDIM).
+    file_sets: dict[str, str] = field(default_factory=dict)
 
     def require_camera(self) -> None:
         """Raise SceneError when no frame of this scene could be rendered for lack of a camera."""
@@ -63,3 +66,36 @@ def split_output_pattern(pattern: str, blend_dir: Path, out_dir: Path | None) ->
 def relative_output_name(path: str, folder: str) -> str:
     """A frame file's name relative to the folder it was rendered into (POSIX form)."""
     return PurePosixPath(_as_posix(path)).relative_to(PurePosixPath(_as_posix(folder))).as_posix()
+
+
+_UDIM_TOKENS = ("<UDIM>", "<UVTILE>")
+
+
+def file_set_members(stored: str, source: Path, kind: str) -> list[Path]:
+    """The files behind one stored path of an image sequence or a UDIM texture.
+
+    `kind` is "sequence" (the stored name is one frame: the last run of digits varies)
+    or "tiled" (the name holds a <UDIM> or <UVTILE> token, or a 1001-style tile number).
+    Returns the existing files, sorted; a plain file returns itself.
+    """
+    name = source.name
+    if kind == "tiled":
+        for token in _UDIM_TOKENS:
+            if token in name:
+                prefix, _, suffix = name.partition(token)
+                return _numbered_siblings(source.parent, prefix, suffix, token == "<UDIM>")
+    if kind in ("sequence", "tiled"):
+        runs = list(re.finditer(r"\d+", name))
+        if runs:
+            match = runs[-1]
+            return _numbered_siblings(source.parent, name[:match.start()], name[match.end():],
+                                      kind == "tiled")
+    return [source] if source.is_file() else []
+
+
+def _numbered_siblings(folder: Path, prefix: str, suffix: str, udim_only: bool) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    pattern = re.compile(re.escape(prefix) + (r"(1\d{3})" if udim_only else r"(\d+)")
+                         + re.escape(suffix) + "$")
+    return sorted(p for p in folder.iterdir() if p.is_file() and pattern.match(p.name))

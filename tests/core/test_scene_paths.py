@@ -34,3 +34,23 @@ def test_scene_without_any_camera():
     with pytest.raises(SceneError, match="has no camera"):
         info.require_camera()
     SceneInfo("S", None, 2, 1, 10, 1, "CYCLES", "//").require_camera()  # markers bind one
+
+
+def test_file_sets_of_sequences_and_udims(tmp_path):
+    from metastudio.core.scene_info import file_set_members
+
+    names = ["wood.0001.png", "wood.0002.png", "wood.0010.png", "wood.0001.exr", "other.png",
+             "skin.1001.png", "skin.1002.png", "skin.0999.png", "skin.1011.png"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    seq = file_set_members("//wood.0001.png", tmp_path / "wood.0001.png", "sequence")
+    assert [p.name for p in seq] == ["wood.0001.png", "wood.0002.png", "wood.0010.png"]
+    udim = file_set_members("//skin.<UDIM>.png", tmp_path / "skin.<UDIM>.png", "tiled")
+    assert [p.name for p in udim] == ["skin.1001.png", "skin.1002.png", "skin.1011.png"]
+    numbered = file_set_members("//skin.1001.png", tmp_path / "skin.1001.png", "tiled")
+    assert [p.name for p in numbered] == ["skin.1001.png", "skin.1002.png", "skin.1011.png"]
+    assert file_set_members("//other.png", tmp_path / "other.png", "single") == [
+        tmp_path / "other.png"]
+    assert file_set_members("//gone.png", tmp_path / "gone.png", "single") == []
+    assert file_set_members("//x.<UDIM>.png", tmp_path / "nodir" / "x.<UDIM>.png",
+                            "tiled") == []

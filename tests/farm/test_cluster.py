@@ -123,3 +123,41 @@ def test_a_gpu_node_gets_a_gpu_worker_that_falls_back_to_cpu(cluster, scene_with
         assert outcome.data[:4] == b"\x89PNG"
     finally:
         ray.shutdown()
+
+
+def test_image_sequence_textures_travel_whole(cluster, tmp_path):
+    cluster, homes = cluster
+    artist = tmp_path / "artist"
+    (artist / "seq").mkdir(parents=True)
+    scene = build_scene(artist / "seq.blend", frames=3, resolution=(48, 27))
+    run_bpy("""
+        import bpy
+        colours = [(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)]
+        for number, colour in enumerate(colours, start=1):
+            image = bpy.data.images.new(f"g{number}", 4, 4)
+            image.pixels = [*colour, 1.0] * 16
+            image.filepath_raw = f"{folder}/ground.{number:04d}.png"
+            image.file_format = "PNG"
+            image.save()
+        bpy.ops.wm.open_mainfile(filepath=scene)
+        material = bpy.data.materials["Ground"]
+        texture = material.node_tree.nodes.new("ShaderNodeTexImage")
+        texture.image = bpy.data.images.load(f"{folder}/ground.0001.png")
+        texture.image.source = "SEQUENCE"
+        texture.image_user.frame_duration = 3
+        texture.image_user.frame_start = 1
+        texture.image_user.use_auto_refresh = True
+        bsdf = material.node_tree.nodes["Principled BSDF"]
+        material.node_tree.links.new(texture.outputs["Color"], bsdf.inputs["Base Color"])
+        bpy.ops.wm.save_mainfile(relative_remap=True)
+    """, folder=str(artist / "seq"), scene=scene)
+    out = tmp_path / "out"
+    job = RenderJob(scene=scene, output={"directory": out},
+                    resources={"address": cluster.address})
+    report = RenderRun(job).run()
+    assert report.ok and not report.warnings
+    # Each frame shows its own member of the sequence: red, then green, then blue.
+    for frame, channel in ((1, 0), (2, 1), (3, 2)):
+        colour = ground_colour(str(out / f"frame_{frame:04d}.png"))
+        others = [c for i, c in enumerate(colour) if i != channel]
+        assert colour[channel] > max(others) + 0.2, (frame, colour)
