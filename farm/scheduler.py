@@ -15,7 +15,6 @@ from metastudio.core.render_job import RenderJob
 from metastudio.core.scene_info import (
     SceneInfo,
     file_set_members,
-    resolve_blend_path,
     split_output_pattern,
 )
 from ray.exceptions import GetTimeoutError, RayActorError, RayTaskError
@@ -28,6 +27,8 @@ from .placement import WorkerSlot, plan_workers
 from .transfer import FilePayload, Uploader, file_digest
 from .worker import FrameOutcome, RenderWorker, log_relpath, read_node_log, save_frame
 
+# Libraries can link libraries; each round of discovery finds one more level.
+_MAX_DISCOVERY_ROUNDS = 16
 # Frames quicker than this are pipelined several deep so that no worker waits on a round trip.
 _QUICK_FRAME_SECONDS = 0.05
 _PIPELINE_DEPTH = 4
@@ -131,8 +132,8 @@ class RenderRun:
                             "CPU cores or a GPU for it)")
         self._replacements_left = 2 * len(slots) + 2
         self.workers = [self._spawn(slot) for slot in slots]
-        self.info = self._first_scene_info()
-        self._send_dependencies()
+        scout, self.info = self._first_scene_info()
+        self._send_dependencies(scout)
 
         out_dir, self.name_pattern = split_output_pattern(
             self.info.output_pattern, job.scene.parent, job.output.directory)
@@ -161,14 +162,15 @@ class RenderRun:
             num_cpus=slot.num_cpus, num_gpus=slot.num_gpus,
             scheduling_strategy=NodeAffinitySchedulingStrategy(slot.node_id, soft=False))
         actor = actor_class.remote()
-        setup = actor.load.remote(self.job_id, self._scene, self.job.overrides, slot.threads,
-                                  slot.uses_gpu, self.evaluate_only)
+        setup = actor.load.remote(self.job_id, self._scene, str(self.job.scene),
+                                  self.job.overrides, slot.threads, slot.uses_gpu,
+                                  self.evaluate_only)
         worker = Worker(slot, actor, setup)
         if self._dependencies:
             worker.setup_ref = actor.install_dependencies.remote(self._dependencies)
         return worker
 
-    def _first_scene_info(self) -> SceneInfo:
+    def _first_scene_info(self) -> tuple[Worker, SceneInfo]:
         """Wait for the first worker to open the scene; a bad scene fails the job here."""
         loads = {w.setup_ref: w for w in self.workers}
         while loads:
@@ -181,32 +183,52 @@ class RenderRun:
             except RayActorError:
                 self.workers.remove(worker)
                 continue
-            return info
+            return worker, info
         raise FarmError("resources: every worker died while opening the scene")
 
-    def _send_dependencies(self) -> None:
-        """Upload the files the scene uses and have every worker fetch them."""
+    def _send_dependencies(self, scout: Worker) -> None:
+        """Upload the files the scene uses and have every worker fetch them.
+
+        The scout (the first worker to open the scene) installs what is known and reports
+        again: a library that arrives can name files of its own, so this repeats until no
+        new file appears. The other workers then install the whole set once.
+        """
         if isinstance(self._scene, str):
             return
-        missing = []
-        for stored in self.info.dependencies:
-            source = resolve_blend_path(stored, self.job.scene.parent)
-            kind = self.info.file_sets.get(stored)
-            if kind:
-                members = file_set_members(stored, source, kind)
-                if members:
-                    self._dependencies[stored] = [self._uploader.put(m) for m in members]
-                    continue
-            elif source.is_file():
-                self._dependencies[stored] = self._uploader.put(source)
-                continue
-            missing.append(stored)
+        missing: list[str] = []
+        for _ in range(_MAX_DISCOVERY_ROUNDS):
+            new = [path for path in self.info.dependencies
+                   if path not in self._dependencies and path not in missing]
+            if not new:
+                break
+            for original in new:
+                payload = self._payload(original)
+                if payload is None:
+                    missing.append(original)
+                else:
+                    self._dependencies[original] = payload
+            if len(missing) == len(new):
+                break
+            try:
+                self.info, _stuck = ray.get(
+                    scout.actor.install_dependencies.remote(self._dependencies))
+            except RayTaskError as exc:
+                raise _unwrap(exc) from None
         if missing:
             self.warnings.append("scene uses files that do not exist (they render as missing): "
                                  + ", ".join(missing))
         if self._dependencies:
             for worker in self.workers:
                 worker.setup_ref = worker.actor.install_dependencies.remote(self._dependencies)
+
+    def _payload(self, original: str) -> FilePayload | list[FilePayload] | None:
+        """Upload one file, or every member of an image sequence or UDIM set."""
+        source = Path(original)
+        kind = self.info.file_sets.get(original)
+        if kind:
+            members = file_set_members(source, kind)
+            return [self._uploader.put(member) for member in members] if members else None
+        return self._uploader.put(source) if source.is_file() else None
 
     def _frames_to_render(self, frames: list[int]) -> tuple[list[int], int]:
         wanted = set(frames)
@@ -330,7 +352,7 @@ class RenderRun:
             if not ready:
                 continue
             try:
-                ray.get(worker.setup_ref)
+                result = ray.get(worker.setup_ref)
                 description = ray.get(worker.actor.describe.remote())
             except RayTaskError as exc:
                 raise _unwrap(exc) from None
@@ -338,6 +360,12 @@ class RenderRun:
                 self.workers.remove(worker)
                 self._replace(worker.slot)
                 continue
+            stuck = result[1] if isinstance(result, tuple) else []
+            if stuck:
+                warning = ("linked libraries use absolute paths that workers cannot repoint "
+                           "(make them relative, or use --shared-storage): " + ", ".join(stuck))
+                if warning not in self.warnings:
+                    self.warnings.append(warning)
             worker.setup_ref = None
             worker.ready = True
             worker.description = description

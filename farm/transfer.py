@@ -71,29 +71,21 @@ def materialize(payload: FilePayload, cache_root: str) -> str:
     return local
 
 
-def materialize_set(payloads: list[FilePayload], cache_root: str) -> str:
-    """Put the files of one set (an image sequence, UDIM tiles) side by side in a folder.
-
-    Blender finds the other members by name next to the stored one, so they must share a
-    folder; the folder is named by the set's content, so a node holds each set once.
-    """
-    identity = "\n".join(sorted(f"{p.digest} {p.name}" for p in payloads))
-    folder = os.path.join(cache_root, "sets", hashlib.sha256(identity.encode()).hexdigest())
-    os.makedirs(folder, exist_ok=True)
-    for payload in payloads:
-        local = os.path.join(folder, payload.name)
-        if os.path.exists(local) and os.path.getsize(local) == payload.size:
-            continue
-        cached = materialize(payload, cache_root)
-        temporary = f"{local}.part-{os.getpid()}"
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        try:
-            os.link(cached, temporary)  # same disk: no second copy of the bytes
-        except OSError:
-            shutil.copyfile(cached, temporary)
-        os.replace(temporary, local)
-    return folder
+def place(payload: FilePayload, cache_root: str, target: str) -> str:
+    """Make `target` hold the payload's bytes (linked from the node's cache); returns it."""
+    cached = materialize(payload, cache_root)
+    if os.path.exists(target) and os.path.samefile(target, cached):
+        return target
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temporary = f"{target}.part-{os.getpid()}"
+    if os.path.exists(temporary):
+        os.remove(temporary)
+    try:
+        os.link(cached, temporary)  # same disk: no second copy of the bytes
+    except OSError:
+        shutil.copyfile(cached, temporary)
+    os.replace(temporary, target)
+    return target
 
 
 def write_atomically(path: Path, data: bytes) -> None:

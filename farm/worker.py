@@ -14,9 +14,9 @@ from pathlib import Path
 import ray
 from metastudio.core.errors import MetastudioError
 from metastudio.core.render_job import RenderOverrides
-from metastudio.core.scene_info import SceneInfo, relative_output_name
+from metastudio.core.scene_info import SceneInfo, mirror_path, relative_output_name
 
-from .transfer import FilePayload, materialize, materialize_set, write_atomically
+from .transfer import FilePayload, place, write_atomically
 
 WORKER_DIR_ENV = "METASTUDIO_WORKER_DIR"
 LOG_TAIL_LINES = 40
@@ -70,6 +70,9 @@ class RenderWorker:
         self.pid = os.getpid()
         self.scene = None
         self.job_id = ""
+        self.tree: str | None = None
+        self.local_blend = ""
+        self._settings: tuple = ()
         self.render_dir = ""
         self.evaluate_only = False
         self.device = "CPU"
@@ -81,47 +84,66 @@ class RenderWorker:
                 "node_id": context.get_node_id(), "device": self.device,
                 "gpu_ids": context.get_accelerator_ids().get("GPU", [])}
 
-    def load(self, job_id: str, scene: FilePayload | str, overrides: RenderOverrides,
-             threads: int, want_gpu: bool, evaluate_only: bool = False) -> SceneInfo:
-        """Open the job's scene (sent through the object store, or a shared path).
+    def load(self, job_id: str, scene: FilePayload | str, source_path: str,
+             overrides: RenderOverrides, threads: int, want_gpu: bool,
+             evaluate_only: bool = False) -> SceneInfo:
+        """Open the job's scene and report what it needs.
 
-        Raises SceneError when the file is not a usable scene or has no camera.
+        The scene comes through the object store (a FilePayload) and is opened from a mirror
+        of the artist's folders (`source_path` is where it lives there), so that relative
+        paths in it and in its libraries resolve as they do for the artist; or it is a
+        path on shared storage, opened in place. Raises SceneError when the file is not a
+        usable scene or has no camera.
         """
-        from metastudio.bl import render, scene_io
-
-        path = scene if isinstance(scene, str) else materialize(scene, self._dir("files"))
-        log = os.path.join(self._dir("logs", job_id), "load.log")
-        with render.capture_output(log):
-            scene_io.open_scene(path)
-        import bpy
-
-        self.scene = bpy.context.scene
-        info = scene_io.inspect_scene(self.scene)
-        info.require_camera()
-        render.apply_overrides(self.scene, overrides, threads)
-        if self.scene.render.engine == "CYCLES":
-            self.device = render.configure_cycles_device(self.scene, want_gpu).backend
         self.job_id = job_id
+        self.tree = self._dir("jobs", job_id, "tree")
+        if isinstance(scene, str):
+            self.local_blend, self.tree = scene, None
+        else:
+            self.local_blend = place(scene, self._dir("files"), mirror_path(self.tree,
+                                                                           source_path))
+        self._settings = (overrides, threads, want_gpu)
         self.evaluate_only = evaluate_only
         self.render_dir = self._dir("jobs", job_id, f"worker-{self.pid}")
+        info = self._open()
+        info.require_camera()
         return info
 
-    def install_dependencies(self, files: dict[str, FilePayload | list[FilePayload]]) -> int:
-        """Fetch the scene's external files to this node and repoint the scene at them.
+    def install_dependencies(self, files: dict[str, FilePayload | list[FilePayload]]
+                             ) -> tuple[SceneInfo, list[str]]:
+        """Put the scene's files in the mirror and reopen the scene so that it finds them.
 
-        A list is one set (image sequence, UDIM tiles) whose members must sit together.
+        Keys are the files' paths on the artist's machine; a list is a set (image sequence,
+        UDIM tiles) whose members sit side by side. Returns the scene as it now looks
+        (libraries that arrived may use further files) and the absolute paths inside linked
+        libraries that could not be repointed.
         """
         from metastudio.bl import scene_io
 
         cache = self._dir("files")
-        local = {}
-        for stored, payload in files.items():
-            if isinstance(payload, list):
-                name = stored.replace("\\", "/").rsplit("/", 1)[-1]
-                local[stored] = os.path.join(materialize_set(payload, cache), name)
-            else:
-                local[stored] = materialize(payload, cache)
-        return scene_io.remap_dependencies(local)
+        for original, payload in files.items():
+            target = mirror_path(self.tree, original)
+            for member in payload if isinstance(payload, list) else [payload]:
+                place(member, cache, os.path.join(os.path.dirname(target), member.name)
+                      if isinstance(payload, list) else target)
+        self._open()
+        stuck = scene_io.repoint_outside_tree(self.tree)
+        return scene_io.inspect_scene(self.scene, self.tree), stuck
+
+    def _open(self) -> SceneInfo:
+        from metastudio.bl import render, scene_io
+
+        with render.capture_output(os.path.join(self._dir("logs", self.job_id), "load.log")):
+            scene_io.open_scene(self.local_blend)
+        import bpy
+
+        self.scene = bpy.context.scene
+        info = scene_io.inspect_scene(self.scene, self.tree)
+        overrides, threads, want_gpu = self._settings
+        render.apply_overrides(self.scene, overrides, threads)
+        if self.scene.render.engine == "CYCLES":
+            self.device = render.configure_cycles_device(self.scene, want_gpu).backend
+        return info
 
     def render(self, frames: list[int], name_pattern: str, attempt: int,
                shared_out_dir: str | None = None) -> list[FrameOutcome]:

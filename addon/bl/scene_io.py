@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import posixpath
 
 import bpy
 
 from ..core.errors import SceneError
-from ..core.scene_info import SceneInfo
+from ..core.scene_info import SceneInfo, mirror_path, original_path
 
 # Data-blocks that point at files outside the .blend.
 _FILE_COLLECTIONS = ("images", "movieclips", "sounds", "fonts", "volumes", "cache_files",
@@ -32,6 +33,14 @@ def _file_users():
                 yield block
 
 
+def _absolute(block) -> str:
+    # A path inside a linked library is relative to that library, not to the open file.
+    library = getattr(block, "library", None)
+    path = bpy.path.abspath(block.filepath, library=library) if library else \
+        bpy.path.abspath(block.filepath)
+    return posixpath.normpath(path.replace("\\", "/"))
+
+
 def _file_set_kind(block) -> str | None:
     # Image sequences and UDIM textures store one path that stands for many files.
     source = getattr(block, "source", "")
@@ -42,9 +51,21 @@ def _file_set_kind(block) -> str | None:
     return None
 
 
-def inspect_scene(scene=None) -> SceneInfo:
-    """Describe the open scene: camera, frame range, output path and external files."""
+def _as_original(block, tree: str | None) -> str:
+    path = _absolute(block)
+    if tree is None:
+        return path
+    return original_path(tree, path) or path
+
+
+def inspect_scene(scene=None, tree: str | None = None) -> SceneInfo:
+    """Describe the open scene: camera, frame range, output path and the files it uses.
+
+    Files are given as absolute paths on the artist's machine: when the .blend was opened
+    from a mirror of that machine's layout (`tree`), mirrored paths are translated back.
+    """
     scene = scene or bpy.context.scene
+    users = list(_file_users())
     return SceneInfo(
         name=scene.name,
         camera=scene.camera.name if scene.camera else None,
@@ -54,34 +75,29 @@ def inspect_scene(scene=None) -> SceneInfo:
         frame_step=scene.frame_step,
         engine=scene.render.engine,
         output_pattern=scene.render.filepath,
-        dependencies=sorted({block.filepath for block in _file_users()}),
-        file_sets={block.filepath: kind for block in _file_users()
+        dependencies=sorted({_as_original(block, tree) for block in users}),
+        file_sets={_as_original(block, tree): kind for block in users
                    if (kind := _file_set_kind(block))},
     )
 
 
-def remap_dependencies(local_paths: dict[str, str]) -> int:
-    """Point every data-block whose stored path is a key at the local copy; returns a count.
+def repoint_outside_tree(tree: str) -> list[str]:
+    """Point the open file's absolute paths at their copies in the mirror `tree`.
 
-    Worker nodes do not see the artist's disks, so each file the scene uses is sent to
-    the node and the scene is repointed at it, whatever OS the paths came from.
+    Relative paths already resolve inside the mirror. A linked library's own absolute
+    paths cannot be edited from here; they are returned so the caller can warn.
     """
-    changed = 0
+    stuck = []
     for block in list(_file_users()):
-        local = local_paths.get(block.filepath)
-        if local is None:
+        path = _absolute(block)
+        if original_path(tree, path) is not None:
             continue
-        block.filepath = local
-        if isinstance(block, bpy.types.Library):
-            block.reload()
-        elif isinstance(block, bpy.types.Image):
-            block.reload()
-        changed += 1
-    return changed
-
-
-def node_local_dir(root: str, *parts: str) -> str:
-    """Make (if needed) and return a folder under a worker's own working folder."""
-    path = os.path.join(root, *parts)
-    os.makedirs(path, exist_ok=True)
-    return path
+        local = mirror_path(tree, path)
+        if getattr(block, "library", None) is not None:
+            stuck.append(path)
+            continue
+        if os.path.exists(local) or "<" in local:
+            block.filepath = local
+            if isinstance(block, bpy.types.Library):
+                block.reload()
+    return stuck

@@ -71,8 +71,8 @@ def relative_output_name(path: str, folder: str) -> str:
 _UDIM_TOKENS = ("<UDIM>", "<UVTILE>")
 
 
-def file_set_members(stored: str, source: Path, kind: str) -> list[Path]:
-    """The files behind one stored path of an image sequence or a UDIM texture.
+def file_set_members(source: Path, kind: str) -> list[Path]:
+    """The files behind one path of an image sequence or a UDIM texture.
 
     `kind` is "sequence" (the stored name is one frame: the last run of digits varies)
     or "tiled" (the name holds a <UDIM> or <UVTILE> token, or a 1001-style tile number).
@@ -99,3 +99,28 @@ def _numbered_siblings(folder: Path, prefix: str, suffix: str, udim_only: bool) 
     pattern = re.compile(re.escape(prefix) + (r"(1\d{3})" if udim_only else r"(\d+)")
                          + re.escape(suffix) + "$")
     return sorted(p for p in folder.iterdir() if p.is_file() and pattern.match(p.name))
+
+
+def mirror_path(tree: str, original: str) -> str:
+    """Where a file of the artist's machine sits in a worker's mirror of its layout.
+
+    "/proj/shot.blend" -> "<tree>/root/proj/shot.blend"; a Windows path keeps its drive as
+    a folder ("C:/proj/x.png" -> "<tree>/C:/proj/x.png"). Relative paths inside the .blend
+    and its libraries then resolve in the mirror exactly as on the artist's machine.
+    """
+    text = _as_posix(original)
+    if text.startswith("/"):
+        return posixpath.join(tree, "root", text.lstrip("/"))
+    return posixpath.join(tree, text)
+
+
+def original_path(tree: str, mirrored: str) -> str | None:
+    """The artist's path of a file in the mirror, or None when it lies outside the tree."""
+    tree = posixpath.normpath(tree)
+    mirrored = posixpath.normpath(_as_posix(mirrored))
+    if not mirrored.startswith(tree + "/"):
+        return None
+    rest = mirrored[len(tree) + 1:]
+    if rest == "root" or rest.startswith("root/"):
+        return "/" + rest[len("root/"):]
+    return rest

@@ -1,6 +1,7 @@
 """The bpy side of the farm, in a real bpy."""
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from metastudio.bl import render, scene_io  # noqa: E402
 from metastudio.bl.sample_scene import build_sample_scene  # noqa: E402
 from metastudio.core.errors import SceneError  # noqa: E402
 from metastudio.core.render_job import RenderOverrides  # noqa: E402
+from metastudio.core.scene_info import mirror_path  # noqa: E402
 
 
 @pytest.fixture
@@ -31,7 +33,8 @@ def test_inspect_reports_camera_range_output_and_files(scene_file):
     info = scene_io.inspect_scene()
     assert info.camera == "Camera" and info.frame_start == 1 and info.frame_end == 5
     assert info.output_pattern == "//render/frame_####"
-    assert info.dependencies == ["//textures/ground.png"]  # saved relative
+    # Saved relative; reported as the absolute path a driver reads.
+    assert info.dependencies == [str(Path(scene_file).parent / "textures" / "ground.png")]
     info.require_camera()
 
 
@@ -53,13 +56,33 @@ def test_render_frame_names_files_like_blender(scene_file, tmp_path):
     assert ground[:, 2].mean() > 2 * ground[:, 0].mean()  # blue texture, not magenta
 
 
-def test_remap_points_the_scene_at_local_copies(scene_file, tmp_path):
-    scene_io.open_scene(scene_file)
-    copy = tmp_path / "elsewhere.png"
-    copy.write_bytes((tmp_path / "textures" / "ground.png").read_bytes())
-    assert scene_io.remap_dependencies({"//textures/ground.png": str(copy)}) == 1
-    assert bpy.data.images["ground.png"].filepath == str(copy)
+def test_scene_opened_from_a_mirror_reports_the_artists_paths(scene_file, tmp_path):
+    artist_blend = Path(scene_file)
+    tree = tmp_path / "worker" / "tree"
+    mirrored = Path(mirror_path(str(tree), str(artist_blend)))
+    mirrored.parent.mkdir(parents=True)
+    mirrored.write_bytes(artist_blend.read_bytes())
+    scene_io.open_scene(str(mirrored))
+    info = scene_io.inspect_scene(tree=str(tree))
+    assert info.dependencies == [str(artist_blend.parent / "textures" / "ground.png")]
+    # The texture's relative path resolves inside the mirror once the file is there.
+    texture = Path(mirror_path(str(tree), info.dependencies[0]))
+    texture.parent.mkdir()
+    texture.write_bytes((artist_blend.parent / "textures" / "ground.png").read_bytes())
     assert tuple(bpy.data.images["ground.png"].size) == (4, 4)  # reading size loads it
+    assert bpy.path.abspath(bpy.data.images["ground.png"].filepath) == str(texture)
+
+
+def test_absolute_paths_are_repointed_into_the_mirror(scene_file, tmp_path):
+    scene_io.open_scene(scene_file)
+    image = bpy.data.images["ground.png"]
+    image.filepath = str(tmp_path / "textures" / "ground.png")  # absolute, as some save
+    tree = tmp_path / "tree"
+    copy = Path(mirror_path(str(tree), image.filepath))
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes((tmp_path / "textures" / "ground.png").read_bytes())
+    assert scene_io.repoint_outside_tree(str(tree)) == []
+    assert image.filepath == str(copy)
 
 
 def test_capture_output_catches_blender_prints(tmp_path):

@@ -43,14 +43,32 @@ def test_file_sets_of_sequences_and_udims(tmp_path):
              "skin.1001.png", "skin.1002.png", "skin.0999.png", "skin.1011.png"]
     for name in names:
         (tmp_path / name).write_bytes(b"x")
-    seq = file_set_members("//wood.0001.png", tmp_path / "wood.0001.png", "sequence")
+    seq = file_set_members(tmp_path / "wood.0001.png", "sequence")
     assert [p.name for p in seq] == ["wood.0001.png", "wood.0002.png", "wood.0010.png"]
-    udim = file_set_members("//skin.<UDIM>.png", tmp_path / "skin.<UDIM>.png", "tiled")
+    udim = file_set_members(tmp_path / "skin.<UDIM>.png", "tiled")
     assert [p.name for p in udim] == ["skin.1001.png", "skin.1002.png", "skin.1011.png"]
-    numbered = file_set_members("//skin.1001.png", tmp_path / "skin.1001.png", "tiled")
+    numbered = file_set_members(tmp_path / "skin.1001.png", "tiled")
     assert [p.name for p in numbered] == ["skin.1001.png", "skin.1002.png", "skin.1011.png"]
-    assert file_set_members("//other.png", tmp_path / "other.png", "single") == [
+    assert file_set_members(tmp_path / "other.png", "single") == [
         tmp_path / "other.png"]
-    assert file_set_members("//gone.png", tmp_path / "gone.png", "single") == []
-    assert file_set_members("//x.<UDIM>.png", tmp_path / "nodir" / "x.<UDIM>.png",
+    assert file_set_members(tmp_path / "gone.png", "single") == []
+    assert file_set_members(tmp_path / "nodir" / "x.<UDIM>.png",
                             "tiled") == []
+
+
+def test_mirror_paths_round_trip():
+    from metastudio.core.scene_info import mirror_path, original_path
+
+    tree = "/w/jobs/j1/tree"
+    assert mirror_path(tree, "/proj/shot.blend") == "/w/jobs/j1/tree/root/proj/shot.blend"
+    assert mirror_path(tree, "C:\\proj\\x.png") == "/w/jobs/j1/tree/C:/proj/x.png"
+    for original in ("/proj/shot.blend", "/a/b/../c.png", "C:/proj/x.png"):
+        assert original_path(tree, mirror_path(tree, original)) == posix_norm(original)
+    assert original_path(tree, "/elsewhere/x.png") is None
+    assert original_path(tree, "/w/jobs/j1/treehouse/x.png") is None
+
+
+def posix_norm(path: str) -> str:
+    import posixpath
+
+    return posixpath.normpath(path)

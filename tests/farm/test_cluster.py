@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import ray
 from metastudio.core.render_job import RenderJob, RenderOverrides
+from metastudio.core.scene_info import mirror_path
 from metastudio_farm.cluster import live_nodes
 from metastudio_farm.placement import plan_workers
 from metastudio_farm.scheduler import RenderRun
@@ -93,7 +94,8 @@ def test_render_on_a_two_node_cluster_joined_by_address(cluster, scene_with_text
         cached = sorted(p.name for p in (home / "files").rglob("*") if p.is_file())
         assert cached == ["ground.png", "shot.blend"]
         load_logs = list((home / "logs").rglob("load.log"))
-        assert load_logs and f'Read blend: "{home / "files"}' in load_logs[0].read_text()
+        mirrored = mirror_path(str(home / "jobs" / report.job_id / "tree"), scene_with_texture)
+        assert load_logs and f'Read blend: "{mirrored}"' in load_logs[0].read_text()
 
 
 def test_a_gpu_node_gets_a_gpu_worker_that_falls_back_to_cpu(cluster, scene_with_texture):
@@ -111,8 +113,8 @@ def test_a_gpu_node_gets_a_gpu_worker_that_falls_back_to_cpu(cluster, scene_with
             scheduling_strategy=NodeAffinitySchedulingStrategy(gpu_slot.node_id, soft=False),
         ).remote()
         scene = Uploader().put(Path(scene_with_texture))
-        ray.get(worker.load.remote("gpu-test", scene, RenderOverrides(), gpu_slot.threads,
-                                   True))
+        ray.get(worker.load.remote("gpu-test", scene, scene_with_texture, RenderOverrides(),
+                                   gpu_slot.threads, True))
         described = ray.get(worker.describe.remote())
         # Ray gave the actor the node's GPU (and set CUDA_VISIBLE_DEVICES); Cycles finds no
         # real device behind it here, so the worker renders on the CPU instead of failing.
@@ -161,3 +163,44 @@ def test_image_sequence_textures_travel_whole(cluster, tmp_path):
         colour = ground_colour(str(out / f"frame_{frame:04d}.png"))
         others = [c for i, c in enumerate(colour) if i != channel]
         assert colour[channel] > max(others) + 0.2, (frame, colour)
+
+
+def test_linked_library_textures_resolve_on_the_worker(cluster, tmp_path):
+    # An asset library one folder down, whose texture path is relative to the library:
+    # it resolves on a worker only if the library sits where it does for the artist.
+    cluster, homes = cluster
+    assets = tmp_path / "project" / "assets"
+    (assets / "tex").mkdir(parents=True)
+    (tmp_path / "project" / "shots").mkdir()
+    run_bpy("""
+        import bpy
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+        image = bpy.data.images.new("blue", 4, 4)
+        image.pixels = [0.0, 0.0, 1.0, 1.0] * 16
+        image.filepath_raw = f"{assets}/tex/blue.png"
+        image.file_format = "PNG"
+        image.save()
+        material = bpy.data.materials.new("LibGround")
+        material.use_fake_user = True
+        texture = material.node_tree.nodes.new("ShaderNodeTexImage")
+        texture.image = bpy.data.images.load(f"{assets}/tex/blue.png")
+        bsdf = material.node_tree.nodes["Principled BSDF"]
+        material.node_tree.links.new(texture.outputs["Color"], bsdf.inputs["Base Color"])
+        bpy.ops.wm.save_as_mainfile(filepath=f"{assets}/lib.blend", relative_remap=True)
+    """, assets=str(assets))
+    scene = build_scene(tmp_path / "project" / "shots" / "sh010.blend", frames=2,
+                        resolution=(48, 27))
+    run_bpy("""
+        import bpy
+        bpy.ops.wm.open_mainfile(filepath=scene)
+        with bpy.data.libraries.load(library, link=True, relative=True) as (_, linked):
+            linked.materials = ["LibGround"]
+        bpy.data.objects["Plane"].data.materials[0] = linked.materials[0]
+        bpy.ops.wm.save_mainfile(relative_remap=True)
+    """, scene=scene, library=str(assets / "lib.blend"))
+    out = tmp_path / "out"
+    report = RenderRun(RenderJob(scene=scene, output={"directory": out},
+                                 resources={"address": cluster.address})).run()
+    assert report.ok and not report.warnings
+    red, green, blue = ground_colour(str(out / "frame_0001.png"))
+    assert blue - red > 0.3 and blue - green > 0.2, (red, green, blue)
