@@ -27,6 +27,8 @@ from .placement import WorkerSlot, plan_workers
 from .transfer import FilePayload, Uploader, file_digest
 from .worker import FrameOutcome, RenderWorker, log_relpath, read_node_log, save_frame
 
+# A worker imports bpy and opens the scene; far longer than this means it cannot start.
+_WORKER_START_SECONDS = 600
 # Libraries can link libraries; each round of discovery finds one more level.
 _MAX_DISCOVERY_ROUNDS = 16
 # Frames quicker than this are pipelined several deep so that no worker waits on a round trip.
@@ -174,7 +176,11 @@ class RenderRun:
         """Wait for the first worker to open the scene; a bad scene fails the job here."""
         loads = {w.setup_ref: w for w in self.workers}
         while loads:
-            ready, _ = ray.wait(list(loads), num_returns=1)
+            ready, _ = ray.wait(list(loads), num_returns=1, timeout=_WORKER_START_SECONDS)
+            if not ready:
+                raise FarmError(f"resources: no worker opened the scene within "
+                                f"{_WORKER_START_SECONDS} s; is the cluster short of the "
+                                "CPUs or GPUs it reported?")
             worker = loads.pop(ready[0])
             try:
                 info = ray.get(ready[0])
