@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,6 @@ def build_scene_in_subprocess(path: Path, frames: int, **options) -> Path:
         "import sys, json; from metastudio.bl.sample_scene import build_sample_scene; "
         "build_sample_scene(sys.argv[1], int(sys.argv[2]), **json.loads(sys.argv[3]))"
     )
-    import json
-
     subprocess.run([sys.executable, "-c", code, str(path), str(frames), json.dumps(options)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return path

@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from metastudio_farm.demo import build_scene_in_subprocess
+
 ONE_FRAME = """
 import sys, bpy
 bpy.ops.wm.open_mainfile(filepath=sys.argv[1], load_ui=False)
@@ -65,11 +67,7 @@ def main() -> None:
     python = sys.executable
     work = Path(tempfile.mkdtemp(prefix="metastudio-bench-"))
     scene = work / "bench.blend"
-    subprocess.run([python, "-c",
-                    "import sys; from metastudio.bl.sample_scene import build_sample_scene; "
-                    f"build_sample_scene(sys.argv[1], {args.frames}, ({width}, {height}), "
-                    f"{args.samples})", str(scene)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build_scene_in_subprocess(scene, args.frames, resolution=(width, height), samples=args.samples)
     print(f"scene: {args.frames} frames, {width}x{height}, Cycles {args.samples} samples, "
           f"CPU; in {work}")
     results: dict[str, float] = {}

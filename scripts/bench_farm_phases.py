@@ -17,13 +17,12 @@ STARTED = time.perf_counter()
 import argparse  # noqa: E402
 import logging  # noqa: E402
 import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import ray  # noqa: E402
 from metastudio.core.render_job import RenderJob  # noqa: E402
+from metastudio_farm.demo import build_scene_in_subprocess  # noqa: E402
 from metastudio_farm.scheduler import RenderRun  # noqa: E402
 
 IMPORTED = time.perf_counter()
@@ -55,10 +54,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="metastudio-phases-"))
     scene = work / "bench.blend"
-    subprocess.run([sys.executable, "-c",
-                    "import sys; from metastudio.bl.sample_scene import build_sample_scene; "
-                    f"build_sample_scene(sys.argv[1], {args.frames}, (320, 180), 16)",
-                    str(scene)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build_scene_in_subprocess(scene, args.frames, resolution=(320, 180), samples=16)
     before_init = time.perf_counter()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              logging_level=logging.ERROR)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import ray
 from metastudio.core.render_job import RenderJob
+from metastudio_farm.demo import build_scene_in_subprocess
 from metastudio_farm.job_store import JobStore, store_path
 from metastudio_farm.scheduler import RenderRun
 
@@ -44,10 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="metastudio-sched-"))
     scene = work / "trivial.blend"
-    subprocess.run([sys.executable, "-c",
-                    "import sys; from metastudio.bl.sample_scene import build_sample_scene; "
-                    f"build_sample_scene(sys.argv[1], {args.frames}, (16, 16), 1)", str(scene)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build_scene_in_subprocess(scene, args.frames, resolution=(16, 16), samples=1)
     baseline = float(subprocess.run([sys.executable, "-c", BASELINE, str(scene),
                                      str(args.frames)], check=True, capture_output=True,
                                     text=True).stdout.split()[-1])
