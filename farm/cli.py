@@ -106,8 +106,9 @@ def run_render(job: RenderJob) -> int:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     resumed = f" ({report.skipped} already done)" if report.skipped else ""
+    workers = f"{report.workers} worker" + ("s" if report.workers != 1 else "")
     print(f"job {report.job_id}: {report.done + report.skipped}/{report.total} frames "
-          f"in {report.out_dir}{resumed}; {report.workers} workers, {report.seconds:.1f} s")
+          f"in {report.out_dir}{resumed}; {workers}, {report.seconds:.1f} s")
     if not report.ok:
         details = "\n".join(f"frame {frame}: {error}" for frame, error in report.failed.items())
         raise FrameFailedError(f"{len(report.failed)} frame(s) failed:\n{details}")

@@ -298,12 +298,16 @@ class RenderRun:
                         outcomes = [FrameOutcome(f, 0.0, error=f"worker error: {reason}")
                                     for f in assignment.frames]
                     for outcome in outcomes:
+                        if not outcome.error:
+                            try:
+                                self._finish_frame(worker, outcome)
+                                done += 1
+                            except OSError as exc:
+                                outcome.error = (f"frame {outcome.frame}: cannot write "
+                                                 f"{self.out_dir / outcome.name}: {exc.strerror}")
                         if outcome.error:
                             self._fail_frame(outcome.frame, worker, outcome.error, outcome.log,
                                              attempts, retry, failed_on, failed)
-                        else:
-                            self._finish_frame(worker, outcome)
-                            done += 1
                         if self.on_frame:
                             self.on_frame(self, outcome)
                     if self.progress:

@@ -179,8 +179,12 @@ class RenderWorker:
             target = Path(shared_out_dir) / name
             temporary = target.with_name(f".{target.name}.part-{self.pid}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(path, temporary)
-            os.replace(temporary, target)
+            try:
+                shutil.move(path, temporary)
+                os.replace(temporary, target)
+            except OSError as exc:
+                temporary.unlink(missing_ok=True)
+                raise OSError(exc.errno, f"cannot write {target}: {exc.strerror}") from None
             return FrameOutcome(frame, time.perf_counter() - started, name=name)
         with open(path, "rb") as handle:
             data = handle.read()

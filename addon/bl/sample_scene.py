@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import bpy
 
@@ -20,6 +21,7 @@ def build_sample_scene(
     With `texture_path`, the ground uses that image through a relative path, so the scene
     depends on an external file the way production scenes do.
     """
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
     scene.name = "Sample"

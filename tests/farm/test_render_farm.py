@@ -187,3 +187,20 @@ def test_many_quick_frames_are_pipelined_to_the_end(tmp_path):
     assert sorted(seen) == list(range(1, 401))
     with JobStore(store_path(out)) as store:
         assert store.summary(report.job_id).counts == {"done": 400}
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["through-ray", "shared-storage"])
+def test_a_frame_that_cannot_be_written_fails_alone(tmp_path, shared):
+    scene = build_scene(tmp_path / "shot.blend", frames=4)
+    out = tmp_path / "out"
+    (out / "frame_0003.png").mkdir(parents=True)  # something else holds the frame's name
+    job = RenderJob(scene=scene, output={"directory": out},
+                    resources={"shared_storage": shared, "cpus_per_worker": 1})
+    report = RenderRun(job).run()
+    assert list(report.failed) == [3] and report.done == 3
+    assert "cannot write" in report.failed[3] and "frame_0003.png" in report.failed[3]
+    assert "failed 3 times" in report.failed[3]
+    assert frame_files(out) == ["frame_0001.png", "frame_0002.png", "frame_0004.png"]
+    assert not [p for p in out.iterdir() if ".part-" in p.name]  # no temporary left behind
+    with JobStore(store_path(out)) as store:
+        assert store.summary(report.job_id).counts == {"done": 3, "failed": 1}
