@@ -84,10 +84,10 @@ def main() -> None:
     assert report.ok and report.done == args.frames
 
     dispatch = marks["last"] - marks["first"]
-    # Two workers share the frame_set work; the farm's overhead is what remains.
-    overhead = (dispatch - baseline / 2) / args.frames
-    print(f"{args.frames} frames, chunk {args.chunk}, 2 workers; job {total:.2f} s "
-          f"(set-up included), first to last frame {dispatch:.2f} s")
+    # The workers share the frame_set work; the farm's overhead is what remains.
+    overhead = (dispatch - baseline / report.workers) / args.frames
+    print(f"{args.frames} frames, chunk {args.chunk}, {report.workers} worker(s); "
+          f"job {total:.2f} s (set-up included), first to last frame {dispatch:.2f} s")
     print(f"baseline frame_set loop in one process: {baseline:.2f} s "
           f"({baseline / args.frames * 1000:.3f} ms/frame)")
     print(f"farm time per frame: {dispatch / args.frames * 1000:.3f} ms; "
