@@ -131,3 +131,21 @@ def _read(group, model: type[BaseModel]) -> dict:
 def read_model(group, model: type[BaseModel]) -> BaseModel:
     """The validated model that `group` describes; JobSpecError names any bad field."""
     return build_spec(model, _read(group, model))
+
+
+def draw_model(layout, group, model: type[BaseModel]) -> None:
+    """Lay out a group's fields as the model orders them; nested models go in boxes, and an
+    optional field's value greys out while its toggle is off."""
+    for spec in describe_model(model):
+        if spec.kind == "model":
+            box = layout.box()
+            box.label(text=spec.label)
+            draw_model(box, getattr(group, spec.name), spec.model)
+        elif spec.optional:
+            row = layout.row(align=True)
+            row.prop(group, toggle_name(spec.name), text="")
+            value = row.row(align=True)
+            value.active = getattr(group, toggle_name(spec.name))
+            value.prop(group, spec.name)
+        else:
+            layout.prop(group, spec.name)

@@ -54,7 +54,8 @@ class OutputSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    directory: Path | None = None
+    directory: Path | None = Field(None, json_schema_extra={"subtype": "DIR_PATH"},
+                                   description="folder for the frames")
 
     @field_validator("directory")
     @classmethod
@@ -91,25 +92,17 @@ class Resources(BaseModel):
     max_attempts: int = Field(3, ge=1, le=100, description="attempts before a frame fails")
 
 
-class RenderJob(BaseModel):
-    """A .blend, the frames to render, what to override, where to write, and on what."""
+class RenderSettings(BaseModel):
+    """Everything about a render job but the scene: what Blender's Farm panel holds, since
+    there the scene is the open file."""
 
     model_config = ConfigDict(extra="forbid")
 
-    scene: Path
     frames: str | None = Field(None, description="e.g. 1-24 or 1,5,9; None: the scene's range")
     step: int = Field(1, ge=1, description="render every Nth frame of each range")
     overrides: RenderOverrides = Field(default_factory=RenderOverrides)
     output: OutputSpec = Field(default_factory=OutputSpec)
     resources: Resources = Field(default_factory=Resources)
-
-    @field_validator("scene")
-    @classmethod
-    def _scene_is_blend(cls, value: Path) -> Path:
-        try:
-            return check_blend_file(value)
-        except SceneError as exc:
-            raise ValueError(str(exc).removeprefix("scene: ")) from None
 
     @field_validator("frames")
     @classmethod
@@ -120,6 +113,24 @@ class RenderJob(BaseModel):
             except JobSpecError as exc:
                 raise ValueError(str(exc).removeprefix("frames: ")) from None
         return value
+
+    def job_for(self, scene: Path) -> RenderJob:
+        """The render job of these settings for `scene` (validated)."""
+        return RenderJob.model_validate({**self.model_dump(), "scene": scene})
+
+
+class RenderJob(RenderSettings):
+    """A .blend, the frames to render, what to override, where to write, and on what."""
+
+    scene: Path
+
+    @field_validator("scene")
+    @classmethod
+    def _scene_is_blend(cls, value: Path) -> Path:
+        try:
+            return check_blend_file(value)
+        except SceneError as exc:
+            raise ValueError(str(exc).removeprefix("scene: ")) from None
 
     def frame_list(self, scene_start: int, scene_end: int, scene_step: int = 1) -> list[int]:
         """The frames to render: the job's own, or the scene's range when it names none."""

@@ -1,0 +1,95 @@
+#!/usr/bin/env python
+"""Build the Blender extension: one installable zip per platform, wheels bundled.
+
+Blender's Python lacks pydantic; its wheels (pydantic-core is compiled, so one per
+platform) are downloaded from the package index, at the versions this environment runs,
+and listed in each zip's manifest. Usage:
+    .venv/bin/python scripts/build_extension.py [--platform linux-x64 ...] [--out dist]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tomllib
+import zipfile
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDON = ROOT / "addon"
+CACHE = ROOT / "build" / "wheels"
+
+# Blender's platform names, and the wheel platform tag pip asks the index for.
+PLATFORMS = {
+    "linux-x64": "manylinux2014_x86_64",
+    "windows-x64": "win_amd64",
+    "macos-arm64": "macosx_11_0_arm64",
+    "macos-x64": "macosx_10_12_x86_64",
+}
+PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection")
+COMPILED = ("pydantic-core",)
+BLENDER_PYTHON = "3.11"  # Blender 4.2 to 5.0 all embed CPython 3.11
+
+
+def download(packages: tuple[str, ...], folder: Path, platform: str | None) -> list[Path]:
+    """Fetch exact-version wheels (no dependencies) into `folder`, once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = [f"{name}=={version(name)}" for name in packages]
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+               "--only-binary=:all:", "--dest", str(folder), *wanted]
+    if platform:
+        command += ["--platform", platform, "--python-version", BLENDER_PYTHON,
+                    "--implementation", "cp"]
+    subprocess.run(command, check=True)
+    found = []
+    for name in packages:
+        stem = f"{name.replace('-', '_')}-{version(name)}-"
+        matches = sorted(folder.glob(f"{stem}*.whl"))
+        if not matches:
+            raise SystemExit(f"no wheel of {name} {version(name)} in {folder}")
+        found.append(matches[-1])
+    return found
+
+
+def manifest_for(platform: str, wheels: list[Path]) -> str:
+    text = (ADDON / "blender_manifest.toml").read_text()
+    tomllib.loads(text)  # fail here, not in Blender, on a broken manifest
+    listed = ",\n".join(f'  "./wheels/{wheel.name}"' for wheel in wheels)
+    return f'{text}\nplatforms = ["{platform}"]\nwheels = [\n{listed},\n]\n'
+
+
+def source_files() -> list[Path]:
+    return sorted(p for p in ADDON.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and p.name != "blender_manifest.toml")
+
+
+def build(platform: str, out: Path) -> Path:
+    """Write metastudio-<version>-<platform>.zip into `out`; returns its path."""
+    wheels = download(PURE, CACHE / "pure", None)
+    wheels += download(COMPILED, CACHE / platform, PLATFORMS[platform])
+    meta = tomllib.loads((ADDON / "blender_manifest.toml").read_text())
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{meta['id']}-{meta['version']}-{platform.replace('-', '_')}.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("blender_manifest.toml", manifest_for(platform, wheels))
+        for path in source_files():
+            archive.write(path, path.relative_to(ADDON).as_posix())
+        for wheel in wheels:
+            archive.write(wheel, f"wheels/{wheel.name}")
+    return target
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--platform", action="append", choices=sorted(PLATFORMS),
+                        help="build only these (default: all four)")
+    parser.add_argument("--out", type=Path, default=ROOT / "dist")
+    args = parser.parse_args(argv)
+    for platform in args.platform or list(PLATFORMS):
+        print(build(platform, args.out))
+
+
+if __name__ == "__main__":
+    main()

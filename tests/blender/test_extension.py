@@ -1,0 +1,103 @@
+"""The built extension zip, installed into a headless Blender the way an artist installs it
+(Preferences > Get Extensions > Install from Disk runs `extensions.package_install_files`)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+INSTALL_AND_DRAW = r"""
+import json, os, sys
+import bpy
+
+result = {}
+done = bpy.ops.extensions.package_install_files(
+    filepath=sys.argv[1], repo="user_default", enable_on_install=True)
+result["install"] = sorted(done)
+result["enabled"] = [a.module for a in bpy.context.preferences.addons
+                     if a.module.endswith("metastudio")]
+
+
+class Recorder:
+    # Stands in for a panel's UILayout: records what draw() shows.
+    def __init__(self, shown, depth=0):
+        self.shown, self.depth = shown, depth
+
+    def prop(self, data, name, **options):
+        self.shown.append(["prop", self.depth, type(data).__name__, name])
+
+    def label(self, text="", **options):
+        self.shown.append(["label", self.depth, text])
+
+    def _child(self, *args, **options):
+        return Recorder(self.shown, self.depth + 1)
+
+    row = column = box = split = _child
+
+
+panel = bpy.types.Panel.bl_rna_get_subclass_py("METASTUDIO_PT_farm")
+result["panel"] = [panel.bl_space_type, panel.bl_region_type, panel.bl_category, panel.bl_label]
+shown = []
+holder = type("PanelSelf", (), {"layout": Recorder(shown)})()
+panel.draw(holder, bpy.context)
+result["shown"] = shown
+
+settings = bpy.context.scene.metastudio.render
+settings.use_frames, settings.frames = True, "1-12"
+settings.resources.max_attempts = 5
+bpy.ops.wm.save_as_mainfile(filepath=sys.argv[2])
+bpy.ops.wm.open_mainfile(filepath=sys.argv[2])
+again = bpy.context.scene.metastudio.render
+result["saved"] = [again.frames, again.resources.max_attempts]
+
+site = os.path.join(os.environ["BLENDER_USER_RESOURCES"], "extensions", ".local")
+result["wheels"] = sorted(name for root, dirs, files in os.walk(site)
+                          for name in dirs if name in ("pydantic", "pydantic_core"))
+import addon_utils
+addon_utils.disable(result["enabled"][0])
+result["after_disable"] = hasattr(bpy.types.Scene, "metastudio")
+print("@@" + json.dumps(result))
+"""
+
+
+@pytest.fixture(scope="module")
+def linux_zip(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_extension.py"),
+                    "--platform", "linux-x64", "--out", str(out)], check=True)
+    (zip_path,) = out.glob("metastudio-*-linux_x64.zip")
+    return zip_path
+
+
+def test_zip_installs_enables_draws_saves_and_disables(linux_zip, tmp_path):
+    env = {**os.environ, "BLENDER_USER_RESOURCES": str(tmp_path / "blender-user")}
+    proc = subprocess.run([sys.executable, "-c", INSTALL_AND_DRAW, str(linux_zip),
+                           str(tmp_path / "farm.blend")],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.split("@@")[-1])
+    assert result["install"] == ["FINISHED"]
+    assert result["enabled"] == ["bl_ext.user_default.metastudio"]
+    assert result["panel"] == ["VIEW_3D", "UI", "Studio", "Farm"]
+    props = [(entry[2], entry[3]) for entry in result["shown"] if entry[0] == "prop"]
+    names = [name for _, name in props]
+    # Every field of RenderSettings is shown, an optional one after its toggle.
+    for name in ("frames", "step", "engine", "samples", "resolution", "file_format",
+                 "persistent_data", "directory", "address", "workers", "chunk",
+                 "cpus_per_worker", "use_gpu", "shared_storage", "frame_timeout",
+                 "max_attempts"):
+        assert name in names, name
+    assert names.index("use_frames") == names.index("frames") - 1
+    assert names.index("use_engine") == names.index("engine") - 1
+    labels = [entry[2] for entry in result["shown"] if entry[0] == "label"]
+    assert labels == ["Overrides", "Output", "Resources"]
+    assert {group for group, name in props if name == "engine"} == {
+        "METASTUDIO_PG_RenderOverrides"}
+    assert result["saved"] == ["1-12", 5]  # saved with the .blend and read back
+    assert result["wheels"] == ["pydantic", "pydantic_core"]
+    assert result["after_disable"] is False
