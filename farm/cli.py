@@ -42,6 +42,8 @@ def _render_parser(sub) -> None:
     p.add_argument("--shared-storage", action="store_true",
                    help="workers read the scene and write frames on a shared filesystem")
     p.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
+    p.add_argument("--progress", choices=("bar", "json"), default="bar",
+                   help="a progress bar on stderr, or JSON lines on stdout for programs")
     p.set_defaults(handler=_cmd_render)
 
 
@@ -95,12 +97,12 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
     })
 
 
-def run_render(job: RenderJob) -> int:
-    """Render a job with a progress bar; print a summary; return the exit code."""
-    from .progress import ProgressBar
+def run_render(job: RenderJob, progress: str = "bar") -> int:
+    """Render a job showing progress; print a summary; return the exit code."""
+    from .progress import JsonProgress, ProgressBar
     from .scheduler import RenderRun
 
-    bar = ProgressBar()
+    bar = JsonProgress() if progress == "json" else ProgressBar()
     report = RenderRun(job, progress=bar).run()
     bar.close()
     for warning in report.warnings:
@@ -116,7 +118,7 @@ def run_render(job: RenderJob) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    return run_render(job_from_args(args))
+    return run_render(job_from_args(args), args.progress)
 
 
 def _cmd_status(args: argparse.Namespace) -> int:

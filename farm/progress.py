@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 
@@ -60,3 +61,29 @@ class ProgressBar:
         if self._tty and self.total:
             self.stream.write("\n")
             self.stream.flush()
+
+
+class JsonProgress:
+    """One JSON object per line on stdout, for programs that drive the farm (the add-on).
+
+    {"event": "start", "total": N}, then {"event": "frames", "done": n, "failed": m,
+    "total": N} after every finished or failed frame.
+    """
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stdout
+        self.total = 0
+
+    def _emit(self, **fields) -> None:
+        self.stream.write(json.dumps(fields) + "\n")
+        self.stream.flush()
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self._emit(event="start", total=total)
+
+    def update(self, done: int, failed: int = 0) -> None:
+        self._emit(event="frames", done=done, failed=failed, total=self.total)
+
+    def close(self) -> None:
+        pass

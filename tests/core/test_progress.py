@@ -14,3 +14,19 @@ def test_progress_lines_when_not_a_terminal():
     assert "2/4 frames" in lines[1]
     assert "3/4 frames, 1 failed" in lines[2]
     assert "left" in lines[2] and "/s" in lines[2]
+
+
+def test_json_progress_lines():
+    import json
+
+    from metastudio_farm.progress import JsonProgress
+
+    stream = io.StringIO()
+    progress = JsonProgress(stream)
+    progress.start(3)
+    progress.update(1)
+    progress.update(2, failed=1)
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert events == [{"event": "start", "total": 3},
+                      {"event": "frames", "done": 1, "failed": 0, "total": 3},
+                      {"event": "frames", "done": 2, "failed": 1, "total": 3}]
