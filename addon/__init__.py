@@ -6,17 +6,27 @@ and unregister() touch Blender's registry.
 """
 
 
+def _modules():
+    from . import preferences
+    from .ops import farm
+    from .ui import panels
+
+    return (preferences, farm, panels)
+
+
 def register() -> None:
-    """Register the settings saved with each .blend and the Studio tab's panels."""
+    """Register the settings (saved with each .blend, and per session), operators, panels."""
     import bpy
 
     from .bl.propgroup import property_group_for
-    from .core.settings import StudioSettings
-    from .ui import panels
+    from .core.settings import StudioSession, StudioSettings
 
     bpy.types.Scene.metastudio = bpy.props.PointerProperty(
         type=property_group_for(StudioSettings), name="metastudio")
-    panels.register()
+    bpy.types.WindowManager.metastudio = bpy.props.PointerProperty(
+        type=property_group_for(StudioSession), name="metastudio")
+    for module in _modules():
+        module.register()
 
 
 def unregister() -> None:
@@ -24,8 +34,9 @@ def unregister() -> None:
     import bpy
 
     from .bl.propgroup import unregister_property_groups
-    from .ui import panels
 
-    panels.unregister()
+    for module in reversed(_modules()):
+        module.unregister()
+    del bpy.types.WindowManager.metastudio
     del bpy.types.Scene.metastudio
     unregister_property_groups()

@@ -19,7 +19,8 @@ def build_sample_scene(
     """Build and save a scene: a sphere rolls across a ground plane under a sun.
 
     With `texture_path`, the ground uses that image through a relative path, so the scene
-    depends on an external file the way production scenes do.
+    depends on an external file the way production scenes do. It starts from factory
+    settings (preferences included): for scripts, tests and the demo, not an open session.
     """
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     bpy.ops.wm.read_factory_settings(use_empty=True)

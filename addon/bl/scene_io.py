@@ -101,3 +101,19 @@ def repoint_outside_tree(tree: str) -> list[str]:
             if isinstance(block, bpy.types.Library):
                 block.reload()
     return stuck
+
+
+def save_farm_copy() -> str:
+    """Save a copy of the open file for the farm, leaving the artist's file untouched.
+
+    The copy goes to `.metastudio/<name>.farm.blend` beside the file, with relative paths
+    remapped, and always has the same name so that a resubmission can resume.
+    """
+    if not bpy.data.filepath:
+        raise SceneError("scene: save the .blend first; the farm renders a saved copy of it")
+    folder = os.path.join(os.path.dirname(bpy.data.filepath), ".metastudio")
+    os.makedirs(folder, exist_ok=True)
+    name = os.path.splitext(os.path.basename(bpy.data.filepath))[0]
+    target = os.path.join(folder, f"{name}.farm.blend")
+    bpy.ops.wm.save_as_mainfile(filepath=target, copy=True, relative_remap=True)
+    return target

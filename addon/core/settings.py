@@ -14,3 +14,19 @@ class StudioSettings(BaseModel):
 
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
+
+
+class FarmStatus(BaseModel):
+    """The last farm render started from this Blender session."""
+
+    running: bool = False
+    total: int = Field(0, ge=0)
+    done: int = Field(0, ge=0)
+    failed: int = Field(0, ge=0)
+    message: str = ""
+
+
+class StudioSession(BaseModel):
+    """Transient state of a Blender session (Blender shows it as `WindowManager.metastudio`)."""
+
+    farm: FarmStatus = Field(default_factory=FarmStatus)

@@ -21,7 +21,20 @@ class METASTUDIO_PT_farm(StudioPanel, bpy.types.Panel):
     bl_idname = "METASTUDIO_PT_farm"
 
     def draw(self, context):
-        draw_model(self.layout, context.scene.metastudio.render, RenderSettings)
+        layout = self.layout
+        status = context.window_manager.metastudio.farm
+        if status.running or status.total:
+            text = f"{status.done}/{status.total} frames" + (
+                f", {status.failed} failed" if status.failed else "")
+            if hasattr(layout, "progress"):  # Blender 4.0+
+                fraction = (status.done + status.failed) / status.total if status.total else 0
+                layout.progress(factor=fraction, text=text)
+            else:
+                layout.label(text=text)
+        if status.message:
+            layout.label(text=status.message)
+        layout.operator("metastudio.render_on_farm", icon="RENDER_ANIMATION")
+        draw_model(layout, context.scene.metastudio.render, RenderSettings)
 
 
 classes = (METASTUDIO_PT_farm,)

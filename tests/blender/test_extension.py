@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.bpy_process import build_scene
+
 ROOT = Path(__file__).resolve().parents[2]
 
 INSTALL_AND_DRAW = r"""
@@ -34,6 +36,12 @@ class Recorder:
     def label(self, text="", **options):
         self.shown.append(["label", self.depth, text])
 
+    def operator(self, idname, **options):
+        self.shown.append(["operator", self.depth, idname])
+
+    def progress(self, text="", **options):
+        self.shown.append(["progress", self.depth, text])
+
     def _child(self, *args, **options):
         return Recorder(self.shown, self.depth + 1)
 
@@ -46,6 +54,24 @@ shown = []
 holder = type("PanelSelf", (), {"layout": Recorder(shown)})()
 panel.draw(holder, bpy.context)
 result["shown"] = shown
+
+# A never-saved file: a clear message, nothing started.
+try:
+    bpy.ops.metastudio.render_on_farm()
+    result["unsaved"] = "no error"
+except RuntimeError as exc:
+    result["unsaved"] = str(exc)
+
+# Render on Farm from the panel's settings: a real farm renders two frames.
+bpy.ops.wm.open_mainfile(filepath=sys.argv[3])
+addon = bpy.context.preferences.addons["bl_ext.user_default.metastudio"]
+addon.preferences.farm_command = sys.argv[4]
+farm = bpy.context.scene.metastudio.render
+farm.use_frames, farm.frames = True, "2-3"
+result["render"] = sorted(bpy.ops.metastudio.render_on_farm())
+status = bpy.context.window_manager.metastudio.farm
+result["status"] = [status.running, status.done, status.total, status.failed, status.message]
+result["is_dirty_path"] = bpy.data.filepath
 
 settings = bpy.context.scene.metastudio.render
 settings.use_frames, settings.frames = True, "1-12"
@@ -74,10 +100,13 @@ def linux_zip(tmp_path_factory) -> Path:
     return zip_path
 
 
-def test_zip_installs_enables_draws_saves_and_disables(linux_zip, tmp_path):
+def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip, tmp_path):
     env = {**os.environ, "BLENDER_USER_RESOURCES": str(tmp_path / "blender-user")}
+    shot = Path(build_scene(tmp_path / "artist" / "shot.blend", frames=4, resolution=(48, 27),
+                            samples=1))
+    command = Path(sys.executable).with_name("metastudio")  # installed with the project
     proc = subprocess.run([sys.executable, "-c", INSTALL_AND_DRAW, str(linux_zip),
-                           str(tmp_path / "farm.blend")],
+                           str(tmp_path / "farm.blend"), str(shot), str(command)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.split("@@")[-1])
@@ -99,5 +128,17 @@ def test_zip_installs_enables_draws_saves_and_disables(linux_zip, tmp_path):
     assert {group for group, name in props if name == "engine"} == {
         "METASTUDIO_PG_RenderOverrides"}
     assert result["saved"] == ["1-12", 5]  # saved with the .blend and read back
+    assert ["operator", 0, "metastudio.render_on_farm"] in result["shown"]
+    assert "save the .blend first" in result["unsaved"]
+
+    # The farm rendered frames 2-3 of a saved copy into the artist's output folder.
+    assert result["render"] == ["FINISHED"]
+    running, done, total, failed, message = result["status"]
+    assert (running, done, total, failed) == (False, 2, 2, 0)
+    assert "2/2 frames" in message
+    rendered = sorted(p.name for p in (shot.parent / "render").glob("*.png"))
+    assert rendered == ["frame_0002.png", "frame_0003.png"]
+    assert result["is_dirty_path"] == str(shot)  # the artist's file is still the open one
+    assert (shot.parent / ".metastudio" / "shot.farm.blend").exists()
     assert result["wheels"] == ["pydantic", "pydantic_core"]
     assert result["after_disable"] is False

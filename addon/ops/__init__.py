@@ -1,0 +1,1 @@
+"""Operators: each validates its model, calls one function, and reports."""
