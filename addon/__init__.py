@@ -8,10 +8,10 @@ and unregister() touch Blender's registry.
 
 def _modules():
     from . import preferences
-    from .ops import farm
+    from .ops import farm, sample_shot
     from .ui import panels
 
-    return (preferences, farm, panels)
+    return (preferences, sample_shot, farm, panels)
 
 
 def register() -> None:

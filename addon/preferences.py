@@ -1,4 +1,4 @@
-"""The add-on's preferences: where the farm's command lives."""
+"""The add-on's preferences: where the farm's command lives, and the studio's farm."""
 
 from __future__ import annotations
 
@@ -13,14 +13,31 @@ class METASTUDIO_AP_preferences(bpy.types.AddonPreferences):
         description="The installed `metastudio` program that runs the farm "
                     "(empty: the one on PATH)")
 
+    farm_address: bpy.props.StringProperty(
+        name="Farm address",
+        description="The studio's Ray cluster (HOST:PORT or ray://HOST:PORT); empty: render "
+                    "on a farm started on this computer. A file's own Farm settings win")
+
     def draw(self, context):
         self.layout.prop(self, "farm_command")
+        self.layout.prop(self, "farm_address")
+
+
+def _preferences(context):
+    entry = context.preferences.addons.get(__package__)
+    return entry.preferences if entry and entry.preferences else None
 
 
 def farm_command(context) -> str:
     """The configured command, or "" when unset (or the add-on was registered by hand)."""
-    entry = context.preferences.addons.get(__package__)
-    return entry.preferences.farm_command if entry and entry.preferences else ""
+    preferences = _preferences(context)
+    return preferences.farm_command if preferences else ""
+
+
+def farm_address(context) -> str:
+    """The studio's farm address, or "" for a farm on this computer."""
+    preferences = _preferences(context)
+    return preferences.farm_address.strip() if preferences else ""
 
 
 classes = (METASTUDIO_AP_preferences,)

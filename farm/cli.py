@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 
-from metastudio.core.errors import FrameFailedError, MetastudioError
+from metastudio.core.errors import FrameFailedError, JobSpecError, MetastudioError
 from metastudio.core.render_job import RenderJob
 from metastudio.core.schema import build_spec
 
@@ -42,6 +43,9 @@ def _render_parser(sub) -> None:
     p.add_argument("--shared-storage", action="store_true",
                    help="workers read the scene and write frames on a shared filesystem")
     p.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
+    p.add_argument("--steps", type=Path, metavar="JSON",
+                   help='operators to run on the scene before rendering: a JSON list of '
+                        '{"operator": "metastudio.<name>", "params": {...}}')
     p.add_argument("--progress", choices=("bar", "json"), default="bar",
                    help="a progress bar on stderr, or JSON lines on stdout for programs")
     p.set_defaults(handler=_cmd_render)
@@ -92,9 +96,22 @@ def job_from_args(args: argparse.Namespace) -> RenderJob:
         "max_attempts": args.max_attempts,
     }
     return build_spec(RenderJob, {
+        "steps": _read_steps(args.steps) if args.steps else [],
         "scene": args.scene, "frames": args.frames, "step": args.step,
         "overrides": overrides, "output": {"directory": args.out}, "resources": resources,
     })
+
+
+def _read_steps(path: Path) -> list:
+    try:
+        steps = json.loads(path.read_text())
+    except OSError as exc:
+        raise JobSpecError(f"steps: cannot read {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise JobSpecError(f"steps: {path} is not JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(steps, list):
+        raise JobSpecError(f"steps: {path} must hold a JSON list of operator steps")
+    return steps
 
 
 def run_render(job: RenderJob, progress: str = "bar") -> int:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 
 import ray
 from metastudio.core.errors import FarmError
+from metastudio.core.render_job import check_address
 
 from .placement import NodeCapacity
 
@@ -22,6 +24,8 @@ def ray_session(address: str | None = None, num_cpus: int | None = None):
         yield
         return
     options = dict(logging_level=logging.ERROR, log_to_driver=False)
+    if address:
+        check_reachable(address)
     try:
         if address:
             ray.init(address=address, **options)
@@ -34,6 +38,31 @@ def ray_session(address: str | None = None, num_cpus: int | None = None):
         yield
     finally:
         ray.shutdown()
+
+
+def check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail fast, naming the address, when nothing listens there.
+
+    Ray itself retries an unreachable head for ever, printing warnings; an artist or a
+    script needs an answer in seconds. "auto" (the cluster this machine belongs to) is
+    left to Ray.
+    """
+    if address == "auto":
+        return
+    try:
+        check_address(address)
+    except ValueError as exc:
+        raise FarmError(f"resources.address: {exc}") from None
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        reason = "timed out" if isinstance(exc, TimeoutError) else (
+            exc.strerror or str(exc))
+        raise FarmError(f"resources.address: no Ray cluster answers at {address} "
+                        f"({reason}); is the head node running (`ray start --head`)?"
+                        ) from None
 
 
 def live_nodes() -> list[NodeCapacity]:

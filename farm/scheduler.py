@@ -166,7 +166,7 @@ class RenderRun:
         actor = actor_class.remote()
         setup = actor.load.remote(self.job_id, self._scene, str(self.job.scene),
                                   self.job.overrides, slot.threads, slot.uses_gpu,
-                                  self.evaluate_only)
+                                  self.evaluate_only, self.job.steps)
         worker = Worker(slot, actor, setup)
         if self._dependencies:
             worker.setup_ref = actor.install_dependencies.remote(self._dependencies)

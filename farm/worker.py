@@ -13,6 +13,7 @@ from pathlib import Path
 
 import ray
 from metastudio.core.errors import MetastudioError
+from metastudio.core.operator_steps import OperatorStep
 from metastudio.core.render_job import RenderOverrides
 from metastudio.core.scene_info import SceneInfo, mirror_path, relative_output_name
 
@@ -75,6 +76,7 @@ class RenderWorker:
         self._settings: tuple = ()
         self.render_dir = ""
         self.evaluate_only = False
+        self.steps: list[OperatorStep] = []
         self.device = "CPU"
 
     def describe(self) -> dict:
@@ -86,14 +88,15 @@ class RenderWorker:
 
     def load(self, job_id: str, scene: FilePayload | str, source_path: str,
              overrides: RenderOverrides, threads: int, want_gpu: bool,
-             evaluate_only: bool = False) -> SceneInfo:
+             evaluate_only: bool = False, steps: list[OperatorStep] = ()) -> SceneInfo:
         """Open the job's scene and report what it needs.
 
         The scene comes through the object store (a FilePayload) and is opened from a mirror
         of the artist's folders (`source_path` is where it lives there), so that relative
         paths in it and in its libraries resolve as they do for the artist; or it is a
-        path on shared storage, opened in place. Raises SceneError when the file is not a
-        usable scene or has no camera.
+        path on shared storage, opened in place. `steps` (metastudio operators) run on the
+        scene each time it is opened, before anything is rendered. Raises SceneError when
+        the file is not a usable scene or has no camera, OperatorError when a step fails.
         """
         self.job_id = job_id
         self.tree = self._dir("jobs", job_id, "tree")
@@ -104,6 +107,7 @@ class RenderWorker:
                                                                            source_path))
         self._settings = (overrides, threads, want_gpu)
         self.evaluate_only = evaluate_only
+        self.steps = list(steps)
         self.render_dir = self._dir("jobs", job_id, f"worker-{self.pid}")
         info = self._open()
         info.require_camera()
@@ -135,6 +139,11 @@ class RenderWorker:
 
         with render.capture_output(os.path.join(self._dir("logs", self.job_id), "load.log")):
             scene_io.open_scene(self.local_blend)
+            if self.steps:
+                from metastudio.bl.runner import run_operator
+
+                for step in self.steps:
+                    run_operator(step.operator, step.params)
         import bpy
 
         self.scene = bpy.context.scene

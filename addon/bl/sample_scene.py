@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import os
 
 import bpy
+
+from ..core.sample_shot import SampleShotSpec
+from .sample_shot import build_sample_shot
+from .scene_guard import SceneGuard
 
 
 def build_sample_scene(
@@ -26,33 +29,13 @@ def build_sample_scene(
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
     scene.name = "Sample"
+    spec = SampleShotSpec(frames=frames, set_camera=with_camera,
+                          ground_texture=texture_path)
+    for _ in build_sample_shot(scene, spec, SceneGuard()):
+        pass
+    if not with_camera:  # a scene with no camera at all, for the farm's error path
+        bpy.data.objects.remove(bpy.data.objects["Camera"])
 
-    bpy.ops.mesh.primitive_plane_add(size=20)
-    ground = bpy.context.object
-    ground.data.materials.append(_ground_material(texture_path))
-
-    bpy.ops.mesh.primitive_uv_sphere_add(radius=1, location=(-3, 0, 1))
-    ball = bpy.context.object
-    bpy.ops.object.shade_smooth()
-    ball.data.materials.append(_ball_material())
-    ball.keyframe_insert("location", frame=1)
-    ball.location.x = 3
-    ball.rotation_euler.y = math.radians(360)
-    ball.keyframe_insert("location", frame=frames)
-    ball.keyframe_insert("rotation_euler", frame=frames)
-
-    bpy.ops.object.light_add(type="SUN", location=(3, -3, 6))
-    bpy.context.object.data.energy = 3.0
-    if with_camera:
-        bpy.ops.object.camera_add(location=(0, -10, 4), rotation=(math.radians(72), 0, 0))
-        scene.camera = bpy.context.object
-
-    world = bpy.data.worlds.new("Sky")
-    _ensure_nodes(world)
-    world.node_tree.nodes["Background"].inputs["Color"].default_value = (0.4, 0.55, 0.8, 1)
-    scene.world = world
-
-    scene.frame_start, scene.frame_end = 1, frames
     scene.render.engine = "CYCLES"
     scene.cycles.samples = samples
     scene.cycles.use_denoising = False
@@ -63,31 +46,3 @@ def build_sample_scene(
     bpy.ops.wm.save_as_mainfile(filepath=path, relative_remap=True)
     return path
 
-
-def _ensure_nodes(block) -> None:
-    # Blender 5.0 always gives new materials and worlds a node tree and deprecates
-    # use_nodes; 4.x still needs it switched on.
-    if block.node_tree is None:
-        block.use_nodes = True
-
-
-def _ball_material():
-    material = bpy.data.materials.new("Ball")
-    _ensure_nodes(material)
-    bsdf = material.node_tree.nodes["Principled BSDF"]
-    bsdf.inputs["Base Color"].default_value = (0.8, 0.15, 0.1, 1)
-    return material
-
-
-def _ground_material(texture_path: str | None):
-    material = bpy.data.materials.new("Ground")
-    _ensure_nodes(material)
-    nodes = material.node_tree.nodes
-    bsdf = nodes["Principled BSDF"]
-    if texture_path:
-        texture = nodes.new("ShaderNodeTexImage")
-        texture.image = bpy.data.images.load(texture_path)
-        material.node_tree.links.new(texture.outputs["Color"], bsdf.inputs["Base Color"])
-    else:
-        bsdf.inputs["Base Color"].default_value = (0.3, 0.5, 0.25, 1)
-    return material

@@ -103,14 +103,20 @@ def repoint_outside_tree(tree: str) -> list[str]:
     return stuck
 
 
+def require_saved() -> str:
+    """The open file's path; SceneError if it was never saved."""
+    if not bpy.data.filepath:
+        raise SceneError("scene: save the .blend first; the farm renders a saved copy of it")
+    return bpy.data.filepath
+
+
 def save_farm_copy() -> str:
     """Save a copy of the open file for the farm, leaving the artist's file untouched.
 
     The copy goes to `.metastudio/<name>.farm.blend` beside the file, with relative paths
     remapped, and always has the same name so that a resubmission can resume.
     """
-    if not bpy.data.filepath:
-        raise SceneError("scene: save the .blend first; the farm renders a saved copy of it")
+    require_saved()
     folder = os.path.join(os.path.dirname(bpy.data.filepath), ".metastudio")
     os.makedirs(folder, exist_ok=True)
     name = os.path.splitext(os.path.basename(bpy.data.filepath))[0]

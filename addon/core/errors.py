@@ -19,3 +19,7 @@ class FarmError(MetastudioError):
 
 class FrameFailedError(MetastudioError):
     """One or more frames failed after every allowed attempt."""
+
+
+class OperatorError(MetastudioError):
+    """A metastudio operator refused its parameters or failed (the scene is unchanged)."""

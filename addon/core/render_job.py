@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .blendfile import check_blend_file
 from .errors import JobSpecError, SceneError
 from .frames import parse_frames
+from .operator_steps import OperatorStep
 
 Engine = Literal["CYCLES", "BLENDER_EEVEE", "BLENDER_WORKBENCH"]
 FileFormat = Literal["PNG", "JPEG", "OPEN_EXR", "OPEN_EXR_MULTILAYER", "TIFF", "BMP"]
@@ -78,7 +79,8 @@ class Resources(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    address: str | None = Field(None, description="Ray cluster address; None starts a local one")
+    address: str | None = Field(None, description="Ray cluster address (HOST:PORT, "
+                                "ray://HOST:PORT or auto); None starts a local one")
     workers: int | None = Field(None, ge=1, le=4096, description="at most this many workers")
     chunk: int = Field(1, ge=1, le=10_000, description="frames handed to a worker at once")
     cpus_per_worker: int | None = Field(
@@ -90,6 +92,25 @@ class Resources(BaseModel):
     frame_timeout: float | None = Field(
         None, gt=0, description="seconds before a frame counts as hung and is retried")
     max_attempts: int = Field(3, ge=1, le=100, description="attempts before a frame fails")
+
+    @field_validator("address")
+    @classmethod
+    def _address_form(cls, value: str | None) -> str | None:
+        return check_address(value)
+
+
+def check_address(value: str | None) -> str | None:
+    """A Ray address as HOST:PORT, ray://HOST:PORT or "auto" (blank means none)."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if value == "auto":
+        return value
+    host, _, port = value.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{value!r} is not HOST:PORT (e.g. 10.0.0.5:6379, "
+                         "ray://10.0.0.5:10001 or auto)")
+    return value
 
 
 class RenderSettings(BaseModel):
@@ -123,6 +144,9 @@ class RenderJob(RenderSettings):
     """A .blend, the frames to render, what to override, where to write, and on what."""
 
     scene: Path
+    steps: list[OperatorStep] = Field(
+        default_factory=list,
+        description="metastudio operators run on the scene, in order, before rendering")
 
     @field_validator("scene")
     @classmethod
@@ -145,6 +169,6 @@ class RenderJob(RenderSettings):
         Resources are left out on purpose: more workers or another cluster render the
         same frames, so a re-run with other resources still resumes.
         """
-        identity = self.model_dump_json(include={"frames", "step", "overrides", "output"})
+        identity = self.model_dump_json(include={"frames", "step", "overrides", "output", "steps"})
         digest = hashlib.sha256(f"{scene_digest}\n{self.scene}\n{identity}".encode())
         return digest.hexdigest()[:16]

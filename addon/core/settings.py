@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from .render_job import RenderSettings
+from .sample_shot import SampleShotSpec
 
 
 class StudioSettings(BaseModel):
@@ -12,6 +13,8 @@ class StudioSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    sample_shot: SampleShotSpec = Field(default_factory=SampleShotSpec,
+                                        description="the Add Sample Shot operator")
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
 

@@ -8,19 +8,27 @@ from pathlib import Path
 import bpy
 
 from ..bl.propgroup import read_model, write_model
-from ..bl.scene_io import save_farm_copy
-from ..core.errors import MetastudioError
+from ..bl.scene_io import require_saved, save_farm_copy
+from ..core.errors import JobSpecError, MetastudioError
 from ..core.farm_client import FarmProcess, FarmProgress, find_farm_command, render_command
-from ..core.render_job import RenderSettings
+from ..core.render_job import RenderSettings, check_address
 from ..core.scene_info import split_output_pattern
 from ..core.settings import FarmStatus
-from ..preferences import farm_command
+from ..preferences import farm_address, farm_command
 
 
 def start_farm_render(context) -> FarmProcess:
     """Validate the panel's settings, save a copy of the file and start the farm on it."""
+    require_saved()
     settings = read_model(context.scene.metastudio.render, RenderSettings)
     executable = find_farm_command(farm_command(context))
+    if settings.resources.address is None and farm_address(context):
+        try:
+            address = check_address(farm_address(context))
+        except ValueError as exc:
+            raise JobSpecError(f"preferences.farm_address: {exc}") from None
+        settings = settings.model_copy(update={"resources": settings.resources.model_copy(
+            update={"address": address})})
     if settings.output.directory is None:
         # The copy lives in another folder: pin the output to where the artist's file
         # would write, not where the copy's "//" points.

@@ -6,6 +6,7 @@ import bpy
 
 from ..bl.propgroup import draw_model
 from ..core.render_job import RenderSettings
+from ..core.sample_shot import SampleShotSpec
 
 
 class StudioPanel:
@@ -37,5 +38,18 @@ class METASTUDIO_PT_farm(StudioPanel, bpy.types.Panel):
         draw_model(layout, context.scene.metastudio.render, RenderSettings)
 
 
-classes = (METASTUDIO_PT_farm,)
+class METASTUDIO_PT_sample_shot(StudioPanel, bpy.types.Panel):
+    """A ready-made animated shot to try the studio and the farm with."""
+
+    bl_label = "Sample Shot"
+    bl_idname = "METASTUDIO_PT_sample_shot"
+    bl_options = {"DEFAULT_CLOSED"}
+
+    def draw(self, context):
+        layout = self.layout
+        layout.operator("metastudio.add_sample_shot", icon="ADD")
+        draw_model(layout, context.scene.metastudio.sample_shot, SampleShotSpec)
+
+
+classes = (METASTUDIO_PT_farm, METASTUDIO_PT_sample_shot)
 register, unregister = bpy.utils.register_classes_factory(classes)

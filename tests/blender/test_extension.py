@@ -3,6 +3,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,20 @@ shown = []
 holder = type("PanelSelf", (), {"layout": Recorder(shown)})()
 panel.draw(holder, bpy.context)
 result["shown"] = shown
+shot_panel = bpy.types.Panel.bl_rna_get_subclass_py("METASTUDIO_PT_sample_shot")
+result["shot_panel"] = [shot_panel.bl_category, shot_panel.bl_label]
+shot_shown = []
+shot_panel.draw(type("PanelSelf", (), {"layout": Recorder(shot_shown)})(), bpy.context)
+result["shot_shown"] = shot_shown
+
+# The extension's operator, run headless as a script would and as the farm does.
+import importlib
+bpy.context.scene.metastudio.sample_shot.frames = 5
+result["shot"] = sorted(bpy.ops.metastudio.add_sample_shot())
+runner = importlib.import_module(result["enabled"][0] + ".bl.runner")
+result["runner"] = runner.run_operator("metastudio.add_sample_shot", {"distance": 2.0})
+result["shot_objects"] = sorted(o.name for o in bpy.data.objects)
+result["shot_frames"] = bpy.context.scene.frame_end
 
 # A never-saved file: a clear message, nothing started.
 try:
@@ -66,6 +81,15 @@ except RuntimeError as exc:
 bpy.ops.wm.open_mainfile(filepath=sys.argv[3])
 addon = bpy.context.preferences.addons["bl_ext.user_default.metastudio"]
 addon.preferences.farm_command = sys.argv[4]
+
+# A studio farm that does not answer: a clear message, not a hang.
+addon.preferences.farm_address = "127.0.0.1:" + sys.argv[5]
+try:
+    bpy.ops.metastudio.render_on_farm()
+    result["no_farm"] = "no error"
+except RuntimeError as exc:
+    result["no_farm"] = str(exc)
+addon.preferences.farm_address = ""
 farm = bpy.context.scene.metastudio.render
 farm.use_frames, farm.frames = True, "2-3"
 result["render"] = sorted(bpy.ops.metastudio.render_on_farm())
@@ -105,8 +129,12 @@ def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip
     shot = Path(build_scene(tmp_path / "artist" / "shot.blend", frames=4, resolution=(48, 27),
                             samples=1))
     command = Path(sys.executable).with_name("metastudio")  # installed with the project
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
     proc = subprocess.run([sys.executable, "-c", INSTALL_AND_DRAW, str(linux_zip),
-                           str(tmp_path / "farm.blend"), str(shot), str(command)],
+                           str(tmp_path / "farm.blend"), str(shot), str(command),
+                           str(closed)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.split("@@")[-1])
@@ -130,6 +158,9 @@ def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip
     assert result["saved"] == ["1-12", 5]  # saved with the .blend and read back
     assert ["operator", 0, "metastudio.render_on_farm"] in result["shown"]
     assert "save the .blend first" in result["unsaved"]
+    assert f"resources.address: no Ray cluster answers at 127.0.0.1:{closed}" in \
+        result["no_farm"]
+    assert "Traceback" not in result["no_farm"]
 
     # The farm rendered frames 2-3 of a saved copy into the artist's output folder.
     assert result["render"] == ["FINISHED"]
@@ -141,4 +172,15 @@ def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip
     assert result["is_dirty_path"] == str(shot)  # the artist's file is still the open one
     assert (shot.parent / ".metastudio" / "shot.farm.blend").exists()
     assert result["wheels"] == ["pydantic", "pydantic_core"]
+
+    # The Sample Shot panel and its operator, from the installed extension.
+    assert result["shot_panel"] == ["Studio", "Sample Shot"]
+    assert ["operator", 0, "metastudio.add_sample_shot"] in result["shot_shown"]
+    shot_props = [entry[3] for entry in result["shot_shown"] if entry[0] == "prop"]
+    assert shot_props == ["frames", "distance", "ball_color", "use_ground_texture",
+                          "ground_texture", "set_camera", "set_frame_range"]
+    assert result["shot"] == ["FINISHED"]
+    assert result["runner"] == "metastudio.add_sample_shot: finished"
+    assert {"Ball", "Ball.001", "Camera.001", "Ground.001", "Cube"} <= set(result["shot_objects"])
+    assert result["shot_frames"] == 24  # the runner's own parameters, not the panel's
     assert result["after_disable"] is False

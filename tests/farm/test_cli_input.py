@@ -1,5 +1,6 @@
 """Bad input on the command line: one line naming the problem, non-zero exit, nothing written."""
 
+import socket
 import subprocess
 import sys
 
@@ -26,11 +27,20 @@ def blend(tmp_path):
     (["{blend}", "--resolution", "wide"], "error: overrides.resolution:"),
     (["{blend}", "--out", "{afile}"], "error: output.directory:"),
     (["{blend}", "--workers", "0"], "error: resources.workers:"),
+    (["{blend}", "--address", "headnode"], "error: resources.address: 'headnode' is not "
+                                           "HOST:PORT"),
+    (["{blend}", "--address", "127.0.0.1:{closed}"],
+     "error: resources.address: no Ray cluster answers at 127.0.0.1:"),
+    (["{blend}", "--steps", "{afile}"], "error: steps: {afile} is not JSON"),
 ])
 def test_bad_input_is_one_clear_line(tmp_path, blend, args, message):
     afile = tmp_path / "a_file"
     afile.write_text("x")
-    args = [a.format(blend=blend, afile=afile) for a in args]
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    args = [a.format(blend=blend, afile=afile, closed=closed) for a in args]
+    message = message.format(afile=afile)
     proc = metastudio("render", *args)
     assert proc.returncode == 2
     assert proc.stderr.startswith(message), proc.stderr

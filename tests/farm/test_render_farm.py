@@ -5,7 +5,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from metastudio.core.errors import FrameFailedError, SceneError
+from metastudio.core.errors import FrameFailedError, OperatorError, SceneError
 from metastudio.core.render_job import RenderJob
 from metastudio_farm import cli
 from metastudio_farm.job_store import JobStore, store_path
@@ -204,3 +204,24 @@ def test_a_frame_that_cannot_be_written_fails_alone(tmp_path, shared):
     assert not [p for p in out.iterdir() if ".part-" in p.name]  # no temporary left behind
     with JobStore(store_path(out)) as store:
         assert store.summary(report.job_id).counts == {"done": 3, "failed": 1}
+
+
+def test_operator_steps_run_on_the_workers_before_rendering(tmp_path):
+    # A scene with no camera: only the step's sample shot gives it one.
+    bare = build_scene(tmp_path / "bare.blend", frames=3, with_camera=False)
+    out = tmp_path / "out"
+    step = {"operator": "metastudio.add_sample_shot",
+            "params": {"frames": 3, "ball_color": [0.1, 0.2, 0.9]}}
+    report = RenderRun(RenderJob(scene=bare, frames="1-2", output={"directory": out},
+                                 steps=[step])).run()
+    assert report.ok and report.done == 2
+    assert frame_files(out) == ["frame_0001.png", "frame_0002.png"]
+
+    corrupt = tmp_path / "ground.png"
+    corrupt.write_bytes(b"not a picture")
+    failing = {"operator": "metastudio.add_sample_shot",
+               "params": {"ground_texture": str(corrupt)}}
+    with pytest.raises(OperatorError, match="ground_texture: Blender cannot read"):
+        RenderRun(RenderJob(scene=bare, output={"directory": tmp_path / "out2"},
+                            steps=[failing])).run()
+    assert not (tmp_path / "out2").exists()
