@@ -5,6 +5,8 @@ holds the bpy adapters used by the extension and by the farm's workers. Only reg
 and unregister() touch Blender's registry.
 """
 
+import atexit
+
 
 def _modules():
     from . import preferences
@@ -27,6 +29,17 @@ def register() -> None:
         type=property_group_for(StudioSession), name="metastudio")
     for module in _modules():
         module.register()
+    # bpy 4.5 as a Python module hangs at interpreter exit while a Python operator is
+    # still registered (5.0 does not); unregistering on exit avoids it. Blender itself
+    # unregisters add-ons before Python ends, which removes this hook first.
+    atexit.register(_unregister_at_exit)
+
+
+def _unregister_at_exit() -> None:
+    import bpy
+
+    if hasattr(bpy.types.Scene, "metastudio"):
+        unregister()
 
 
 def unregister() -> None:
@@ -35,6 +48,7 @@ def unregister() -> None:
 
     from .bl.propgroup import unregister_property_groups
 
+    atexit.unregister(_unregister_at_exit)
     for module in reversed(_modules()):
         module.unregister()
     del bpy.types.WindowManager.metastudio

@@ -55,9 +55,16 @@ class FieldSpec:
     children: list[FieldSpec] = field(default_factory=list)
 
 
+# Marks a field that front ends leave out (it keeps its default there): lists of steps,
+# internal bookkeeping. Use as json_schema_extra={"ui": HIDDEN}.
+HIDDEN = "hidden"
+
+
 def describe_model(model: type[BaseModel]) -> list[FieldSpec]:
-    """Describe every field of `model`, nested models included, in declaration order."""
-    return [_describe(name, info) for name, info in model.model_fields.items()]
+    """Describe every field of `model` that a UI shows, nested models included, in order."""
+    return [_describe(name, info) for name, info in model.model_fields.items()
+            if not (isinstance(info.json_schema_extra, dict)
+                    and info.json_schema_extra.get("ui") == HIDDEN)]
 
 
 def _describe(name: str, info: FieldInfo) -> FieldSpec:

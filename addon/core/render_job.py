@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .blendfile import check_blend_file
 from .errors import JobSpecError, SceneError
+from .fields import HIDDEN
 from .frames import parse_frames
 from .operator_steps import OperatorStep
 
@@ -145,7 +146,7 @@ class RenderJob(RenderSettings):
 
     scene: Path
     steps: list[OperatorStep] = Field(
-        default_factory=list,
+        default_factory=list, json_schema_extra={"ui": HIDDEN},
         description="metastudio operators run on the scene, in order, before rendering")
 
     @field_validator("scene")

@@ -86,3 +86,8 @@ def test_unsupported_types_are_named():
 
     with pytest.raises(UnsupportedFieldError, match="unions"):
         describe_model(Mixed)
+
+
+def test_hidden_fields_are_left_out_and_keep_their_defaults():
+    names = [spec.name for spec in describe_model(RenderJob)]
+    assert "steps" not in names and "scene" in names and "resources" in names

@@ -195,7 +195,7 @@ def test_linked_library_textures_resolve_on_the_worker(cluster, tmp_path):
         bpy.ops.wm.open_mainfile(filepath=scene)
         with bpy.data.libraries.load(library, link=True, relative=True) as (_, linked):
             linked.materials = ["LibGround"]
-        bpy.data.objects["Plane"].data.materials[0] = linked.materials[0]
+        bpy.data.objects["Ground"].data.materials[0] = linked.materials[0]
         bpy.ops.wm.save_mainfile(relative_remap=True)
     """, scene=scene, library=str(assets / "lib.blend"))
     out = tmp_path / "out"
