@@ -10,6 +10,7 @@ and listed in each zip's manifest. Usage:
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tomllib
@@ -57,7 +58,14 @@ def manifest_for(platform: str, wheels: list[Path]) -> str:
     text = (ADDON / "blender_manifest.toml").read_text()
     tomllib.loads(text)  # fail here, not in Blender, on a broken manifest
     listed = ",\n".join(f'  "./wheels/{wheel.name}"' for wheel in wheels)
-    return f'{text}\nplatforms = ["{platform}"]\nwheels = [\n{listed},\n]\n'
+    added = f'platforms = ["{platform}"]\nwheels = [\n{listed},\n]\n'
+    # Top-level keys must come before the first [table] (such as [permissions]).
+    table = re.search(r"^\[", text, flags=re.MULTILINE)
+    at = table.start() if table else len(text)
+    manifest = f"{text[:at].rstrip()}\n\n{added}\n{text[at:]}"
+    parsed = tomllib.loads(manifest)
+    assert parsed["platforms"] == [platform] and "platforms" not in parsed.get("permissions", {})
+    return manifest
 
 
 def source_files() -> list[Path]:

@@ -6,6 +6,8 @@ import os
 import socket
 import subprocess
 import sys
+import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -122,6 +124,16 @@ def linux_zip(tmp_path_factory) -> Path:
                     "--platform", "linux-x64", "--out", str(out)], check=True)
     (zip_path,) = out.glob("metastudio-*-linux_x64.zip")
     return zip_path
+
+
+def test_the_zip_manifest_lists_platform_wheels_and_permissions(linux_zip):
+    with zipfile.ZipFile(linux_zip) as archive:
+        manifest = tomllib.loads(archive.read("blender_manifest.toml").decode())
+        names = archive.namelist()
+    assert manifest["id"] == "metastudio" and manifest["platforms"] == ["linux-x64"]
+    assert set(manifest["permissions"]) == {"files", "network"}
+    assert all(wheel.removeprefix("./") in names for wheel in manifest["wheels"])
+    assert any("pydantic_core" in wheel and "manylinux" in wheel for wheel in manifest["wheels"])
 
 
 def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip, tmp_path):
