@@ -12,6 +12,8 @@ from metastudio.core.errors import FrameFailedError, JobSpecError, MetastudioErr
 from metastudio.core.render_job import RenderJob
 from metastudio.core.schema import build_spec
 
+from . import cli_voice
+
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
 
@@ -77,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _render_parser(sub)
     _status_parser(sub)
     _demo_parser(sub)
+    cli_voice.add_parsers(sub)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Voices: speech synthesis, phone alignment and mouth shapes. No bpy here."""

@@ -1,0 +1,228 @@
+"""Timed phones from speech: forced alignment to a transcript, or phone recognition,
+with pocketsphinx's US-English acoustic model (bundled in its wheel; nothing is fetched).
+
+With a transcript in another language, each word's phonemes come from eSpeak NG and are
+mapped to the nearest English phones (`phones.ipa_to_arpabet`), then aligned the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+
+from ..errors import MetastudioError
+from . import espeak
+from .audio import Audio
+from .phones import ipa_to_arpabet
+
+FRAME = 0.01  # pocketsphinx's frame: 10 ms
+PAD = 0.25  # silence added either side: alignment fails when speech touches the ends
+# Beams tried in turn: synthetic and fast speech can fall out of the default beam.
+_BEAMS = ({"beam": 1e-100, "wbeam": 1e-80, "pbeam": 1e-100},
+          {"beam": 1e-200, "wbeam": 1e-200, "pbeam": 1e-200})
+_WORD = re.compile(r"[\w']+", re.UNICODE)
+_ALTERNATE = re.compile(r"\(\d+\)$")
+
+
+class AlignmentError(MetastudioError):
+    """Speech could not be aligned or recognised."""
+
+
+@dataclass
+class TimedPhone:
+    """An ARPAbet phone ("SIL" for silence) from `start` to `end` seconds."""
+
+    phone: str
+    start: float
+    end: float
+    word: str = ""
+
+
+@dataclass
+class TimedWord:
+    """A word of the transcript, when it was said and how well the audio fits it."""
+
+    word: str
+    start: float
+    end: float
+    score: float  # mean acoustic score per 10 ms frame (higher fits better)
+
+
+@dataclass
+class Alignment:
+    """Phones in time, the words they belong to, and how they were found."""
+
+    phones: list[TimedPhone]
+    words: list[TimedWord] = field(default_factory=list)
+    method: str = "aligned"  # or "recognised"
+    score: float = 0.0  # mean score per frame over the words
+    warnings: list[str] = field(default_factory=list)
+
+
+def words_of(transcript: str) -> list[str]:
+    """The transcript's words, lower case, punctuation dropped (apostrophes kept)."""
+    return [w.lower().strip("'") for w in _WORD.findall(transcript) if w.strip("'_")]
+
+
+class _Decoders:
+    """Decoders cost a model load each; keep them per process, one caller at a time."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._align: dict[int, object] = {}
+        self._phones = None
+
+    def aligner(self, attempt: int):
+        if attempt not in self._align:
+            from pocketsphinx import Decoder
+
+            self._align[attempt] = Decoder(samprate=16000, lm=None, bestpath=False, cmn="batch",
+                                           loglevel="FATAL", **_BEAMS[attempt])
+        return self._align[attempt]
+
+    def recogniser(self):
+        if self._phones is None:
+            from pocketsphinx import Decoder, get_model_path
+
+            self._phones = Decoder(samprate=16000, cmn="batch", allphone=get_model_path(
+                "en-us/en-us-phone.lm.bin"), lw=2.0, pip=0.3, beam=1e-200, pbeam=1e-20,
+                loglevel="FATAL")
+        return self._phones
+
+
+_decoders = _Decoders()
+
+
+def pronunciations(words: list[str], language: str, decoder) -> tuple[list[str], list[str]]:
+    """The tokens to align (dictionary words, or pseudo-words added with eSpeak's
+    pronunciation) and the words that had to be given one."""
+    english = language.lower().startswith("en")
+    tokens, guessed = [], []
+    ipa = None
+    for index, word in enumerate(words):
+        if english and decoder.lookup_word(word):
+            tokens.append(word)
+            continue
+        if ipa is None:
+            ipa = espeak.text_to_ipa(" ".join(words), language)
+        phones = [p for phoneme in (ipa[index] if index < len(ipa) else [])
+                  for p in ipa_to_arpabet(phoneme)]
+        phones = [p for i, p in enumerate(phones) if i == 0 or p != phones[i - 1]]
+        if not phones:
+            continue  # a word eSpeak does not voice (a symbol): nothing to align
+        token = "w" + hashlib.sha1(" ".join(phones).encode()).hexdigest()[:10]
+        if not decoder.lookup_word(token):
+            decoder.add_word(token, " ".join(phones), True)
+        tokens.append(token)
+        if english:
+            guessed.append(word)
+    return tokens, guessed
+
+
+def align(audio: Audio, transcript: str, language: str = "en-us") -> Alignment:
+    """Force-align `transcript` to `audio`; falls back to recognition (with a warning)
+    when the words cannot be fitted to the sound at all."""
+    words = words_of(transcript)
+    if not words:
+        raise AlignmentError("text: the transcript has no words")
+    pcm = audio.pcm16(PAD)
+    with _decoders.lock:
+        failure = ""
+        for attempt in range(len(_BEAMS)):
+            decoder = _decoders.aligner(attempt)
+            try:
+                tokens, guessed = pronunciations(words, language, decoder)
+            except espeak.VoiceError as exc:
+                raise AlignmentError(f"language: {exc}") from None
+            try:
+                result = _align_once(decoder, tokens, pcm, audio.duration)
+            except RuntimeError as exc:
+                failure = str(exc)
+                continue
+            phones, timed_words = result
+            names = dict(zip(tokens, words, strict=False))
+            for item in timed_words:
+                item.word = names.get(item.word, item.word)
+            for phone in phones:
+                phone.word = names.get(phone.word, phone.word)
+            scores = [w.score for w in timed_words]
+            alignment = Alignment(phones, timed_words, "aligned",
+                                  sum(scores) / len(scores) if scores else 0.0)
+            if guessed:
+                alignment.warnings.append("pronounced by eSpeak (not in the dictionary): "
+                                          + ", ".join(guessed))
+            return alignment
+    fallback = recognise(audio)
+    fallback.warnings.insert(0, f"the transcript could not be aligned ({failure}); "
+                                "used phone recognition instead")
+    return fallback
+
+
+def _align_once(decoder, tokens: list[str], pcm: bytes, duration: float):
+    decoder.set_align_text(" ".join(tokens))
+    for _ in range(2):  # the first pass finds words, the second their phones
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+        if _ == 0:
+            decoder.set_alignment()
+    alignment = decoder.get_alignment()
+    if alignment is None:
+        raise RuntimeError("no alignment")
+    phones, words = [], []
+    for word in alignment.words():
+        start, end = _clip(word.start, word.duration, duration)
+        name = _ALTERNATE.sub("", word.name)  # "before(2)": the dictionary's 2nd variant
+        if name in ("<sil>", "<s>", "</s>"):
+            continue
+        words.append(TimedWord(name, start, end, word.score / max(word.duration, 1)))
+        for phone in word:
+            phone_start, phone_end = _clip(phone.start, phone.duration, duration)
+            if phone_end > phone_start:
+                phones.append(TimedPhone(phone.name, phone_start, phone_end, name))
+    return _with_silences(phones, duration), words
+
+
+def _clip(start_frame: int, frames: int, duration: float) -> tuple[float, float]:
+    start = min(max(start_frame * FRAME - PAD, 0.0), duration)
+    end = min(max((start_frame + frames) * FRAME - PAD, 0.0), duration)
+    return round(start, 4), round(end, 4)
+
+
+def _with_silences(phones: list[TimedPhone], duration: float) -> list[TimedPhone]:
+    """Fill the gaps between phones (and before and after) with SIL."""
+    filled, at = [], 0.0
+    for phone in phones:
+        if phone.start > at + 1e-6:
+            filled.append(TimedPhone("SIL", at, phone.start))
+        filled.append(phone)
+        at = max(at, phone.end)
+    if duration > at + 1e-6:
+        filled.append(TimedPhone("SIL", at, duration))
+    return filled
+
+
+def recognise(audio: Audio) -> Alignment:
+    """Phones heard in `audio` without a transcript."""
+    pcm = audio.pcm16(PAD)
+    with _decoders.lock:
+        decoder = _decoders.recogniser()
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+        phones = []
+        for segment in decoder.seg():
+            name = segment.word.upper()
+            start, end = _clip(segment.start_frame, segment.end_frame - segment.start_frame
+                               + 1, audio.duration)
+            if end <= start or name not in _RECOGNISED:
+                continue
+            phones.append(TimedPhone(name, start, end))
+    return Alignment(_with_silences(phones, audio.duration), [], "recognised")
+
+
+_RECOGNISED = frozenset(
+    "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH "
+    "UH UW V W Y Z ZH".split())

@@ -1,0 +1,98 @@
+"""Lip-sync: audio (and a transcript, if there is one) in, timed mouth shapes out."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from . import align as aligner
+from .audio import Audio, load_audio
+from .mouth import MouthCue, MouthRules, mouth_cues
+
+# Mean acoustic score per frame of a word (see align.TimedWord): measured on eSpeak
+# sentences, correct words score -11 to -55 (rarely -100), a wrong word -64 to -80, and a
+# line whose transcript is of another text does not align at all.
+WORD_SUSPECT_MARGIN = 30.0
+WORD_SUSPECT_FLOOR = -60.0
+
+
+class LipSyncSpec(BaseModel):
+    """What to lip-sync: a recording, and what is said in it if known."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    audio: Path = Field(description="the recording (WAV, FLAC, OGG, MP3...)")
+    text: str | None = Field(None, description="what is said (aligns exactly when given)")
+    text_file: Path | None = Field(None, description="a file holding what is said")
+    language: str = Field("en-us", description="the transcript's language (an eSpeak NG "
+                                               "voice: en-us, ko, ja, de, ...)")
+    rules: MouthRules = Field(default_factory=MouthRules)
+
+    @model_validator(mode="after")
+    def _one_transcript(self) -> LipSyncSpec:
+        if self.text is not None and self.text_file is not None:
+            raise ValueError("give text or text_file, not both")
+        if self.text_file is not None and not self.text_file.is_file():
+            raise ValueError(f"text_file: file not found: {self.text_file}")
+        return self
+
+    def transcript(self) -> str | None:
+        """The transcript, from `text` or `text_file` (None when there is none)."""
+        if self.text_file is not None:
+            return self.text_file.read_text(encoding="utf-8")
+        return self.text if self.text and self.text.strip() else None
+
+
+@dataclass
+class LipSync:
+    """The mouth shapes of a recording and how they were found."""
+
+    cues: list[MouthCue]
+    alignment: aligner.Alignment
+    duration: float
+    source: str
+    warnings: list[str] = field(default_factory=list)
+    suspect_words: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def lipsync(spec: LipSyncSpec) -> LipSync:
+    """Read the audio, align or recognise its phones, and turn them into mouth shapes."""
+    started = time.perf_counter()
+    audio = load_audio(spec.audio)
+    return lipsync_audio(audio, spec.transcript(), spec.language, spec.rules,
+                         {"read": time.perf_counter() - started})
+
+
+def lipsync_audio(audio: Audio, transcript: str | None, language: str = "en-us",
+                  rules: MouthRules | None = None, seconds: dict | None = None) -> LipSync:
+    """Lip-sync audio already in memory."""
+    seconds = dict(seconds or {})
+    started = time.perf_counter()
+    if transcript:
+        alignment = aligner.align(audio, transcript, language)
+    else:
+        alignment = aligner.recognise(audio)
+    seconds["phones"] = time.perf_counter() - started
+    started = time.perf_counter()
+    cues = mouth_cues(alignment.phones, rules)
+    seconds["shapes"] = time.perf_counter() - started
+    warnings = list(audio.warnings) + list(alignment.warnings)
+    suspects = suspect_words(alignment)
+    if suspects:
+        warnings.append("the transcript may not match the audio; these words fit badly: "
+                        + ", ".join(suspects))
+    return LipSync(cues, alignment, audio.duration, audio.path, warnings, suspects, seconds)
+
+
+def suspect_words(alignment: aligner.Alignment) -> list[str]:
+    """Words whose sound fits the transcript much worse than the rest of the line."""
+    if alignment.method != "aligned" or len(alignment.words) < 2:
+        return []
+    typical = statistics.median(w.score for w in alignment.words)
+    return [w.word for w in alignment.words
+            if w.score < min(typical - WORD_SUSPECT_MARGIN, WORD_SUSPECT_FLOOR)]

@@ -1,0 +1,108 @@
+"""`metastudio voice ...` and `metastudio lipsync ...`: speech and mouth shapes from the
+command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from metastudio.core.schema import build_spec
+
+
+def add_parsers(sub) -> None:
+    """Add the `voice` and `lipsync` subcommands."""
+    voice = sub.add_parser("voice", help="speak text with eSpeak NG voices",
+                           description="Text to speech, offline, with exact mouth shapes.")
+    voice_sub = voice.add_subparsers(dest="voice_command", required=True, metavar="ACTION")
+    say = voice_sub.add_parser("say", help="speak a line into a WAV file",
+                               description="Speak TEXT into a WAV file; optionally write its "
+                               "mouth shapes (timed by the synthesiser itself).")
+    say.add_argument("text", help="what to say")
+    say.add_argument("--out", type=Path, required=True, help="the WAV file to write")
+    say.add_argument("--voice", default="en-us", help="eSpeak NG voice, e.g. en-us, ko, ja")
+    say.add_argument("--speed", type=int, default=165, help="words per minute (80-450)")
+    say.add_argument("--pitch", type=int, default=50, help="base pitch (0-99)")
+    say.add_argument("--json", type=Path, help="also write Rhubarb-style mouth cues here")
+    say.set_defaults(handler=_cmd_say)
+    listing = voice_sub.add_parser("list", help="list the voices (languages)",
+                                   description="List the languages eSpeak NG speaks.")
+    listing.set_defaults(handler=_cmd_list)
+
+    p = sub.add_parser("lipsync", help="mouth shapes from a voice recording",
+                       description="Time the mouth shapes of a recording: aligned to its "
+                       "transcript when given, else from recognised phones. Writes "
+                       "Rhubarb-compatible JSON (to stdout when no file is given), TSV and "
+                       "Moho/Papagayo .dat.")
+    p.add_argument("audio", type=Path, help="WAV, FLAC, OGG, MP3, ... (any sample rate)")
+    text = p.add_mutually_exclusive_group()
+    text.add_argument("--text", help="what is said")
+    text.add_argument("--text-file", type=Path, help="a UTF-8 file with what is said")
+    p.add_argument("--language", default="en-us",
+                   help="the transcript's language as an eSpeak NG voice (en-us, ko, ...)")
+    p.add_argument("--json", type=Path, help="write Rhubarb JSON here ('-': stdout)")
+    p.add_argument("--tsv", type=Path, help="write Rhubarb TSV here")
+    p.add_argument("--dat", type=Path, help="write Moho/Papagayo switch data here")
+    p.add_argument("--fps", type=float, default=24.0, help="frame rate of the .dat file")
+    p.set_defaults(handler=_cmd_lipsync)
+
+
+def _write(path: Path, text: str) -> None:
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)
+
+
+def _cmd_say(args: argparse.Namespace) -> int:
+    from metastudio.core.voice import export, tts
+
+    spec = build_spec(tts.VoiceSpec, {"text": args.text, "voice": args.voice,
+                                      "speed": args.speed, "pitch": args.pitch})
+    line = tts.speak(spec)
+    tts.write_wav(line.speech, args.out)
+    if args.json:
+        _write(args.json, export.rhubarb_json(line.cues, str(args.out), line.duration))
+    print(f"{args.out}: {line.duration:.2f} s, {len(line.cues)} mouth shapes",
+          file=sys.stderr)
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from metastudio.core.voice import espeak
+
+    print("\n".join(espeak.list_voices()))
+    return 0
+
+
+def _cmd_lipsync(args: argparse.Namespace) -> int:
+    from metastudio.core.voice import export, lipsync
+
+    spec = build_spec(lipsync.LipSyncSpec, {"audio": args.audio, "text": args.text,
+                                            "text_file": args.text_file,
+                                            "language": args.language})
+    result = lipsync.lipsync(spec)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    wrote_any = False
+    if args.tsv:
+        _write(args.tsv, export.rhubarb_tsv(result.cues))
+        wrote_any = True
+    if args.dat:
+        _write(args.dat, export.moho_dat(result.cues, args.fps))
+        wrote_any = True
+    if args.json or not wrote_any:
+        _write(args.json or Path("-"),
+               export.rhubarb_json(result.cues, str(args.audio), result.duration) + "\n")
+    method = result.alignment.method
+    print(f"{args.audio}: {result.duration:.2f} s, {len(result.cues)} mouth shapes "
+          f"({method}) in {sum(result.seconds.values()):.2f} s", file=sys.stderr)
+    return 0
+
+
