@@ -23,6 +23,10 @@ _EVENT_END, _EVENT_WORD, _EVENT_PHONEME = 0, 1, 7
 _RATE, _VOLUME, _PITCH = 1, 2, 3
 
 
+# Names people use for voices eSpeak files under another name.
+_ALIASES = {"en-gb": "en", "en-uk": "en", "english": "en", "korean": "ko", "kr": "ko"}
+
+
 class VoiceError(MetastudioError):
     """Speech synthesis cannot run: unknown voice, empty text, missing library."""
 
@@ -118,10 +122,12 @@ class _ESpeak:
     def set_voice(self, voice: str) -> None:
         # Set every time, so that parameters a voice resets are set after it.
         # eSpeak falls back to a default for names it does not know, so check first.
-        known = voice.split("+")[0].lower() in self.voices()
-        if not known or self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
-            raise VoiceError(f"voice: eSpeak NG has no voice {voice!r} (try en-us, "
-                             "en-gb, ko, ja, de, fr, es; `metastudio voice list`)")
+        base, _, variant = voice.partition("+")
+        base = _ALIASES.get(base.lower(), base.lower())
+        voice = base + (f"+{variant}" if variant else "")
+        if base not in self.voices() or self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise VoiceError(f"voice: eSpeak NG has no voice {voice!r} (try en-us, en, "
+                             "ko, ja, de, fr, es; `metastudio voice list`)")
         self.voice = voice
 
     def synthesize(self, text: str, voice: str, speed: int, pitch: int) -> Speech:

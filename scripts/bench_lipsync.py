@@ -1,0 +1,147 @@
+"""Lip-sync accuracy and speed against speech with exactly known phone timings.
+
+eSpeak NG speaks each sentence and reports when every phoneme starts: that is the
+reference. The same audio is then lip-synced (a) with its transcript (forced alignment)
+and (b) without (phone recognition, the approach Rhubarb Lip Sync takes with the same
+pocketsphinx), and both are compared with the mouth shapes the reference timings give.
+
+    .venv/bin/python scripts/bench_lipsync.py [--korean] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+from metastudio.core.voice import espeak
+from metastudio.core.voice.audio import from_samples
+from metastudio.core.voice.lipsync import lipsync_audio
+from metastudio.core.voice.metrics import boundary_errors, closures_shown, frame_agreement
+from metastudio.core.voice.mouth import mouth_cues
+from metastudio.core.voice.speech_phones import speech_phones
+
+ENGLISH = [
+    "The quick brown fox jumps over the lazy dog.",
+    "She sells sea shells by the sea shore.",
+    "My mother bought a big blue umbrella yesterday.",
+    "Please pass me the paper before five.",
+    "We were away a year ago.",
+    "Bring both of the maps back to the boat, Bob.",
+    "Could you open the window a little wider?",
+    "The museum closes early on public holidays.",
+    "Peter picked a peck of pickled peppers.",
+    "Thank you for waiting, the doctor will see you now.",
+    "I think we should leave before the storm arrives.",
+    "Every morning she walks her dog along the river.",
+    "The band played music until midnight.",
+    "Where did you put the keys to the garage?",
+    "A warm breeze moved through the tall grass.",
+    "He built a small wooden bridge over the brook.",
+    "Maybe we can meet at the bakery tomorrow morning.",
+    "The children laughed as the puppet danced.",
+    "Turn left at the second traffic light.",
+    "Our flight was delayed by almost three hours.",
+    "The violin sounded beautiful in the empty hall.",
+    "Please remember to buy milk, bread and butter.",
+    "Nobody knew where the old map had come from.",
+    "The machine makes a strange humming noise.",
+    "Fresh fish is sold at the market every Friday.",
+    "Jump, the bus is about to move!",
+    "The painter mixed blue and yellow to make green.",
+    "Why is the sky blue in the middle of the day?",
+    "Big problems rarely have simple answers.",
+    "The moon was bright above the quiet village.",
+    "I would love a cup of hot chocolate.",
+    "Show me how the puzzle fits together.",
+    "The rabbit vanished behind the mossy wall.",
+    "Measure twice and cut once.",
+    "His voice echoed off the stone walls of the cave.",
+    "Members of the committee voted by a show of hands.",
+]
+KOREAN = [
+    "안녕하세요 반갑습니다", "오늘 날씨가 정말 좋네요", "저는 학교에 가요", "바다에 가고 싶어요",
+    "이 책은 아주 재미있어요", "우리 같이 밥 먹으러 갈까요", "내일 아침에 만나요",
+    "감사합니다 또 오세요", "비가 많이 와요", "커피 한 잔 주세요",
+]
+VOICES = [("en-us", 165), ("en-gb", 150), ("en-us", 200)]  # en-gb: eSpeak "en"
+
+
+def measure(sentences, voices, language):
+    rows = []
+    for index, text in enumerate(sentences):
+        voice, speed = voices[index % len(voices)]
+        speech = espeak.synthesize(text, voice, speed)
+        audio = from_samples(speech.samples, speech.rate)
+        truth_phones = speech_phones(speech)
+        truth = mouth_cues(truth_phones)
+        aligned = lipsync_audio(audio, text, language)
+        heard = lipsync_audio(audio, None)
+        errors, total = boundary_errors(aligned.alignment.phones, truth_phones)
+        shown, bilabials = closures_shown(aligned.cues, truth_phones)
+        rows.append({
+            "duration": audio.duration,
+            "aligned": aligned.alignment.method == "aligned",
+            "with": frame_agreement(aligned.cues, truth, audio.duration),
+            "without": frame_agreement(heard.cues, truth, audio.duration),
+            "within20": sum(e <= 0.02 for e in errors) / max(total, 1),
+            "closures": (shown, bilabials),
+            "closures_without": closures_shown(heard.cues, truth_phones),
+            "t_with": sum(aligned.seconds.values()),
+            "t_without": sum(heard.seconds.values()),
+            "split": aligned.seconds,
+        })
+    return rows
+
+
+def report(name: str, rows) -> None:
+    seconds = sum(r["duration"] for r in rows)
+    weight = [r["duration"] for r in rows]
+
+    def mean(key):
+        return sum(r[key] * w for r, w in zip(rows, weight, strict=True)) / seconds
+
+    shown = sum(r["closures"][0] for r in rows)
+    total = sum(r["closures"][1] for r in rows)
+    shown_without = sum(r["closures_without"][0] for r in rows)
+    t_with = sum(r["t_with"] for r in rows)
+    t_without = sum(r["t_without"] for r in rows)
+    phones = sum(r["split"].get("phones", 0) for r in rows)
+    shapes = sum(r["split"].get("shapes", 0) for r in rows)
+    print(f"== {name}: {len(rows)} sentences, {seconds:.1f} s of speech")
+    print(f"aligned to the transcript: {sum(r['aligned'] for r in rows)}/{len(rows)}")
+    print(f"phone starts within 20 ms (with transcript): {mean('within20'):.1%}")
+    print(f"mouth-shape agreement per 10 ms frame: with transcript {mean('with'):.1%}, "
+          f"without (recognition, Rhubarb's approach) {mean('without'):.1%}, "
+          f"ratio {mean('with') / mean('without'):.2f}x")
+    print(f"bilabial closures shown: with transcript {shown}/{total}, "
+          f"without {shown_without}/{total}")
+    print(f"speed: with transcript {seconds / t_with:.1f}x real time "
+          f"(phones {phones:.2f} s, shapes {shapes:.3f} s), "
+          f"without {seconds / t_without:.1f}x real time")
+    print(f"worst sentence (with transcript): {min(r['with'] for r in rows):.1%}; median "
+          f"{statistics.median(r['with'] for r in rows):.1%}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--korean", action="store_true", help="also the Korean set")
+    parser.add_argument("--limit", type=int, help="only the first N English sentences")
+    args = parser.parse_args()
+    # Warm up: the first call loads the acoustic model (counted apart).
+    started = time.perf_counter()
+    warm = espeak.synthesize("Hello.")
+    lipsync_audio(from_samples(warm.samples, warm.rate), "hello")
+    lipsync_audio(from_samples(warm.samples, warm.rate), None)
+    print(f"model load and warm-up: {time.perf_counter() - started:.2f} s (once per process)")
+    report("English (eSpeak en-us 165 wpm, en-gb 150, en-us 200)",
+           measure(ENGLISH[:args.limit], VOICES, "en-us"))
+    if args.korean:
+        report("Korean (eSpeak ko, transcript phonemes mapped to English phones)",
+               measure(KOREAN, [("ko", 165)], "ko"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
