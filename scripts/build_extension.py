@@ -1,9 +1,10 @@
 #!/usr/bin/env python
 """Build the Blender extension: one installable zip per platform, wheels bundled.
 
-Blender's Python lacks pydantic; its wheels (pydantic-core is compiled, so one per
-platform) are downloaded from the package index, at the versions this environment runs,
-and listed in each zip's manifest. Usage:
+Blender's Python lacks pydantic and the voice parts (pocketsphinx with its English model,
+eSpeak NG, libsndfile, soxr); their wheels (the compiled ones once per platform) are
+downloaded from the package index, at the versions this environment runs, and listed in
+each zip's manifest. Blender brings numpy. Usage:
     .venv/bin/python scripts/build_extension.py [--platform linux-x64 ...] [--out dist]
 """
 
@@ -22,27 +23,32 @@ ROOT = Path(__file__).resolve().parent.parent
 ADDON = ROOT / "addon"
 CACHE = ROOT / "build" / "wheels"
 
-# Blender's platform names, and the wheel platform tag pip asks the index for.
+# Blender's platform names, and the wheel platform tags pip may take for them (Blender
+# 4.2+ needs glibc 2.28 on Linux and macOS 11.2 on Macs, so wheels built for those work).
 PLATFORMS = {
-    "linux-x64": "manylinux2014_x86_64",
-    "windows-x64": "win_amd64",
-    "macos-arm64": "macosx_11_0_arm64",
-    "macos-x64": "macosx_10_12_x86_64",
+    "linux-x64": ("manylinux_2_28_x86_64", "manylinux2014_x86_64"),
+    "windows-x64": ("win_amd64",),
+    "macos-arm64": ("macosx_11_0_arm64",),
+    "macos-x64": ("macosx_11_0_x86_64", "macosx_10_13_x86_64"),
 }
-PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection")
-COMPILED = ("pydantic-core",)
+PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection",
+        "pycparser")
+COMPILED = ("pydantic-core", "cffi", "soundfile", "soxr", "pocketsphinx",
+            "espeakng-loader")
 BLENDER_PYTHON = "3.11"  # Blender 4.2 to 5.0 all embed CPython 3.11
 
 
-def download(packages: tuple[str, ...], folder: Path, platform: str | None) -> list[Path]:
+def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] | None
+             ) -> list[Path]:
     """Fetch exact-version wheels (no dependencies) into `folder`, once."""
     folder.mkdir(parents=True, exist_ok=True)
     wanted = [f"{name}=={version(name)}" for name in packages]
     command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
                "--only-binary=:all:", "--dest", str(folder), *wanted]
     if platform:
-        command += ["--platform", platform, "--python-version", BLENDER_PYTHON,
-                    "--implementation", "cp"]
+        for tag in platform:
+            command += ["--platform", tag]
+        command += ["--python-version", BLENDER_PYTHON, "--implementation", "cp"]
     subprocess.run(command, check=True)
     found = []
     for name in packages:

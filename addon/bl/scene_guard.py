@@ -28,10 +28,16 @@ class SceneGuard:
     def __init__(self) -> None:
         self._before = _snapshot()
         self._changes: list[tuple[Any, str, Any]] = []
+        self._undo: list = []
 
     def remember(self, owner: Any, attribute: str) -> None:
         """Record `owner.attribute` before the operator changes it."""
         self._changes.append((owner, attribute, getattr(owner, attribute)))
+
+    def add_undo(self, undo) -> None:
+        """Call `undo()` on rollback: for changes that are not data-blocks or properties
+        (keyframes, sequencer strips)."""
+        self._undo.append(undo)
 
     def created(self) -> list[bpy.types.ID]:
         """Data-blocks that did not exist when the guard was made."""
@@ -42,7 +48,10 @@ class SceneGuard:
         return blocks
 
     def rollback(self) -> None:
-        """Restore remembered properties (newest first) and remove created data-blocks."""
+        """Undo recorded changes and properties (newest first), remove created data-blocks."""
+        for undo in reversed(self._undo):
+            undo()
+        self._undo.clear()
         for owner, attribute, value in reversed(self._changes):
             setattr(owner, attribute, value)
         self._changes.clear()

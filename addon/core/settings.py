@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
+from .voice.lipsync_keys import LipSyncKeysSpec
 
 
 class StudioSettings(BaseModel):
@@ -15,6 +18,10 @@ class StudioSettings(BaseModel):
 
     sample_shot: SampleShotSpec = Field(default_factory=SampleShotSpec,
                                         description="the Add Sample Shot operator")
+    # The recording has no default; the panel starts blank and the operator asks for it.
+    lipsync: LipSyncKeysSpec = Field(
+        default_factory=lambda: LipSyncKeysSpec.model_construct(audio=Path("")),
+        description="the Lip Sync operator")
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
 

@@ -96,8 +96,13 @@ class SteppedOperator:
         except MetastudioError as exc:
             self.report({"ERROR"}, str(exc))
             return {"CANCELLED"}
-        self.report({"INFO"}, self.done_message(self._params))
+        self._report_done()
         return {"FINISHED"}
+
+    def _report_done(self) -> None:
+        for warning in getattr(self, "_warnings", ()):
+            self.report({"WARNING"}, warning)
+        self.report({"INFO"}, self.done_message(self._params))
 
     def invoke(self, context, event):
         if context.window is None:  # a script or a headless bpy: no window to run modal in
@@ -133,7 +138,7 @@ class SteppedOperator:
                 f"{self.bl_label}: {self._run.message} (Esc to cancel)")
         if finished:
             self._end(context)
-            self.report({"INFO"}, self.done_message(self._params))
+            self._report_done()
             return {"FINISHED"}
         return {"RUNNING_MODAL"}
 

@@ -7,6 +7,7 @@ import bpy
 from ..bl.propgroup import draw_model
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
+from ..core.voice.lipsync_keys import LipSyncKeysSpec
 
 
 class StudioPanel:
@@ -51,5 +52,17 @@ class METASTUDIO_PT_sample_shot(StudioPanel, bpy.types.Panel):
         draw_model(layout, context.scene.metastudio.sample_shot, SampleShotSpec)
 
 
-classes = (METASTUDIO_PT_farm, METASTUDIO_PT_sample_shot)
+class METASTUDIO_PT_voice(StudioPanel, bpy.types.Panel):
+    """Voices: lip-sync a recording onto the character's face."""
+
+    bl_label = "Voice"
+    bl_idname = "METASTUDIO_PT_voice"
+
+    def draw(self, context):
+        layout = self.layout
+        layout.operator("metastudio.lipsync", icon="SPEAKER")
+        draw_model(layout, context.scene.metastudio.lipsync, LipSyncKeysSpec)
+
+
+classes = (METASTUDIO_PT_voice, METASTUDIO_PT_farm, METASTUDIO_PT_sample_shot)
 register, unregister = bpy.utils.register_classes_factory(classes)

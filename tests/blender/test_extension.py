@@ -51,6 +51,11 @@ class Recorder:
     row = column = box = split = _child
 
 
+voice_panel = bpy.types.Panel.bl_rna_get_subclass_py("METASTUDIO_PT_voice")
+voice_shown = []
+voice_panel.draw(type("PanelSelf", (), {"layout": Recorder(voice_shown)})(), bpy.context)
+result["voice_shown"] = voice_shown
+
 panel = bpy.types.Panel.bl_rna_get_subclass_py("METASTUDIO_PT_farm")
 result["panel"] = [panel.bl_space_type, panel.bl_region_type, panel.bl_category, panel.bl_label]
 shown = []
@@ -108,8 +113,9 @@ again = bpy.context.scene.metastudio.render
 result["saved"] = [again.frames, again.resources.max_attempts]
 
 site = os.path.join(os.environ["BLENDER_USER_RESOURCES"], "extensions", ".local")
-result["wheels"] = sorted(name for root, dirs, files in os.walk(site)
-                          for name in dirs if name in ("pydantic", "pydantic_core"))
+result["wheels"] = sorted(name for root, dirs, files in os.walk(site) for name in dirs
+                          if name in ("pydantic", "pydantic_core", "pocketsphinx", "soxr",
+                                      "espeakng_loader", "cffi", "_soundfile_data"))
 import addon_utils
 addon_utils.disable(result["enabled"][0])
 result["after_disable"] = hasattr(bpy.types.Scene, "metastudio")
@@ -183,7 +189,15 @@ def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip
     assert rendered == ["frame_0002.png", "frame_0003.png"]
     assert result["is_dirty_path"] == str(shot)  # the artist's file is still the open one
     assert (shot.parent / ".metastudio" / "shot.farm.blend").exists()
-    assert result["wheels"] == ["pydantic", "pydantic_core"]
+    assert result["wheels"] == ["_soundfile_data", "cffi", "espeakng_loader", "pocketsphinx",
+                                "pydantic", "pydantic_core", "soxr"]
+
+    # The Voice panel: the Lip Sync operator and its settings, rules nested.
+    assert ["operator", 0, "metastudio.lipsync"] in result["voice_shown"]
+    voice_props = [entry[3] for entry in result["voice_shown"] if entry[0] == "prop"]
+    for name in ("audio", "text", "language", "target", "preset", "mapping", "start_frame",
+                 "strength", "add_sound", "min_hold", "closure_min"):
+        assert name in voice_props, name
 
     # The Sample Shot panel and its operator, from the installed extension.
     assert result["shot_panel"] == ["Studio", "Sample Shot"]

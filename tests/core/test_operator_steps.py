@@ -22,10 +22,17 @@ def test_a_step_fixes_the_operators_defaults():
     assert step.model().frames == 12
 
 
-def test_every_registered_operator_has_a_model_that_validates_its_defaults():
+def test_every_registered_operator_validates_its_defaults_or_names_what_it_needs():
     for operator, model in OPERATOR_MODELS.items():
         assert operator.startswith("metastudio.")
-        OperatorStep(operator=operator, params=model().model_dump(mode="json"))
+        required = [name for name, field in model.model_fields.items() if field.is_required()]
+        if not required:
+            OperatorStep(operator=operator, params=model().model_dump(mode="json"))
+            continue
+        with pytest.raises(ValidationError) as caught:
+            OperatorStep(operator=operator)
+        for name in required:
+            assert f"params: {name}: Field required" in str(caught.value)
 
 
 def test_bad_steps_are_refused_naming_the_step_and_field(blend):

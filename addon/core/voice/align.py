@@ -96,20 +96,27 @@ _decoders = _Decoders()
 
 
 def pronunciations(words: list[str], language: str, decoder) -> tuple[list[str], list[str]]:
-    """The tokens to align (dictionary words, or pseudo-words added with eSpeak's
-    pronunciation) and the words that had to be given one."""
+    """The tokens to align and the words that had to be given a pronunciation.
+
+    English words in the dictionary align as themselves, with eSpeak's pronunciation
+    added as one more variant when it differs (the aligner picks whichever fits the
+    sound: "dog" as D AO G or D AA G). Other words, and every word of another language,
+    become pseudo-words with eSpeak's phonemes mapped to English phones.
+    """
     english = language.lower().startswith("en")
+    ipa = espeak.text_to_ipa(" ".join(words), language)
     tokens, guessed = [], []
-    ipa = None
     for index, word in enumerate(words):
-        if english and decoder.lookup_word(word):
-            tokens.append(word)
-            continue
-        if ipa is None:
-            ipa = espeak.text_to_ipa(" ".join(words), language)
         phones = [p for phoneme in (ipa[index] if index < len(ipa) else [])
                   for p in ipa_to_arpabet(phoneme)]
         phones = [p for i, p in enumerate(phones) if i == 0 or p != phones[i - 1]]
+        known = english and decoder.lookup_word(word)
+        if known:
+            variant = f"{word}(9)"
+            if phones and phones != known.split() and not decoder.lookup_word(variant):
+                decoder.add_word(variant, " ".join(phones), True)
+            tokens.append(word)
+            continue
         if not phones:
             continue  # a word eSpeak does not voice (a symbol): nothing to align
         token = "w" + hashlib.sha1(" ".join(phones).encode()).hexdigest()[:10]
