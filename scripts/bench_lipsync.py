@@ -124,6 +124,29 @@ def report(name: str, rows) -> None:
           f"{statistics.median(r['with'] for r in rows):.1%}")
 
 
+def long_file(sentences) -> None:
+    """One long recording read from a file: the whole path a user runs, split by phase."""
+    import tempfile
+
+    import numpy as np
+    import soundfile
+
+    from metastudio.core.voice.lipsync import LipSyncSpec, lipsync
+
+    speech = [espeak.synthesize(text) for text in sentences]
+    gap = np.zeros(int(0.4 * speech[0].rate), np.float32)
+    samples = np.concatenate([part for s in speech for part in (s.samples, gap)])
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/dialogue.flac"
+        soundfile.write(path, samples, speech[0].rate)
+        result = lipsync(LipSyncSpec(audio=path, text=" ".join(sentences)))
+    total = sum(result.seconds.values())
+    split = ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items())
+    print(f"== one {result.duration:.1f} s FLAC file with its transcript: {total:.2f} s "
+          f"({result.duration / total:.1f}x real time; {split}); "
+          f"{result.alignment.method}, {len(result.cues)} mouth shapes")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--korean", action="store_true", help="also the Korean set")
@@ -137,6 +160,7 @@ def main() -> int:
     print(f"model load and warm-up: {time.perf_counter() - started:.2f} s (once per process)")
     report("English (eSpeak en-us 165 wpm, en-gb 150, en-us 200)",
            measure(ENGLISH[:args.limit], VOICES, "en-us"))
+    long_file(ENGLISH[:20])
     if args.korean:
         report("Korean (eSpeak ko, transcript phonemes mapped to English phones)",
                measure(KOREAN, [("ko", 165)], "ko"))
