@@ -130,7 +130,6 @@ def long_file(sentences) -> None:
 
     import numpy as np
     import soundfile
-
     from metastudio.core.voice.lipsync import LipSyncSpec, lipsync
 
     speech = [espeak.synthesize(text) for text in sentences]

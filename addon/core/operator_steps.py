@@ -12,12 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .sample_shot import SampleShotSpec
 from .schema import describe_validation_error
-from .voice.lipsync_keys import LipSyncKeysSpec
+from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
 # Operator id -> the model of its parameters. Each feature adds its operator here.
 OPERATOR_MODELS: dict[str, type[BaseModel]] = {
     "metastudio.add_sample_shot": SampleShotSpec,
     "metastudio.lipsync": LipSyncKeysSpec,
+    "metastudio.speak": SpeakKeysSpec,
 }
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
-from .voice.lipsync_keys import LipSyncKeysSpec
+from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
 
 class StudioSettings(BaseModel):
@@ -22,6 +22,9 @@ class StudioSettings(BaseModel):
     lipsync: LipSyncKeysSpec = Field(
         default_factory=lambda: LipSyncKeysSpec.model_construct(audio=Path("")),
         description="the Lip Sync operator")
+    speak: SpeakKeysSpec = Field(
+        default_factory=lambda: SpeakKeysSpec.model_construct(text=""),
+        description="the Speak Line operator")
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
 

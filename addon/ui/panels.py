@@ -7,7 +7,7 @@ import bpy
 from ..bl.propgroup import draw_model
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
-from ..core.voice.lipsync_keys import LipSyncKeysSpec
+from ..core.voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
 
 class StudioPanel:
@@ -62,6 +62,9 @@ class METASTUDIO_PT_voice(StudioPanel, bpy.types.Panel):
         layout = self.layout
         layout.operator("metastudio.lipsync", icon="SPEAKER")
         draw_model(layout, context.scene.metastudio.lipsync, LipSyncKeysSpec)
+        layout.separator()
+        layout.operator("metastudio.speak", icon="PLAY_SOUND")
+        draw_model(layout, context.scene.metastudio.speak, SpeakKeysSpec)
 
 
 classes = (METASTUDIO_PT_voice, METASTUDIO_PT_farm, METASTUDIO_PT_sample_shot)

@@ -45,6 +45,9 @@ class Recorder:
     def progress(self, text="", **options):
         self.shown.append(["progress", self.depth, text])
 
+    def separator(self, **options):
+        self.shown.append(["separator", self.depth])
+
     def _child(self, *args, **options):
         return Recorder(self.shown, self.depth + 1)
 
@@ -194,9 +197,11 @@ def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip
 
     # The Voice panel: the Lip Sync operator and its settings, rules nested.
     assert ["operator", 0, "metastudio.lipsync"] in result["voice_shown"]
+    assert ["operator", 0, "metastudio.speak"] in result["voice_shown"]
     voice_props = [entry[3] for entry in result["voice_shown"] if entry[0] == "prop"]
     for name in ("audio", "text", "language", "target", "preset", "mapping", "start_frame",
-                 "strength", "add_sound", "min_hold", "closure_min"):
+                 "strength", "add_sound", "min_hold", "closure_min", "voice", "speed",
+                 "pitch", "out"):
         assert name in voice_props, name
 
     # The Sample Shot panel and its operator, from the installed extension.

@@ -167,3 +167,30 @@ result = {"ticks": ticks, "answer": answer, "before": before, "after": curve_fra
     assert result["answer"] == ["CANCELLED"]
     assert result["after"] == result["before"] == [200.0]
     assert result["strips"] == []
+
+
+def test_speak_writes_the_line_and_keys_it_from_the_synthesisers_timing(tmp_path):
+    result = run_bpy(SETUP + """
+scene.render.fps = 25
+speak_settings = scene.metastudio.speak
+speak_settings.text = "Mum made my map."
+speak_settings.target = "Face"
+speak_settings.use_out, speak_settings.out = True, spoken
+outcome = sorted(bpy.ops.metastudio.speak())
+import soundfile
+from metastudio.core.voice import espeak
+truth = speech_phones(espeak.synthesize("Mum made my map."))
+result = {"outcome": outcome, "closures": closures_seen(1, 25), "strips": strips(),
+          "seconds": soundfile.info(spoken).duration,
+          "audio": bool(getattr(bpy.app.build_options, "audaspace", True))}
+try:
+    speak_settings.voice = "klingon"
+    bpy.ops.metastudio.speak()
+except RuntimeError as exc:
+    result["bad_voice"] = str(exc)
+""", wav=str(tmp_path / "line.wav"), spoken=str(tmp_path / "voices" / "mum.wav"))
+    assert result["outcome"] == ["FINISHED"]
+    assert result["seconds"] > 0.8
+    assert len(result["closures"]) == 6 and all(v >= 0.3 for v in result["closures"])
+    assert result["strips"] == ([["lipsync mum.wav", 1, 1]] if result["audio"] else [])
+    assert "voice: eSpeak NG has no voice 'klingon'" in result["bad_voice"]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator
 
 from .keying import Preset, parse_mapping
 from .lipsync import LipSyncSpec
+from .tts import VoiceSpec
 
 
-class LipSyncKeysSpec(LipSyncSpec):
-    """Lip-sync a recording onto a character's shape keys."""
+class KeyingSpec(BaseModel):
+    """Where and how mouth shapes are keyed on a character."""
 
     target: str = Field("", description="the object with the face's shape keys "
                                         "(empty: the active object)")
@@ -27,3 +30,14 @@ class LipSyncKeysSpec(LipSyncSpec):
     def _mapping_form(cls, value: str) -> str:
         parse_mapping(value)
         return value
+
+
+class LipSyncKeysSpec(KeyingSpec, LipSyncSpec):
+    """Lip-sync a recording onto a character's shape keys."""
+
+
+class SpeakKeysSpec(KeyingSpec, VoiceSpec):
+    """Speak a line with eSpeak NG and key its mouth shapes on a character."""
+
+    out: Path | None = Field(None, description="where to write the WAV (default: a "
+                                               "voices/ folder beside the .blend)")
