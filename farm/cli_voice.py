@@ -31,12 +31,16 @@ def add_parsers(sub) -> None:
                                    description="List the languages eSpeak NG speaks.")
     listing.set_defaults(handler=_cmd_list)
 
-    p = sub.add_parser("lipsync", help="mouth shapes from a voice recording",
+    p = sub.add_parser("lipsync", help="mouth shapes from a voice recording (or a folder)",
                        description="Time the mouth shapes of a recording: aligned to its "
                        "transcript when given, else from recognised phones. Writes "
                        "Rhubarb-compatible JSON (to stdout when no file is given), TSV and "
-                       "Moho/Papagayo .dat.")
-    p.add_argument("audio", type=Path, help="WAV, FLAC, OGG, MP3, ... (any sample rate)")
+                       "Moho/Papagayo .dat. Given a folder, lip-syncs every recording in it "
+                       "on the farm (a transcript beside each, line.txt for line.wav, is "
+                       "used when present) into --out; run again, it does only what is "
+                       "missing.")
+    p.add_argument("audio", type=Path,
+                   help="WAV, FLAC, OGG, MP3, ... (any sample rate), or a folder of them")
     text = p.add_mutually_exclusive_group()
     text.add_argument("--text", help="what is said")
     text.add_argument("--text-file", type=Path, help="a UTF-8 file with what is said")
@@ -46,6 +50,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--tsv", type=Path, help="write Rhubarb TSV here")
     p.add_argument("--dat", type=Path, help="write Moho/Papagayo switch data here")
     p.add_argument("--fps", type=float, default=24.0, help="frame rate of the .dat file")
+    p.add_argument("--out", type=Path, help="for a folder: where the results go")
+    p.add_argument("--formats", default="json",
+                   help="for a folder: json, tsv, dat, comma-separated (default json)")
+    p.add_argument("--address", help="for a folder: Ray cluster address (default: local)")
     p.set_defaults(handler=_cmd_lipsync)
 
 
@@ -82,6 +90,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_lipsync(args: argparse.Namespace) -> int:
+    if args.audio.is_dir():
+        return _lipsync_folder(args)
     from metastudio.core.voice import export, lipsync
 
     spec = build_spec(lipsync.LipSyncSpec, {"audio": args.audio, "text": args.text,
@@ -106,3 +116,29 @@ def _cmd_lipsync(args: argparse.Namespace) -> int:
     return 0
 
 
+
+
+def _lipsync_folder(args: argparse.Namespace) -> int:
+    from metastudio.core.errors import JobSpecError
+
+    from .lipsync_batch import run_batch
+    from .progress import ProgressBar
+
+    if args.out is None:
+        raise JobSpecError("out: give --out DIR for the results of a folder")
+    if args.text or args.text_file or args.json or args.tsv or args.dat:
+        raise JobSpecError("text: for a folder, put each line's transcript beside it "
+                           "(line.txt for line.wav) and choose outputs with --formats")
+    formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+    progress = ProgressBar(label="lines")
+    report = run_batch(args.audio, args.out, formats, args.language, args.fps,
+                       args.address, progress)
+    progress.close()
+    for name, warnings in report.warnings.items():
+        for warning in warnings:
+            print(f"warning: {name}: {warning}", file=sys.stderr)
+    for name, reason in report.failed.items():
+        print(f"error: {name}: {reason}", file=sys.stderr)
+    print(f"{report.done} lines lip-synced, {report.skipped} already done, "
+          f"{len(report.failed)} failed; results in {args.out}", file=sys.stderr)
+    return 1 if report.failed else 0

@@ -1,0 +1,135 @@
+"""Lip-sync a folder of dialogue lines as one farm job.
+
+Each recording (with a transcript beside it, `line.txt` for `line.wav`, if there is one)
+travels to a Ray worker through the object store and its mouth cues come back, so no
+shared filesystem is needed. Lines whose outputs exist and are newer than the recording
+are skipped, so a job run again does only what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ray
+from metastudio.core.errors import JobSpecError, MetastudioError
+from ray.exceptions import RayTaskError
+
+from .cluster import ray_session
+from .transfer import write_atomically
+
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif")
+FORMATS = ("json", "tsv", "dat")
+
+
+@dataclass
+class Line:
+    """One recording of the folder and where its results go."""
+
+    audio: Path
+    transcript: str | None
+    outputs: dict[str, Path]
+
+    def is_done(self) -> bool:
+        made = self.audio.stat().st_mtime
+        return all(p.exists() and p.stat().st_mtime >= made for p in self.outputs.values())
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: lines synced, skipped as done, and failures with their reason."""
+
+    done: int = 0
+    skipped: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+
+def plan_lines(folder: Path, out: Path, formats: tuple[str, ...]) -> list[Line]:
+    """The recordings in `folder` (not its subfolders), sorted by name."""
+    if not folder.is_dir():
+        raise JobSpecError(f"audio: not a folder: {folder}")
+    if out.exists() and not out.is_dir():
+        raise JobSpecError(f"out: {out} is a file, not a folder")
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise JobSpecError(f"formats: choose from {', '.join(FORMATS)} (got {', '.join(formats)})")
+    lines = []
+    for audio in sorted(folder.iterdir()):
+        if audio.suffix.lower() not in AUDIO_SUFFIXES or not audio.is_file():
+            continue
+        sidecar = audio.with_suffix(".txt")
+        transcript = sidecar.read_text(encoding="utf-8") if sidecar.is_file() else None
+        lines.append(Line(audio, transcript,
+                          {fmt: out / f"{audio.stem}.{fmt}" for fmt in formats}))
+    if not lines:
+        raise JobSpecError(f"audio: no recordings ({' '.join(AUDIO_SUFFIXES)}) in {folder}")
+    return lines
+
+
+def sync_line(name: str, data: bytes, transcript: str | None, language: str, fps: float,
+              formats: tuple[str, ...]) -> dict:
+    """Lip-sync one recording given as bytes; returns each format's text and warnings.
+
+    Runs on a Ray worker; no bpy is needed.
+    """
+    from metastudio.core.voice import export
+    from metastudio.core.voice.lipsync import LipSyncSpec, lipsync
+
+    with tempfile.TemporaryDirectory(prefix="metastudio-line-") as folder:
+        path = Path(folder) / os.path.basename(name)
+        path.write_bytes(data)
+        try:
+            result = lipsync(LipSyncSpec(audio=path, text=transcript, language=language))
+        except MetastudioError as exc:
+            # Name the line as the artist knows it, not the worker's temporary copy.
+            raise type(exc)(str(exc).replace(str(path), name)) from None
+    texts = {
+        "json": lambda: export.rhubarb_json(result.cues, name, result.duration) + "\n",
+        "tsv": lambda: export.rhubarb_tsv(result.cues),
+        "dat": lambda: export.moho_dat(result.cues, fps),
+    }
+    return {"outputs": {fmt: texts[fmt]() for fmt in formats},
+            "warnings": [w.replace(str(path), name) for w in result.warnings]}
+
+
+def run_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
+              language: str = "en-us", fps: float = 24.0, address: str | None = None,
+              progress=None) -> BatchReport:
+    """Lip-sync every recording in `folder` on the farm, writing results into `out`."""
+    lines = plan_lines(folder, out, formats)
+    report = BatchReport()
+    todo = []
+    for line in lines:
+        if line.is_done():
+            report.skipped += 1
+        else:
+            todo.append(line)
+    if progress:
+        progress.start(len(todo))
+    if not todo:
+        return report
+    out.mkdir(parents=True, exist_ok=True)
+    with ray_session(address):
+        task = ray.remote(num_cpus=1, max_retries=2)(sync_line)
+        pending = {task.remote(line.audio.name, line.audio.read_bytes(), line.transcript,
+                               language, fps, formats): line for line in todo}
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            line = pending.pop(ready[0])
+            try:
+                result = ray.get(ready[0])
+            except RayTaskError as exc:
+                cause = exc.cause if isinstance(exc.cause, MetastudioError) else exc
+                report.failed[line.audio.name] = str(cause).splitlines()[0]
+            else:
+                for fmt, text in result["outputs"].items():
+                    write_atomically(line.outputs[fmt], text.encode())
+                if result["warnings"]:
+                    report.warnings[line.audio.name] = result["warnings"]
+                report.done += 1
+            if progress:
+                progress.update(report.done, len(report.failed))
+    return report
