@@ -5,7 +5,12 @@ reference. The same audio is then lip-synced (a) with its transcript (forced ali
 and (b) without (phone recognition, the approach Rhubarb Lip Sync takes with the same
 pocketsphinx), and both are compared with the mouth shapes the reference timings give.
 
-    .venv/bin/python scripts/bench_lipsync.py [--korean] [--limit N]
+    .venv/bin/python scripts/bench_lipsync.py [--korean] [--festival] [--limit N]
+
+With --festival, the English sentences are also spoken by Festival's diphone voice
+(recorded human diphones, so closer to a real voice than eSpeak's formant synthesis),
+whose segment times are the reference (Debian: apt-get install festival
+festvox-kallpc16k).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from metastudio.core.voice import espeak
 from metastudio.core.voice.audio import from_samples
@@ -68,13 +74,53 @@ KOREAN = [
 VOICES = [("en-us", 165), ("en-gb", 150), ("en-us", 200)]  # en-gb: eSpeak "en"
 
 
-def measure(sentences, voices, language):
-    rows = []
+def espeak_lines(sentences, voices):
+    """(text, audio, reference phones) spoken by eSpeak NG."""
     for index, text in enumerate(sentences):
         voice, speed = voices[index % len(voices)]
         speech = espeak.synthesize(text, voice, speed)
-        audio = from_samples(speech.samples, speech.rate)
-        truth_phones = speech_phones(speech)
+        yield text, from_samples(speech.samples, speech.rate), speech_phones(speech)
+
+
+_FESTIVAL = {"ax": "AH", "axr": "ER", "el": "L", "em": "M", "en": "N", "pau": "SIL",
+             "h#": "SIL", "brth": "SIL"}
+
+
+def festival_lines(sentences):
+    """(text, audio, reference phones) spoken by Festival's kal diphone voice."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    import soundfile
+    from metastudio.core.voice.align import TimedPhone
+
+    if not shutil.which("festival"):
+        raise SystemExit("--festival needs Festival: apt-get install festival "
+                         "festvox-kallpc16k")
+    with tempfile.TemporaryDirectory() as folder:
+        script = []
+        for index, text in enumerate(sentences):
+            quoted = text.replace('"', "")
+            script.append(f'(set! u (Utterance Text "{quoted}"))(utt.synth u)'
+                          f'(utt.save.wave u "{folder}/{index}.wav" \'riff)'
+                          f'(utt.save.segs u "{folder}/{index}.segs")')
+        Path(folder, "all.scm").write_text("\n".join(script))
+        subprocess.run(["festival", "-b", f"{folder}/all.scm"], check=True)
+        for index, text in enumerate(sentences):
+            samples, rate = soundfile.read(f"{folder}/{index}.wav", dtype="float32")
+            phones, start = [], 0.0
+            for row in Path(folder, f"{index}.segs").read_text().splitlines()[1:]:
+                end, _, name = row.split()
+                phone = _FESTIVAL.get(name, name.upper())
+                phones.append(TimedPhone(phone, start, float(end)))
+                start = float(end)
+            yield text, from_samples(samples, rate), phones
+
+
+def measure(lines, language):
+    rows = []
+    for text, audio, truth_phones in lines:
         truth = mouth_cues(truth_phones)
         aligned = lipsync_audio(audio, text, language)
         heard = lipsync_audio(audio, None)
@@ -149,6 +195,8 @@ def long_file(sentences) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--korean", action="store_true", help="also the Korean set")
+    parser.add_argument("--festival", action="store_true",
+                        help="also English spoken by Festival's diphone voice")
     parser.add_argument("--limit", type=int, help="only the first N English sentences")
     args = parser.parse_args()
     # Warm up: the first call loads the acoustic model (counted apart).
@@ -158,11 +206,14 @@ def main() -> int:
     lipsync_audio(from_samples(warm.samples, warm.rate), None)
     print(f"model load and warm-up: {time.perf_counter() - started:.2f} s (once per process)")
     report("English (eSpeak en-us 165 wpm, en-gb 150, en-us 200)",
-           measure(ENGLISH[:args.limit], VOICES, "en-us"))
+           measure(espeak_lines(ENGLISH[:args.limit], VOICES), "en-us"))
+    if args.festival:
+        report("English (Festival kal diphone voice, its segment times)",
+               measure(festival_lines(ENGLISH[:args.limit]), "en-us"))
     long_file(ENGLISH[:20])
     if args.korean:
         report("Korean (eSpeak ko, transcript phonemes mapped to English phones)",
-               measure(KOREAN, [("ko", 165)], "ko"))
+               measure(espeak_lines(KOREAN, [("ko", 165)]), "ko"))
     return 0
 
 
