@@ -1,7 +1,9 @@
 """Keying mouth shapes onto a character, and the line's sound strip, undoably.
 
-Keys this code sets are remembered on the shape-key data-block, so that a re-run
-replaces exactly them and never the artist's own keys.
+On a mesh the shapes key its shape keys; on a rig they key custom properties of a bone
+(one per shape, made when missing), for the rig's drivers to move the face with. Keys
+this code sets are remembered (on the shape-key data-block, or the rig object), so that a
+re-run replaces exactly them and never the artist's own keys.
 """
 
 from __future__ import annotations
@@ -30,12 +32,78 @@ def target_object(name: str):
     return obj
 
 
-def check_shape_keys(obj, names: list[str]) -> None:
-    """JobSpecError naming what is missing when `obj` lacks shape keys the preset needs."""
+class _ShapeKeyChannels:
+    """Mouth shapes as a mesh's shape-key values."""
+
+    def __init__(self, obj) -> None:
+        self.owner = obj.data.shape_keys  # holds the record and the action
+        self.blocks = self.owner.key_blocks
+
+    def has(self, name: str) -> bool:
+        return name in self.blocks
+
+    def insert(self, name: str, frame: float, value: float) -> None:
+        block = self.blocks[name]
+        before = block.value
+        block.value = value
+        block.keyframe_insert("value", frame=frame)
+        block.value = before
+
+    def delete(self, name: str, frame: float) -> None:
+        self.blocks[name].keyframe_delete("value", frame=frame)
+
+    def path(self, name: str) -> str:
+        return f'key_blocks["{name}"].value'
+
+
+class _BoneChannels:
+    """Mouth shapes as custom properties of a rig's bone (drive the face from them);
+    the properties are made when missing."""
+
+    def __init__(self, obj, bone: str, guard: SceneGuard) -> None:
+        self.owner = obj
+        self.bone = obj.pose.bones[bone]
+        self.guard = guard
+
+    def has(self, name: str) -> bool:
+        return True
+
+    def ensure(self, name: str) -> None:
+        if name not in self.bone:
+            self.bone[name] = 0.0
+            ui = self.bone.id_properties_ui(name)
+            ui.update(min=0.0, max=2.0, soft_min=0.0, soft_max=1.0,
+                      description="mouth shape, keyed by metastudio lip-sync")
+            self.guard.add_undo(lambda: self.bone.pop(name, None))
+
+    def insert(self, name: str, frame: float, value: float) -> None:
+        self.ensure(name)
+        before = self.bone[name]
+        self.bone[name] = value
+        self.bone.keyframe_insert(f'["{name}"]', frame=frame)
+        self.bone[name] = before
+
+    def delete(self, name: str, frame: float) -> None:
+        if name in self.bone:
+            self.bone.keyframe_delete(f'["{name}"]', frame=frame)
+
+    def path(self, name: str) -> str:
+        return f'pose.bones["{self.bone.name}"]["{name}"]'
+
+
+def check_target(obj, names: list[str], bone: str) -> None:
+    """JobSpecError naming what is missing: shape keys on a mesh, the bone on a rig."""
+    if obj.type == "ARMATURE":
+        if not bone:
+            raise JobSpecError(f"bone: {obj.name} is a rig; name the bone whose custom "
+                               "properties drive the mouth (they are made if missing)")
+        if bone not in obj.pose.bones:
+            raise JobSpecError(f"bone: {obj.name} has no bone named {bone!r}")
+        return
     keys = getattr(getattr(obj, "data", None), "shape_keys", None)
     if keys is None:
         raise JobSpecError(f"target: {obj.name} has no shape keys to lip-sync (build the "
-                           "character with face shapes, or pick the face mesh)")
+                           "character with face shapes, pick the face mesh, or a rig)")
     missing = [name for name in names if name not in keys.key_blocks]
     if missing:
         shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more"
@@ -44,68 +112,65 @@ def check_shape_keys(obj, names: list[str]) -> None:
                            "another preset or map them (mapping: NAME=YOUR_KEY)")
 
 
-def key_shapes(obj, tracks: dict[str, list[tuple[float, float]]], guard: SceneGuard) -> int:
-    """Replace this tool's earlier keys on `obj` with `tracks`; returns keys set."""
-    keys = obj.data.shape_keys
-    _remove_own_keys(keys, guard)
+def key_shapes(obj, tracks: dict[str, list[tuple[float, float]]], guard: SceneGuard,
+               bone: str = "") -> int:
+    """Replace this tool's earlier keys on `obj` (its shape keys, or a rig bone's custom
+    properties) with `tracks`; returns the number of keys set."""
+    channels = (_BoneChannels(obj, bone, guard) if obj.type == "ARMATURE"
+                else _ShapeKeyChannels(obj))
+    _remove_own_keys(channels, guard)
     record: dict[str, list[float]] = {}
     count = 0
     for name, points in tracks.items():
-        block = keys.key_blocks[name]
-        before = block.value
         for frame, value in points:
-            block.value = value
-            block.keyframe_insert("value", frame=frame)
+            channels.insert(name, frame, value)
             count += 1
-        block.value = before
         record[name] = [frame for frame, _ in points]
 
-    def forget_new_keys(record=record, keys=keys):
+    def forget_new_keys(record=record):
         for name, frames in record.items():
             for frame in frames:
-                keys.key_blocks[name].keyframe_delete("value", frame=frame)
+                channels.delete(name, frame)
 
     guard.add_undo(forget_new_keys)
-    previous = keys.get(RECORD)
-    keys[RECORD] = json.dumps(record)
-    guard.add_undo(lambda: _restore_record(keys, previous))
+    owner = channels.owner
+    previous = owner.get(RECORD)
+    owner[RECORD] = json.dumps({"keys": record, "path": channels.path("{}")})
+    guard.add_undo(lambda: _restore_record(owner, previous))
     return count
 
 
-def _restore_record(keys, previous) -> None:
+def _restore_record(owner, previous) -> None:
     if previous is None:
-        keys.pop(RECORD, None)
+        owner.pop(RECORD, None)
     else:
-        keys[RECORD] = previous
+        owner[RECORD] = previous
 
 
-def _remove_own_keys(keys, guard: SceneGuard) -> None:
-    record = json.loads(keys.get(RECORD, "{}"))
+def _remove_own_keys(channels, guard: SceneGuard) -> None:
+    stored = json.loads(channels.owner.get(RECORD, "{}"))
+    record = stored.get("keys", {})
+    if stored.get("path") != channels.path("{}"):
+        record = {}  # keyed through another bone: those keys are left alone
     removed: list[tuple[str, float, float]] = []
     for name, frames in record.items():
-        block = keys.key_blocks.get(name)
-        if block is None:
+        if not channels.has(name):
             continue
-        values = _key_values(keys, name)
+        values = _key_values(channels.owner, channels.path(name))
         for frame in frames:
             if frame in values:
                 removed.append((name, frame, values[frame]))
-                block.keyframe_delete("value", frame=frame)
+                channels.delete(name, frame)
 
-    def put_back(removed=removed, keys=keys):
+    def put_back(removed=removed):
         for name, frame, value in removed:
-            block = keys.key_blocks[name]
-            before = block.value
-            block.value = value
-            block.keyframe_insert("value", frame=frame)
-            block.value = before
+            channels.insert(name, frame, value)
 
     guard.add_undo(put_back)
 
 
-def _key_values(keys, name: str) -> dict[float, float]:
-    path = f'key_blocks["{name}"].value'
-    for curve in _fcurves(keys):
+def _key_values(owner, path: str) -> dict[float, float]:
+    for curve in _fcurves(owner):
         if curve.data_path == path:
             return {round(point.co[0], 3): point.co[1] for point in curve.keyframe_points}
     return {}

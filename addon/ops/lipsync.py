@@ -14,7 +14,7 @@ import bpy
 from ..bl.lipsync_keys import (
     add_sound_strip,
     can_play_sound,
-    check_shape_keys,
+    check_target,
     key_shapes,
     target_object,
 )
@@ -29,7 +29,7 @@ def _check_target(params: KeyingSpec):
     obj = target_object(params.target)
     mapping = parse_mapping(params.mapping)
     names = sorted({mapping.get(name, name) for name in preset_key_names(params.preset)})
-    check_shape_keys(obj, names)
+    check_target(obj, names, params.bone)
     return obj, mapping
 
 
@@ -52,7 +52,7 @@ def _key_and_sound(context, params: KeyingSpec, obj, mapping, cues, audio: str, 
     fps = scene.render.fps / scene.render.fps_base
     start = params.start_frame if params.start_frame is not None else scene.frame_start
     tracks = key_tracks(cues, fps, start, params.preset, mapping, params.strength)
-    key_shapes(obj, tracks, guard)
+    key_shapes(obj, tracks, guard, params.bone)
     if params.add_sound and can_play_sound():
         add_sound_strip(scene, audio, start, guard)
     elif params.add_sound:

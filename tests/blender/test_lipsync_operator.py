@@ -194,3 +194,54 @@ except RuntimeError as exc:
     assert len(result["closures"]) == 6 and all(v >= 0.3 for v in result["closures"])
     assert result["strips"] == ([["lipsync mum.wav", 1, 1]] if result["audio"] else [])
     assert "voice: eSpeak NG has no voice 'klingon'" in result["bad_voice"]
+
+
+def test_a_rig_gets_the_shapes_as_keyed_bone_properties(tmp_path):
+    result = run_bpy(SETUP + """
+armature = bpy.data.armatures.new("Rig")
+rig = bpy.data.objects.new("Rig", armature)
+scene.collection.objects.link(rig)
+bpy.context.view_layer.objects.active = rig
+bpy.ops.object.mode_set(mode="EDIT")
+for name, head in (("head", (0, 0, 1)), ("mouth", (0, 0.1, 1.5))):
+    bone = armature.edit_bones.new(name)
+    bone.head, bone.tail = head, (head[0], head[1], head[2] + 0.2)
+bpy.ops.object.mode_set(mode="OBJECT")
+settings.target, settings.preset = "Rig", "rhubarb"
+errors = []
+for bone in ("", "nose"):
+    settings.bone = bone
+    try:
+        bpy.ops.metastudio.lipsync()
+    except RuntimeError as exc:
+        errors.append(str(exc).strip())
+settings.bone = "mouth"
+first = sorted(bpy.ops.metastudio.lipsync())
+mouth = rig.pose.bones["mouth"]
+props = sorted(k for k in mouth.keys() if not k.startswith("_"))
+from metastudio.bl.lipsync_keys import _fcurves
+def frames():
+    return {c.data_path: len(c.keyframe_points) for c in _fcurves(rig)}
+once = frames()
+scene.frame_set(1)
+second = sorted(bpy.ops.metastudio.lipsync())
+twice = frames()
+closed = []
+for phone in truth:
+    if phone.phone in ("P", "B", "M"):
+        values = []
+        for f in range(int(1 + (phone.start - 0.06) * 24), int(1 + (phone.end + 0.06) * 24) + 2):
+            scene.frame_set(f)
+            values.append(mouth["A"])
+        closed.append(max(values))
+result = {"errors": errors, "first": first, "second": second, "props": props,
+          "once": once, "twice": twice, "closed": closed}
+""", wav=str(tmp_path / "line.wav"))
+    no_bone, wrong_bone = result["errors"]
+    assert "bone: Rig is a rig; name the bone" in no_bone
+    assert "bone: Rig has no bone named 'nose'" in wrong_bone
+    assert result["first"] == result["second"] == ["FINISHED"]
+    assert result["props"] == ["A", "B", "C", "D", "E", "F", "G", "H"]
+    assert result["once"] == result["twice"]  # the re-run replaced its own keys
+    assert all(path.startswith('pose.bones["mouth"]') for path in result["once"])
+    assert len(result["closed"]) == 5 and all(v == 1.0 for v in result["closed"])

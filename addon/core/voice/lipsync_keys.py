@@ -14,8 +14,10 @@ from .tts import VoiceSpec
 class KeyingSpec(BaseModel):
     """Where and how mouth shapes are keyed on a character."""
 
-    target: str = Field("", description="the object with the face's shape keys "
+    target: str = Field("", description="the face mesh with shape keys, or the rig "
                                         "(empty: the active object)")
+    bone: str = Field("", description="on a rig: the bone whose custom properties (one "
+                                      "per shape, made if missing) drive the mouth")
     preset: Preset = Field("metastudio", description="how its shape keys are named")
     mapping: str = Field("", description="renames, e.g. jawOpen=Jaw_Open, A=MouthClosed")
     start_frame: int | None = Field(None, ge=-1_000_000, le=1_000_000,
