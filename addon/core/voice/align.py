@@ -20,7 +20,7 @@ from .phones import ipa_to_arpabet
 FRAME = 0.01  # pocketsphinx's frame: 10 ms
 PAD = 0.25  # silence added either side: alignment fails when speech touches the ends
 # Beams tried in turn: synthetic and fast speech can fall out of the default beam.
-_BEAMS = ({"beam": 1e-100, "wbeam": 1e-80, "pbeam": 1e-100},
+_BEAMS = ({"beam": 1e-150, "wbeam": 1e-120, "pbeam": 1e-150},
           {"beam": 1e-200, "wbeam": 1e-200, "pbeam": 1e-200})
 _WORD = re.compile(r"[\w']+", re.UNICODE)
 _ALTERNATE = re.compile(r"\(\d+\)$")
