@@ -83,5 +83,16 @@ def test_exports_follow_rhubarb_and_moho_formats():
     tsv = rhubarb_tsv(cues).splitlines()
     assert tsv[0] == "0.00\tX" and tsv[-1] == "1.20\tX" and tsv[1].endswith("\tA")
     dat = moho_dat(cues, fps=10).splitlines()
-    assert dat[0] == "MohoSwitch1" and dat[1] == "1 rest" and dat[2] == "4 MBP"
+    # The M at 0.3 s closes 60 ms early after the pause: 0.24 s is frame 3 at 10 fps.
+    assert dat[0] == "MohoSwitch1" and dat[1] == "1 rest" and dat[2] == "3 MBP"
     assert [c.letter for c in letter_cues(cues)] == values
+
+
+def test_after_a_pause_lips_close_before_the_sound_and_f_v_are_kept():
+    cues = mouth_cues(phones(("SIL", 0, 0.5), ("B", 0.5, 0.55), ("AA", 0.55, 0.8),
+                             ("V", 0.8, 0.82), ("AA", 0.82, 1.0)),
+                      MouthRules(closure_lead=0.06))
+    closed = next(c for c in cues if c.viseme == "PP")
+    assert abs(closed.start - 0.44) < 1e-6
+    teeth = [c for c in cues if c.viseme == "FF"]
+    assert len(teeth) == 1 and teeth[0].end - teeth[0].start >= 0.0499

@@ -72,6 +72,8 @@ def test_a_wrong_transcript_is_reported():
     one_word = lipsync_audio(audio, "The quick brown elephant jumps over the lazy dog.")
     assert one_word.suspect_words == ["elephant"] or any(
         "could not be aligned" in w for w in one_word.warnings)
+    korean = lipsync_audio(audio, "오늘 날씨가 정말 좋네요", "ko")
+    assert any("could not be aligned" in w and "in ko?" in w for w in korean.warnings)
     right = lipsync_audio(audio, "The quick brown fox jumps over the lazy dog.")
     assert right.suspect_words == [] and right.warnings == []
 

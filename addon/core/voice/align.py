@@ -162,8 +162,9 @@ def align(audio: Audio, transcript: str, language: str = "en-us") -> Alignment:
                                           + ", ".join(guessed))
             return alignment
     fallback = recognise(audio)
-    fallback.warnings.insert(0, f"the transcript could not be aligned ({failure}); "
-                                "used phone recognition instead")
+    fallback.warnings.insert(0, f"the transcript could not be aligned to the audio "
+                                f"({failure}): is it the text that is spoken, and in "
+                                f"{language}? Used phone recognition instead")
     return fallback
 
 

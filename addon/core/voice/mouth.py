@@ -7,8 +7,10 @@ The rules, in order (each a field of MouthRules):
 - co-articulation: lip-neutral consonants (t, d, k, s, n, th, h) take the rounding of a
   rounded vowel that follows, and h takes the shape of its vowel;
 - anticipation: a vowel's shape starts a little before its sound;
-- every bilabial closure shows a closed mouth for at least `closure_min`;
-- no shape is held for less than `min_hold` (except closures).
+- every bilabial closure shows a closed mouth for at least `closure_min`, and after a
+  pause the lips close `closure_lead` before the sound starts (the closure is silent);
+- lip-on-teeth (f, v) is kept as visible as a closure;
+- no shape is held for less than `min_hold` (except closures and f/v).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from .align import TimedPhone
 from .phones import LIP_NEUTRAL, PHONE_VISEMES, ROUNDED, VISEME_LETTER, VOWELS
 
 _BILABIALS = frozenset({"P", "B", "M"})
+# Shapes that must show even when brief: they are what viewers read lips by.
+_PROTECTED = frozenset({"PP", "FF"})
 _VOWEL_VISEMES = frozenset({"aa", "E", "ih", "oh", "ou", "RR"})
 
 
@@ -36,7 +40,11 @@ class MouthRules(BaseModel):
     short_pause: float = Field(0.3, ge=0, le=2.0,
                                description="pauses shorter than this hold the last shape")
     closure_min: float = Field(0.05, ge=0, le=0.2,
-                               description="shortest closed mouth for p, b, m")
+                               description="shortest closed mouth for p, b, m (and f, v "
+                                           "on the teeth)")
+    closure_lead: float = Field(0.06, ge=0, le=0.3,
+                                description="after a pause, lips close this much before "
+                                            "a p, b, m is heard")
     min_hold: float = Field(0.05, ge=0, le=0.3, description="shortest any other shape lasts")
     coarticulation: bool = Field(True, description="consonants take a following vowel's "
                                                    "rounding")
@@ -80,6 +88,7 @@ def mouth_cues(phones: list[TimedPhone], rules: MouthRules | None = None) -> lis
         _coarticulate(segments)
     segments = _merge(segments)
     _anticipate(segments, rules)
+    _lead_closures(segments, rules)
     _protect_closures(segments, rules)
     segments = _enforce_min_hold(_merge(segments), rules)
     return [MouthCue(round(s.start, 4), round(s.end, 4), s.viseme) for s in segments]
@@ -157,9 +166,17 @@ def _anticipate(segments: list[_Seg], rules: MouthRules) -> None:
             vowel.start -= shift
 
 
+def _lead_closures(segments: list[_Seg], rules: MouthRules) -> None:
+    for before, closure in zip(segments, segments[1:], strict=False):
+        if closure.viseme == "PP" and before.viseme == "sil":
+            shift = min(rules.closure_lead, max(before.length - 0.01, 0.0))
+            before.end -= shift
+            closure.start -= shift
+
+
 def _protect_closures(segments: list[_Seg], rules: MouthRules) -> None:
     for index, seg in enumerate(segments):
-        if seg.viseme != "PP" or seg.length >= rules.closure_min:
+        if seg.viseme not in _PROTECTED or seg.length >= rules.closure_min:
             continue
         need = rules.closure_min - seg.length
         if index > 0:  # close earlier: the lips shut before the release
@@ -178,12 +195,13 @@ def _enforce_min_hold(segments: list[_Seg], rules: MouthRules) -> list[_Seg]:
     while changed and len(segments) > 1:
         changed = False
         for index, seg in enumerate(segments):
-            if seg.viseme == "PP" or seg.length >= rules.min_hold:
+            if seg.viseme in _PROTECTED or seg.length >= rules.min_hold:
                 continue
             before = segments[index - 1] if index > 0 else None
             after = segments[index + 1] if index + 1 < len(segments) else None
             # Give the time to the neighbour that is not a closure, the longer one first.
-            options = [n for n in (before, after) if n is not None and n.viseme != "PP"]
+            options = [n for n in (before, after)
+                       if n is not None and n.viseme not in _PROTECTED]
             if not options:
                 continue
             target = max(options, key=lambda n: n.length)
