@@ -29,6 +29,7 @@ from .worker import FrameOutcome, RenderWorker, log_relpath, read_node_log, save
 
 # A worker imports bpy and opens the scene; far longer than this means it cannot start.
 _WORKER_START_SECONDS = 600
+_STOP_GRACE_SECONDS = 10
 # Libraries can link libraries; each round of discovery finds one more level.
 _MAX_DISCOVERY_ROUNDS = 16
 # Frames quicker than this are pipelined several deep so that no worker waits on a round trip.
@@ -420,7 +421,8 @@ class RenderRun:
         for assignment in queued:
             pending.extendleft(reversed(assignment.frames))
         self.store.mark_pending(self.job_id, [f for a in queued for f in a.frames])
-        self._replace(worker.slot)
+        if pending or retry:  # a worker started with nothing left to do is only waste
+            self._replace(worker.slot)
 
     def _replace(self, slot: WorkerSlot) -> None:
         if self._replacements_left > 0 and node_is_alive(slot.node_id):
@@ -448,6 +450,13 @@ class RenderRun:
                 ray.kill(worker.actor, no_restart=True)
 
     def _stop_workers(self) -> None:
+        # Killing an actor whose creation is still under way can leave its CPUs leased to
+        # an idle Ray worker for the rest of the session (seen with Ray 2.60: the next job
+        # on the same cluster then waits for cores that never free). Let creations finish
+        # first; a worker that is opening the scene is past that point.
+        starting = [w.actor.__ray_ready__.remote() for w in self.workers if not w.ready]
+        if starting:
+            ray.wait(starting, num_returns=len(starting), timeout=_STOP_GRACE_SECONDS)
         for worker in self.workers:
             ray.kill(worker.actor, no_restart=True)
         self.workers = []
