@@ -46,6 +46,9 @@ def add_parsers(sub) -> None:
     text.add_argument("--text-file", type=Path, help="a UTF-8 file with what is said")
     p.add_argument("--language", default="en-us",
                    help="the transcript's language as an eSpeak NG voice (en-us, ko, ...)")
+    p.add_argument("--recogniser", choices=("words", "phones"), default="words",
+                   help="without a transcript: recognise English words and align them "
+                        "(default), or phones alone")
     p.add_argument("--json", type=Path, help="write Rhubarb JSON here ('-': stdout)")
     p.add_argument("--tsv", type=Path, help="write Rhubarb TSV here")
     p.add_argument("--dat", type=Path, help="write Moho/Papagayo switch data here")
@@ -96,7 +99,8 @@ def _cmd_lipsync(args: argparse.Namespace) -> int:
 
     spec = build_spec(lipsync.LipSyncSpec, {"audio": args.audio, "text": args.text,
                                             "text_file": args.text_file,
-                                            "language": args.language})
+                                            "language": args.language,
+                                            "recogniser": args.recogniser})
     result = lipsync.lipsync(spec)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -111,6 +115,8 @@ def _cmd_lipsync(args: argparse.Namespace) -> int:
         _write(args.json or Path("-"),
                export.rhubarb_json(result.cues, str(args.audio), result.duration) + "\n")
     method = result.alignment.method
+    if result.alignment.heard:
+        print(f"heard: {result.alignment.heard}", file=sys.stderr)
     print(f"{args.audio}: {result.duration:.2f} s, {len(result.cues)} mouth shapes "
           f"({method}) in {sum(result.seconds.values()):.2f} s", file=sys.stderr)
     return 0

@@ -6,6 +6,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -30,6 +31,9 @@ class LipSyncSpec(BaseModel):
     text_file: Path | None = Field(None, description="a file holding what is said")
     language: str = Field("en-us", description="the transcript's language (an eSpeak NG "
                                                "voice: en-us, ko, ja, de, ...)")
+    recogniser: Literal["words", "phones"] = Field(
+        "words", description="without a transcript: recognise English words and align "
+                             "them, or phones alone (other languages)")
     rules: MouthRules = Field(default_factory=MouthRules)
 
     @model_validator(mode="after")
@@ -64,19 +68,23 @@ def lipsync(spec: LipSyncSpec) -> LipSync:
     """Read the audio, align or recognise its phones, and turn them into mouth shapes."""
     started = time.perf_counter()
     audio = load_audio(spec.audio)
+    recogniser = spec.recogniser
+    if not spec.language.lower().startswith("en"):
+        recogniser = "phones"  # the word model is English
     return lipsync_audio(audio, spec.transcript(), spec.language, spec.rules,
-                         {"read": time.perf_counter() - started})
+                         {"read": time.perf_counter() - started}, recogniser)
 
 
 def lipsync_audio(audio: Audio, transcript: str | None, language: str = "en-us",
-                  rules: MouthRules | None = None, seconds: dict | None = None) -> LipSync:
+                  rules: MouthRules | None = None, seconds: dict | None = None,
+                  recogniser: str = "words") -> LipSync:
     """Lip-sync audio already in memory."""
     seconds = dict(seconds or {})
     started = time.perf_counter()
     if transcript:
         alignment = aligner.align(audio, transcript, language)
     else:
-        alignment = aligner.recognise(audio)
+        alignment = aligner.recognise(audio, recogniser)
     seconds["phones"] = time.perf_counter() - started
     started = time.perf_counter()
     cues = mouth_cues(alignment.phones, rules)
