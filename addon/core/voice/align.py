@@ -162,6 +162,7 @@ def align(audio: Audio, transcript: str, language: str = "en-us") -> Alignment:
                 failure = str(exc)
                 continue
             phones, timed_words = result
+            phones = trim_to_sound(phones, audio)
             names = dict(zip(tokens, words, strict=False))
             for item in timed_words:
                 item.word = names.get(item.word, item.word)
@@ -204,6 +205,42 @@ def _align_once(decoder, tokens: list[str], pcm: bytes, duration: float):
             if phone_end > phone_start:
                 phones.append(TimedPhone(phone.name, phone_start, phone_end, name))
     return _with_silences(phones, duration), words
+
+
+_STOPS = frozenset({"P", "B", "T", "D", "K", "G", "CH", "JH"})
+_QUIET_DB = -40.0  # relative to the line's loudest 10 ms
+
+
+def trim_to_sound(phones: list[TimedPhone], audio: Audio) -> list[TimedPhone]:
+    """Give back to silence the quiet tail of a phone that ends at a pause.
+
+    The aligner tends to stretch the last phone before a pause over the silence; the
+    mouth should rest there. Stops keep their silent part (it is their closure).
+    """
+    import numpy as np
+
+    frame = int(FRAME * audio.rate)
+    usable = len(audio.samples) // frame * frame
+    if usable == 0:
+        return phones
+    rms = np.sqrt((audio.samples[:usable].reshape(-1, frame) ** 2).mean(axis=1))
+    level = 20 * np.log10(np.maximum(rms, 1e-10) / max(float(rms.max()), 1e-10))
+    for index, phone in enumerate(phones):
+        after = phones[index + 1] if index + 1 < len(phones) else None
+        if phone.phone in ("SIL", *_STOPS) or (after is not None and after.phone != "SIL"):
+            continue
+        end = int(round(phone.end / FRAME))
+        start = int(round(phone.start / FRAME))
+        while end - start > 3 and end - 1 < len(level) and level[end - 1] < _QUIET_DB:
+            end -= 1
+        if end * FRAME < phone.end:
+            phone.end = round(end * FRAME, 4)
+            if after is not None:
+                after.start = phone.end
+            else:
+                phones.append(TimedPhone("SIL", phone.end, audio.duration))
+                break
+    return phones
 
 
 def _clip(start_frame: int, frames: int, duration: float) -> tuple[float, float]:
