@@ -123,16 +123,25 @@ def _resolve_gaps(segments: list[_Seg], rules: MouthRules) -> list[_Seg]:
     if not spoken:
         return [_Seg(segments[0].start, segments[-1].end, "sil", "SIL")]
     first, last = spoken[0], spoken[-1]
+    resolved: list[_Seg] = []
     for index, seg in enumerate(segments):
         if seg.viseme != "sil" or index < first or index > last:
+            resolved.append(seg)
             continue
         after = segments[index + 1] if index + 1 < len(segments) else None
         before = segments[index - 1]
-        if after is not None and after.phone in _BILABIALS and seg.length <= rules.closure_gap:
+        closing = after is not None and after.phone in _BILABIALS
+        if closing and seg.length <= rules.closure_gap:
             seg.viseme, seg.phone = after.viseme, after.phone  # the closure of the plosive
         elif seg.length < rules.short_pause:
             seg.viseme, seg.phone = before.viseme, before.phone
-    return segments
+            if closing and rules.closure_lead > 0:
+                # A held pause before p/b/m: the lips close at its end.
+                lead = min(rules.closure_lead, seg.length / 2)
+                resolved.append(_Seg(seg.start, seg.end - lead, seg.viseme, seg.phone))
+                seg = _Seg(seg.end - lead, seg.end, after.viseme, after.phone)
+        resolved.append(seg)
+    return resolved
 
 
 def _coarticulate(segments: list[_Seg]) -> None:
