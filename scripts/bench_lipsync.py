@@ -200,6 +200,34 @@ def long_file(sentences) -> None:
           f"{result.alignment.method}, {len(result.cues)} mouth shapes")
 
 
+def real_speech() -> None:
+    """LibriVox clips (real readings; no phone timings): how far lip-sync without a
+    transcript agrees with the aligned result. The clips come with the tests
+    (tests/voice/conftest.py fetches them into build/test-data)."""
+    from metastudio.core.voice.lipsync import LipSyncSpec, lipsync
+
+    folder = Path(__file__).resolve().parent.parent / "build" / "test-data" / "librivox"
+    clips = sorted(folder.glob("*.wav"))
+    if not clips:
+        print("== real speech: run ./scripts/test tests/voice first to fetch the clips")
+        return
+    total = agree = aligned_time = heard_time = 0.0
+    for clip in clips:
+        text = clip.with_suffix(".txt").read_text().strip()
+        started = time.perf_counter()
+        line = lipsync(LipSyncSpec(audio=clip, text=text))
+        middle = time.perf_counter()
+        heard = lipsync(LipSyncSpec(audio=clip))
+        aligned_time += middle - started
+        heard_time += time.perf_counter() - middle
+        agree += frame_agreement(heard.cues, line.cues, line.duration) * line.duration
+        total += line.duration
+    print(f"== real speech: {len(clips)} LibriVox clips, {total:.1f} s: without a transcript "
+          f"agrees with the aligned result on {agree / total:.1%} of frames; "
+          f"{total / aligned_time:.1f}x real time with transcript, "
+          f"{total / heard_time:.1f}x without")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--korean", action="store_true", help="also the Korean set")
@@ -219,6 +247,7 @@ def main() -> int:
         report("English (Festival kal diphone voice, its segment times)",
                measure(festival_lines(ENGLISH[:args.limit]), "en-us"))
     long_file(ENGLISH[:20])
+    real_speech()
     if args.korean:
         report("Korean (eSpeak ko, transcript phonemes mapped to English phones)",
                measure(espeak_lines(KOREAN, [("ko", 165)]), "ko"))
