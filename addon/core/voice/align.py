@@ -128,6 +128,9 @@ def pronunciations(words: list[str], language: str, decoder) -> tuple[list[str],
             variant = f"{word}(9)"
             if phones and phones != known.split() and not decoder.lookup_word(variant):
                 decoder.add_word(variant, " ".join(phones), True)
+            reduced = _reduced(known.split())
+            if reduced and not decoder.lookup_word(f"{word}(8)"):
+                decoder.add_word(f"{word}(8)", " ".join(reduced), True)
             tokens.append(word)
             continue
         if not phones:
@@ -139,6 +142,18 @@ def pronunciations(words: list[str], language: str, decoder) -> tuple[list[str],
         if english:
             guessed.append(word)
     return tokens, guessed
+
+
+def _reduced(phones: list[str]) -> list[str] | None:
+    """The pronunciation with its unstressed-looking IH said as a schwa (AH), as fluent
+    speech often does ("remember", "before"); None for one-vowel words or no IH."""
+    vowels = [i for i, p in enumerate(phones) if p in _VOWEL_PHONES]
+    if len(vowels) < 2 or not any(phones[i] == "IH" for i in vowels):
+        return None
+    return ["AH" if p == "IH" else p for p in phones]
+
+
+_VOWEL_PHONES = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
 
 
 def align(audio: Audio, transcript: str, language: str = "en-us") -> Alignment:
