@@ -7,20 +7,20 @@ from pathlib import Path
 
 import bpy
 
-from ..bl.propgroup import read_model, write_model
+from ..bl.propgroup import write_model
 from ..bl.scene_io import require_saved, save_farm_copy
-from ..core.errors import JobSpecError, MetastudioError
+from ..core.errors import FarmError, JobSpecError
 from ..core.farm_client import FarmProcess, FarmProgress, find_farm_command, render_command
 from ..core.render_job import RenderSettings, check_address
 from ..core.scene_info import split_output_pattern
 from ..core.settings import FarmStatus
 from ..preferences import farm_address, farm_command
+from .stepped import SteppedOperator, params_json_property
 
 
-def start_farm_render(context) -> FarmProcess:
-    """Validate the panel's settings, save a copy of the file and start the farm on it."""
+def start_farm_render(context, settings: RenderSettings) -> FarmProcess:
+    """Save a copy of the file and start the farm on it with the panel's settings."""
     require_saved()
-    settings = read_model(context.scene.metastudio.render, RenderSettings)
     executable = find_farm_command(farm_command(context))
     if settings.resources.address is None and farm_address(context):
         try:
@@ -44,72 +44,53 @@ def show_progress(context, progress: FarmProgress) -> None:
     write_model(context.window_manager.metastudio.farm, FarmStatus(
         running=not progress.finished, total=progress.total, done=progress.done,
         failed=progress.failed, message=progress.message))
+    for area in context.screen.areas if context.screen else ():
+        if area.type == "VIEW_3D":
+            area.tag_redraw()
 
 
-class METASTUDIO_OT_render_on_farm(bpy.types.Operator):
+def farm_steps(context, settings: RenderSettings, outcome: dict):
+    """Start the farm, then report its frames until it ends; closing the steps (Esc)
+    stops the farm, which resumes where it was on the next submission."""
+    process = start_farm_render(context, settings)
+    try:
+        while not process.poll().finished:
+            progress = process.progress
+            show_progress(context, progress)
+            time.sleep(0.05)
+            yield progress.fraction, progress.message or "starting the farm"
+    except GeneratorExit:
+        process.cancel()
+        while not process.poll().finished:
+            time.sleep(0.05)
+        show_progress(context, process.progress)
+        raise
+    show_progress(context, process.progress)
+    outcome["message"] = process.progress.message
+    if process.progress.returncode != 0:
+        raise FarmError(process.progress.message or "farm: the render failed")
+
+
+class METASTUDIO_OT_render_on_farm(SteppedOperator, bpy.types.Operator):
     """Save a copy of this file and render its frames on the farm"""
 
     bl_idname = "metastudio.render_on_farm"
     bl_label = "Render on Farm"
     bl_options = {"REGISTER"}  # the scene is not changed: nothing to undo
 
-    def execute(self, context):
-        try:
-            process = start_farm_render(context)
-        except MetastudioError as exc:
-            self.report({"ERROR"}, str(exc))
-            return {"CANCELLED"}
-        while not process.poll().finished:
-            show_progress(context, process.progress)
-            time.sleep(0.1)
-        return self._finish(context, process.progress)
+    params_model = RenderSettings
+    settings_name = "render"
+    params_json: params_json_property()
 
-    def invoke(self, context, event):
-        if context.window is None:  # no window to time a modal on (a script, a farm)
-            return self.execute(context)
-        try:
-            self._process = start_farm_render(context)
-        except MetastudioError as exc:
-            self.report({"ERROR"}, str(exc))
-            return {"CANCELLED"}
-        wm = context.window_manager
-        wm.progress_begin(0, 1)
-        self._timer = wm.event_timer_add(0.25, window=context.window)
-        wm.modal_handler_add(self)
-        return {"RUNNING_MODAL"}
+    def steps(self, context, params, guard):
+        self._outcome = {}
+        return farm_steps(context, params, self._outcome)
 
-    def modal(self, context, event):
-        if event.type == "ESC":
-            self._process.cancel()
-            while not self._process.poll().finished:
-                time.sleep(0.05)
-            self._stop_timer(context)
-            show_progress(context, self._process.progress)
-            self.report({"WARNING"}, "farm render stopped; Render on Farm again resumes it")
-            return {"CANCELLED"}
-        if event.type == "TIMER":
-            progress = self._process.poll()
-            context.window_manager.progress_update(progress.fraction)
-            show_progress(context, progress)
-            for area in context.screen.areas if context.screen else ():
-                if area.type == "VIEW_3D":
-                    area.tag_redraw()
-            if progress.finished:
-                self._stop_timer(context)
-                return self._finish(context, progress)
-        return {"PASS_THROUGH"}
+    def done_message(self, params) -> str:
+        return self._outcome.get("message") or "farm render finished"
 
-    def _stop_timer(self, context) -> None:
-        context.window_manager.event_timer_remove(self._timer)
-        context.window_manager.progress_end()
-
-    def _finish(self, context, progress: FarmProgress):
-        show_progress(context, progress)
-        if progress.returncode == 0:
-            self.report({"INFO"}, progress.message or "farm render finished")
-            return {"FINISHED"}
-        self.report({"ERROR"}, progress.message)
-        return {"CANCELLED"}
+    def cancel_message(self) -> str:
+        return "farm render stopped; Render on Farm again resumes it"
 
 
 classes = (METASTUDIO_OT_render_on_farm,)

@@ -72,6 +72,9 @@ class SteppedOperator:
     def done_message(self, params: BaseModel) -> str:
         return f"{self.bl_label}: done"
 
+    def cancel_message(self) -> str:
+        return f"{self.bl_label}: cancelled, the scene is as it was"
+
     def read_params(self, context) -> BaseModel:
         """The parameters: from `params_json` if given, else from the feature's panel."""
         if self.params_json:
@@ -122,7 +125,7 @@ class SteppedOperator:
         if event.type == "ESC":
             self._run.cancel()
             self._end(context)
-            self.report({"WARNING"}, f"{self.bl_label}: cancelled, the scene is as it was")
+            self.report({"WARNING"}, self.cancel_message())
             return {"CANCELLED"}
         if event.type != "TIMER":
             return {"PASS_THROUGH"}

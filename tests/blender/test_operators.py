@@ -178,3 +178,40 @@ result = {"registered_before": registered_before, "messages": messages,
     assert result["objects"] == ["Ball", "Ball.001", "Camera", "Camera.001", "Ground",
                                  "Ground.001", "Sun", "Sun.001"]
     assert result["camera"] == "Camera.001" and result["frames"] == 9
+
+
+def test_render_on_farm_escape_stops_the_farm_and_a_resubmission_resumes(tmp_path):
+    from tests.bpy_process import build_scene
+
+    shot = build_scene(tmp_path / "shot.blend", frames=40, resolution=(64, 36), samples=4)
+    result = run_bpy(STATE + """
+import os, sys, time
+os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
+bpy.ops.wm.open_mainfile(filepath=shot)
+farm_op = bpy.types.Operator.bl_rna_get_subclass_py("METASTUDIO_OT_render_on_farm")
+stand = Stand(farm_op)
+stand.begin(bpy.context)
+status = bpy.context.window_manager.metastudio.farm
+deadline = time.time() + 120
+while status.done < 2 and time.time() < deadline:  # let a few frames finish
+    assert farm_op.modal(stand, bpy.context, Event("TIMER")) == {"RUNNING_MODAL"}
+answer = sorted(farm_op.modal(stand, bpy.context, Event("ESC")))
+stopped = [status.running, status.done, status.total]
+out = os.path.join(os.path.dirname(shot), "render")
+before = {n: os.stat(os.path.join(out, n)).st_mtime_ns for n in os.listdir(out)
+          if n.endswith(".png")}
+first = len(before)
+again = sorted(bpy.ops.metastudio.render_on_farm())
+kept = all(os.stat(os.path.join(out, n)).st_mtime_ns == t for n, t in before.items())
+result = {"answer": answer, "reports": stand.reports, "stopped": stopped,
+          "first": first, "again": again, "message": status.message, "kept": kept,
+          "frames": len([n for n in os.listdir(out) if n.endswith(".png")])}
+""", shot=shot)
+    assert result["answer"] == ["CANCELLED"]
+    assert result["reports"][-1] == ["WARNING", "farm render stopped; Render on Farm again "
+                                                "resumes it"]
+    running, done, total = result["stopped"]
+    assert running is False and 2 <= done < total == 40
+    assert result["again"] == ["FINISHED"] and result["frames"] == 40
+    assert result["first"] >= 2 and result["kept"]  # finished frames were not redone
+    assert "40/40 frames" in result["message"]
