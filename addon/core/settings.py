@@ -30,16 +30,10 @@ class StudioSettings(BaseModel):
 
 
 class FarmStatus(BaseModel):
-    """The last farm render started from this Blender session."""
+    """The last farm render started from this Blender session (kept in Python, not saved)."""
 
     running: bool = False
     total: int = Field(0, ge=0)
     done: int = Field(0, ge=0)
     failed: int = Field(0, ge=0)
     message: str = ""
-
-
-class StudioSession(BaseModel):
-    """Transient state of a Blender session (Blender shows it as `WindowManager.metastudio`)."""
-
-    farm: FarmStatus = Field(default_factory=FarmStatus)

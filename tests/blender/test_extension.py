@@ -103,7 +103,7 @@ addon.preferences.farm_address = ""
 farm = bpy.context.scene.metastudio.render
 farm.use_frames, farm.frames = True, "2-3"
 result["render"] = sorted(bpy.ops.metastudio.render_on_farm())
-status = bpy.context.window_manager.metastudio.farm
+status = importlib.import_module(result["enabled"][0] + ".ops.farm").farm_status()
 result["status"] = [status.running, status.done, status.total, status.failed, status.message]
 result["is_dirty_path"] = bpy.data.filepath
 
