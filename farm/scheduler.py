@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ray
+from metastudio.core.blendfile import scene_digest
 from metastudio.core.errors import FarmError, MetastudioError
 from metastudio.core.render_job import RenderJob
 from metastudio.core.scene_info import (
@@ -24,7 +25,7 @@ from . import job_store
 from .cluster import live_nodes, node_is_alive, ray_session
 from .job_store import JobStore, store_path
 from .placement import WorkerSlot, plan_workers
-from .transfer import FilePayload, Uploader, file_digest
+from .transfer import FilePayload, Uploader
 from .worker import FrameOutcome, RenderWorker, log_relpath, read_node_log, save_frame
 
 # A worker imports bpy and opens the scene; far longer than this means it cannot start.
@@ -121,11 +122,12 @@ class RenderRun:
         job = self.job
         resources = job.resources
         if resources.shared_storage:
-            self._scene, digest = str(job.scene), file_digest(job.scene)
+            self._scene = str(job.scene)
         else:
             self._scene = self._uploader.put(job.scene)
-            digest = self._scene.digest
-        self.job_id = job.job_id(digest)
+        # The job is named by the scene's data, not its bytes: a file saved again from a
+        # session whose UI changed is the same job, and resumes.
+        self.job_id = job.job_id(scene_digest(job.scene))
 
         slots = plan_workers(live_nodes(), resources.workers, resources.cpus_per_worker,
                              resources.use_gpu)

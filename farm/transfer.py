@@ -25,15 +25,6 @@ class FilePayload:
     ref: list = field(default_factory=list)
 
 
-def file_digest(path: Path) -> str:
-    """sha256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class Uploader:
     """Puts files into the object store once per driver, keyed by content."""
 

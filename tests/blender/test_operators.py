@@ -2,8 +2,6 @@
 execute, the modal path driven tick by tick, Esc and failures that leave no trace, the
 headless runner the farm uses."""
 
-import pytest
-
 from tests.bpy_process import run_bpy
 
 # A snapshot of everything the operator could touch, to compare before and after.
@@ -224,10 +222,6 @@ def test_render_on_farm_escape_stops_the_farm_and_resubmitting_finishes(tmp_path
     assert "40/40 frames" in result["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: the farm names a job by the saved copy's "
-                   "bytes, and Blender saves session state (operator history, UI) in them, "
-                   "so a resubmission from Blender is a new job that renders every frame "
-                   "again; the command line resumes correctly")
 def test_resubmitting_from_blender_does_not_render_finished_frames_again(tmp_path):
     result = _escape_then_resubmit(tmp_path)
     assert result["first"] >= 2 and result["kept"]

@@ -113,3 +113,30 @@ def test_engine_override_and_unknown_engine(scene_file):
     assert scene.render.engine == "BLENDER_WORKBENCH"
     render.apply_overrides(scene, RenderOverrides(engine="BLENDER_EEVEE"))
     assert scene.render.engine.startswith("BLENDER_EEVEE")
+
+
+def test_scene_digest_ignores_session_state_but_not_scene_data(tmp_path):
+    from metastudio.core.blendfile import scene_digest
+
+    from tests.bpy_process import run_bpy
+
+    paths = run_bpy("""
+        import bpy, os
+        from metastudio.bl.sample_scene import build_sample_scene
+        build_sample_scene(base, frames=4)
+        bpy.ops.wm.open_mainfile(filepath=base)
+        bpy.ops.wm.save_as_mainfile(filepath=first, copy=True)
+        # Session state only: the window manager and a workspace.
+        bpy.context.window_manager["session_note"] = "pressed Esc"
+        bpy.data.workspaces[0].use_pin_scene = not bpy.data.workspaces[0].use_pin_scene
+        bpy.ops.wm.save_as_mainfile(filepath=second, copy=True)
+        bpy.data.objects["Ball"].location.z += 1  # a change to the scene itself
+        bpy.ops.wm.save_as_mainfile(filepath=third, copy=True)
+        result = [first, second, third]
+    """, base=str(tmp_path / "shot.blend"), first=str(tmp_path / "a.blend"),
+        second=str(tmp_path / "b.blend"), third=str(tmp_path / "c.blend"))
+    a, b, c = (open(p, "rb").read() for p in paths)
+    assert a != b  # the bytes differ...
+    assert scene_digest(paths[0]) == scene_digest(paths[1])  # ...the scene does not
+    assert scene_digest(paths[1]) != scene_digest(paths[2])
+    assert scene_digest(paths[0]).startswith("data:")
