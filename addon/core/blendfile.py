@@ -63,20 +63,36 @@ def _data_digest(raw: bytes) -> str:
     else:
         raise ValueError("unsupported .blend header")
     size = struct.calcsize(layout)
-    digest = hashlib.sha256()
-    skipping = False
+    blocks = []
     while position + size <= len(raw):
         fields = struct.unpack_from(layout, raw, position)
         code = fields[0].rstrip(b"\0")
-        length = fields[3] if large else fields[1]
-        body = raw[position + size:position + size + length]
-        position += size + length
+        length, address = (fields[3], fields[2]) if large else (fields[1], fields[2])
         if code in (b"DNA1", b"ENDB"):
             break
+        blocks.append((code, address, raw[position + size:position + size + length]))
+        position += size + length
+    # Blender before 5.0 writes memory addresses as pointers, which change from session to
+    # session; each address that names a block is replaced by the block's number.
+    numbers = {address: index for index, (_, address, _) in enumerate(blocks) if address}
+    digest = hashlib.sha256()
+    skipping = False
+    for code, _address, body in blocks:
         if code != b"DATA":  # a new data-block; DATA blocks belong to the one before
             skipping = code in _SESSION_BLOCKS
             if not skipping:
                 digest.update(code + b"\0")
         if not skipping:
-            digest.update(body)
+            digest.update(_renumber(body, numbers) if not large else body)
     return digest.hexdigest()
+
+
+def _renumber(body: bytes, numbers: dict[int, int]) -> bytes:
+    words = len(body) // 8
+    if not words:
+        return body
+    values = struct.unpack_from(f"<{words}Q", body)
+    if not any(value in numbers for value in values):
+        return body
+    mapped = [numbers.get(value, value) for value in values]
+    return struct.pack(f"<{words}Q", *mapped) + body[words * 8:]
