@@ -17,18 +17,16 @@ def _modules():
 
 
 def register() -> None:
-    """Register the settings (saved with each .blend), operators and panels.
-
-    There is no WindowManager group: its properties are saved in the .blend too, and
-    session state there changed the farm copy's content (see ops/farm.py).
-    """
+    """Register the settings (saved with each .blend, and per session), operators, panels."""
     import bpy
 
     from .bl.propgroup import property_group_for
-    from .core.settings import StudioSettings
+    from .core.settings import StudioSession, StudioSettings
 
     bpy.types.Scene.metastudio = bpy.props.PointerProperty(
         type=property_group_for(StudioSettings), name="metastudio")
+    bpy.types.WindowManager.metastudio = bpy.props.PointerProperty(
+        type=property_group_for(StudioSession), name="metastudio")
     for module in _modules():
         module.register()
     # bpy 4.5 as a Python module hangs at interpreter exit while a Python operator is
@@ -53,5 +51,6 @@ def unregister() -> None:
     atexit.unregister(_unregister_at_exit)
     for module in reversed(_modules()):
         module.unregister()
+    del bpy.types.WindowManager.metastudio
     del bpy.types.Scene.metastudio
     unregister_property_groups()

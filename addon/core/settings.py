@@ -30,10 +30,18 @@ class StudioSettings(BaseModel):
 
 
 class FarmStatus(BaseModel):
-    """The last farm render started from this Blender session (kept in Python, not saved)."""
+    """The last farm render started from this Blender session."""
 
     running: bool = False
     total: int = Field(0, ge=0)
     done: int = Field(0, ge=0)
     failed: int = Field(0, ge=0)
     message: str = ""
+
+
+class StudioSession(BaseModel):
+    """A Blender session's state (Blender shows it as `WindowManager.metastudio`). Blender
+    writes the window manager into the .blend too, but the farm names jobs by the scene's
+    data without it (core.blendfile.scene_digest), so it never changes a job."""
+
+    farm: FarmStatus = Field(default_factory=FarmStatus)

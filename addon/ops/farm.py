@@ -7,6 +7,7 @@ from pathlib import Path
 
 import bpy
 
+from ..bl.propgroup import read_model, write_model
 from ..bl.scene_io import require_saved, save_farm_copy
 from ..core.errors import FarmError, JobSpecError
 from ..core.farm_client import FarmProcess, FarmProgress, find_farm_command, render_command
@@ -39,23 +40,15 @@ def start_farm_render(context, settings: RenderSettings) -> FarmProcess:
     return FarmProcess(render_command(executable, Path(copy), settings))
 
 
-# The last farm render of this Blender session, for the Farm panel. It lives in Python,
-# not in a PropertyGroup: the window manager's properties are saved in the .blend, and
-# the farm names a job by the saved copy's content. (Other session state Blender saves,
-# such as operator history, still changes that content: a known bug, see the tests.)
-_status = FarmStatus()
-
-
 def farm_status() -> FarmStatus:
     """The last farm render started from this Blender session."""
-    return _status
+    return read_model(bpy.context.window_manager.metastudio.farm, FarmStatus)
 
 
 def show_progress(context, progress: FarmProgress) -> None:
-    global _status
-    _status = FarmStatus(running=not progress.finished, total=progress.total,
-                         done=progress.done, failed=progress.failed,
-                         message=progress.message)
+    write_model(context.window_manager.metastudio.farm, FarmStatus(
+        running=not progress.finished, total=progress.total, done=progress.done,
+        failed=progress.failed, message=progress.message))
     for area in context.screen.areas if context.screen else ():
         if area.type == "VIEW_3D":
             area.tag_redraw()

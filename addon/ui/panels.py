@@ -8,7 +8,6 @@ from ..bl.propgroup import draw_model
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
 from ..core.voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
-from ..ops.farm import farm_status
 
 
 class StudioPanel:
@@ -25,7 +24,7 @@ class METASTUDIO_PT_farm(StudioPanel, bpy.types.Panel):
 
     def draw(self, context):
         layout = self.layout
-        status = farm_status()
+        status = context.window_manager.metastudio.farm
         if status.running or status.total:
             text = f"{status.done}/{status.total} frames" + (
                 f", {status.failed} failed" if status.failed else "")
