@@ -95,7 +95,7 @@ class METASTUDIO_OT_render_on_farm(SteppedOperator, bpy.types.Operator):
         return self._outcome.get("message") or "farm render finished"
 
     def cancel_message(self) -> str:
-        return "farm render stopped; the frames already rendered are kept"
+        return "farm render stopped; Render on Farm again renders only the missing frames"
 
 
 classes = (METASTUDIO_OT_render_on_farm,)

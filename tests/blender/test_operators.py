@@ -214,8 +214,8 @@ result = {"answer": answer, "reports": stand.reports, "stopped": stopped,
 def test_render_on_farm_escape_stops_the_farm_and_resubmitting_finishes(tmp_path):
     result = _escape_then_resubmit(tmp_path)
     assert result["answer"] == ["CANCELLED"]
-    assert result["reports"][-1] == ["WARNING", "farm render stopped; the frames already "
-                                                "rendered are kept"]
+    assert result["reports"][-1] == ["WARNING", "farm render stopped; Render on Farm again "
+                                                "renders only the missing frames"]
     running, done, total = result["stopped"]
     assert running is False and 2 <= done < total == 40
     assert result["again"] == ["FINISHED"] and result["frames"] == 40
