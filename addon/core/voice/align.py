@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..errors import MetastudioError
 from . import espeak
 from .audio import Audio
-from .phones import ipa_to_arpabet
+from .phones import ARPABET, STOPS, VOWELS, ipa_to_arpabet
 
 FRAME = 0.01  # pocketsphinx's frame: 10 ms
 WORDS_MIN_SCORE = -19.0
@@ -147,13 +147,10 @@ def pronunciations(words: list[str], language: str, decoder) -> tuple[list[str],
 def _reduced(phones: list[str]) -> list[str] | None:
     """The pronunciation with its unstressed-looking IH said as a schwa (AH), as fluent
     speech often does ("remember", "before"); None for one-vowel words or no IH."""
-    vowels = [i for i, p in enumerate(phones) if p in _VOWEL_PHONES]
+    vowels = [i for i, p in enumerate(phones) if p in VOWELS]
     if len(vowels) < 2 or not any(phones[i] == "IH" for i in vowels):
         return None
     return ["AH" if p == "IH" else p for p in phones]
-
-
-_VOWEL_PHONES = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
 
 
 def align(audio: Audio, transcript: str, language: str = "en-us") -> Alignment:
@@ -222,7 +219,6 @@ def _align_once(decoder, tokens: list[str], pcm: bytes, duration: float):
     return _with_silences(phones, duration), words
 
 
-_STOPS = frozenset({"P", "B", "T", "D", "K", "G", "CH", "JH"})
 _QUIET_DB = -40.0  # relative to the line's loudest 10 ms
 
 
@@ -242,7 +238,8 @@ def trim_to_sound(phones: list[TimedPhone], audio: Audio) -> list[TimedPhone]:
     level = 20 * np.log10(np.maximum(rms, 1e-10) / max(float(rms.max()), 1e-10))
     for index, phone in enumerate(phones):
         after = phones[index + 1] if index + 1 < len(phones) else None
-        if phone.phone in ("SIL", *_STOPS) or (after is not None and after.phone != "SIL"):
+        if phone.phone == "SIL" or phone.phone in STOPS or (
+                after is not None and after.phone != "SIL"):
             continue
         end = int(round(phone.end / FRAME))
         start = int(round(phone.start / FRAME))
@@ -317,12 +314,7 @@ def _recognise_phones(audio: Audio) -> Alignment:
             name = segment.word.upper()
             start, end = _clip(segment.start_frame, segment.end_frame - segment.start_frame
                                + 1, audio.duration)
-            if end <= start or name not in _RECOGNISED:
+            if end <= start or name not in ARPABET:
                 continue
             phones.append(TimedPhone(name, start, end))
     return Alignment(_with_silences(phones, audio.duration), [], "recognised")
-
-
-_RECOGNISED = frozenset(
-    "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH "
-    "UH UW V W Y Z ZH".split())

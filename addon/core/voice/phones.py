@@ -15,6 +15,8 @@ ARPABET = frozenset(
     "UH UW V W Y Z ZH".split())
 
 VOWELS = frozenset("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
+# Stops and affricates: a closure (often silent) before a release.
+STOPS = frozenset({"P", "B", "T", "D", "K", "G", "CH", "JH"})
 
 # IPA (without stress or length marks) -> ARPAbet, longest symbols first when matching.
 _IPA = {

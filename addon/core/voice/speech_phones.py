@@ -6,12 +6,11 @@ import numpy as np
 
 from .align import TimedPhone
 from .espeak import Speech
-from .phones import ipa_to_arpabet
+from .phones import STOPS, ipa_to_arpabet
 
 # eSpeak reports a stop at its release; the silent closure before it (when the lips or
 # tongue are already shut) is reported as part of the phoneme before. It is found from
 # the samples: a run of near-silence ending where the stop is reported.
-_STOPS = frozenset({"P", "B", "T", "D", "K", "G", "CH", "JH"})
 _CLOSURE_MAX = 0.15
 _CLOSURE_LEVEL = 1e-3  # -60 dBFS
 _STEP = 0.0025
@@ -53,7 +52,7 @@ def _find_closures(phones: list[TimedPhone], speech: Speech) -> None:
     step = max(int(_STEP * speech.rate), 1)
     for index in range(1, len(phones)):
         phone, before = phones[index], phones[index - 1]
-        if phone.phone not in _STOPS or before.phone == "SIL":
+        if phone.phone not in STOPS or before.phone == "SIL":
             continue
         end = int(phone.start * speech.rate)
         earliest = max(int((phone.start - _CLOSURE_MAX) * speech.rate),
