@@ -4,12 +4,12 @@ command line."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from metastudio.core.schema import build_spec
+
+from .transfer import write_atomically
 
 
 def add_parsers(sub) -> None:
@@ -64,11 +64,7 @@ def _write(path: Path, text: str) -> None:
     if str(path) == "-":
         sys.stdout.write(text)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)
+    write_atomically(path, text.encode("utf-8"))
 
 
 def _cmd_say(args: argparse.Namespace) -> int:

@@ -110,7 +110,6 @@ class METASTUDIO_OT_lipsync(SteppedOperator, bpy.types.Operator):
     params_json: params_json_property()
 
     def steps(self, context, params, guard):
-        self._warnings = []
         return lipsync_steps(context, params, guard, self._warnings)
 
     def done_message(self, params) -> str:
@@ -129,7 +128,6 @@ class METASTUDIO_OT_speak(SteppedOperator, bpy.types.Operator):
     params_json: params_json_property()
 
     def steps(self, context, params, guard):
-        self._warnings = []
         return speak_steps(context, params, guard, self._warnings)
 
     def done_message(self, params) -> str:

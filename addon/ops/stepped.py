@@ -90,6 +90,7 @@ class SteppedOperator:
         params = self.read_params(context)
         guard = SceneGuard()
         self._params = params
+        self._warnings: list[str] = []  # steps may add to it; reported when they finish
         self._run = StepRun(self.steps(context, params, guard), guard)
         return self._run
 
@@ -103,7 +104,7 @@ class SteppedOperator:
         return {"FINISHED"}
 
     def _report_done(self) -> None:
-        for warning in getattr(self, "_warnings", ()):
+        for warning in self._warnings:
             self.report({"WARNING"}, warning)
         self.report({"INFO"}, self.done_message(self._params))
 
