@@ -121,13 +121,14 @@ class RenderRun:
         started = time.monotonic()
         job = self.job
         resources = job.resources
+        content = job.scene.read_bytes()  # read once: for the upload and the job's name
         if resources.shared_storage:
             self._scene = str(job.scene)
         else:
-            self._scene = self._uploader.put(job.scene)
+            self._scene = self._uploader.put(job.scene, content)
         # The job is named by the scene's data, not its bytes: a file saved again from a
         # session whose UI changed is the same job, and resumes.
-        self.job_id = job.job_id(scene_digest(job.scene))
+        self.job_id = job.job_id(scene_digest(job.scene, content))
 
         slots = plan_workers(live_nodes(), resources.workers, resources.cpus_per_worker,
                              resources.use_gpu)

@@ -31,9 +31,10 @@ class Uploader:
     def __init__(self) -> None:
         self._by_digest: dict[str, FilePayload] = {}
 
-    def put(self, path: Path) -> FilePayload:
-        """Upload `path` (or reuse an earlier upload of the same content)."""
-        data = Path(path).read_bytes()
+    def put(self, path: Path, data: bytes | None = None) -> FilePayload:
+        """Upload `path` (or reuse an earlier upload of the same content); `data`, when
+        given, is its content already read."""
+        data = Path(path).read_bytes() if data is None else data
         digest = hashlib.sha256(data).hexdigest()
         known = self._by_digest.get(digest)
         if known is not None:

@@ -37,12 +37,13 @@ def check_blend_file(path: Path) -> Path:
 _SESSION_BLOCKS = {b"WM", b"SN", b"WS", b"GLOB", b"REND", b"TEST"}
 
 
-def scene_digest(path: Path) -> str:
+def scene_digest(path: Path, data: bytes | None = None) -> str:
     """A digest of a .blend's data that ignores its session state (UI layout, window
     manager, operator history): the same scene saved twice from a Blender session that
     was used in between gets the same digest, so a farm job resumes. Falls back to the
-    bytes' digest for a file it cannot parse (gzip, unknown layout)."""
-    raw = Path(path).read_bytes()
+    bytes' digest for a file it cannot parse (gzip, unknown layout). `data`, when given,
+    is the file's content already read."""
+    raw = Path(path).read_bytes() if data is None else data
     try:
         return "data:" + _data_digest(raw)
     except (ValueError, struct.error):
