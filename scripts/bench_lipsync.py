@@ -5,12 +5,13 @@ reference. The same audio is then lip-synced (a) with its transcript (forced ali
 and (b) without (phone recognition, the approach Rhubarb Lip Sync takes with the same
 pocketsphinx), and both are compared with the mouth shapes the reference timings give.
 
-    .venv/bin/python scripts/bench_lipsync.py [--korean] [--festival] [--limit N]
+    .venv/bin/python scripts/bench_lipsync.py [--korean] [--festival [kal,ked,slt]] [--limit N]
 
-With --festival, the English sentences are also spoken by Festival's diphone voice
-(recorded human diphones, so closer to a real voice than eSpeak's formant synthesis),
-whose segment times are the reference (Debian: apt-get install festival
-festvox-kallpc16k).
+With --festival, the English sentences are also spoken by Festival's voices, whose segment
+times are the reference: kal and ked are diphone voices (recorded human diphones, so
+closer to a real voice than eSpeak's formant synthesis), slt a statistical (HTS) voice
+trained on a woman's recordings (Debian: apt-get install festival festvox-kallpc16k
+festvox-kdlpc16k festvox-us-slt-hts).
 """
 
 from __future__ import annotations
@@ -86,8 +87,16 @@ _FESTIVAL = {"ax": "AH", "axr": "ER", "el": "L", "em": "M", "en": "N", "pau": "S
              "h#": "SIL", "brth": "SIL"}
 
 
-def festival_lines(sentences):
-    """(text, audio, reference phones) spoken by Festival's kal diphone voice."""
+FESTIVAL_VOICES = {
+    "kal": ("voice_kal_diphone", "festvox-kallpc16k", "kal diphone voice, US male"),
+    "ked": ("voice_ked_diphone", "festvox-kdlpc16k", "ked diphone voice, US male"),
+    "slt": ("voice_cmu_us_slt_arctic_hts", "festvox-us-slt-hts",
+            "slt HTS voice, US female (statistical, from CMU ARCTIC)"),
+}
+
+
+def festival_lines(sentences, voice: str = "kal"):
+    """(text, audio, reference phones) spoken by one of Festival's voices."""
     import shutil
     import subprocess
     import tempfile
@@ -95,11 +104,11 @@ def festival_lines(sentences):
     import soundfile
     from metastudio.core.voice.align import TimedPhone
 
+    command, package, _ = FESTIVAL_VOICES[voice]
     if not shutil.which("festival"):
-        raise SystemExit("--festival needs Festival: apt-get install festival "
-                         "festvox-kallpc16k")
+        raise SystemExit(f"--festival needs Festival: apt-get install festival {package}")
     with tempfile.TemporaryDirectory() as folder:
-        script = []
+        script = [f"({command})"]
         for index, text in enumerate(sentences):
             quoted = text.replace('"', "")
             script.append(f'(set! u (Utterance Text "{quoted}"))(utt.synth u)'
@@ -108,6 +117,9 @@ def festival_lines(sentences):
         Path(folder, "all.scm").write_text("\n".join(script))
         subprocess.run(["festival", "-b", f"{folder}/all.scm"], check=True)
         for index, text in enumerate(sentences):
+            if not Path(folder, f"{index}.wav").is_file():
+                raise SystemExit(f"Festival made no audio with {command}: apt-get install "
+                                 f"{package}")
             samples, rate = soundfile.read(f"{folder}/{index}.wav", dtype="float32")
             phones, start = [], 0.0
             for row in Path(folder, f"{index}.segs").read_text().splitlines()[1:]:
@@ -231,8 +243,9 @@ def real_speech() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--korean", action="store_true", help="also the Korean set")
-    parser.add_argument("--festival", action="store_true",
-                        help="also English spoken by Festival's diphone voice")
+    parser.add_argument("--festival", nargs="?", const="kal", default="",
+                        help="also English spoken by Festival's voices (comma-separated "
+                             f"from {', '.join(FESTIVAL_VOICES)}; kal when none is named)")
     parser.add_argument("--limit", type=int, help="only the first N English sentences")
     args = parser.parse_args()
     # Warm up: the first call loads the acoustic model (counted apart).
@@ -243,9 +256,11 @@ def main() -> int:
     print(f"model load and warm-up: {time.perf_counter() - started:.2f} s (once per process)")
     report("English (eSpeak en-us 165 wpm, en-gb 150, en-us 200)",
            measure(espeak_lines(ENGLISH[:args.limit], VOICES), "en-us"))
-    if args.festival:
-        report("English (Festival kal diphone voice, its segment times)",
-               measure(festival_lines(ENGLISH[:args.limit]), "en-us"))
+    for voice in filter(None, args.festival.split(",")):
+        if voice not in FESTIVAL_VOICES:
+            parser.error(f"--festival: unknown voice {voice!r}")
+        report(f"English (Festival {FESTIVAL_VOICES[voice][2]}, its segment times)",
+               measure(festival_lines(ENGLISH[:args.limit], voice), "en-us"))
     long_file(ENGLISH[:20])
     real_speech()
     if args.korean:

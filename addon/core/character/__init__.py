@@ -1,0 +1,1 @@
+"""Characters from the CC0 MakeHuman/MPFB2 data (no bpy here)."""

@@ -1,0 +1,327 @@
+"""A free description to a full character: each field from the words that speak of it.
+
+The description is cut into phrases ("a tall elderly woman", "dark skin", "a red
+jacket") and each phrase is compared, with a sentence-embedding model, to example
+phrases for every field's options; a field counts as described when its best option is
+clearly closer than a neutral phrase ("a person", "clothes"). So "a pensioner" is old
+and "a hoodie" a long-sleeved top without either word being listed. Colours are the one
+closed vocabulary and are read as words. Explicit fields win over the description;
+what neither gives comes from defaults, varied by the seed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..text.embed import embedder
+from .spec import CharacterSpec
+
+# (example phrases, value) per option; the neutral phrases say "nothing about it".
+_PERSON = ["a person", "someone", "a human"]
+_FIELDS: dict[str, tuple[list[tuple[list[str], object]], list[str]]] = {
+    "gender": ([(["a woman", "a girl", "a lady", "a female", "she", "a mother",
+                 "a grandmother"], 0.0),
+                (["a man", "a boy", "a gentleman", "a male", "he", "a father",
+                  "a grandfather"], 1.0)], _PERSON),
+    "age": ([(["a baby", "an infant", "a toddler"], 2.0),
+             (["a child", "a little kid", "a schoolchild"], 9.0),
+             (["a teenager", "an adolescent", "a teen"], 16.0),
+             (["a young adult", "a person in their twenties", "a student"], 24.0),
+             (["a person in their thirties", "a thirty-something"], 35.0),
+             (["a middle-aged person", "a person in their forties or fifties"], 50.0),
+             (["an elderly person", "an old person", "a senior citizen",
+               "a grandmother", "a grandfather"], 75.0)], _PERSON),
+    "height": ([(["a short person", "a person of small stature", "a tiny person"], 0.1),
+                (["a tall person", "a very tall person", "a towering person"], 0.9)],
+               _PERSON),
+    "weight": ([(["a thin person", "a skinny person", "a slender person", "a slim person"],
+                 0.15),
+                (["an overweight person", "a fat person", "a chubby person",
+                  "a heavy-set person", "a plump person"], 0.9)], _PERSON),
+    "muscle": ([(["a muscular person", "a bodybuilder", "a strong athletic person",
+                  "a well-built person"], 0.9)], _PERSON),
+    "ancestry": ([(["a person of African descent", "a Black African person",
+                    "a Nigerian person", "a Kenyan person"], "african"),
+                  (["a person of East Asian descent", "a Korean person",
+                    "a Japanese person", "a Chinese person"], "asian"),
+                  (["a person of European descent", "a white European person",
+                    "a Scandinavian person", "an Italian person"], "european")], _PERSON),
+    "skin_tone": ([(["very pale skin", "porcelain skin", "fair skin"], 0.08),
+                   (["light skin", "a light complexion"], 0.25),
+                   (["olive skin", "an olive complexion"], 0.45),
+                   (["tanned skin", "a tan complexion", "sun-tanned skin"], 0.55),
+                   (["brown skin", "a brown complexion"], 0.72),
+                   (["dark skin", "a dark complexion", "deep ebony skin",
+                     "very dark skin"], 0.92)], ["skin", "a complexion", "a person"]),
+    "eye_color": ([(["brown eyes", "dark eyes", "brown-eyed"], "brown"),
+                   (["hazel eyes"], "hazel"), (["amber eyes", "golden eyes"], "amber"),
+                   (["green eyes", "green-eyed"], "green"),
+                   (["blue eyes", "blue-eyed", "bright blue eyes"], "blue"),
+                   (["grey eyes", "gray eyes", "grey-eyed"], "grey")],
+                  ["eyes", "a person", "a face"]),
+}
+_GARMENTS: list[tuple[list[str], str, str]] = [  # (examples, slot, kind)
+    (["a jacket", "a coat", "a sweater", "a hoodie", "a blazer", "a long-sleeved shirt",
+      "a cardigan", "a parka"], "top", "long_sleeves"),
+    (["a t-shirt", "a short-sleeved shirt", "a tank top", "a polo shirt", "a vest top"],
+     "top", "short_sleeves"),
+    (["a dress", "a gown", "a sundress"], "top", "dress"),
+    (["trousers", "jeans", "pants", "slacks", "leggings"], "bottom", "trousers"),
+    (["shorts", "short pants", "bermuda shorts"], "bottom", "shorts"),
+    (["a skirt", "a miniskirt", "a long skirt"], "bottom", "skirt"),
+    (["shoes", "boots", "sneakers", "sandals", "trainers"], "shoes", "shoes"),
+]
+_CLOTHING_NEUTRAL = ["a person", "someone", "skin", "eyes", "hair"]
+# Colour names (the one closed vocabulary here), linear RGB for Blender materials.
+COLORS: dict[str, tuple[float, float, float]] = {
+    "red": (0.6, 0.03, 0.03), "crimson": (0.55, 0.01, 0.05), "scarlet": (0.75, 0.04, 0.01),
+    "maroon": (0.22, 0.01, 0.02), "burgundy": (0.25, 0.01, 0.04), "pink": (0.9, 0.35, 0.45),
+    "orange": (0.9, 0.25, 0.02), "yellow": (0.85, 0.7, 0.05), "mustard": (0.55, 0.4, 0.03),
+    "gold": (0.7, 0.5, 0.1), "green": (0.05, 0.35, 0.06), "olive": (0.2, 0.22, 0.04),
+    "lime": (0.35, 0.75, 0.05), "teal": (0.02, 0.3, 0.28), "turquoise": (0.05, 0.6, 0.55),
+    "blue": (0.03, 0.1, 0.55), "navy": (0.01, 0.02, 0.15), "sky": (0.3, 0.55, 0.9),
+    "denim": (0.06, 0.12, 0.3), "purple": (0.25, 0.04, 0.4), "violet": (0.4, 0.15, 0.7),
+    "lavender": (0.55, 0.45, 0.8), "brown": (0.2, 0.08, 0.03), "tan": (0.5, 0.35, 0.18),
+    "beige": (0.7, 0.6, 0.42), "khaki": (0.45, 0.4, 0.2), "cream": (0.85, 0.8, 0.62),
+    "white": (0.85, 0.85, 0.85), "grey": (0.25, 0.25, 0.25), "gray": (0.25, 0.25, 0.25),
+    "silver": (0.55, 0.55, 0.58), "charcoal": (0.06, 0.06, 0.07), "black": (0.02, 0.02, 0.02),
+}
+_DEFAULT_CLOTHES = {"top": ("long_sleeves", (0.15, 0.2, 0.3)),
+                    "bottom": ("trousers", (0.05, 0.05, 0.07)),
+                    "shoes": ("shoes", (0.03, 0.03, 0.03))}
+_SPLIT = re.compile(r"[,;.]|\b(?:and|with|wearing|in|who|has|having|dressed|plus|but)\b",
+                    re.IGNORECASE)
+_AGE_NUMBER = re.compile(r"\b(\d{1,2})[- ]?(?:years?[- ]old|year-old|yo)\b", re.IGNORECASE)
+MARGIN = 0.06  # best option over the neutral phrase: below this the field is not described
+TEMPERATURE = 0.05
+
+
+@dataclass
+class Resolved:
+    """Every field of a character, where each came from, and notes for the user."""
+
+    values: dict[str, object]
+    sources: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line per field: value and source."""
+        lines = []
+        for name, value in self.values.items():
+            shown = (f"{value:.2f}" if isinstance(value, float) else
+                     "(" + ", ".join(f"{c:.2f}" for c in value) + ")"
+                     if isinstance(value, tuple) else str(value))
+            lines.append(f"{name}: {shown}  [{self.sources.get(name, 'default')}]")
+        return "\n".join(lines + [f"note: {n}" for n in self.notes])
+
+
+def phrases(description: str) -> list[str]:
+    """The description cut at commas and linking words ("with", "in", "wearing"...)."""
+    return [p.strip() for p in _SPLIT.split(description) if p and p.strip(" -'")]
+
+
+def _score(chunks: list[str], options, neutral: list[str]):
+    """Per option, the best similarity over chunks and which chunk; and the neutral's."""
+    embed = embedder()
+    c = embed(chunks)
+    examples = [e for phrases_, _ in options for e in phrases_]
+    sims = c @ embed(examples).T  # chunks x examples
+    neutral_sims = (c @ embed(neutral).T).max(axis=1)
+    per_option, at = [], 0
+    for phrases_, _ in options:
+        block = sims[:, at:at + len(phrases_)].max(axis=1)
+        per_option.append(block)
+        at += len(phrases_)
+    return np.stack(per_option, axis=1), neutral_sims  # chunks x options, chunks
+
+
+def _best(chunks, options, neutral):
+    table, neutral_sims = _score(chunks, options, neutral)
+    lift = table - neutral_sims[:, None]
+    row, col = np.unravel_index(int(lift.argmax()), lift.shape)
+    if lift[row, col] < MARGIN:
+        return None
+    weights = np.exp((table[row] - table[row].max()) / TEMPERATURE)
+    confidence = float(weights[col] / weights.sum())
+    others = [(options[j][1], chunks[r]) for r, j in zip(*np.nonzero(lift >= MARGIN),
+                                                         strict=True) if j != col]
+    return options[col][1], confidence, chunks[row], others
+
+
+def _colour_in(chunk: str) -> tuple[float, float, float] | None:
+    words = re.findall(r"[a-z]+", chunk.lower())
+    found = [COLORS[w] for w in words if w in COLORS]
+    if not found:
+        return None
+    colour = np.array(found[-1])
+    if "dark" in words or "deep" in words:
+        colour = colour * 0.45
+    elif "light" in words or "pale" in words or "bright" in words:
+        colour = colour + (1 - colour) * 0.4
+    return tuple(round(float(x), 3) for x in colour)
+
+
+_TOPICS = {
+    "person": ["a woman", "a man", "a child", "an old person", "a tall person",
+               "a muscular person", "a person"],
+    "skin": ["dark skin", "pale skin", "a complexion", "skin tone", "tanned skin"],
+    "eyes": ["blue eyes", "brown eyes", "eyes", "green-eyed"],
+    "clothing": [e for examples, _, _ in _GARMENTS for e in examples],
+    "other": ["a walking stick", "holding a cup", "a dog", "a hat", "glasses", "a bag",
+              "standing", "smiling"],
+}
+_PERSON_FIELDS = ("gender", "age", "height", "weight", "muscle", "ancestry")
+_STOP = {"a", "an", "the", "his", "her", "their", "its", "of", "very", "quite", "rather",
+         "person", "someone", "looking"}
+# A word may speak to several fields ("grandmother": female and old) but only to those
+# nearly as clearly as to its best one ("chubby" is heavy, not muscular).
+SHARE = 0.5
+
+
+def topic(chunk: str) -> str:
+    """What a phrase is about: person, skin, eyes, clothing or other."""
+    embed = embedder()
+    names = list(_TOPICS)
+    sims = [float((embed([chunk]) @ embed(_TOPICS[n]).T).max()) for n in names]
+    return names[int(np.argmax(sims))]
+
+
+def _items(chunk: str) -> list[str]:
+    """A person phrase's words and word pairs ("in his thirties" -> "thirties", ...)."""
+    words = [w for w in re.findall(r"[\w'-]+", chunk.lower()) if w not in _STOP]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def _person_fields(chunks: list[str]) -> dict[str, tuple]:
+    items = [item for chunk in chunks for item in _items(chunk)]
+    if not items:
+        return {}
+    lifts, tables = {}, {}
+    for name in _PERSON_FIELDS:
+        options, neutral = _FIELDS[name]
+        table, neutral_sims = _score(items, options, neutral)
+        tables[name] = table
+        lifts[name] = table.max(axis=1) - neutral_sims
+    best_per_item = np.max(np.stack(list(lifts.values())), axis=0)
+    found = {}
+    for name in _PERSON_FIELDS:
+        options = _FIELDS[name][0]
+        claims = [(float(lifts[name][i]), i) for i in range(len(items))
+                  if lifts[name][i] >= MARGIN and lifts[name][i] >= SHARE * best_per_item[i]]
+        if not claims:
+            continue
+        claims.sort(reverse=True)
+        _, row = claims[0]
+        col = int(tables[name][row].argmax())
+        weights = np.exp((tables[name][row] - tables[name][row].max()) / TEMPERATURE)
+        others = [(options[int(tables[name][i].argmax())][1], items[i]) for _, i in claims[1:]]
+        found[name] = (options[col][1], float(weights[col] / weights.sum()), items[row],
+                       others)
+    return found
+
+
+def resolve(spec: CharacterSpec) -> Resolved:
+    """Every character field: explicit, else described, else default (varied by seed)."""
+    rng = np.random.default_rng(spec.seed) if spec.seed else None
+    chunks = phrases(spec.description)
+    values: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    notes: list[str] = []
+    if not spec.description.strip():
+        notes.append("no description: fields not set by hand take their defaults")
+    topics = {chunk: topic(chunk) for chunk in chunks}
+    by_topic = {t: [c for c in chunks if topics[c] == t] for t in _TOPICS}
+    described = _person_fields(by_topic["person"])
+    for name, chunk_topic in (("skin_tone", "skin"), ("eye_color", "eyes")):
+        if by_topic[chunk_topic]:
+            found = _best(by_topic[chunk_topic], *_FIELDS[name])
+            if found:
+                described[name] = found
+    ages = [int(m.group(1)) for m in _AGE_NUMBER.finditer(spec.description)]
+    if ages:
+        described["age"] = (float(min(max(ages[0], 1), 90)), 1.0, f"{ages[0]} years old",
+                            [])
+    defaults = {"gender": 0.5, "age": 30.0, "height": 0.5, "weight": 0.5, "muscle": 0.5,
+                "proportions": 0.5, "ancestry": "mixed", "skin_tone": 0.35,
+                "eye_color": "brown"}
+    for name, default in defaults.items():
+        explicit = getattr(spec, name)
+        if explicit is not None:
+            values[name], sources[name] = explicit, "set by hand"
+            if name in described:
+                notes.append(f"{name}: set by hand, so the description's "
+                             f"\"{described[name][2]}\" was not used")
+        elif name in described:
+            value, confidence, chunk, others = described[name]
+            values[name] = value
+            sources[name] = f"description: \"{chunk}\" ({confidence:.0%} sure)"
+            clashing = sorted({f"\"{c}\"" for v, c in others if v != value and not (
+                isinstance(v, float) and abs(v - value) <= 0.3 * max(abs(value), 1))})
+            if clashing:
+                notes.append(f"{name}: the description also says {', '.join(clashing)}; "
+                             f"took \"{chunk}\", the clearest")
+        else:
+            values[name], sources[name] = _vary(name, default, rng), (
+                "default" if rng is None else f"seed {spec.seed}")
+    _clothes(spec, by_topic["clothing"], values, sources, rng)
+    if chunks and not any(s.startswith("description") for s in sources.values()):
+        notes.append(f"nothing in \"{spec.description.strip()}\" describes a person's "
+                     f"body or clothes: defaults used")
+    for name in ("rig", "face_shapes", "detail", "name", "seed"):
+        values[name] = getattr(spec, name)
+        sources[name] = "set by hand" if name in spec.model_fields_set else "default"
+    return Resolved(values, sources, notes)
+
+
+def _vary(name: str, default, rng):
+    if rng is None:
+        return default
+    if name == "gender":
+        return float(rng.choice([0.0, 1.0]))
+    if name == "age":
+        return float(rng.uniform(20, 65))
+    if name == "ancestry":
+        return str(rng.choice(["mixed", "african", "asian", "european"]))
+    if name == "skin_tone":
+        return round(float(rng.uniform(0.05, 0.95)), 3)
+    if name == "eye_color":
+        return str(rng.choice(["brown", "hazel", "amber", "green", "blue", "grey"]))
+    return round(float(np.clip(default + rng.normal(0, 0.15), 0, 1)), 3)
+
+
+def _clothes(spec, chunks, values, sources, rng) -> None:
+    found: dict[str, tuple[str, object, str]] = {}
+    if chunks:
+        options = [(examples, (slot, kind)) for examples, slot, kind in _GARMENTS]
+        table, neutral = _score(chunks, options, _CLOTHING_NEUTRAL)
+        lift = table - neutral[:, None]
+        for row, chunk in enumerate(chunks):
+            col = int(lift[row].argmax())
+            if lift[row, col] < MARGIN:
+                continue
+            slot, kind = options[col][1]
+            if slot not in found or lift[row, col] > found[slot][2]:
+                found[slot] = (kind, _colour_in(chunk), float(lift[row, col]), chunk)
+    for slot in ("top", "bottom", "shoes"):
+        kind, colour = _DEFAULT_CLOTHES[slot]
+        source = "default"
+        if rng is not None:
+            colour = tuple(round(float(c), 3) for c in rng.uniform(0.02, 0.7, 3))
+            source = f"seed {spec.seed}"
+        if slot in found:
+            kind, said, _, chunk = found[slot]
+            source = f"description: \"{chunk}\""
+            colour = said or colour
+        if found.get("top", ("",))[0] == "dress" and slot == "bottom" and \
+                "bottom" not in found:
+            kind, colour, source = "none", colour, "the dress covers the legs"
+        if slot != "shoes":
+            explicit_kind = getattr(spec, slot)
+            values[slot] = explicit_kind if explicit_kind is not None else kind
+            sources[slot] = "set by hand" if explicit_kind is not None else source
+        explicit_colour = getattr(spec, f"{slot}_color")
+        values[f"{slot}_color"] = explicit_colour if explicit_colour is not None else colour
+        sources[f"{slot}_color"] = "set by hand" if explicit_colour is not None else source

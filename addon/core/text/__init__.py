@@ -1,0 +1,1 @@
+"""Text understanding: free descriptions to specs with a sentence-embedding model."""
