@@ -12,7 +12,7 @@ from metastudio.core.errors import FrameFailedError, JobSpecError, MetastudioErr
 from metastudio.core.render_job import RenderJob
 from metastudio.core.schema import build_spec
 
-from . import cli_voice
+from . import cli_character, cli_voice
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _status_parser(sub)
     _demo_parser(sub)
     cli_voice.add_parsers(sub)
+    cli_character.add_parsers(sub)
     return parser
 
 

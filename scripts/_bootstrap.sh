@@ -26,10 +26,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=".venv/.metastudio-installed"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] ||
+    [ scripts/data-requirements.txt -nt "$stamp" ]; then
     echo "Installing metastudio and its dependencies into .venv (first run: about a minute)" >&2
     .venv/bin/python -m pip install --quiet --upgrade pip >&2
     .venv/bin/python -m pip install --quiet -e ".[dev]" >&2
+    .venv/bin/python -m pip install --quiet --no-deps -r scripts/data-requirements.txt >&2
     touch "$stamp"
 fi
 export PATH="$root/.venv/bin:$PATH"

@@ -9,11 +9,13 @@ for requirements in scripts/lts/bpy-*.txt; do
         "$(find_python311)" -m venv "$venv"
     fi
     stamp="$venv/.metastudio-installed"
-    if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ] ||
+        [ scripts/data-requirements.txt -nt "$stamp" ]; then
         echo "Installing the $version tier into $venv" >&2
         "$venv/bin/python" -m pip install --quiet --upgrade pip >&2
         "$venv/bin/python" -m pip install --quiet -r "$requirements" >&2
         "$venv/bin/python" -m pip install --quiet --no-deps -e . >&2
+        "$venv/bin/python" -m pip install --quiet --no-deps -r scripts/data-requirements.txt >&2
         touch "$stamp"
     fi
     lts_venvs+=("$venv")

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .character.spec import CharacterSpec
 from .sample_shot import SampleShotSpec
 from .schema import describe_validation_error
 from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
@@ -17,6 +18,7 @@ from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 # Operator id -> the model of its parameters. Each feature adds its operator here.
 OPERATOR_MODELS: dict[str, type[BaseModel]] = {
     "metastudio.add_sample_shot": SampleShotSpec,
+    "metastudio.make_character": CharacterSpec,
     "metastudio.lipsync": LipSyncKeysSpec,
     "metastudio.speak": SpeakKeysSpec,
 }

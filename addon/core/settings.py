@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .character.spec import CharacterSpec
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
 from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
@@ -25,6 +26,8 @@ class StudioSettings(BaseModel):
     speak: SpeakKeysSpec = Field(
         default_factory=lambda: SpeakKeysSpec.model_construct(text=""),
         description="the Speak Line operator")
+    character: CharacterSpec = Field(default_factory=CharacterSpec,
+                                     description="the Make Character operator")
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
 

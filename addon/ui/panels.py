@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bpy
 
+from ..bl.character import find_character
 from ..bl.propgroup import draw_model
+from ..core.character.spec import CharacterSpec
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
 from ..core.voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
@@ -67,5 +69,25 @@ class METASTUDIO_PT_voice(StudioPanel, bpy.types.Panel):
         draw_model(layout, context.scene.metastudio.speak, SpeakKeysSpec)
 
 
-classes = (METASTUDIO_PT_voice, METASTUDIO_PT_farm, METASTUDIO_PT_sample_shot)
+class METASTUDIO_PT_character(StudioPanel, bpy.types.Panel):
+    """Characters: a rigged human from a description."""
+
+    bl_label = "Character"
+    bl_idname = "METASTUDIO_PT_character"
+
+    def draw(self, context):
+        layout = self.layout
+        layout.operator("metastudio.make_character", icon="ARMATURE_DATA")
+        draw_model(layout, context.scene.metastudio.character, CharacterSpec)
+        mesh, _ = find_character(context.scene.metastudio.character.name)
+        summary = mesh.get("metastudio_resolved_summary") if mesh is not None else None
+        if summary:
+            box = layout.box()
+            box.label(text="Resolved:")
+            for part in summary.split(", "):
+                box.label(text=part)
+
+
+classes = (METASTUDIO_PT_character, METASTUDIO_PT_voice, METASTUDIO_PT_farm,
+           METASTUDIO_PT_sample_shot)
 register, unregister = bpy.utils.register_classes_factory(classes)

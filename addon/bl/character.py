@@ -1,0 +1,246 @@
+"""Make (or update) a character in the scene from a CharacterSpec.
+
+One collection per character name holds a mesh object and, when rigged, its armature.
+Building again with the same name replaces the mesh and the armature data inside the
+same objects, so the artist's placement, modifiers added by hand, the armature's action
+and the face's shape-key animation stay.
+"""
+
+from __future__ import annotations
+
+import json
+
+import bpy
+import numpy as np
+
+from ..core.character import build as core_build
+from ..core.character.describe import Resolved, resolve
+from ..core.character.spec import CharacterSpec
+from .scene_guard import SceneGuard
+
+TAG = "metastudio_character"
+
+
+def find_character(name: str) -> tuple[bpy.types.Object | None, bpy.types.Object | None]:
+    """The mesh and armature objects of the character called `name`, if it exists."""
+    mesh = armature = None
+    for obj in bpy.data.objects:
+        if obj.get(TAG) == name:
+            if obj.type == "MESH":
+                mesh = obj
+            elif obj.type == "ARMATURE":
+                armature = obj
+    return mesh, armature
+
+
+def build_character(context, spec: CharacterSpec, guard: SceneGuard, warnings: list[str]):
+    """Steps (fraction, message) that build the character; see module docstring."""
+    yield 0.05, "understanding the description"
+    resolved = resolve(spec)
+    warnings.extend(resolved.notes)
+    yield 0.25, "shaping the body"
+    data = core_build.build(resolved.values)
+    yield 0.45, "making the mesh"
+    mesh_data = _mesh(spec.name, data)
+    old_mesh, old_armature = find_character(spec.name)
+    replaced = [old.data for old in (old_mesh, old_armature) if old is not None]
+    collection = _collection(context, spec.name, guard)
+    obj = old_mesh
+    face_action = None
+    if obj is None:
+        obj = bpy.data.objects.new(spec.name, mesh_data)
+        collection.objects.link(obj)
+        obj[TAG] = spec.name
+    else:
+        face_action = _face_action(old_mesh.data)
+        guard.remember(obj, "data")
+        obj.data = mesh_data
+    obj["metastudio_resolved"] = json.dumps(_jsonable(resolved))
+    obj["metastudio_resolved_summary"] = summary(resolved)
+    armature = old_armature
+    if data.bones:
+        yield 0.6, "placing the bones"
+        armature = _armature(context, spec.name, data, collection, armature, guard)
+        yield 0.75, "weighting the skin"
+        _skin(obj, armature, data, guard)
+    elif armature is not None:
+        guard.remember(obj, "parent")
+        obj.parent = None
+    if data.shapes:
+        yield 0.85, "adding the face shapes"
+        _shape_keys(obj, data)
+        if face_action is not None:
+            _set_action(obj.data.shape_keys, face_action)
+    _detail(obj, spec.detail)
+    yield 0.95, "tidying up"
+    # The replaced mesh and armature data go once nothing else uses them (a failure
+    # before this point rolls back to them).
+    for old in replaced:
+        if old.users == 0:
+            (bpy.data.meshes if isinstance(old, bpy.types.Mesh) else
+             bpy.data.armatures).remove(old)
+    context.view_layer.objects.active = armature or obj
+    yield 1.0, f"built {spec.name}: {data.height:.2f} m"
+
+
+def summary(resolved: Resolved) -> str:
+    """The resolved spec in one line for a report."""
+    v = resolved.values
+    sex = "female" if v["gender"] < 0.34 else "male" if v["gender"] > 0.66 else "androgynous"
+    return (f"{sex}, {v['age']:.0f} years, height {v['height']:.2f}, weight "
+            f"{v['weight']:.2f}, muscle {v['muscle']:.2f}, skin {v['skin_tone']:.2f}, "
+            f"{v['eye_color']} eyes, top {v['top']}, bottom {v['bottom']}, rig {v['rig']}")
+
+
+def _jsonable(resolved: Resolved) -> dict:
+    return {"values": {k: list(v) if isinstance(v, tuple) else v
+                       for k, v in resolved.values.items()},
+            "sources": resolved.sources, "notes": resolved.notes}
+
+
+def _collection(context, name: str, guard: SceneGuard) -> bpy.types.Collection:
+    collection = bpy.data.collections.get(name)
+    if collection is None:
+        collection = bpy.data.collections.new(name)
+    if collection.name not in context.scene.collection.children:
+        context.scene.collection.children.link(collection)
+        guard.add_undo(lambda: context.scene.collection.children.unlink(collection)
+                       if collection.name in context.scene.collection.children else None)
+    return collection
+
+
+def _mesh(name: str, data: core_build.CharacterMesh) -> bpy.types.Mesh:
+    mesh = bpy.data.meshes.new(name)
+    triangles = data.faces[:, 3] == data.faces[:, 2]
+    sizes = np.where(triangles, 3, 4)
+    polygons = [list(face[:size]) for face, size in zip(data.faces.tolist(), sizes,
+                                                         strict=True)]
+    mesh.from_pydata(data.positions.tolist(), [], polygons)
+    corner = np.concatenate([data.corner_uvs[i, :size] for i, size in enumerate(sizes)])
+    uv = mesh.uv_layers.new(name="UVMap")
+    uv.data.foreach_set("uv", corner.ravel())
+    mesh.polygons.foreach_set("use_smooth", np.ones(len(mesh.polygons), bool))
+    iris = mesh.attributes.new("iris", "FLOAT", "POINT")
+    iris.data.foreach_set("value", data.iris)
+    for material in core_build.MATERIALS:
+        mesh.materials.append(_material(name, material, data.colors[material]))
+    mesh.polygons.foreach_set("material_index", data.face_material)
+    mesh.update()
+    return mesh
+
+
+def _material(character: str, slot: str, color) -> bpy.types.Material:
+    name = f"{character} {slot}"
+    material = bpy.data.materials.get(name) or bpy.data.materials.new(name)
+    material.use_nodes = True
+    nodes = material.node_tree.nodes
+    bsdf = nodes.get("Principled BSDF") or nodes.new("ShaderNodeBsdfPrincipled")
+    rgba = (*color, 1.0)
+    material.diffuse_color = rgba
+    bsdf.inputs["Base Color"].default_value = rgba
+    bsdf.inputs["Roughness"].default_value = {"skin": 0.45, "eyes": 0.1,
+                                              "mouth": 0.3}.get(slot, 0.8)
+    if slot == "skin":
+        bsdf.inputs["Subsurface Weight"].default_value = 0.15
+        bsdf.inputs["Subsurface Radius"].default_value = (1.0, 0.35, 0.2)
+        bsdf.inputs["Subsurface Scale"].default_value = 0.005  # metres: skin, not wax
+    if slot == "eyes":
+        _iris_nodes(material, bsdf, rgba)
+    return material
+
+
+def _iris_nodes(material, bsdf, iris_rgba) -> None:
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+    attribute = nodes.get("Iris") or nodes.new("ShaderNodeAttribute")
+    attribute.name = "Iris"
+    attribute.attribute_name = "iris"
+    mix = nodes.get("Iris mix") or nodes.new("ShaderNodeMix")
+    mix.name = "Iris mix"
+    mix.data_type = "RGBA"
+    mix.inputs["A"].default_value = (0.8, 0.78, 0.75, 1.0)  # the white
+    mix.inputs["B"].default_value = iris_rgba
+    links.new(attribute.outputs["Fac"], mix.inputs["Factor"])
+    links.new(mix.outputs["Result"], bsdf.inputs["Base Color"])
+
+
+def _armature(context, name, data, collection, existing, guard) -> bpy.types.Object:
+    armature_data = bpy.data.armatures.new(f"{name} rig")
+    if existing is None:
+        existing = bpy.data.objects.new(f"{name} rig", armature_data)
+        collection.objects.link(existing)
+        existing[TAG] = name
+    else:
+        guard.remember(existing, "data")
+        existing.data = armature_data
+    existing.show_in_front = True
+    guard.remember(context.view_layer.objects, "active")
+    context.view_layer.objects.active = existing
+    previous = {o: o.select_get() for o in context.view_layer.objects}
+    bpy.ops.object.mode_set(mode="EDIT")
+    try:
+        bones = {}
+        for bone in data.bones:
+            edit = armature_data.edit_bones.new(bone.name)
+            edit.head, edit.tail, edit.roll = bone.head, bone.tail, bone.roll
+            bones[bone.name] = edit
+        for bone in data.bones:
+            if bone.parent in bones:
+                bones[bone.name].parent = bones[bone.parent]
+                bones[bone.name].use_connect = bone.connected
+    finally:
+        bpy.ops.object.mode_set(mode="OBJECT")
+    for obj, selected in previous.items():
+        obj.select_set(selected)
+    return existing
+
+
+def _skin(obj, armature, data, guard) -> None:
+    obj.vertex_groups.clear()
+    for name, (index, weight) in data.weights.items():
+        group = obj.vertex_groups.new(name=name)
+        # One call per distinct weight, not per vertex.
+        order = np.argsort(weight, kind="stable")
+        values, starts = np.unique(weight[order], return_index=True)
+        for value, chunk in zip(values, np.split(index[order], starts[1:]), strict=True):
+            group.add(chunk.tolist(), float(value), "REPLACE")
+    modifier = next((m for m in obj.modifiers if m.type == "ARMATURE"), None)
+    if modifier is None:
+        modifier = obj.modifiers.new("Armature", "ARMATURE")
+    modifier.object = armature
+    if obj.parent is not armature:
+        guard.remember(obj, "parent")
+        obj.parent = armature
+
+
+def _shape_keys(obj, data) -> None:
+    basis = obj.shape_key_add(name="Basis", from_mix=False)
+    base = data.positions.astype(np.float32)
+    del basis
+    for name, offsets in data.shapes.items():
+        key = obj.shape_key_add(name=name, from_mix=False)
+        key.data.foreach_set("co", (base + offsets).ravel())
+        key.slider_min, key.slider_max = 0.0, 1.0
+        key.value = 0.0  # new keys come at full strength in Blender 5.0
+
+
+def _face_action(mesh: bpy.types.Mesh):
+    """The shape-key action (lip-sync keys) of a mesh, if it has one."""
+    keys = mesh.shape_keys
+    return keys.animation_data.action if keys and keys.animation_data else None
+
+
+def _set_action(owner, action) -> None:
+    animation = owner.animation_data or owner.animation_data_create()
+    animation.action = action
+    slots = getattr(action, "slots", None)  # Blender 4.4+: actions hold slots per user
+    if slots and getattr(animation, "action_slot", None) is None:
+        animation.action_slot = slots[0]
+
+
+def _detail(obj, detail: str) -> None:
+    modifier = next((m for m in obj.modifiers if m.type == "SUBSURF"), None)
+    if detail == "high" and modifier is None:
+        modifier = obj.modifiers.new("Subdivision", "SUBSURF")
+        modifier.levels, modifier.render_levels = 0, 1
+    elif detail == "low" and modifier is not None:
+        obj.modifiers.remove(modifier)
