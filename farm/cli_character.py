@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -55,7 +57,8 @@ def _cmd_character(args: argparse.Namespace) -> int:
 
         if args.blend.suffix.lower() != ".blend":
             raise JobSpecError(f"blend: {args.blend} must end in .blend")
-        result = build_blend(spec.model_dump_json())
+        with _stdout_to_stderr():  # bpy prints reports to stdout; keep it for --json -
+            result = build_blend(spec.model_dump_json())
         write_atomically(args.blend, result["blend"])
         print(f"saved {args.blend}", file=sys.stderr)
     if args.json is not None:
@@ -68,6 +71,19 @@ def _cmd_character(args: argparse.Namespace) -> int:
         else:
             write_atomically(args.json, text.encode())
     return 0
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _crowd(spec: CharacterSpec, args: argparse.Namespace) -> int:

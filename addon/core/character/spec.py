@@ -43,7 +43,7 @@ class CharacterSpec(BaseModel):
                                       description="0 uncommon, 1 idealised proportions")
     ancestry: Ancestry | None = Field(None, description="body and face shape by ancestry")
     skin_tone: float | None = Field(None, ge=0, le=1, description="0 lightest, 1 darkest")
-    eye_color: EyeColor = Field(None, description="colour of the irises")
+    eye_color: EyeColor | None = Field(None, description="colour of the irises")
     top: Top | None = Field(None, description="what covers the upper body")
     top_color: OptionalColor = Field(None, description="colour of the top")
     bottom: Bottom | None = Field(None, description="what covers the legs")

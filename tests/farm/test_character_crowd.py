@@ -1,0 +1,34 @@
+"""A crowd of character variations made as one job on a real local Ray, each saved as a
+.blend that opens in bpy with its character; a second run does only what is missing."""
+
+import json
+
+import pytest
+from metastudio.core.character.spec import CharacterSpec
+from metastudio_farm.character_batch import run_crowd
+
+from tests.bpy_process import run_bpy
+
+pytestmark = pytest.mark.usefixtures("local_ray")
+
+
+def test_a_crowd_is_made_on_the_farm_and_resumes(tmp_path):
+    spec = CharacterSpec(description="a woman in a green dress", name="Guest",
+                         face_shapes=False)
+    out = tmp_path / "crowd"
+    report = run_crowd(spec.model_dump_json(), 2, out)
+    assert (report.done, report.skipped, report.failed) == (2, 0, {})
+    blends = sorted(out.glob("*.blend"))
+    assert [p.name for p in blends] == ["Guest_0001.blend", "Guest_0002.blend"]
+    resolved = [json.loads(p.with_suffix(".json").read_text()) for p in blends]
+    assert all(r["values"]["top"] == "dress" and r["values"]["gender"] == 0.0
+               for r in resolved)
+    assert resolved[0]["values"]["skin_tone"] != resolved[1]["values"]["skin_tone"]
+    opened = run_bpy("""
+import bpy
+bpy.ops.wm.open_mainfile(filepath=path)
+result = sorted(o.name for o in bpy.data.objects)
+""", path=str(blends[1]))
+    assert opened == ["Guest 2", "Guest 2 rig"]
+    again = run_crowd(spec.model_dump_json(), 3, out)
+    assert (again.done, again.skipped) == (1, 2)
