@@ -138,8 +138,8 @@ def _material(character: str, slot: str, color) -> bpy.types.Material:
     rgba = (*color, 1.0)
     material.diffuse_color = rgba
     bsdf.inputs["Base Color"].default_value = rgba
-    bsdf.inputs["Roughness"].default_value = {"skin": 0.45, "eyes": 0.1,
-                                              "mouth": 0.3}.get(slot, 0.8)
+    bsdf.inputs["Roughness"].default_value = {"skin": 0.45, "eyes": 0.1, "mouth": 0.3,
+                                              "hair": 0.55}.get(slot, 0.8)
     if slot == "skin":
         bsdf.inputs["Subsurface Weight"].default_value = 0.15
         bsdf.inputs["Subsurface Radius"].default_value = (1.0, 0.35, 0.2)

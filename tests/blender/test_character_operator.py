@@ -36,7 +36,8 @@ def key_offsets(obj, name):
 
 def test_character_is_built_rigged_and_weighted():
     result = run_bpy(SETUP + """
-status = make(description="a tall elderly woman with dark skin in a red jacket")
+status = make(description="a tall elderly woman with dark skin in a red jacket",
+              hair="none")
 body = bpy.data.objects["Character"]
 rig = bpy.data.objects["Character rig"]
 mesh = body.data
@@ -78,7 +79,7 @@ result = {
 
 def test_face_shapes_move_only_the_face_and_the_jaw_opens():
     result = run_bpy(SETUP + """
-make(description="a man", rig="none")
+make(description="a bald man", rig="none")
 body = bpy.data.objects["Character"]
 names = [k.name for k in body.data.shape_keys.key_blocks][1:]
 moved_below_neck = {}

@@ -112,7 +112,7 @@ def test_seed_varies_what_is_not_fixed():
 
 @pytest.fixture(scope="module")
 def woman():
-    return build.build(values_of("a woman in a red t-shirt and blue jeans").values)
+    return build.build(values_of("a woman in a red t-shirt and blue jeans", hair="none").values)
 
 
 def test_built_arrays(woman):
@@ -133,6 +133,23 @@ def test_face_shapes_move_only_the_head(woman):
         if name != "viseme_sil":
             assert moved.any(), name
         assert (woman.positions[moved, 2] > head_line).all(), name
+
+
+def test_hair_and_skirt_are_worn_helpers():
+    bald = build.build(values_of("a bald man", rig="none", face_shapes=False).values)
+    short = build.build(values_of("a man with short hair", rig="none",
+                                  face_shapes=False).values)
+    long = build.build(values_of("a woman with long hair in a skirt", rig="none",
+                                 face_shapes=False).values)
+    assert len(bald.positions) < len(short.positions) < len(long.positions)
+    hair = build.MATERIALS.index("hair")
+    assert hair not in bald.face_material and hair in short.face_material
+    # Nothing of a haircut hangs in front of the face below the eyes.
+    eyes_z = short.positions[short.iris > 0.5, 2].mean()
+    faces = short.faces[short.face_material == hair]
+    centres = short.positions[faces].mean(axis=1)
+    front = short.positions[short.iris > 0.5, 1].min()
+    assert not ((centres[:, 1] < front) & (centres[:, 2] < eyes_z)).any()
 
 
 def test_taller_and_older_change_the_body():

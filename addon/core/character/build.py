@@ -18,7 +18,9 @@ from . import data, macro
 
 KEEP_GROUPS = ("body", "helper-l-eye", "helper-r-eye", "helper-upper-teeth",
                "helper-lower-teeth", "helper-tongue")
-MATERIALS = ("skin", "eyes", "mouth", "top", "bottom", "shoes")
+# Helper shapes worn when asked for: a skirt (skirts and dresses), a hair cap.
+SKIRT, HAIR = "helper-skirt", "helper-hair"
+MATERIALS = ("skin", "eyes", "mouth", "top", "bottom", "shoes", "hair")
 RIG_FILES = {"default": ("standard", "rig.default.json", "weights.default.json"),
              "game_engine": ("standard", "rig.game_engine.json", "weights.game_engine.json"),
              "mixamo": ("standard", "rig.mixamo.json", "weights.mixamo.json")}
@@ -117,7 +119,14 @@ def build(values: dict) -> CharacterMesh:
     """The character's arrays from resolved values (see describe.resolve)."""
     base = data.base_mesh()
     full = shaped_positions(values)
-    keep_faces = np.concatenate([base.group_faces(g) for g in KEEP_GROUPS])
+    groups = list(KEEP_GROUPS)
+    if values["bottom"] == "skirt" or values["top"] == "dress":
+        groups.append(SKIRT)
+    if values.get("hair", "none") != "none":
+        groups.append(HAIR)
+    keep_faces = np.concatenate([base.group_faces(g) for g in groups])
+    if values.get("hair", "none") != "none":
+        keep_faces = _cut_hair(keep_faces, values["hair"], base, full)
     keep_faces.sort()
     used = np.unique(base.faces[keep_faces])
     remap = np.full(len(full), -1, np.int64)
@@ -138,7 +147,8 @@ def build(values: dict) -> CharacterMesh:
                                 joint_z("spine03"), joint_z("neck01"))
     colors = {"skin": skin_rgb(values["skin_tone"]), "eyes": EYE_RGB[values["eye_color"]],
               "mouth": (0.55, 0.2, 0.2), "top": tuple(values["top_color"]),
-              "bottom": tuple(values["bottom_color"]), "shoes": tuple(values["shoes_color"])}
+              "bottom": tuple(values["bottom_color"]), "shoes": tuple(values["shoes_color"]),
+              "hair": tuple(values.get("hair_color", (0.05, 0.03, 0.02)))}
     mesh = CharacterMesh(positions.astype(np.float32), faces, corner_uvs, materials, colors,
                          _iris(base, full, remap, len(used), default_bones),
                          _groups(base, faces, group_of_face, default_weights, remap))
@@ -188,6 +198,24 @@ def face_shapes(remap: np.ndarray, count: int) -> dict[str, np.ndarray]:
             total += shapes[unit] * weight
         shapes[key_name] = total
     return shapes
+
+
+def _cut_hair(faces: np.ndarray, cut: str, base: data.BaseMesh,
+              full: np.ndarray) -> np.ndarray:
+    """MakeHuman's hair helper is long hair that also falls over the face: drop what
+    hangs in front of the face below the brow, and for a short cut everything below the
+    ears."""
+    hair = base.face_group[faces] == base.groups.index(HAIR)
+    centre = data.to_blender(full[base.faces[faces]].mean(axis=1))
+    eyes = data.to_blender(np.concatenate([full[base.group_vertices(f"helper-{s}-eye")]
+                                           for s in ("l", "r")]))
+    eye_z, eye_front = eyes[:, 2].mean(), eyes[:, 1].min()
+    head_y = data.to_blender(full[base.group_vertices("helper-hair")]).mean(axis=0)[1]
+    face_curtain = (centre[:, 1] < head_y - 0.02) & (centre[:, 2] < eye_z + 0.035)
+    drop = face_curtain | (centre[:, 1] < eye_front + 0.005)
+    if cut == "short":
+        drop |= centre[:, 2] < eye_z - 0.04
+    return faces[~(hair & drop)]
 
 
 def _dominant_bone(weights: dict, remap: np.ndarray, count: int) -> np.ndarray:
@@ -243,6 +271,8 @@ def _face_materials(values, faces, group_of_face, weights, remap, count,
     material[covers(_SHOE_BONES)] = MATERIALS.index("shoes")
     is_body = group_of_face == "body"
     material[~is_body] = MATERIALS.index("mouth")
+    material[group_of_face == SKIRT] = MATERIALS.index("top" if top == "dress" else "bottom")
+    material[group_of_face == HAIR] = MATERIALS.index("hair")
     eyes = np.isin(group_of_face, ["helper-l-eye", "helper-r-eye"])
     material[eyes] = MATERIALS.index("eyes")
     return material

@@ -62,7 +62,22 @@ _FIELDS: dict[str, tuple[list[tuple[list[str], object]], list[str]]] = {
                    (["blue eyes", "blue-eyed", "bright blue eyes"], "blue"),
                    (["grey eyes", "gray eyes", "grey-eyed"], "grey")],
                   ["eyes", "a person", "a face"]),
+    "hair": ([(["bald", "a bald head", "a shaved head", "hairless"], "none"),
+              (["short hair", "a crew cut", "a short haircut", "cropped hair"], "short"),
+              (["long hair", "a ponytail", "flowing hair", "shoulder-length hair"],
+               "long")],
+             ["a person", "a face", "eyes"]),
+    "hair_color": ([(["blonde hair", "blond hair", "fair hair", "a blonde"], "blonde"),
+                    (["brown hair", "brunette hair", "a brunette"], "brown"),
+                    (["black hair", "jet-black hair", "dark hair"], "black"),
+                    (["red hair", "ginger hair", "auburn hair", "a redhead"], "red"),
+                    (["grey hair", "gray hair", "silver hair", "greying hair"], "grey"),
+                    (["white hair", "snow-white hair"], "white")],
+                   ["hair", "a person", "a haircut"]),
 }
+HAIR_RGB = {"blonde": (0.55, 0.38, 0.16), "brown": (0.1, 0.05, 0.025),
+            "black": (0.012, 0.01, 0.01), "red": (0.35, 0.08, 0.02),
+            "grey": (0.3, 0.3, 0.3), "white": (0.75, 0.75, 0.73)}
 _GARMENTS: list[tuple[list[str], str, str]] = [  # (examples, slot, kind)
     (["a jacket", "a coat", "a sweater", "a hoodie", "a blazer", "a long-sleeved shirt",
       "a cardigan", "a parka"], "top", "long_sleeves"),
@@ -169,6 +184,7 @@ _TOPICS = {
                "a muscular person", "a person"],
     "skin": ["dark skin", "pale skin", "a complexion", "skin tone", "tanned skin"],
     "eyes": ["blue eyes", "brown eyes", "eyes", "green-eyed"],
+    "hair": ["hair", "blonde hair", "grey hair", "bald", "a ponytail", "curly hair"],
     "clothing": [e for examples, _, _ in _GARMENTS for e in examples],
     "other": ["a walking stick", "holding a cup", "a dog", "a hat", "glasses", "a bag",
               "standing", "smiling"],
@@ -235,7 +251,8 @@ def resolve(spec: CharacterSpec) -> Resolved:
     topics = {chunk: topic(chunk) for chunk in chunks}
     by_topic = {t: [c for c in chunks if topics[c] == t] for t in _TOPICS}
     described = _person_fields(by_topic["person"])
-    for name, chunk_topic in (("skin_tone", "skin"), ("eye_color", "eyes")):
+    for name, chunk_topic in (("skin_tone", "skin"), ("eye_color", "eyes"), ("hair", "hair"),
+                              ("hair_color", "hair")):
         if by_topic[chunk_topic]:
             found = _best(by_topic[chunk_topic], *_FIELDS[name])
             if found:
@@ -266,6 +283,7 @@ def resolve(spec: CharacterSpec) -> Resolved:
         else:
             values[name], sources[name] = _vary(name, default, rng), (
                 "default" if rng is None else f"seed {spec.seed}")
+    _hair(spec, described, values, sources, rng)
     _clothes(spec, by_topic["clothing"], values, sources, rng)
     if chunks and not any(s.startswith("description") for s in sources.values()):
         notes.append(f"nothing in \"{spec.description.strip()}\" describes a person's "
@@ -274,6 +292,33 @@ def resolve(spec: CharacterSpec) -> Resolved:
         values[name] = getattr(spec, name)
         sources[name] = "set by hand" if name in spec.model_fields_set else "default"
     return Resolved(values, sources, notes)
+
+
+def _hair(spec, described, values, sources, rng) -> None:
+    """Hair: explicit, else described, else short; its colour likewise, else grey for
+    the old and brown (or a seeded pick) for the rest."""
+    if spec.hair is not None:
+        values["hair"], sources["hair"] = spec.hair, "set by hand"
+    elif "hair" in described or "hair_color" in described:
+        kind = described["hair"][0] if "hair" in described else "short"
+        chunk = (described.get("hair") or described["hair_color"])[2]
+        values["hair"], sources["hair"] = kind, f"description: \"{chunk}\""
+    else:
+        values["hair"] = "short" if rng is None else str(rng.choice(["short", "long"]))
+        sources["hair"] = "default" if rng is None else f"seed {spec.seed}"
+    if spec.hair_color is not None:
+        values["hair_color"], sources["hair_color"] = spec.hair_color, "set by hand"
+    elif "hair_color" in described:
+        name, confidence, chunk, _ = described["hair_color"]
+        values["hair_color"] = HAIR_RGB[name]
+        sources["hair_color"] = f"description: \"{chunk}\" ({confidence:.0%} sure)"
+    elif values["age"] >= 65:
+        values["hair_color"], sources["hair_color"] = HAIR_RGB["grey"], "grey with age"
+    elif rng is not None:
+        values["hair_color"] = HAIR_RGB[str(rng.choice(["blonde", "brown", "black", "red"]))]
+        sources["hair_color"] = f"seed {spec.seed}"
+    else:
+        values["hair_color"], sources["hair_color"] = HAIR_RGB["brown"], "default"
 
 
 def _vary(name: str, default, rng):

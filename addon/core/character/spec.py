@@ -44,6 +44,9 @@ class CharacterSpec(BaseModel):
     ancestry: Ancestry | None = Field(None, description="body and face shape by ancestry")
     skin_tone: float | None = Field(None, ge=0, le=1, description="0 lightest, 1 darkest")
     eye_color: EyeColor | None = Field(None, description="colour of the irises")
+    hair: Literal["none", "short", "long"] | None = Field(
+        None, description="hair: none (bald), a short cut, or long")
+    hair_color: OptionalColor = Field(None, description="colour of the hair")
     top: Top | None = Field(None, description="what covers the upper body")
     top_color: OptionalColor = Field(None, description="colour of the top")
     bottom: Bottom | None = Field(None, description="what covers the legs")
