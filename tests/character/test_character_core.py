@@ -79,6 +79,13 @@ def test_paraphrases(description, field, check):
     assert check(values_of(description).values[field]), values_of(description).summary()
 
 
+def test_lone_adjectives_describe_the_person():
+    v = values_of("a bald, short, stocky grandfather in a navy coat and khaki trousers").values
+    assert v["height"] < 0.5 and v["weight"] > 0.6 and v["hair"] == "none"
+    assert v["bottom"] == "trousers" and v["top"] == "long_sleeves"
+    assert values_of("a chubby little boy in shorts").values["bottom"] == "shorts"
+
+
 def test_explicit_fields_win_and_say_so():
     r = values_of("an old woman", gender=1.0, age=30)
     assert r.values["gender"] == 1.0 and r.values["age"] == 30

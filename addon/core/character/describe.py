@@ -40,7 +40,8 @@ _FIELDS: dict[str, tuple[list[tuple[list[str], object]], list[str]]] = {
     "weight": ([(["a thin person", "a skinny person", "a slender person", "a slim person"],
                  0.15),
                 (["an overweight person", "a fat person", "a chubby person",
-                  "a heavy-set person", "a plump person"], 0.9)], _PERSON),
+                  "a heavy-set person", "a plump person", "a stocky person",
+                  "a stout person"], 0.85)], _PERSON),
     "muscle": ([(["a muscular person", "a bodybuilder", "a strong athletic person",
                   "a well-built person"], 0.9)], _PERSON),
     "ancestry": ([(["a person of African descent", "a Black African person",
@@ -211,6 +212,20 @@ def _items(chunk: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
+def _person_lift(chunk: str) -> float:
+    lifts = []
+    for name in _PERSON_FIELDS:
+        table, neutral = _score([chunk], *_FIELDS[name])
+        lifts.append(float(table.max() - neutral[0]))
+    return max(lifts)
+
+
+def _garment_lift(chunk: str) -> float:
+    options = [(examples, kind) for examples, _, kind in _GARMENTS]
+    table, neutral = _score([chunk], options, _CLOTHING_NEUTRAL)
+    return float(table.max() - neutral[0])
+
+
 def _person_fields(chunks: list[str]) -> dict[str, tuple]:
     items = [item for chunk in chunks for item in _items(chunk)]
     if not items:
@@ -249,6 +264,12 @@ def resolve(spec: CharacterSpec) -> Resolved:
     if not spec.description.strip():
         notes.append("no description: fields not set by hand take their defaults")
     topics = {chunk: topic(chunk) for chunk in chunks}
+    for chunk in chunks:
+        # A lone adjective between commas ("a bald, short, stocky man") describes the
+        # person even when it sounds like a garment ("short" / "shorts").
+        if topics[chunk] == "clothing" and len(_items(chunk)) == 1 and \
+                _person_lift(chunk) > _garment_lift(chunk):
+            topics[chunk] = "person"
     by_topic = {t: [c for c in chunks if topics[c] == t] for t in _TOPICS}
     described = _person_fields(by_topic["person"])
     for name, chunk_topic in (("skin_tone", "skin"), ("eye_color", "eyes"), ("hair", "hair"),
