@@ -52,11 +52,9 @@ class CrowdReport:
 def run_crowd(spec_json: str, count: int, out: Path, address: str | None = None,
               progress=None) -> CrowdReport:
     """`count` variations of one spec (seeds seed, seed+1, ...) as .blend files in `out`."""
-    import ray
     from metastudio.core.character.spec import CharacterSpec
-    from ray.exceptions import RayTaskError
 
-    from .cluster import ray_session
+    from .batch import run_on_farm
 
     base = CharacterSpec.model_validate_json(spec_json)
     if out.exists() and not out.is_dir():
@@ -69,27 +67,16 @@ def run_crowd(spec_json: str, count: int, out: Path, address: str | None = None,
     report = CrowdReport()
     todo = {path: spec for path, spec in jobs.items() if not path.exists()}
     report.skipped = len(jobs) - len(todo)
-    if progress:
-        progress.start(len(todo))
-    if not todo:
-        return report
-    out.mkdir(parents=True, exist_ok=True)
-    with ray_session(address):
-        task = ray.remote(num_cpus=1, max_retries=2)(build_blend)
-        pending = {task.remote(spec.model_dump_json()): path for path, spec in todo.items()}
-        while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1)
-            path = pending.pop(ready[0])
-            try:
-                result = ray.get(ready[0])
-            except RayTaskError as exc:
-                cause = exc.cause if isinstance(exc.cause, MetastudioError) else exc
-                report.failed[path.name] = str(cause).splitlines()[0]
-            else:
-                write_atomically(path, result["blend"])
-                write_atomically(path.with_suffix(".json"),
-                                 json.dumps(result["resolved"], indent=2).encode())
-                report.done += 1
-            if progress:
-                progress.update(report.done, len(report.failed))
+    if todo:
+        out.mkdir(parents=True, exist_ok=True)
+
+    def write(path: Path, result: dict) -> None:
+        write_atomically(path, result["blend"])
+        write_atomically(path.with_suffix(".json"),
+                         json.dumps(result["resolved"], indent=2).encode())
+        report.done += 1
+
+    calls = {path: (spec.model_dump_json(),) for path, spec in todo.items()}
+    failed = run_on_farm(build_blend, calls, write, address, progress)
+    report.failed = {path.name: reason for path, reason in failed.items()}
     return report

@@ -13,18 +13,16 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import ray
 from metastudio.core.errors import JobSpecError, MetastudioError
-from ray.exceptions import RayTaskError
 
-from .cluster import ray_session
+from .batch import run_on_farm
 from .transfer import write_atomically
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif")
 FORMATS = ("json", "tsv", "dat")
 
 
-@dataclass
+@dataclass(eq=False)
 class Line:
     """One recording of the folder and where its results go."""
 
@@ -107,29 +105,18 @@ def run_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
             report.skipped += 1
         else:
             todo.append(line)
-    if progress:
-        progress.start(len(todo))
-    if not todo:
-        return report
-    out.mkdir(parents=True, exist_ok=True)
-    with ray_session(address):
-        task = ray.remote(num_cpus=1, max_retries=2)(sync_line)
-        pending = {task.remote(line.audio.name, line.audio.read_bytes(), line.transcript,
-                               language, fps, formats): line for line in todo}
-        while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1)
-            line = pending.pop(ready[0])
-            try:
-                result = ray.get(ready[0])
-            except RayTaskError as exc:
-                cause = exc.cause if isinstance(exc.cause, MetastudioError) else exc
-                report.failed[line.audio.name] = str(cause).splitlines()[0]
-            else:
-                for fmt, text in result["outputs"].items():
-                    write_atomically(line.outputs[fmt], text.encode())
-                if result["warnings"]:
-                    report.warnings[line.audio.name] = result["warnings"]
-                report.done += 1
-            if progress:
-                progress.update(report.done, len(report.failed))
+    if todo:
+        out.mkdir(parents=True, exist_ok=True)
+
+    def write(line: Line, result: dict) -> None:
+        for fmt, text in result["outputs"].items():
+            write_atomically(line.outputs[fmt], text.encode())
+        if result["warnings"]:
+            report.warnings[line.audio.name] = result["warnings"]
+        report.done += 1
+
+    calls = {line: (line.audio.name, line.audio.read_bytes(), line.transcript, language,
+                    fps, formats) for line in todo}
+    failed = run_on_farm(sync_line, calls, write, address, progress)
+    report.failed = {line.audio.name: reason for line, reason in failed.items()}
     return report

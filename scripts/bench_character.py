@@ -16,14 +16,7 @@ import subprocess
 import sys
 import textwrap
 
-DESCRIPTIONS = [
-    "a tall elderly woman with dark skin in a red jacket",
-    "a chubby little boy in shorts and a yellow t-shirt",
-    "a muscular Korean man in his thirties, black hoodie, blue jeans",
-    "a slender teenage girl with green eyes wearing a purple dress",
-    "a bald, short, stocky grandfather in a navy coat and khaki trousers",
-    "a young woman with pale skin and blonde hair, a white t-shirt and a denim skirt",
-]
+from character_sheet import DESCRIPTIONS  # the contact sheet's six
 
 OURS = """
 import time, json, bpy
