@@ -213,9 +213,8 @@ def _skin(obj, armature, data, guard) -> None:
 
 
 def _shape_keys(obj, data) -> None:
-    basis = obj.shape_key_add(name="Basis", from_mix=False)
+    obj.shape_key_add(name="Basis", from_mix=False)
     base = data.positions.astype(np.float32)
-    del basis
     for name, offsets in data.shapes.items():
         key = obj.shape_key_add(name=name, from_mix=False)
         key.data.foreach_set("co", (base + offsets).ravel())

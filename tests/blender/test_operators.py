@@ -194,9 +194,12 @@ stand = Stand(farm_op)
 stand.begin(bpy.context)
 from metastudio.ops.farm import farm_status
 deadline = time.time() + 120
+began, seen = time.time(), []
 while farm_status().done < 2 and time.time() < deadline:  # let a few frames finish
     assert farm_op.modal(stand, bpy.context, Event("TIMER")) == {"RUNNING_MODAL"}
+    seen.append((round(time.time() - began, 2), farm_status().done))
 answer = sorted(farm_op.modal(stand, bpy.context, Event("ESC")))
+seen.append((round(time.time() - began, 2), "esc", farm_status().done))
 status = farm_status()
 stopped = [status.running, status.done, status.total]
 out = os.path.join(os.path.dirname(shot), "render")
@@ -207,6 +210,7 @@ again = sorted(bpy.ops.metastudio.render_on_farm())
 status = farm_status()
 kept = all(os.stat(os.path.join(out, n)).st_mtime_ns == t for n, t in before.items())
 result = {"answer": answer, "reports": stand.reports, "stopped": stopped,
+          "seen": [entry for i, entry in enumerate(seen) if i == 0 or entry[1:] != seen[i - 1][1:]],
           "first": first, "again": again, "message": status.message, "kept": kept,
           "frames": len([n for n in os.listdir(out) if n.endswith(".png")])}
 """, shot=shot)
@@ -218,7 +222,8 @@ def test_render_on_farm_escape_stops_the_farm_and_resubmitting_finishes(tmp_path
     assert result["reports"][-1] == ["WARNING", "farm render stopped; Render on Farm again "
                                                 "renders only the missing frames"]
     running, done, total = result["stopped"]
-    assert running is False and 2 <= done < total == 40
+    # "seen": (seconds, frames done) at each change while waiting, then at Esc.
+    assert running is False and 2 <= done < total == 40, result["seen"]
     assert result["again"] == ["FINISHED"] and result["frames"] == 40
     assert "40/40 frames" in result["message"]
 

@@ -63,7 +63,6 @@ class CharacterMesh:
     face_material: np.ndarray  # (F,) int32 index into MATERIALS
     colors: dict[str, tuple[float, float, float]]  # material name -> linear RGB
     iris: np.ndarray  # (V,) float32: 1 at the iris, 0 elsewhere (eyes only)
-    groups: dict[str, np.ndarray]  # vertex group name ("face", "lips"...) -> vertices
     bones: list[Bone] = field(default_factory=list)
     weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     shapes: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (V, 3) offsets
@@ -150,8 +149,7 @@ def build(values: dict) -> CharacterMesh:
               "bottom": tuple(values["bottom_color"]), "shoes": tuple(values["shoes_color"]),
               "hair": tuple(values.get("hair_color", (0.05, 0.03, 0.02)))}
     mesh = CharacterMesh(positions.astype(np.float32), faces, corner_uvs, materials, colors,
-                         _iris(base, full, remap, len(used), default_bones),
-                         _groups(base, faces, group_of_face, default_weights, remap))
+                         _iris(base, full, remap, len(used)))
     mesh.height = float(positions[:, 2].max())
 
     if values["rig"] != "none":
@@ -278,7 +276,7 @@ def _face_materials(values, faces, group_of_face, weights, remap, count,
     return material
 
 
-def _iris(base, full, remap, count, bones) -> np.ndarray:
+def _iris(base, full, remap, count) -> np.ndarray:
     """1 near the front pole of each eyeball (the iris), fading to 0 (the white)."""
     iris = np.zeros(count, np.float32)
     for side in ("l", "r"):
@@ -290,23 +288,3 @@ def _iris(base, full, remap, count, bones) -> np.ndarray:
         front = (points[:, 2] - centre[2]) / max(radius, 1e-6)
         iris[remap[vertices]] = np.clip((front - 0.82) / 0.08, 0, 1)
     return iris
-
-
-def _groups(base, faces, group_of_face, weights, remap) -> dict[str, np.ndarray]:
-    """Vertex sets the tests and tools name: the face, the lips, the eyes."""
-    head = set()
-    for name in ("head", "jaw") + tuple(n for n in weights if n.startswith(
-            ("levator", "oris", "risorius", "orbicularis", "oculi", "temporalis",
-             "special0", "tongue", "eye."))):
-        table = np.asarray(weights.get(name, []), dtype=np.float64).reshape(-1, 2)
-        index = remap[table[:, 0].astype(np.int64)] if len(table) else np.zeros(0, int)
-        head.update(int(i) for i, w in zip(index, table[:, 1] if len(table) else [],
-                                           strict=True) if i >= 0 and w > 0.05)
-    lips = set()
-    for name in weights:
-        if name.startswith("oris"):
-            table = np.asarray(weights[name], dtype=np.float64).reshape(-1, 2)
-            index = remap[table[:, 0].astype(np.int64)]
-            lips.update(int(i) for i, w in zip(index, table[:, 1], strict=True)
-                        if i >= 0 and w > 0.3)
-    return {"head": np.array(sorted(head), np.int32), "lips": np.array(sorted(lips), np.int32)}
