@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -175,6 +176,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `metastudio` command."""
+    # A program started in the background by a shell (`blender &`, a CI job) inherits
+    # SIGINT ignored, and Python then never raises KeyboardInterrupt: Esc in Blender
+    # (which sends SIGINT) would not stop the farm. Ctrl-C must always stop it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

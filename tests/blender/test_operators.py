@@ -183,8 +183,7 @@ result = {"registered_before": registered_before, "messages": messages,
 def _escape_then_resubmit(tmp_path) -> dict:
     from tests.bpy_process import build_scene
 
-    # Frames slow enough (about 0.2 s each) that Esc lands while most are still to do.
-    shot = build_scene(tmp_path / "shot.blend", frames=40, resolution=(96, 54), samples=24)
+    shot = build_scene(tmp_path / "shot.blend", frames=40, resolution=(64, 36), samples=4)
     return run_bpy(STATE + """
 import os, sys, time
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]

@@ -48,3 +48,26 @@ def test_killed_driver_resumes_without_redoing_frames(tmp_path):
     with JobStore(store_path(out)) as store:
         (summary,) = store.jobs()
         assert summary.state == "done" and summary.counts == {"done": 12}
+
+
+def test_interrupt_stops_the_farm_even_when_started_with_sigint_ignored(tmp_path):
+    # A program started in the background by a shell (`blender &`) inherits SIGINT
+    # ignored; Esc on Render on Farm sends SIGINT, and must still stop the farm.
+    scene = build_scene(tmp_path / "shot.blend", frames=12, resolution=(320, 180), samples=16)
+    out = tmp_path / "out"
+
+    def ignore_sigint():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    driver = subprocess.Popen(render_command(scene, out), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, preexec_fn=ignore_sigint)
+    deadline = time.monotonic() + 120
+    while len(finished_frames(out) if out.exists() else {}) < 2:
+        assert driver.poll() is None, "the job ended before it could be interrupted"
+        assert time.monotonic() < deadline, "no frames appeared"
+        time.sleep(0.05)
+    driver.send_signal(signal.SIGINT)
+    _, errors = driver.communicate(timeout=60)
+    assert driver.returncode == 130, errors[-2000:]
+    assert "stopped; run the same command again to resume" in errors
+    assert len(finished_frames(out)) < 12
