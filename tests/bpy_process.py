@@ -12,7 +12,8 @@ def run_bpy(code: str, hard_exit: bool = False, **params) -> dict:
     """Run `code` with `params` bound as globals; it may set `result` (JSON) to return.
 
     hard_exit: leave the process without Python's clean-up once the result is printed
-    (bpy 4.2 as a module crashes at interpreter exit after a glTF import, whoever calls it).
+    (bpy 4.2 as a module crashes at interpreter exit after a glTF import or a Rigify
+    generation, and 4.5 hangs after the latter, whoever calls them).
     """
     ending = "\nprint('@@RESULT@@' + json.dumps(result))\n"
     if hard_exit:

@@ -16,6 +16,7 @@ import numpy as np
 from ..core.character import build as core_build
 from ..core.character.describe import Resolved, resolve
 from ..core.character.spec import CharacterSpec
+from ..core.errors import OperatorError
 from .scene_guard import SceneGuard
 
 TAG = "metastudio_character"
@@ -60,7 +61,10 @@ def build_character(context, spec: CharacterSpec, guard: SceneGuard, warnings: l
     armature = old_armature
     if data.bones:
         yield 0.6, "placing the bones"
-        armature = _armature(context, spec.name, data, collection, armature, guard)
+        if spec.rig == "rigify":
+            armature = _rigify(context, spec.name, data, collection, armature, guard)
+        else:
+            armature = _armature(context, spec.name, data, collection, armature, guard)
         yield 0.75, "weighting the skin"
         _skin(obj, armature, data, guard)
     elif armature is not None:
@@ -163,10 +167,11 @@ def _iris_nodes(material, bsdf, iris_rgba) -> None:
     links.new(mix.outputs["Result"], bsdf.inputs["Base Color"])
 
 
-def _armature(context, name, data, collection, existing, guard) -> bpy.types.Object:
-    armature_data = bpy.data.armatures.new(f"{name} rig")
+def _armature(context, name, data, collection, existing, guard,
+              suffix: str = " rig") -> bpy.types.Object:
+    armature_data = bpy.data.armatures.new(f"{name}{suffix}")
     if existing is None:
-        existing = bpy.data.objects.new(f"{name} rig", armature_data)
+        existing = bpy.data.objects.new(f"{name}{suffix}", armature_data)
         collection.objects.link(existing)
         existing[TAG] = name
     else:
@@ -196,8 +201,12 @@ def _armature(context, name, data, collection, existing, guard) -> bpy.types.Obj
 
 def _skin(obj, armature, data, guard) -> None:
     obj.vertex_groups.clear()
+    bones = armature.data.bones
     for name, (index, weight) in data.weights.items():
-        group = obj.vertex_groups.new(name=name)
+        # A Rigify rig deforms with DEF- copies of the metarig's bones.
+        if f"DEF-{name}" in bones:
+            name = f"DEF-{name}"
+        group = obj.vertex_groups.get(name) or obj.vertex_groups.new(name=name)
         # One call per distinct weight, not per vertex.
         order = np.argsort(weight, kind="stable")
         values, starts = np.unique(weight[order], return_index=True)
@@ -243,3 +252,57 @@ def _detail(obj, detail: str) -> None:
         modifier.levels, modifier.render_levels = 0, 1
     elif detail == "low" and modifier is not None:
         obj.modifiers.remove(modifier)
+
+
+def _rigify(context, name: str, data, collection, existing, guard) -> bpy.types.Object:
+    """Build the Rigify metarig from the data and let Rigify generate the control rig; the
+    metarig is removed afterwards (the generated rig is what an animator poses)."""
+    import addon_utils
+
+    enabled_here = "rigify" not in context.preferences.addons
+    if enabled_here and addon_utils.enable("rigify", default_set=True) is None:
+        raise OperatorError("rig: Blender's Rigify add-on is not available; choose "
+                            "another rig")
+    metarig = _armature(context, name, data, collection, None, guard, " metarig")
+    del metarig[TAG]  # only the generated rig is the character's
+    collections = metarig.data.collections
+    for bone in data.bones:
+        for label in bone.rigify.get("collections", []):
+            group = collections.get(label) or collections.new(label)
+            group.assign(metarig.data.bones[bone.name])
+    # Rigify lays out its picker from the collections' UI rows.
+    for row, group in enumerate(c for c in collections if c.name not in ("DEF", "ORG",
+                                                                         "MCH")):
+        group.rigify_ui_row = row + 1
+    for bone in data.bones:
+        settings = bone.rigify
+        pose_bone = metarig.pose.bones[bone.name]
+        if settings.get("rigify_type"):
+            pose_bone.rigify_type = settings["rigify_type"]
+        for key, value in (settings.get("rigify_parameters") or {}).items():
+            if key.endswith("_coll_refs") or not hasattr(pose_bone.rigify_parameters, key):
+                continue  # collection references: Rigify's defaults are used
+            try:
+                setattr(pose_bone.rigify_parameters, key, value)
+            except (TypeError, ValueError, AttributeError):
+                pass  # a parameter this Rigify version names or types differently
+    target = existing
+    if target is not None:
+        metarig.data.rigify_target_rig = target
+    for obj in context.view_layer.objects:
+        obj.select_set(obj is metarig)
+    context.view_layer.objects.active = metarig
+    bpy.ops.pose.rigify_generate()
+    generated = metarig.data.rigify_target_rig
+    generated.name = f"{name} rig"
+    generated[TAG] = name
+    if generated.name not in collection.objects:
+        collection.objects.link(generated)
+    armature_data = metarig.data
+    bpy.data.objects.remove(metarig)
+    bpy.data.armatures.remove(armature_data)
+    if enabled_here and bpy.app.background:
+        # Headless (a farm worker, a script): leave no add-on registered; bpy 4.5 as a
+        # module hangs at exit while Python classes are registered.
+        addon_utils.disable("rigify", default_set=True)
+    return generated

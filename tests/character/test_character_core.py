@@ -171,3 +171,19 @@ def test_spec_round_trips_through_json():
     spec = CharacterSpec(description="x", eye_color="blue", top_color=(1, 0, 0))
     assert CharacterSpec.model_validate_json(spec.model_dump_json()) == spec
     assert CharacterSpec.model_validate_json(CharacterSpec().model_dump_json()) == CharacterSpec()
+
+
+@pytest.mark.parametrize("rig", ["game_engine", "mixamo", "rigify"])
+def test_every_rig_weights_every_vertex(rig):
+    mesh = build.build(values_of("a woman", rig=rig, face_shapes=False).values)
+    weighted = np.zeros(len(mesh.positions), bool)
+    for index, weight in mesh.weights.values():
+        weighted[index[weight > 0]] = True
+    assert weighted.all() and mesh.bones
+    names = {b.name for b in mesh.bones}
+    assert all(b.parent in names for b in mesh.bones if b.parent)
+    if rig == "rigify":  # a metarig: the rig types Rigify generates controls from
+        types = {b.rigify.get("rigify_type") for b in mesh.bones}
+        assert {"limbs.super_limb", "spines.basic_spine", "spines.super_head"} <= types
+    if rig == "mixamo":
+        assert "mixamorig:Hips" in names

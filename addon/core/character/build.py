@@ -23,7 +23,9 @@ SKIRT, HAIR = "helper-skirt", "helper-hair"
 MATERIALS = ("skin", "eyes", "mouth", "top", "bottom", "shoes", "hair")
 RIG_FILES = {"default": ("standard", "rig.default.json", "weights.default.json"),
              "game_engine": ("standard", "rig.game_engine.json", "weights.game_engine.json"),
-             "mixamo": ("standard", "rig.mixamo.json", "weights.mixamo.json")}
+             "mixamo": ("standard", "rig.mixamo.json", "weights.mixamo.json"),
+             # A Rigify metarig; Blender's Rigify generates the control rig from it.
+             "rigify": ("rigify", "rig.human_toes.json", "weights.human_toes.json")}
 ANCESTRY = {"mixed": {"african": 1 / 3, "asian": 1 / 3, "caucasian": 1 / 3},
             "african": {"african": 0.8, "asian": 0.1, "caucasian": 0.1},
             "asian": {"african": 0.1, "asian": 0.8, "caucasian": 0.1},
@@ -51,6 +53,8 @@ class Bone:
     roll: float
     parent: str = ""
     connected: bool = False
+    # Rigify's rigify_type and rigify_parameters, and the bone collections it sits in
+    rigify: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -111,6 +115,9 @@ def _joint(spec: dict, positions: np.ndarray, base: data.BaseMesh) -> np.ndarray
         return positions[spec["vertex_index"]]
     if strategy == "MEAN":
         return positions[spec["vertex_indices"]].mean(axis=0)
+    if strategy == "XYZ":  # each coordinate from its own vertex (a heel on the floor)
+        x, y, z = spec["vertex_indices"]
+        return np.array([positions[x, 0], positions[y, 1], positions[z, 2]])
     raise data.CharacterDataError(f"character data: unknown joint strategy {strategy!r}")
 
 
@@ -163,8 +170,12 @@ def build(values: dict) -> CharacterMesh:
                 tail = head + np.array([0.0, 0.0, 0.01])
             mesh.bones.append(Bone(name, tuple(map(float, head)), tuple(map(float, tail)),
                                    float(spec.get("roll", 0.0)), spec.get("parent") or "",
-                                   bool(spec.get("use_connect", False))))
+                                   bool(spec.get("use_connect", False)),
+                                   {**(spec.get("rigify") or {}),
+                                    "collections": spec.get("collections") or []}))
         for name, pairs in weights.items():
+            if name.startswith("mhmask-"):
+                continue  # MakeHuman's smoothing masks, not bones
             table = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
             index = remap[table[:, 0].astype(np.int64)]
             keep = (index >= 0) & (table[:, 1] > 1e-4)

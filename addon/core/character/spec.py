@@ -14,7 +14,7 @@ EyeColor = Literal["brown", "hazel", "amber", "green", "blue", "grey"]
 Top = Literal["none", "short_sleeves", "long_sleeves", "dress"]
 Bottom = Literal["none", "shorts", "trousers", "skirt"]
 Ancestry = Literal["mixed", "african", "asian", "european"]
-Rig = Literal["default", "game_engine", "mixamo", "none"]
+Rig = Literal["default", "game_engine", "mixamo", "rigify", "none"]
 # An RGB colour that may be left unset (Annotated outside the Optional: a dict marker
 # inside a Union cannot be hashed).
 OptionalColor = Annotated[tuple[float, float, float] | None, {"subtype": COLOR}]
@@ -53,7 +53,8 @@ class CharacterSpec(BaseModel):
     bottom_color: OptionalColor = Field(None, description="colour of the bottom")
     shoes_color: OptionalColor = Field(None, description="colour of the shoes")
     rig: Rig = Field("default", description="skeleton: MakeHuman's default (with face "
-                                            "bones), game engine, Mixamo names, or none")
+                                            "bones), game engine, Mixamo names, Rigify "
+                                            "controls, or none")
     face_shapes: bool = Field(True, description="the 52 ARKit face shapes and the "
                                                 "lip-sync mouth shapes")
     detail: Literal["low", "high"] = Field("low", description="high adds a subdivision "
