@@ -40,6 +40,20 @@ for index, text in enumerate(DESCRIPTIONS):
 print("@@" + json.dumps(times))
 """
 
+RIGS = """
+import time, json, bpy
+import metastudio
+metastudio.register()
+times = {}
+for rig in ("default", "rigify", "default", "rigify"):  # the second of each counts
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    started = time.perf_counter()
+    bpy.ops.metastudio.make_character(params_json=json.dumps(
+        {"description": "a woman", "rig": rig}))
+    times[rig] = time.perf_counter() - started
+print("@@" + json.dumps(times))
+"""
+
 BASELINE = """
 import time, json, bpy
 from metastudio.core.character import data
@@ -65,6 +79,7 @@ def run(code: str, **names):
 def main() -> int:
     ours = run(OURS, DESCRIPTIONS=DESCRIPTIONS)
     baseline = run(BASELINE)
+    rigs = run(RIGS)
     cold = ours[0]["total"]
     warm = statistics.median(t["total"] for t in ours[1:])
     obj = statistics.median(baseline)
@@ -72,6 +87,8 @@ def main() -> int:
         f"{k} {v:.2f}" for k, v in ours[0]["split"].items()))
     print(f"warm (median of the next {len(ours) - 1}): {warm:.2f} s; split of one: " +
           ", ".join(f"{k} {v:.2f}" for k, v in ours[1]["split"].items()))
+    print(f"a next character with the default rig {rigs['default']:.2f} s, with the Rigify "
+          f"rig (Rigify generating its controls) {rigs['rigify']:.2f} s")
     print(f"baseline, Blender's OBJ importer on base.obj alone: {obj:.2f} s")
     print(f"ratio, warm build / OBJ import: {warm / obj:.2f}; cold build / 5 s goal: "
           f"{cold / 5:.2f}; warm / goal: {warm / 5:.2f}")
