@@ -1,0 +1,1 @@
+"""Backgrounds from a description: sky, terrain, water, vegetation, weather (no bpy)."""

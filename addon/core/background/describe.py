@@ -1,0 +1,219 @@
+"""A free description to a full BackgroundSpec, each field with how sure the model was.
+
+The description is cut into phrases and each is compared, with the sentence-embedding
+model (core.text.embed), to example phrases of every option of a field; an option wins
+when it is clearly closer than the field's neutral phrases. So "the sun just peeking over
+the hills" is dawn and "sand as far as the eye can see" desert without those words being
+listed anywhere. When the model is not installed, a keyword table stands in (and says
+so). Explicit fields win; the numbers (sun, fog, clouds, terrain, vegetation) follow from
+the resolved options unless set by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..text import embed
+from .spec import BackgroundSpec
+
+# Per field: option -> example phrases (the model's anchors); and neutral phrases.
+OPTIONS: dict[str, dict[str, list[str]]] = {
+    "time_of_day": {
+        "dawn": ["at dawn", "sunrise", "first light of day", "the sun rising over the hills",
+                 "early morning twilight", "daybreak", "as the sun comes up"],
+        "morning": ["in the morning", "a fresh morning", "mid-morning light",
+                    "breakfast time", "after breakfast", "at nine o'clock",
+                    "early in the day"],
+        "noon": ["at noon", "midday", "the sun high overhead", "harsh midday sun",
+                 "lunchtime"],
+        "afternoon": ["in the afternoon", "a lazy afternoon", "late afternoon light",
+                      "teatime", "after lunch", "at three o'clock", "at four o'clock"],
+        "sunset": ["at sunset", "the sun going down", "golden hour in the evening",
+                   "sundown", "the setting sun", "the sun sinking below the horizon"],
+        "dusk": ["at dusk", "twilight after sunset", "the last light of evening",
+                 "nightfall", "the blue hour", "as the light fades in the evening"],
+        "night": ["at night", "under the stars", "moonlight", "midnight", "darkness",
+                  "a starry sky", "long after dark", "the small hours"],
+    },
+    "biome": {
+        "forest": ["a forest", "woods", "pine trees", "a dense woodland", "tall trees"],
+        "grassland": ["grassland", "a meadow", "rolling green fields", "the prairie",
+                      "open pasture"],
+        "desert": ["a desert", "sand dunes", "dry sand everywhere", "an arid wasteland",
+                   "the sahara"],
+        "mountains": ["mountains", "rocky peaks", "an alpine range", "high summits",
+                      "steep mountain slopes"],
+        "snowfield": ["a snowfield", "snow-covered plains", "arctic tundra", "a frozen plain",
+                      "a glacier"],
+        "coast": ["a coast", "a beach", "the seaside", "cliffs above the shore",
+                  "a sandy shoreline"],
+        "canyon": ["a canyon", "a deep gorge", "red rock ravine", "steep cliff walls of a "
+                   "valley", "a mesa"],
+        "wetland": ["a wetland", "a swamp", "a marsh", "a bog", "reeds and mud"],
+        "volcanic": ["a volcano", "lava fields", "volcanic rock", "smoking crater",
+                     "black basalt and ash"],
+        "city": ["a city", "city streets", "skyscrapers", "an urban downtown",
+                 "buildings and roads"],
+    },
+    "weather": {
+        "clear": ["clear sky", "cloudless blue sky", "bright sunshine", "fair weather",
+                  "a cloudless starry sky", "calm clear air"],
+        "cloudy": ["some clouds", "scattered clouds", "partly cloudy", "fluffy white clouds",
+                   "a few clouds"],
+        "overcast": ["overcast", "a grey sky", "heavy cloud cover", "a dull leaden sky",
+                     "a blanket of grey cloud", "low grey clouds covering the sky"],
+        "fog": ["fog", "mist", "misty", "haze", "thick fog rolling in", "hazy air"],
+        "rain": ["rain", "raining", "a downpour", "drizzle", "wet and rainy", "pouring rain",
+                 "showers"],
+        "snow": ["snowing", "snowfall", "falling snowflakes", "a blizzard of snow",
+                 "snow flurries"],
+        "storm": ["a storm", "thunder and lightning", "a thunderstorm", "gale-force winds",
+                  "a tempest"],
+    },
+    "water": {  # "none" is what is left when no water is spoken of
+        "lake": ["a lake", "a pond", "a still mountain lake", "a reservoir", "a tarn"],
+        "river": ["a river", "a stream", "a creek", "flowing water", "a brook"],
+        "sea": ["the sea", "the ocean", "waves", "open water to the horizon", "the surf"],
+    },
+}
+NEUTRAL = {"time_of_day": ["a place", "a landscape", "somewhere", "a scene"],
+           "biome": ["a place", "a scene", "somewhere", "the weather", "the time"],
+           "weather": ["a place", "a landscape", "somewhere", "a scene", "the time"],
+           "water": ["a place", "a landscape", "somewhere", "land", "the sky", "trees",
+                     "rocks", "sand", "buildings", "light", "the time of day"]}
+KEYWORDS: dict[str, dict[str, list[str]]] = {
+    field_name: {option: [option] for option in options}
+    for field_name, options in OPTIONS.items()
+}
+KEYWORDS["water"]["none"] = []
+for _field, _extra in {
+    "time_of_day": {"dawn": ["sunrise", "daybreak"], "noon": ["midday"],
+                    "sunset": ["sundown"], "dusk": ["twilight"],
+                    "night": ["midnight", "stars", "moon"]},
+    "biome": {"forest": ["woods", "trees", "woodland"], "grassland": ["meadow", "prairie"],
+              "desert": ["dunes", "sand"], "mountains": ["mountain", "peaks", "alpine"],
+              "snowfield": ["glacier", "tundra"], "coast": ["beach", "shore"],
+              "canyon": ["gorge", "ravine"], "wetland": ["swamp", "marsh", "bog"],
+              "volcanic": ["volcano", "lava"], "city": ["street", "buildings"]},
+    "weather": {"clear": ["sunny", "cloudless"], "cloudy": ["clouds"],
+                "fog": ["mist", "misty", "foggy", "haze"], "rain": ["rainy", "drizzle"],
+                "snow": ["snowing", "snowy"], "storm": ["thunder", "lightning"]},
+    "water": {"lake": ["pond"], "river": ["stream", "creek"], "sea": ["ocean", "waves"]},
+}.items():
+    for _option, _words in _extra.items():
+        KEYWORDS[_field][_option] += _words
+MARGINS = {"water": 0.1}
+MIN_SIMILARITY = 0.3
+DEFAULTS = {"time_of_day": "afternoon", "biome": "grassland", "weather": "clear",
+            "water": "none"}
+MARGIN = 0.07
+TEMPERATURE = 0.05
+_SPLIT = re.compile(r"[,;.]|\b(?:and|with|while|where|under|in|at|on|by|near|beside)\b",
+                    re.IGNORECASE)
+SUN = {"dawn": (2, 90), "morning": (25, 120), "noon": (65, 180), "afternoon": (40, 235),
+       "sunset": (3, 270), "dusk": (-4, 285), "night": (-25, 0)}
+CLOUDS = {"clear": (0.05, 0.02), "cloudy": (0.45, 0.03), "overcast": (0.95, 0.08),
+          "fog": (0.6, 0.7), "rain": (0.9, 0.15), "snow": (0.9, 0.2), "storm": (1.0, 0.25)}
+TERRAIN = {"forest": (0.4, 60, 0.85), "grassland": (0.2, 20, 0.5), "desert": (0.25, 40, 0.03),
+           "mountains": (0.85, 600, 0.25), "snowfield": (0.35, 80, 0.02),
+           "coast": (0.2, 20, 0.3), "canyon": (0.9, 250, 0.05), "wetland": (0.05, 5, 0.6),
+           "volcanic": (0.75, 400, 0.02), "city": (0.02, 2, 0.1)}
+
+
+@dataclass
+class ResolvedBackground:
+    """Every field, where it came from (with the model's confidence), and notes."""
+
+    values: dict[str, object]
+    sources: dict[str, str] = field(default_factory=dict)
+    confidence: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def phrases(description: str) -> list[str]:
+    """The description cut at punctuation and linking words, and the whole of it (a
+    phrase such as "the sun peeking over the hills" means more whole)."""
+    parts = [p.strip() for p in _SPLIT.split(description) if p and p.strip(" -'")]
+    return parts + ([description.strip()] if len(parts) > 1 else [])
+
+
+def classify_with_model(description: str) -> dict[str, tuple[str, float, str]]:
+    """field -> (option, confidence, phrase) for the fields the description speaks of."""
+    chunks = phrases(description)
+    if not chunks:
+        return {}
+    model = embed.embedder()
+    found = {}
+    vectors = model(chunks)
+    for name, options in OPTIONS.items():
+        keys = list(options)
+        best = np.stack([(vectors @ model(options[k]).T).max(axis=1) for k in keys], axis=1)
+        neutral = (vectors @ model(NEUTRAL[name]).T).max(axis=1)
+        lift = best - neutral[:, None]
+        row, col = np.unravel_index(int(lift.argmax()), lift.shape)
+        # Clearly closer than the neutral phrases, and close at all (nonsense is near
+        # nothing, so small differences there mean nothing).
+        if lift[row, col] < MARGINS.get(name, MARGIN) or best[row, col] < MIN_SIMILARITY:
+            continue
+        weights = np.exp((best[row] - best[row].max()) / TEMPERATURE)
+        found[name] = (keys[col], float(weights[col] / weights.sum()), chunks[row])
+    return found
+
+
+def classify_with_keywords(description: str) -> dict[str, tuple[str, float, str]]:
+    """The fallback: the first option whose word appears (confidence 1 or nothing)."""
+    words = set(re.findall(r"[a-z]+", description.lower()))
+    found = {}
+    for name, options in KEYWORDS.items():
+        for option, keys in options.items():
+            hit = next((k for k in keys if k in words), None)
+            if hit:
+                found[name] = (option, 1.0, hit)
+                break
+    return found
+
+
+def resolve(spec: BackgroundSpec, use_model: bool | None = None) -> ResolvedBackground:
+    """Every field: explicit, else from the description, else a default."""
+    notes = []
+    if use_model is None:
+        use_model = embed.available()
+        if not use_model:
+            notes.append("the text model is not installed: descriptions are read by "
+                         f"keywords only ({embed.INSTALL_HINT})")
+    text = spec.description.strip()
+    found = (classify_with_model(text) if use_model else classify_with_keywords(text)) \
+        if text else {}
+    if not text:
+        notes.append("no description: defaults used for what is not set by hand")
+    elif not found:
+        notes.append(f"nothing in \"{text}\" was recognised as a time, place, weather or "
+                     "water: defaults used")
+    values, sources, confidence = {}, {}, {}
+    for name, default in DEFAULTS.items():
+        explicit = getattr(spec, name)
+        if explicit is not None:
+            values[name], sources[name], confidence[name] = explicit, "set by hand", 1.0
+        elif name in found:
+            option, sure, chunk = found[name]
+            values[name], confidence[name] = option, sure
+            sources[name] = f"description: \"{chunk}\" ({sure:.0%} sure)"
+        else:
+            values[name], sources[name], confidence[name] = default, "default", 0.0
+    elevation, azimuth = SUN[values["time_of_day"]]
+    cover, fog = CLOUDS[values["weather"]]
+    roughness, height, vegetation = TERRAIN[values["biome"]]
+    derived = {"sun_elevation": float(elevation), "sun_azimuth": float(azimuth),
+               "cloud_cover": cover, "fog_density": fog, "terrain_roughness": roughness,
+               "terrain_height": float(height), "vegetation_density": vegetation}
+    for name, value in derived.items():
+        explicit = getattr(spec, name)
+        values[name] = explicit if explicit is not None else value
+        sources[name] = "set by hand" if explicit is not None else "follows from the above"
+    for name in ("seed", "extent", "detail"):
+        values[name] = getattr(spec, name)
+        sources[name] = "set by hand" if name in spec.model_fields_set else "default"
+    return ResolvedBackground(values, sources, confidence, notes)

@@ -1,0 +1,42 @@
+"""What the Background operator builds: one pydantic model for the panel, the farm and the
+command line. Fields left empty (None) come from the description, then from defaults; a
+field given explicitly always wins."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TimeOfDay = Literal["dawn", "morning", "noon", "afternoon", "sunset", "dusk", "night"]
+Biome = Literal["forest", "grassland", "desert", "mountains", "snowfield", "coast", "canyon",
+                "wetland", "volcanic", "city"]
+Weather = Literal["clear", "cloudy", "overcast", "fog", "rain", "snow", "storm"]
+Water = Literal["none", "lake", "river", "sea"]
+MAX_EXTENT = 5000.0  # metres: beyond this the terrain's detail and memory run away
+
+
+class BackgroundSpec(BaseModel):
+    """A world behind the characters: a description, and any fields set by hand."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = Field("", max_length=2000,
+                             description="the world in words (\"misty pine forest at dawn, "
+                                         "a lake in the valley\")")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="same seed, same world")
+    extent: float = Field(400.0, ge=10.0, le=MAX_EXTENT,
+                          description="size of the terrain square, in metres")
+    detail: Literal["low", "medium", "high"] = Field("medium",
+                                                     description="terrain and scatter detail")
+    time_of_day: TimeOfDay | None = Field(None, description="when the sun is where")
+    biome: Biome | None = Field(None, description="what the land is")
+    weather: Weather | None = Field(None, description="sky and air")
+    water: Water | None = Field(None, description="water in the scene")
+    sun_elevation: float | None = Field(None, ge=-30, le=90, description="degrees")
+    sun_azimuth: float | None = Field(None, ge=0, le=360, description="degrees from north")
+    fog_density: float | None = Field(None, ge=0, le=1, description="0 clear air, 1 thick")
+    cloud_cover: float | None = Field(None, ge=0, le=1, description="0 none, 1 overcast")
+    terrain_roughness: float | None = Field(None, ge=0, le=1, description="0 smooth")
+    terrain_height: float | None = Field(None, ge=0, le=2000, description="relief, metres")
+    vegetation_density: float | None = Field(None, ge=0, le=1, description="0 bare")

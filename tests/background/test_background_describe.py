@@ -1,0 +1,56 @@
+"""Background descriptions to specs with the real MiniLM model, and the keyword fallback."""
+
+import pytest
+from metastudio.core.background.describe import resolve
+from metastudio.core.background.spec import MAX_EXTENT, BackgroundSpec
+from metastudio.core.errors import JobSpecError
+from metastudio.core.schema import build_spec
+
+
+def fields(text, **given):
+    r = resolve(BackgroundSpec(description=text, **given))
+    return r, {k: r.values[k] for k in ("time_of_day", "biome", "weather", "water")}
+
+
+def test_the_issues_examples_are_understood():
+    _, v = fields("misty pine forest at dawn, a lake in the valley")
+    assert v == {"time_of_day": "dawn", "biome": "forest", "weather": "fog", "water": "lake"}
+    assert fields("the sun just peeking over the hills")[1]["time_of_day"] == "dawn"
+    assert fields("sand as far as the eye can see")[1]["biome"] == "desert"
+
+
+def test_sources_confidence_and_derived_numbers():
+    r, v = fields("a thunderstorm over the ocean at midnight")
+    assert v["weather"] == "storm" and v["water"] == "sea" and v["time_of_day"] == "night"
+    assert r.confidence["weather"] > 0.5 and r.sources["weather"].startswith("description")
+    assert r.values["sun_elevation"] < 0 and r.values["cloud_cover"] == 1.0
+    r, v = fields("rain at noon")
+    assert r.sources["biome"] == "default" and r.confidence["biome"] == 0.0
+
+
+def test_explicit_fields_win():
+    r, v = fields("a desert at noon", biome="forest", sun_elevation=10)
+    assert v["biome"] == "forest" and r.sources["biome"] == "set by hand"
+    assert r.values["sun_elevation"] == 10 and v["time_of_day"] == "noon"
+
+
+def test_empty_and_nonsense_get_defaults_and_a_note():
+    assert "no description" in fields("")[0].notes[0]
+    assert "was recognised" in fields("qwzx vbnm")[0].notes[0]
+
+
+def test_keyword_fallback_reads_words_only():
+    r = resolve(BackgroundSpec(description="misty woods near a pond at sunrise"),
+                use_model=False)
+    assert (r.values["weather"], r.values["biome"], r.values["water"],
+            r.values["time_of_day"]) == ("fog", "forest", "lake", "dawn")
+    paraphrase = resolve(BackgroundSpec(description="sand as far as the eye can see"),
+                         use_model=False)
+    assert paraphrase.values["biome"] == "desert"  # "sand" is one of its words
+    assert resolve(BackgroundSpec(description="the sun just peeking over the hills"),
+                   use_model=False).values["time_of_day"] == "afternoon"  # the default
+
+
+def test_extreme_sizes_are_refused_naming_the_limit():
+    with pytest.raises(JobSpecError, match="extent"):
+        build_spec(BackgroundSpec, {"extent": MAX_EXTENT * 2})
