@@ -170,10 +170,56 @@ CASES = [
 ]
 
 
+# Written after the model's example phrases were last changed, and never used to change
+# them: the honest figure.
+HELD_OUT = [
+    ("birch trees under a pink sky as the day begins, dew on everything, a little pond",
+     "dawn", "forest", "clear", "lake"),
+    ("a cactus-dotted wasteland baking in the heat of the day", "noon", "desert", "clear",
+     "none"),
+    ("the harbour front of a big metropolis under heavy grey skies, tugboats on the water",
+     "afternoon", "city", "overcast", "sea"),
+    ("a cold white plain where a blizzard is raging after dark", "night", "snowfield",
+     "snow", "none"),
+    ("bubbling mud pools and reeds as the sun sinks, a soft haze", "sunset", "wetland",
+     "fog", "none"),
+    ("an erupting cone spewing molten rock into a sky full of lightning, hours after dark",
+     "night", "volcanic", "storm", "none"),
+    ("a slot gorge of striped sandstone at lunchtime, sky without a cloud", "noon",
+     "canyon", "clear", "none"),
+    ("windswept grassy hills with a brook, clouds scudding by, around ten a.m.",
+     "morning", "grassland", "cloudy", "river"),
+    ("snow-capped summits reflected in a glassy alpine pool at sunrise", "dawn",
+     "mountains", "clear", "lake"),
+    ("a tropical strand with palm trees and gentle surf in a warm tropical shower",
+     "afternoon", "coast", "rain", "sea"),
+    ("oak woods in the gloaming, a creek murmuring, mist between the trunks", "dusk",
+     "forest", "fog", "river"),
+    ("the concrete canyons of downtown at rush hour before work, sun bright and sky blue",
+     "morning", "city", "clear", "none"),
+    ("wind-carved dunes under a sky of scattered clouds just after lunch", "afternoon",
+     "desert", "cloudy", "none"),
+    ("tundra under the aurora and a sky full of stars", "night", "snowfield", "clear",
+     "none"),
+    ("mangroves and brackish channels in a heavy tropical downpour", "afternoon",
+     "wetland", "rain", "river"),
+    ("a steaming caldera pool in grey early light after breakfast, clouds low and heavy",
+     "morning", "volcanic", "overcast", "lake"),
+    ("the grand gorge glowing red in the last rays of the evening sun", "sunset", "canyon",
+     "clear", "none"),
+    ("a hay meadow at first light wrapped in thick mist", "dawn", "grassland", "fog",
+     "none"),
+    ("a mountain pass buried in a whiteout of flakes at midday", "noon", "mountains",
+     "snow", "none"),
+    ("surf pounding a rocky headland under black clouds and flashes of lightning",
+     "afternoon", "coast", "storm", "sea"),
+]
+
+
 def leaked() -> list[str]:
     """Descriptions that contain the word of an option they expect."""
     bad = []
-    for text, *expected in CASES:
+    for text, *expected in CASES + HELD_OUT:
         for name, value in zip(FIELDS, expected, strict=True):
             if value != "none" and value in text.lower():
                 bad.append(f"{name}={value}: {text}")
@@ -188,24 +234,29 @@ def main() -> int:
     if bad:
         print("descriptions that name their answer:\n" + "\n".join(bad), file=sys.stderr)
         return 1
-    print(f"{len(CASES)} descriptions")
+    for title, cases in (("development set", CASES), ("held-out set", HELD_OUT)):
+        print(f"== {title}: {len(cases)} descriptions")
+        score(cases, args.wrong)
+    return 0
+
+
+def score(cases, show_wrong: bool) -> None:
     for label, use_model in (("model", True), ("keywords", False)):
         right = dict.fromkeys(FIELDS, 0)
         wrong = []
         started = time.perf_counter()
-        for text, *expected in CASES:
+        for text, *expected in cases:
             values = resolve(BackgroundSpec(description=text), use_model=use_model).values
             for name, value in zip(FIELDS, expected, strict=True):
                 if values[name] == value:
                     right[name] += 1
                 else:
                     wrong.append(f"  {name}: {values[name]} (expected {value}): {text}")
-        seconds = (time.perf_counter() - started) / len(CASES)
-        print(f"{label:9s} " + ", ".join(f"{n} {right[n] / len(CASES):.1%}" for n in FIELDS)
+        seconds = (time.perf_counter() - started) / len(cases)
+        print(f"{label:9s} " + ", ".join(f"{n} {right[n] / len(cases):.1%}" for n in FIELDS)
               + f"; {seconds * 1000:.1f} ms a description")
-        if args.wrong:
+        if show_wrong:
             print("\n".join(wrong))
-    return 0
 
 
 if __name__ == "__main__":
