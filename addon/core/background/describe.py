@@ -1,18 +1,22 @@
 """A free description to a full BackgroundSpec, each field with how sure the model was.
 
-The description is cut into phrases and each is compared, with the sentence-embedding
-model (core.text.embed), to example phrases of every option of a field; an option wins
-when it is clearly closer than the field's neutral phrases. So "the sun just peeking over
-the hills" is dawn and "sand as far as the eye can see" desert without those words being
-listed anywhere. When the model is not installed, a keyword table stands in (and says
-so). Explicit fields win; the numbers (sun, fog, clouds, terrain, vegetation) follow from
-the resolved options unless set by hand.
+Two readings with the sentence-embedding model (core.text.embed): a classifier per field
+over the embedding of the whole description, trained on synthetic descriptions
+(scripts/train_background_text.py -> text_classifier.npz), and the description cut into
+phrases, each compared to example phrases of every option (an option wins when clearly
+closer than the field's neutral phrases); a very sure phrase overrules the classifier.
+So "the sun just peeking over the hills" is dawn and "sand as far as the eye can see"
+desert without those words being listed anywhere. When the model is not installed, a
+keyword table stands in (and says so). Explicit fields win; the numbers (sun, fog,
+clouds, terrain, vegetation) follow from the resolved options unless set by hand.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -107,6 +111,7 @@ for _field, _extra in {
         KEYWORDS[_field][_option] += _words
 MARGINS = {"water": 0.1}
 MIN_SIMILARITY = 0.3
+PHRASE_SURE = 0.95
 DEFAULTS = {"time_of_day": "afternoon", "biome": "grassland", "weather": "clear",
             "water": "none"}
 MARGIN = 0.07
@@ -163,6 +168,42 @@ def classify_with_model(description: str) -> dict[str, tuple[str, float, str]]:
     return found
 
 
+@functools.lru_cache(maxsize=1)
+def _classifier() -> dict[str, tuple[np.ndarray, list[str]]]:
+    """Per field, the trained weights over embeddings and the class names
+    (scripts/train_background_text.py made them)."""
+    data = np.load(Path(__file__).with_name("text_classifier.npz"))
+    return {name.removesuffix("_weights"): (data[name], [str(c) for c in data[
+        name.replace("_weights", "_classes")]]) for name in data.files
+        if name.endswith("_weights")}
+
+
+def classify_with_classifier(description: str) -> dict[str, tuple[str, float, str]]:
+    """field -> (option, probability, the description) for the fields the whole
+    description speaks of, by the classifier trained on synthetic descriptions."""
+    vector = embed.embedder()([description])[0]
+    found = {}
+    for name, (weights, classes) in _classifier().items():
+        z = np.append(vector, 1.0) @ weights
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        best = int(p.argmax())
+        if classes[best] != "unspecified":
+            found[name] = (classes[best], float(p[best]), description)
+    return found
+
+
+def classify(description: str) -> dict[str, tuple[str, float, str]]:
+    """Both readings: the whole-description classifier, overruled by a phrase that is
+    very clearly one option (measured: the classifier generalises better to new wordings,
+    the phrases are surer about plain ones such as "at midnight"; BENCHMARKS.md)."""
+    found = classify_with_classifier(description)
+    for name, reading in classify_with_model(description).items():
+        if reading[1] >= PHRASE_SURE or name not in found:
+            found[name] = reading
+    return found
+
+
 def classify_with_keywords(description: str) -> dict[str, tuple[str, float, str]]:
     """The fallback: the first option whose word appears (confidence 1 or nothing)."""
     words = set(re.findall(r"[a-z]+", description.lower()))
@@ -185,8 +226,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None) -> ResolvedBack
             notes.append("the text model is not installed: descriptions are read by "
                          f"keywords only ({embed.INSTALL_HINT})")
     text = spec.description.strip()
-    found = (classify_with_model(text) if use_model else classify_with_keywords(text)) \
-        if text else {}
+    found = (classify(text) if use_model else classify_with_keywords(text)) if text else {}
     if not text:
         notes.append("no description: defaults used for what is not set by hand")
     elif not found:
