@@ -13,6 +13,7 @@ import argparse
 import sys
 import time
 
+from metastudio.core.background import describe
 from metastudio.core.background.describe import resolve
 from metastudio.core.background.spec import BackgroundSpec
 
@@ -240,6 +241,20 @@ def main() -> int:
     return 0
 
 
+def readings(cases) -> None:
+    """Each of the model's two readings alone (the resolver merges them)."""
+    for label, read in (("phrases", describe.classify_with_model),
+                        ("classifier", describe.classify_with_classifier)):
+        right = dict.fromkeys(FIELDS, 0)
+        for text, *expected in cases:
+            found = read(text)
+            for name, value in zip(FIELDS, expected, strict=True):
+                got = found[name][0] if name in found else describe.DEFAULTS[name]
+                right[name] += got == value
+        print(f"  alone: {label:10s} " + ", ".join(
+            f"{n} {right[n] / len(cases):.1%}" for n in FIELDS))
+
+
 def score(cases, show_wrong: bool) -> None:
     for label, use_model in (("model", True), ("keywords", False)):
         right = dict.fromkeys(FIELDS, 0)
@@ -257,6 +272,7 @@ def score(cases, show_wrong: bool) -> None:
               + f"; {seconds * 1000:.1f} ms a description")
         if show_wrong:
             print("\n".join(wrong))
+    readings(cases)  # after the timing: the embeddings are cached by then
 
 
 if __name__ == "__main__":
