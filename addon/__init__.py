@@ -10,10 +10,10 @@ import atexit
 
 def _modules():
     from . import preferences
-    from .ops import character, farm, lipsync, sample_shot
+    from .ops import background, character, farm, lipsync, sample_shot
     from .ui import panels
 
-    return (preferences, sample_shot, character, lipsync, farm, panels)
+    return (preferences, sample_shot, background, character, lipsync, farm, panels)
 
 
 def register() -> None:

@@ -13,7 +13,7 @@ from metastudio.core.errors import FrameFailedError, JobSpecError, MetastudioErr
 from metastudio.core.render_job import RenderJob
 from metastudio.core.schema import build_spec
 
-from . import cli_character, cli_voice
+from . import cli_background, cli_character, cli_voice
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     _demo_parser(sub)
     cli_voice.add_parsers(sub)
     cli_character.add_parsers(sub)
+    cli_background.add_parsers(sub)
     return parser
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .sample_shot import SampleShotSpec
 from .schema import describe_validation_error
@@ -19,6 +20,7 @@ from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 OPERATOR_MODELS: dict[str, type[BaseModel]] = {
     "metastudio.add_sample_shot": SampleShotSpec,
     "metastudio.make_character": CharacterSpec,
+    "metastudio.make_background": BackgroundSpec,
     "metastudio.lipsync": LipSyncKeysSpec,
     "metastudio.speak": SpeakKeysSpec,
 }

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
@@ -28,6 +29,8 @@ class StudioSettings(BaseModel):
         description="the Speak Line operator")
     character: CharacterSpec = Field(default_factory=CharacterSpec,
                                      description="the Make Character operator")
+    background: BackgroundSpec = Field(default_factory=BackgroundSpec,
+                                       description="the Make Background operator")
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
 

@@ -6,6 +6,7 @@ import bpy
 
 from ..bl.character import find_character
 from ..bl.propgroup import draw_model
+from ..core.background.spec import BackgroundSpec
 from ..core.character.spec import CharacterSpec
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
@@ -69,6 +70,22 @@ class METASTUDIO_PT_voice(StudioPanel, bpy.types.Panel):
         draw_model(layout, context.scene.metastudio.speak, SpeakKeysSpec)
 
 
+class METASTUDIO_PT_background(StudioPanel, bpy.types.Panel):
+    """Backgrounds: a lit world from a description."""
+
+    bl_label = "Background"
+    bl_idname = "METASTUDIO_PT_background"
+
+    def draw(self, context):
+        layout = self.layout
+        layout.operator("metastudio.make_background", icon="WORLD")
+        draw_model(layout, context.scene.metastudio.background, BackgroundSpec)
+        terrain = bpy.data.objects.get("Terrain")
+        summary = terrain.get("metastudio_resolved_summary") if terrain else None
+        if summary:
+            layout.box().label(text=f"Resolved: {summary}")
+
+
 class METASTUDIO_PT_character(StudioPanel, bpy.types.Panel):
     """Characters: a rigged human from a description."""
 
@@ -88,6 +105,7 @@ class METASTUDIO_PT_character(StudioPanel, bpy.types.Panel):
                 box.label(text=part)
 
 
-classes = (METASTUDIO_PT_character, METASTUDIO_PT_voice, METASTUDIO_PT_farm,
+classes = (METASTUDIO_PT_background, METASTUDIO_PT_character, METASTUDIO_PT_voice,
+           METASTUDIO_PT_farm,
            METASTUDIO_PT_sample_shot)
 register, unregister = bpy.utils.register_classes_factory(classes)

@@ -54,3 +54,18 @@ def test_keyword_fallback_reads_words_only():
 def test_extreme_sizes_are_refused_naming_the_limit():
     with pytest.raises(JobSpecError, match="extent"):
         build_spec(BackgroundSpec, {"extent": MAX_EXTENT * 2})
+
+
+def test_terrain_is_seeded_and_shaped_by_its_numbers():
+    import numpy as np
+    from metastudio.core.background.terrain import fractal_terrain
+
+    a = fractal_terrain(3, 400, "low", 60, 0.4)
+    assert np.array_equal(a.heights, fractal_terrain(3, 400, "low", 60, 0.4).heights)
+    assert not np.array_equal(a.heights, fractal_terrain(4, 400, "low", 60, 0.4).heights)
+    assert a.heights.shape == (64, 64) and np.ptp(a.heights) == pytest.approx(60)
+    flat = fractal_terrain(3, 400, "low", 5, 0.05)
+    steep = fractal_terrain(3, 400, "low", 100, 0.9)
+    assert flat.slopes().mean() < steep.slopes().mean()
+    basin = fractal_terrain(3, 400, "medium", 60, 0.4, basin=True).heights
+    assert basin[54:74, 54:74].mean() < basin.mean()  # a valley in the middle for water

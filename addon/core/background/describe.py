@@ -248,7 +248,10 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None) -> ResolvedBack
     roughness, height, vegetation = TERRAIN[values["biome"]]
     derived = {"sun_elevation": float(elevation), "sun_azimuth": float(azimuth),
                "cloud_cover": cover, "fog_density": fog, "terrain_roughness": roughness,
-               "terrain_height": float(height), "vegetation_density": vegetation}
+               # Relief in proportion to the square: 600 m of mountain on a 400 m square
+               # is a wall, not a range.
+               "terrain_height": float(min(height, 0.25 * spec.extent)),
+               "vegetation_density": vegetation}
     for name, value in derived.items():
         explicit = getattr(spec, name)
         values[name] = explicit if explicit is not None else value

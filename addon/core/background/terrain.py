@@ -1,0 +1,69 @@
+"""Terrain as a height field: fractal value noise shaped by the biome (no bpy).
+
+Same seed, same terrain: the noise comes from numpy's seeded generator only. Heights are
+in metres over a square of `extent` metres; the grid's resolution follows `detail`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+GRID = {"low": 64, "medium": 128, "high": 256}
+
+
+@dataclass
+class HeightField:
+    """Heights (rows x cols, metres) over a square `extent` metres wide, centred on 0."""
+
+    heights: np.ndarray
+    extent: float
+
+    @property
+    def spacing(self) -> float:
+        return self.extent / (self.heights.shape[0] - 1)
+
+    def slopes(self) -> np.ndarray:
+        """Steepness of each point, 0 flat .. 1 vertical (sine of the slope angle)."""
+        dy, dx = np.gradient(self.heights, self.spacing)
+        return np.sqrt(dx * dx + dy * dy) / np.sqrt(1 + dx * dx + dy * dy)
+
+
+def _value_noise(size: int, cells: int, rng: np.random.Generator) -> np.ndarray:
+    """Smoothly interpolated random values on a `cells` x `cells` lattice."""
+    lattice = rng.random((cells + 1, cells + 1))
+    t = np.linspace(0, cells, size, endpoint=True)
+    i = np.minimum(t.astype(int), cells - 1)
+    f = t - i
+    f = f * f * (3 - 2 * f)  # smoothstep: no creases at lattice lines
+    a = lattice[np.ix_(i, i)]
+    b = lattice[np.ix_(i, i + 1)]
+    c = lattice[np.ix_(i + 1, i)]
+    d = lattice[np.ix_(i + 1, i + 1)]
+    fx, fy = f[None, :], f[:, None]
+    return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy
+
+
+def fractal_terrain(seed: int, extent: float, detail: str, height: float,
+                    roughness: float, basin: bool = False) -> HeightField:
+    """Octaves of value noise: `roughness` (0-1) keeps more of the fine octaves; `basin`
+    lowers the middle (a valley for a lake, a bay for the sea)."""
+    size = GRID[detail]
+    rng = np.random.default_rng(seed)
+    total = np.zeros((size, size))
+    amplitude, weight = 1.0, 0.0
+    gain = 0.35 + 0.3 * float(np.clip(roughness, 0, 1))
+    for octave in range(6):
+        total += amplitude * _value_noise(size, 2 ** (octave + 1), rng)
+        weight += amplitude
+        amplitude *= gain
+    total = total / weight
+    total = (total - total.min()) / max(float(np.ptp(total)), 1e-9)
+    if roughness > 0.7:  # ridged: sharp crests for mountains and canyons
+        total = 1 - np.abs(2 * total - 1)
+    if basin:
+        axis = np.linspace(-1, 1, size)
+        r = np.sqrt(axis[None, :] ** 2 + axis[:, None] ** 2)
+        total = total * np.clip(r / 0.7, 0.25, 1.0)
+    return HeightField(total * height, extent)
