@@ -14,8 +14,10 @@ import bpy
 import numpy as np
 
 from ..core.background.describe import ResolvedBackground, resolve
+from ..core.background.scatter import scatter
 from ..core.background.spec import BackgroundSpec
 from ..core.background.terrain import HeightField, fractal_terrain
+from .background_scatter import add_scatter
 from .scene_guard import SceneGuard
 
 TAG = "metastudio_background"
@@ -57,8 +59,12 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     collection = _new_collection(context, guard)
     yield 0.45, "colouring the ground"
     terrain = _terrain_object(field, v, collection)
+    water_level = None
     if v["water"] != "none":
-        _water(field, v, collection)
+        water_level = _water(field, v, collection)
+    yield 0.6, "planting"
+    add_scatter(scatter(field, v["biome"], v["vegetation_density"], v["detail"], v["seed"],
+                        water_level), collection, v["seed"])
     yield 0.7, "lighting the sky"
     _sky_and_sun(context, v, collection, guard)
     terrain["metastudio_resolved"] = json.dumps({"values": v, "sources": resolved.sources,
@@ -100,7 +106,8 @@ def _replace_old(context, old: bpy.types.Collection | None, new) -> None:
     new.name = COLLECTION
     # The new objects were made while the old ones held their names ("Terrain.001").
     for obj in new.objects:
-        obj.name = obj[TAG].capitalize()
+        obj.name = (obj[TAG].capitalize() if obj[TAG] in ("terrain", "water", "sun", "fog")
+                    else f"Background {obj[TAG]}")
     world = context.scene.world
     if world is not None and world.name.startswith("Background sky"):
         world.name = "Background sky"
@@ -161,7 +168,7 @@ def _ground_material() -> bpy.types.Material:
     return material
 
 
-def _water(field: HeightField, v: dict, collection) -> None:
+def _water(field: HeightField, v: dict, collection) -> float:
     level = float(np.percentile(field.heights, 35 if v["water"] == "sea" else 20))
     size = field.extent * (4 if v["water"] == "sea" else 1)
     mesh = bpy.data.meshes.new("Water")
@@ -178,6 +185,7 @@ def _water(field: HeightField, v: dict, collection) -> None:
     obj = bpy.data.objects.new("Water", mesh)
     obj[TAG] = "water"
     collection.objects.link(obj)
+    return level
 
 
 def _fog(v: dict, collection) -> None:

@@ -69,3 +69,21 @@ def test_terrain_is_seeded_and_shaped_by_its_numbers():
     assert flat.slopes().mean() < steep.slopes().mean()
     basin = fractal_terrain(3, 400, "medium", 60, 0.4, basin=True).heights
     assert basin[54:74, 54:74].mean() < basin.mean()  # a valley in the middle for water
+
+
+def test_scatter_is_seeded_dry_and_fits_the_land():
+    import numpy as np
+    from metastudio.core.background.scatter import MAX_POINTS, scatter
+    from metastudio.core.background.terrain import fractal_terrain
+
+    field = fractal_terrain(2, 400, "medium", 60, 0.4, basin=True)
+    level = float(np.percentile(field.heights, 20))
+    a = scatter(field, "forest", 0.85, "medium", 2, level)
+    b = scatter(field, "forest", 0.85, "medium", 2, level)
+    assert [x.kind for x in a] == ["conifer", "broadleaf", "rock"]
+    assert all(np.array_equal(x.positions, y.positions) for x, y in zip(a, b, strict=True))
+    total = sum(len(x.positions) for x in a)
+    assert 0.5 * 0.85 * MAX_POINTS["medium"] < total <= MAX_POINTS["medium"]
+    assert all((x.positions[:, 2] > level).all() for x in a)  # nothing under the water
+    assert scatter(field, "city", 0.5, "medium", 2) == []
+    assert {x.kind for x in scatter(field, "desert", 0.2, "low", 2)} <= {"rock", "bush"}

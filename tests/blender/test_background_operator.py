@@ -35,6 +35,9 @@ bpy.context.scene.collection.objects.link(mine)
 first = make(description="misty pine forest at dawn, a lake in the valley", seed=4,
              detail="low")
 built = sorted(o.name for o in bpy.data.collections["Background"].objects)
+depsgraph = bpy.context.evaluated_depsgraph_get()
+trees = sum(1 for i in depsgraph.object_instances
+            if i.is_instance and i.object.name.startswith("Background conifer"))
 summary = bpy.data.objects["Terrain"]["metastudio_resolved_summary"]
 forest_colour, a = ground(), heights()
 world = bpy.context.scene.world.name
@@ -43,7 +46,7 @@ b = heights()
 make(description="sand as far as the eye can see at noon", seed=5, detail="low")
 c, desert_colour = heights(), ground()
 result = {
-    "first": first, "built": built, "summary": summary, "world": world,
+    "first": first, "built": built, "summary": summary, "world": world, "trees": trees,
     "same_seed_same": bool(np.array_equal(a, b)), "other_seed_differs": bool(
         not np.array_equal(a, c)),
     "forest": forest_colour, "desert": desert_colour,
@@ -54,7 +57,9 @@ result = {
 }
 """)
     assert result["first"] == ["FINISHED"]
-    assert result["built"] == ["Fog", "Sun", "Terrain", "Water"]
+    assert {"Fog", "Sun", "Terrain", "Water", "Background conifer",
+            "Background conifer model"} <= set(result["built"])
+    assert result["trees"] > 20  # instanced on the terrain, above the water
     assert result["summary"] == "dawn, forest, fog, water: lake"
     assert result["world"] == "Background sky"
     assert result["same_seed_same"] and result["other_seed_differs"]
