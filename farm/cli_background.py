@@ -63,7 +63,8 @@ def _cmd_background(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None) -> None:
+def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
+           size: tuple[int, int] = (640, 360), samples: int = 32) -> None:
     import math
 
     import bpy
@@ -93,8 +94,8 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None) -> None
         if still is not None:
             scene.render.engine = "CYCLES"
             scene.cycles.device = "CPU"
-            scene.cycles.samples = 32
-            scene.render.resolution_x, scene.render.resolution_y = 640, 360
+            scene.cycles.samples = samples
+            scene.render.resolution_x, scene.render.resolution_y = size
             path = Path(folder) / "still.png"
             scene.render.filepath = str(path)
             bpy.ops.render.render(write_still=True)

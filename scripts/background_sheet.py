@@ -1,0 +1,66 @@
+"""Render a contact sheet of backgrounds made from descriptions (docs/backgrounds.png).
+
+    .venv/bin/python scripts/background_sheet.py [--out docs/backgrounds.png] [--samples 16]
+
+Each description is built in a fresh scene with the same eye-level camera the command
+line uses, rendered headless with Cycles, and placed in a 2 x 4 grid (left to right, top
+to bottom, in the order of DESCRIPTIONS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DESCRIPTIONS = [
+    "misty pine forest at dawn, a lake in the valley",
+    "sand as far as the eye can see under a blazing midday sun",
+    "jagged alpine peaks at sunset with a few clouds",
+    "a marsh at night in the rain",
+    "a rocky headland in a storm, waves below",
+    "rolling green meadows on a bright morning",
+    "a red rock gorge in the afternoon",
+    "black lava fields under a grey sky",
+]
+WIDTH, HEIGHT = 400, 225
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/backgrounds.png"))
+    parser.add_argument("--samples", type=int, default=16)
+    args = parser.parse_args()
+    import bpy
+    import numpy as np
+    from metastudio.core.background.spec import BackgroundSpec
+    from metastudio_farm.cli_background import _build  # the command line's own framing
+
+    sheet = np.zeros((2 * HEIGHT, 4 * WIDTH, 4), np.float32)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        for index, text in enumerate(DESCRIPTIONS):
+            still = Path(folder) / f"{index}.png"
+            _build(BackgroundSpec(description=text, seed=index + 1), None, still,
+                   (WIDTH, HEIGHT), args.samples)
+            image = bpy.data.images.load(str(still))
+            pixels = np.array(image.pixels[:], np.float32).reshape(HEIGHT, WIDTH, 4)
+            row, col = divmod(index, 4)
+            # Blender's pixel rows run bottom-up: the first row of the grid is the top.
+            sheet[(1 - row) * HEIGHT:(2 - row) * HEIGHT, col * WIDTH:(col + 1) * WIDTH] = pixels
+            bpy.data.images.remove(image)
+            print(f"{index + 1}. {text}")
+        out = bpy.data.images.new("sheet", 4 * WIDTH, 2 * HEIGHT, alpha=True)
+        out.pixels.foreach_set(sheet.ravel())
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        out.filepath_raw = str(args.out.resolve())
+        out.file_format = "PNG"
+        out.save()
+    print(f"wrote {args.out} in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
