@@ -32,16 +32,16 @@ GROUND = {
     "coast": ((0.6, 0.52, 0.36), (0.25, 0.23, 0.2)),
     "canyon": ((0.5, 0.22, 0.1), (0.4, 0.15, 0.07)),
     "wetland": ((0.08, 0.12, 0.04), (0.1, 0.09, 0.07)),
-    "volcanic": ((0.04, 0.035, 0.03), (0.08, 0.06, 0.05)),
+    "volcanic": ((0.07, 0.06, 0.055), (0.12, 0.09, 0.07)),
     "city": ((0.2, 0.2, 0.2), (0.3, 0.3, 0.3)),
 }
 SNOW = (0.85, 0.87, 0.9)
 # A camera's exposure for each time and weather (stops), as a photographer would set it:
 # the low sun and the night are far darker than noon.
 EXPOSURE_TIME = {"dawn": 1.5, "morning": 0.0, "noon": -0.3, "afternoon": 0.0,
-                 "sunset": 1.5, "dusk": 3.0, "night": 4.5}
-EXPOSURE_WEATHER = {"clear": 0.0, "cloudy": 0.3, "overcast": 1.0, "fog": 0.5, "rain": 1.2,
-                    "snow": 0.8, "storm": 1.5}
+                 "sunset": 1.5, "dusk": 3.0, "night": 2.5}
+EXPOSURE_WEATHER = {"clear": 0.0, "cloudy": 0.3, "overcast": 1.5, "fog": 0.5, "rain": 1.5,
+                    "snow": 0.8, "storm": 2.0}
 
 
 def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings: list[str]):
@@ -235,11 +235,16 @@ def _sky_and_sun(context, v: dict, collection, guard: SceneGuard) -> None:
         sky.dust_density = 1.0 + 8.0 * v["fog_density"]
     if hasattr(sky, "sun_disc"):
         sky.sun_disc = False  # the sun lamp below is the sun; the sky only its glow
-    links.new(sky.outputs["Color"], background.inputs["Color"])
     night = v["sun_elevation"] < 0
-    # The physical sky is far brighter than a lamp-lit scene's range: scale it down.
-    background.inputs["Strength"].default_value = 0.003 if night else (
-        0.12 * (1.0 - 0.5 * v["cloud_cover"]))
+    if night:
+        # The physical sky is black with the sun far below; a night sky has the moon's
+        # and the stars' faint blue.
+        background.inputs["Color"].default_value = (0.01, 0.015, 0.04, 1.0)
+        background.inputs["Strength"].default_value = 1.0
+    else:
+        links.new(sky.outputs["Color"], background.inputs["Color"])
+        # The physical sky is far brighter than a lamp-lit scene's range: scale it down.
+        background.inputs["Strength"].default_value = 0.12 * (1.0 - 0.5 * v["cloud_cover"])
     if v["fog_density"] > 0.05:
         _fog(v, collection)
     guard.remember(scene, "world")
@@ -249,12 +254,13 @@ def _sky_and_sun(context, v: dict, collection, guard: SceneGuard) -> None:
         v["weather"]] + (0.7 if v["biome"] == "volcanic" else 0.0)
 
     light = bpy.data.lights.new("Sun", "SUN")
-    light.energy = 0.05 if night else 4.0 * (1.0 - 0.85 * v["cloud_cover"])
+    light.energy = 0.25 if night else 4.0 * (1.0 - 0.85 * v["cloud_cover"])
     light.color = (0.6, 0.7, 1.0) if night else (1.0, 0.95, 0.88)
     light.angle = math.radians(1.0 + 20.0 * v["cloud_cover"])  # soft under cloud
     sun = bpy.data.objects.new("Sun", light)
     # A sun light shines along its -Z: tilt it down by the elevation, turn by azimuth.
-    sun.rotation_euler = (math.radians(90) - elevation, 0.0,
-                          math.radians(180 - v["sun_azimuth"]))
+    # At night the lamp is the moon, high in the sky.
+    tilt = math.radians(90 - 40) if night else math.radians(90) - elevation
+    sun.rotation_euler = (tilt, 0.0, math.radians(180 - v["sun_azimuth"]))
     sun[TAG] = "sun"
     collection.objects.link(sun)
