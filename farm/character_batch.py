@@ -9,12 +9,12 @@ are skipped, so a crowd run again does only what is missing.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from metastudio.core.errors import MetastudioError
 
+from .cli_output import saved_blend
 from .transfer import write_atomically
 
 
@@ -32,11 +32,7 @@ def build_blend(spec_json: str) -> dict:
     for _ in build_character(bpy.context, spec, SceneGuard(), notes):
         pass
     mesh, _ = find_character(spec.name)
-    with tempfile.TemporaryDirectory(prefix="metastudio-character-") as folder:
-        path = Path(folder) / "character.blend"
-        bpy.ops.wm.save_as_mainfile(filepath=str(path), compress=True, copy=True)
-        blend = path.read_bytes()
-    return {"blend": blend, "resolved": json.loads(mesh["metastudio_resolved"]),
+    return {"blend": saved_blend(), "resolved": json.loads(mesh["metastudio_resolved"]),
             "notes": notes}
 
 

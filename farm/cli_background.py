@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -14,6 +12,7 @@ from metastudio.core.background.spec import BackgroundSpec
 from metastudio.core.schema import build_spec
 
 from .cli_model import add_model_arguments, model_values
+from .cli_output import saved_blend, stdout_to_stderr, write_text
 from .transfer import write_atomically
 
 
@@ -50,16 +49,10 @@ def _cmd_background(args: argparse.Namespace) -> int:
     if args.render is not None and args.render.suffix.lower() != ".png":
         raise JobSpecError(f"render: {args.render} must end in .png")
     if args.blend is not None or args.render is not None:
-        with _stdout_to_stderr():
+        with stdout_to_stderr():
             _build(spec, args.blend, args.render)
     if args.json is not None:
-        text = json.dumps({"values": resolved.values, "sources": resolved.sources,
-                           "confidence": resolved.confidence, "notes": resolved.notes},
-                          indent=2) + "\n"
-        if str(args.json) == "-":
-            sys.stdout.write(text)
-        else:
-            write_atomically(args.json, text.encode())
+        write_text(args.json, json.dumps(resolved.as_dict(), indent=2) + "\n")
     return 0
 
 
@@ -85,32 +78,18 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     camera.location = (0.0, y, max(ground + 3.0 + 0.02 * spec.extent, 0.8 * top))
     camera.rotation_euler = (math.radians(82), 0.0, 0.0)
     scene.camera = camera
+    if blend is not None:
+        write_atomically(blend, saved_blend())
+        print(f"saved {blend}", file=sys.stderr)
+    if still is None:
+        return
+    scene.render.engine = "CYCLES"
+    scene.cycles.device = "CPU"
+    scene.cycles.samples = samples
+    scene.render.resolution_x, scene.render.resolution_y = size
     with tempfile.TemporaryDirectory(prefix="metastudio-background-") as folder:
-        if blend is not None:
-            path = Path(folder) / "background.blend"
-            bpy.ops.wm.save_as_mainfile(filepath=str(path), compress=True, copy=True)
-            write_atomically(blend, path.read_bytes())
-            print(f"saved {blend}", file=sys.stderr)
-        if still is not None:
-            scene.render.engine = "CYCLES"
-            scene.cycles.device = "CPU"
-            scene.cycles.samples = samples
-            scene.render.resolution_x, scene.render.resolution_y = size
-            path = Path(folder) / "still.png"
-            scene.render.filepath = str(path)
-            bpy.ops.render.render(write_still=True)
-            write_atomically(still, path.read_bytes())
-            print(f"rendered {still}", file=sys.stderr)
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr():
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
+        path = Path(folder) / "still.png"
+        scene.render.filepath = str(path)
+        bpy.ops.render.render(write_still=True)
+        write_atomically(still, path.read_bytes())
+    print(f"rendered {still}", file=sys.stderr)

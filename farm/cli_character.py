@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from metastudio.core.character.spec import CharacterSpec
 from metastudio.core.schema import build_spec
 
 from .cli_model import add_model_arguments, model_values
+from .cli_output import stdout_to_stderr, write_text
 from .transfer import write_atomically
 
 
@@ -57,33 +56,13 @@ def _cmd_character(args: argparse.Namespace) -> int:
 
         if args.blend.suffix.lower() != ".blend":
             raise JobSpecError(f"blend: {args.blend} must end in .blend")
-        with _stdout_to_stderr():  # bpy prints reports to stdout; keep it for --json -
+        with stdout_to_stderr():  # bpy prints reports to stdout; keep it for --json -
             result = build_blend(spec.model_dump_json())
         write_atomically(args.blend, result["blend"])
         print(f"saved {args.blend}", file=sys.stderr)
     if args.json is not None:
-        text = json.dumps({"values": {k: list(v) if isinstance(v, tuple) else v
-                                      for k, v in resolved.values.items()},
-                           "sources": resolved.sources, "notes": resolved.notes},
-                          indent=2) + "\n"
-        if str(args.json) == "-":
-            sys.stdout.write(text)
-        else:
-            write_atomically(args.json, text.encode())
+        write_text(args.json, json.dumps(resolved.as_dict(), indent=2) + "\n")
     return 0
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr():
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def _crowd(spec: CharacterSpec, args: argparse.Namespace) -> int:

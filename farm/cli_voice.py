@@ -9,7 +9,7 @@ from pathlib import Path
 
 from metastudio.core.schema import build_spec
 
-from .transfer import write_atomically
+from .cli_output import write_text
 
 
 def add_parsers(sub) -> None:
@@ -60,13 +60,6 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=_cmd_lipsync)
 
 
-def _write(path: Path, text: str) -> None:
-    if str(path) == "-":
-        sys.stdout.write(text)
-        return
-    write_atomically(path, text.encode("utf-8"))
-
-
 def _cmd_say(args: argparse.Namespace) -> int:
     from metastudio.core.voice import export, tts
 
@@ -75,7 +68,7 @@ def _cmd_say(args: argparse.Namespace) -> int:
     line = tts.speak(spec)
     tts.write_wav(line.speech, args.out)
     if args.json:
-        _write(args.json, export.rhubarb_json(line.cues, str(args.out), line.duration))
+        write_text(args.json, export.rhubarb_json(line.cues, str(args.out), line.duration))
     print(f"{args.out}: {line.duration:.2f} s, {len(line.cues)} mouth shapes",
           file=sys.stderr)
     return 0
@@ -102,13 +95,13 @@ def _cmd_lipsync(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     wrote_any = False
     if args.tsv:
-        _write(args.tsv, export.rhubarb_tsv(result.cues))
+        write_text(args.tsv, export.rhubarb_tsv(result.cues))
         wrote_any = True
     if args.dat:
-        _write(args.dat, export.moho_dat(result.cues, args.fps))
+        write_text(args.dat, export.moho_dat(result.cues, args.fps))
         wrote_any = True
     if args.json or not wrote_any:
-        _write(args.json or Path("-"),
+        write_text(args.json or Path("-"),
                export.rhubarb_json(result.cues, str(args.audio), result.duration) + "\n")
     method = result.alignment.method
     if result.alignment.heard:

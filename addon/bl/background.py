@@ -67,8 +67,7 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
                         water_level), collection, v["seed"])
     yield 0.7, "lighting the sky"
     _sky_and_sun(context, v, collection, guard)
-    terrain["metastudio_resolved"] = json.dumps({"values": v, "sources": resolved.sources,
-                                                 "confidence": resolved.confidence})
+    terrain["metastudio_resolved"] = json.dumps(resolved.as_dict())
     terrain["metastudio_resolved_summary"] = summary(resolved)
     terrain["metastudio_world"] = context.scene.world.name
     _replace_old(context, old, collection)

@@ -56,7 +56,7 @@ def build_character(context, spec: CharacterSpec, guard: SceneGuard, warnings: l
         face_action = _face_action(old_mesh.data)
         guard.remember(obj, "data")
         obj.data = mesh_data
-    obj["metastudio_resolved"] = json.dumps(_jsonable(resolved))
+    obj["metastudio_resolved"] = json.dumps(resolved.as_dict())
     obj["metastudio_resolved_summary"] = summary(resolved)
     armature = old_armature
     if data.bones:
@@ -94,12 +94,6 @@ def summary(resolved: Resolved) -> str:
     return (f"{sex}, {v['age']:.0f} years, height {v['height']:.2f}, weight "
             f"{v['weight']:.2f}, muscle {v['muscle']:.2f}, skin {v['skin_tone']:.2f}, "
             f"{v['eye_color']} eyes, top {v['top']}, bottom {v['bottom']}, rig {v['rig']}")
-
-
-def _jsonable(resolved: Resolved) -> dict:
-    return {"values": {k: list(v) if isinstance(v, tuple) else v
-                       for k, v in resolved.values.items()},
-            "sources": resolved.sources, "notes": resolved.notes}
 
 
 def _collection(context, name: str, guard: SceneGuard) -> bpy.types.Collection:

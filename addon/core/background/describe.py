@@ -137,6 +137,11 @@ class ResolvedBackground:
     confidence: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def as_dict(self) -> dict:
+        """Values, sources, confidence and notes, ready for JSON."""
+        return {"values": self.values, "sources": self.sources,
+                "confidence": self.confidence, "notes": self.notes}
+
 
 def phrases(description: str) -> list[str]:
     """The description cut at punctuation and linking words, and the whole of it (a

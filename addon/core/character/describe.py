@@ -133,6 +133,12 @@ class Resolved:
             lines.append(f"{name}: {shown}  [{self.sources.get(name, 'default')}]")
         return "\n".join(lines + [f"note: {n}" for n in self.notes])
 
+    def as_dict(self) -> dict:
+        """Values (colours as lists), sources and notes, ready for JSON."""
+        return {"values": {k: list(v) if isinstance(v, tuple) else v
+                           for k, v in self.values.items()},
+                "sources": self.sources, "notes": self.notes}
+
 
 def phrases(description: str) -> list[str]:
     """The description cut at commas and linking words ("with", "in", "wearing"...)."""

@@ -1,0 +1,44 @@
+"""Where the command line's results go: a file, or stdout kept clean for them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .transfer import write_atomically
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically, or to stdout when the path is '-'."""
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return
+    write_atomically(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def stdout_to_stderr():
+    """Send what is printed to file descriptor 1 (bpy's reports too) to stderr, so that
+    stdout carries only the results asked for (`--json -`)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def saved_blend() -> bytes:
+    """The open scene as a compressed .blend, without changing which file is open."""
+    import bpy
+
+    with tempfile.TemporaryDirectory(prefix="metastudio-save-") as folder:
+        path = Path(folder) / "scene.blend"
+        bpy.ops.wm.save_as_mainfile(filepath=str(path), compress=True, copy=True)
+        return path.read_bytes()
