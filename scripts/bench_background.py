@@ -14,16 +14,7 @@ import subprocess
 import sys
 import textwrap
 
-DESCRIPTIONS = [
-    "misty pine forest at dawn, a lake in the valley",
-    "sand as far as the eye can see under a blazing midday sun",
-    "jagged alpine peaks at sunset with a few clouds",
-    "a marsh at night in the rain",
-    "a rocky headland in a storm, waves below",
-    "rolling green meadows on a bright morning",
-    "a red rock gorge in the afternoon",
-    "black lava fields under a grey sky",
-]
+from background_sheet import DESCRIPTIONS  # the contact sheet's eight
 
 CODE = """
 import time, json, bpy

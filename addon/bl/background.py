@@ -56,20 +56,21 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     field = fractal_terrain(v["seed"], v["extent"], v["detail"], v["terrain_height"],
                             v["terrain_roughness"], basin=v["water"] != "none")
     old = next((c for c in bpy.data.collections if c.get(TAG) == "collection"), None)
-    collection = _new_collection(context, guard)
+    collection = _new_collection(context)
     yield 0.45, "colouring the ground"
     terrain = _terrain_object(field, v, collection)
     water_level = None
     if v["water"] != "none":
         water_level = _water(field, v, collection)
     yield 0.6, "planting"
-    add_scatter(scatter(field, v["biome"], v["vegetation_density"], v["detail"], v["seed"],
-                        water_level), collection, v["seed"])
+    planted = add_scatter(scatter(field, v["biome"], v["vegetation_density"], v["detail"],
+                                  v["seed"], water_level), collection, v["seed"])
+    for role, obj in planted:
+        obj[TAG] = role
     yield 0.7, "lighting the sky"
     _sky_and_sun(context, v, collection, guard)
     terrain["metastudio_resolved"] = json.dumps(resolved.as_dict())
     terrain["metastudio_resolved_summary"] = summary(resolved)
-    terrain["metastudio_world"] = context.scene.world.name
     _replace_old(context, old, collection)
     yield 1.0, f"built a {v['biome']} at {v['time_of_day']}, {v['weather']}"
 
@@ -80,38 +81,33 @@ def summary(resolved: ResolvedBackground) -> str:
     return f"{v['time_of_day']}, {v['biome']}, {v['weather']}, water: {v['water']}"
 
 
-def _new_collection(context, guard: SceneGuard) -> bpy.types.Collection:
+def _new_collection(context) -> bpy.types.Collection:
+    # A new data-block: the guard removes it (and so unlinks it) on rollback.
     collection = bpy.data.collections.new(COLLECTION)
     collection[TAG] = "collection"
     context.scene.collection.children.link(collection)
-    guard.add_undo(lambda: context.scene.collection.children.unlink(collection)
-                   if collection.name in context.scene.collection.children else None)
     return collection
 
 
 def _replace_old(context, old: bpy.types.Collection | None, new) -> None:
     """Remove the previous build (only once the new one is complete)."""
     if old is not None:
-        worlds = {o.get("metastudio_world") for o in old.objects}
+        old_world = old.get("metastudio_world")
         blocks = [o for o in old.objects if o.get(TAG)]
         data = [o.data for o in blocks if o.data is not None]
         bpy.data.batch_remove(blocks)
         bpy.data.batch_remove([d for d in data if d.users == 0])
         bpy.data.collections.remove(old)
-        for name in worlds:
-            world = bpy.data.worlds.get(name) if name else None
-            if world is not None and world.users == 0:
-                bpy.data.worlds.remove(world)
+        world = bpy.data.worlds.get(old_world) if old_world else None
+        if world is not None and world.users == 0:
+            bpy.data.worlds.remove(world)
     new.name = COLLECTION
     # The new objects were made while the old ones held their names ("Terrain.001").
     for obj in new.objects:
         obj.name = (obj[TAG].capitalize() if obj[TAG] in ("terrain", "water", "sun", "fog")
                     else f"Background {obj[TAG]}")
-    world = context.scene.world
-    if world is not None and world.name.startswith("Background sky"):
-        world.name = "Background sky"
-        for obj in new.objects:
-            obj["metastudio_world"] = world.name
+    context.scene.world.name = "Background sky"
+    new["metastudio_world"] = context.scene.world.name
 
 
 def _grid(field: HeightField) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:

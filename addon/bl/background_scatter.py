@@ -11,7 +11,6 @@ from mathutils import Matrix
 
 from ..core.background.scatter import Scatter
 
-TAG = "metastudio_background"
 COLOURS = {"leaves": (0.03, 0.12, 0.03), "needles": (0.02, 0.07, 0.03),
            "bark": (0.08, 0.05, 0.03), "rock": (0.2, 0.19, 0.18), "bush": (0.06, 0.14, 0.04)}
 
@@ -96,13 +95,13 @@ def _instancer(kind: str, prototype: bpy.types.Object) -> bpy.types.NodeTree:
     return group
 
 
-def add_scatter(items: list[Scatter], collection, seed: int) -> list[bpy.types.Object]:
-    """One hidden model and one instancing point cloud per kind."""
+def add_scatter(items: list[Scatter], collection,
+                seed: int) -> list[tuple[str, bpy.types.Object]]:
+    """One hidden model and one instancing point cloud per kind: (role, object) pairs."""
     made = []
     for item in items:
         prototype = bpy.data.objects.new(f"Background {item.kind} model",
                                          _prototype(item.kind, seed))
-        prototype[TAG] = f"{item.kind} model"
         prototype.hide_render = prototype.hide_viewport = True
         collection.objects.link(prototype)
         points = bpy.data.meshes.new(f"Background {item.kind}")
@@ -112,9 +111,8 @@ def add_scatter(items: list[Scatter], collection, seed: int) -> list[bpy.types.O
             attribute = points.attributes.new(name, "FLOAT", "POINT")
             attribute.data.foreach_set("value", values.astype(np.float32))
         obj = bpy.data.objects.new(f"Background {item.kind}", points)
-        obj[TAG] = item.kind
         modifier = obj.modifiers.new("Scatter", "NODES")
         modifier.node_group = _instancer(item.kind, prototype)
         collection.objects.link(obj)
-        made += [prototype, obj]
+        made += [(f"{item.kind} model", prototype), (item.kind, obj)]
     return made
