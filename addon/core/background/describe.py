@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..text import embed
+from ..text.options import best_option
 from .spec import BackgroundSpec
 
 # Per field: option -> example phrases (the model's anchors); and neutral phrases.
@@ -155,21 +156,15 @@ def classify_with_model(description: str) -> dict[str, tuple[str, float, str]]:
     chunks = phrases(description)
     if not chunks:
         return {}
-    model = embed.embedder()
     found = {}
-    vectors = model(chunks)
     for name, options in OPTIONS.items():
-        keys = list(options)
-        best = np.stack([(vectors @ model(options[k]).T).max(axis=1) for k in keys], axis=1)
-        neutral = (vectors @ model(NEUTRAL[name]).T).max(axis=1)
-        lift = best - neutral[:, None]
-        row, col = np.unravel_index(int(lift.argmax()), lift.shape)
         # Clearly closer than the neutral phrases, and close at all (nonsense is near
         # nothing, so small differences there mean nothing).
-        if lift[row, col] < MARGINS.get(name, MARGIN) or best[row, col] < MIN_SIMILARITY:
-            continue
-        weights = np.exp((best[row] - best[row].max()) / TEMPERATURE)
-        found[name] = (keys[col], float(weights[col] / weights.sum()), chunks[row])
+        match = best_option(chunks, [(examples, key) for key, examples in options.items()],
+                            NEUTRAL[name], MARGINS.get(name, MARGIN), TEMPERATURE,
+                            MIN_SIMILARITY)
+        if match is not None:
+            found[name] = (match.value, match.confidence, match.phrase)
     return found
 
 

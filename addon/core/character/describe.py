@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..text.embed import embedder
+from ..text.options import best_option, option_table
 from .spec import CharacterSpec
 
 # (example phrases, value) per option; the neutral phrases say "nothing about it".
@@ -145,32 +146,10 @@ def phrases(description: str) -> list[str]:
     return [p.strip() for p in _SPLIT.split(description) if p and p.strip(" -'")]
 
 
-def _score(chunks: list[str], options, neutral: list[str]):
-    """Per option, the best similarity over chunks and which chunk; and the neutral's."""
-    embed = embedder()
-    c = embed(chunks)
-    examples = [e for phrases_, _ in options for e in phrases_]
-    sims = c @ embed(examples).T  # chunks x examples
-    neutral_sims = (c @ embed(neutral).T).max(axis=1)
-    per_option, at = [], 0
-    for phrases_, _ in options:
-        block = sims[:, at:at + len(phrases_)].max(axis=1)
-        per_option.append(block)
-        at += len(phrases_)
-    return np.stack(per_option, axis=1), neutral_sims  # chunks x options, chunks
-
-
 def _best(chunks, options, neutral):
-    table, neutral_sims = _score(chunks, options, neutral)
-    lift = table - neutral_sims[:, None]
-    row, col = np.unravel_index(int(lift.argmax()), lift.shape)
-    if lift[row, col] < MARGIN:
-        return None
-    weights = np.exp((table[row] - table[row].max()) / TEMPERATURE)
-    confidence = float(weights[col] / weights.sum())
-    others = [(options[j][1], chunks[r]) for r, j in zip(*np.nonzero(lift >= MARGIN),
-                                                         strict=True) if j != col]
-    return options[col][1], confidence, chunks[row], others
+    match = best_option(chunks, options, neutral, MARGIN, TEMPERATURE)
+    return None if match is None else (match.value, match.confidence, match.phrase,
+                                       match.others)
 
 
 def _colour_in(chunk: str) -> tuple[float, float, float] | None:
@@ -221,14 +200,14 @@ def _items(chunk: str) -> list[str]:
 def _person_lift(chunk: str) -> float:
     lifts = []
     for name in _PERSON_FIELDS:
-        table, neutral = _score([chunk], *_FIELDS[name])
+        table, neutral = option_table([chunk], *_FIELDS[name])
         lifts.append(float(table.max() - neutral[0]))
     return max(lifts)
 
 
 def _garment_lift(chunk: str) -> float:
     options = [(examples, kind) for examples, _, kind in _GARMENTS]
-    table, neutral = _score([chunk], options, _CLOTHING_NEUTRAL)
+    table, neutral = option_table([chunk], options, _CLOTHING_NEUTRAL)
     return float(table.max() - neutral[0])
 
 
@@ -239,7 +218,7 @@ def _person_fields(chunks: list[str]) -> dict[str, tuple]:
     lifts, tables = {}, {}
     for name in _PERSON_FIELDS:
         options, neutral = _FIELDS[name]
-        table, neutral_sims = _score(items, options, neutral)
+        table, neutral_sims = option_table(items, options, neutral)
         tables[name] = table
         lifts[name] = table.max(axis=1) - neutral_sims
     best_per_item = np.max(np.stack(list(lifts.values())), axis=0)
@@ -368,7 +347,7 @@ def _clothes(spec, chunks, values, sources, rng) -> None:
     found: dict[str, tuple[str, object, str]] = {}
     if chunks:
         options = [(examples, (slot, kind)) for examples, slot, kind in _GARMENTS]
-        table, neutral = _score(chunks, options, _CLOTHING_NEUTRAL)
+        table, neutral = option_table(chunks, options, _CLOTHING_NEUTRAL)
         lift = table - neutral[:, None]
         for row, chunk in enumerate(chunks):
             col = int(lift[row].argmax())
