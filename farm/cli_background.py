@@ -29,6 +29,16 @@ def add_parsers(sub) -> None:
                                              "stdout)")
     p.add_argument("--blend", type=Path, help="save the world in this .blend")
     p.add_argument("--render", type=Path, help="render a still of it to this PNG")
+    p.add_argument("--count", type=int, help="variations: this many seeds (from --seed "
+                   "on), made on the farm into --out")
+    p.add_argument("--times", help="variations: also each of these times of day, "
+                   "comma-separated (dawn,noon,night)")
+    p.add_argument("--out", type=Path, help="for --count: the folder of .blend (and with "
+                   "--render-all, .png) files")
+    p.add_argument("--render-all", action="store_true", help="for --count: render a "
+                   "still of each variation too")
+    p.add_argument("--samples", type=int, default=32, help="render samples (default 32)")
+    p.add_argument("--address", help="for --count: Ray cluster address (default: local)")
     p.set_defaults(handler=_cmd_background)
 
 
@@ -39,8 +49,20 @@ def _cmd_background(args: argparse.Namespace) -> int:
     values = model_values(args, BackgroundSpec)
     values["description"] = args.description
     spec = build_spec(BackgroundSpec, values)
-    resolved = resolve(spec)
+    if not 1 <= args.samples <= 4096:
+        raise JobSpecError("samples: give 1 to 4096")
+    if args.count is not None or args.times:
+        return _variations(spec, args)
+    look = None
+    if spec.reference_image is not None:
+        with stdout_to_stderr():
+            from metastudio.bl.background_reference import read_reference
+
+            look = read_reference(spec.reference_image)
+    resolved = resolve(spec, look=look)
     for name, value in resolved.values.items():
+        if name == "reference_look":
+            value = f"horizon {value['horizon']:.0%} from the top"
         print(f"{name}: {value}  [{resolved.sources.get(name, '')}]", file=sys.stderr)
     for note in resolved.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -50,10 +72,31 @@ def _cmd_background(args: argparse.Namespace) -> int:
         raise JobSpecError(f"render: {args.render} must end in .png")
     if args.blend is not None or args.render is not None:
         with stdout_to_stderr():
-            _build(spec, args.blend, args.render)
+            _build(spec, args.blend, args.render, samples=args.samples)
     if args.json is not None:
         write_text(args.json, json.dumps(resolved.as_dict(), indent=2) + "\n")
     return 0
+
+
+def _variations(spec: BackgroundSpec, args: argparse.Namespace) -> int:
+    from metastudio.core.errors import JobSpecError
+
+    from .background_batch import run_variations
+    from .progress import ProgressBar
+
+    if args.out is None:
+        raise JobSpecError("out: give --out DIR for the variations")
+    times = [t.strip() for t in args.times.split(",") if t.strip()] if args.times else None
+    progress = ProgressBar(label="backgrounds")
+    report = run_variations(spec.model_dump_json(), args.count or 1, args.out, times,
+                            args.render_all, samples=args.samples, address=args.address,
+                            progress=progress)
+    progress.close()
+    for name, reason in report.failed.items():
+        print(f"error: {name}: {reason}", file=sys.stderr)
+    print(f"{report.done} backgrounds made, {report.skipped} already there, "
+          f"{len(report.failed)} failed; in {args.out}", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
@@ -61,8 +104,9 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     import math
 
     import bpy
-    from metastudio.bl.background import build_background
+    from metastudio.bl.background import aim_weather, build_background
     from metastudio.bl.scene_guard import SceneGuard
+    from metastudio.core.background.city import BLOCK, STREET
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
     for _ in build_background(bpy.context, spec, SceneGuard(), []):
@@ -70,14 +114,34 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     scene = bpy.context.scene
     camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
     scene.collection.objects.link(camera)
+    camera.data.clip_end = 60_000.0  # the cloud deck lies kilometres away near the horizon
     terrain = bpy.data.objects["Terrain"]
     # Eye level, a few metres above the ground near the front edge, looking across.
-    y = -spec.extent * 0.45
-    ground = min(terrain.data.vertices, key=lambda v: v.co.x ** 2 + (v.co.y - y) ** 2).co.z
+    resolved = json.loads(terrain["metastudio_resolved"])["values"]
+    x, y = 0.0, -spec.extent * 0.45
+    if resolved["biome"] == "city":  # down the middle of a street, at a person's eye
+        x, y = (BLOCK + STREET) / 2, -spec.extent * 0.3
+    elif "River" in bpy.data.objects:  # on the bank, looking up the river
+        co = [v.co for v in bpy.data.objects["River"].data.vertices]
+        near = sorted(co, key=lambda c: abs(c.y - y))[:2]
+        width = abs(near[0].x - near[1].x)
+        x = (near[0].x + near[1].x) / 2 + 0.8 * width
+    ground = min(terrain.data.vertices, key=lambda v: (v.co.x - x) ** 2 + (v.co.y - y) ** 2).co.z
     top = max(v.co.z for v in terrain.data.vertices)
-    camera.location = (0.0, y, max(ground + 3.0 + 0.02 * spec.extent, 0.8 * top))
-    camera.rotation_euler = (math.radians(82), 0.0, 0.0)
+    if resolved["biome"] == "city":
+        camera.location, pitch = (x, y, ground + 1.7), 6.0  # looking up at the towers
+    else:
+        camera.location = (x, y, max(ground + 3.0 + 0.02 * spec.extent, 0.8 * top))
+        pitch = -4.0  # a little down: more land than sky
+    if "reference_look" in resolved:
+        # Tilt so the horizon sits where the reference image has it.
+        # The sensor fits the wider side: the vertical half-field follows the aspect.
+        tan_half = math.tan(camera.data.angle / 2) * min(size[1] / size[0], 1.0)
+        offset = (resolved["reference_look"]["horizon"] - 0.5) * 2 * tan_half
+        pitch = math.degrees(math.atan(offset))
+    camera.rotation_euler = (math.radians(90 + pitch), 0.0, 0.0)
     scene.camera = camera
+    aim_weather(scene, terrain)
     if blend is not None:
         write_atomically(blend, saved_blend())
         print(f"saved {blend}", file=sys.stderr)

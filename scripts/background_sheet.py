@@ -21,8 +21,8 @@ DESCRIPTIONS = [
     "jagged alpine peaks at sunset with a few clouds",
     "a marsh at night in the rain",
     "a rocky headland in a storm, waves below",
-    "rolling green meadows on a bright morning",
-    "a red rock gorge in the afternoon",
+    "a river winding through green meadows on a bright morning, puffy clouds",
+    "downtown streets lit up at night",
     "black lava fields under a grey sky",
 ]
 WIDTH, HEIGHT = 400, 225

@@ -4,7 +4,8 @@ sentence-embedding model and of the keyword fallback, side by side.
     .venv/bin/python scripts/bench_background_text.py [--wrong]
 
 Each description paraphrases its time of day, land, weather and water without the word of
-the expected option (checked below); water "none" means no water is spoken of.
+the expected option (checked below); water "none" means no water is spoken of, and a time,
+land or weather not spoken of expects the default (afternoon, grassland, clear).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import argparse
 import sys
 import time
 
-from metastudio.core.background import describe
 from metastudio.core.background.describe import resolve
 from metastudio.core.background.spec import BackgroundSpec
 
@@ -171,9 +171,9 @@ CASES = [
 ]
 
 
-# Written after the model's example phrases were last changed, and never used to change
-# them: the honest figure.
-HELD_OUT = [
+# Written later than CASES and held out from the first (phrase) reading; the token tagger
+# that replaced it was chosen with these in view, so they are development now too.
+LATER = [
     ("birch trees under a pink sky as the day begins, dew on everything, a little pond",
      "dawn", "forest", "clear", "lake"),
     ("a cactus-dotted wasteland baking in the heat of the day", "noon", "desert", "clear",
@@ -217,10 +217,96 @@ HELD_OUT = [
 ]
 
 
+# Written on 2026-11-25 after the tagger's design, training fragments and threshold were
+# fixed, and measured once: the honest figure.
+HELD_OUT = [
+    ("a hillside of ferns and old beeches, the first rays of sun breaking through, a pool below",
+     "dawn", "forest", "clear", "lake"),
+    ("endless sandy waste, shimmering heat, the sun right above us",
+     "noon", "desert", "clear", "none"),
+    ("the peaks of a great range lit pink as the day starts",
+     "dawn", "mountains", "clear", "none"),
+    ("office blocks and traffic lights, a deluge hammering down at two a.m.",
+     "night", "city", "rain", "none"),
+    ("breakers smashing on a pebbly strand while a gale howls",
+     "afternoon", "coast", "storm", "sea"),
+    ("a reedy swamp under low grey cloud, a sluggish channel of water running through",
+     "afternoon", "wetland", "overcast", "river"),
+    ("a smouldering cone spilling orange rock down its flanks under the stars",
+     "night", "volcanic", "clear", "none"),
+    ("a narrow red sandstone chasm with a trickle of a stream, bright sun at its peak",
+     "noon", "canyon", "clear", "river"),
+    ("an icy expanse with nothing but white in every direction, flakes swirling, around eight a.m.",
+     "morning", "snowfield", "snow", "none"),
+    ("lush farmland with cows, a duck pond, big puffy clouds, at half three",
+     "afternoon", "grassland", "cloudy", "lake"),
+    ("dripping jungle canopy in a heavy shower",
+     "afternoon", "forest", "rain", "none"),
+    ("the shoreline after the sun has set, the sky deep blue, waves lapping",
+     "dusk", "coast", "clear", "sea"),
+    ("a granite massif glowing orange in the dying evening sun, cotton-wool clouds",
+     "sunset", "mountains", "cloudy", "none"),
+    ("a crowded shopping street at twelve sharp under a sunless, gloomy sky",
+     "noon", "city", "overcast", "none"),
+    ("a sea of dunes, a howling dust gale with thunder cracking overhead",
+     "afternoon", "desert", "storm", "none"),
+    ("a peat bog at sunup wrapped in a milky haze",
+     "dawn", "wetland", "fog", "none"),
+    ("black lava crust and steaming vents under a spotless blue sky",
+     "afternoon", "volcanic", "clear", "none"),
+    ("a sheet of polar ice sparkling under the moon",
+     "night", "snowfield", "clear", "none"),
+    ("the walls of a deep gorge glowing as the sun goes down, scattered clouds above",
+     "sunset", "canyon", "cloudy", "none"),
+    ("the open plains with thunder and lightning rolling in at twilight",
+     "dusk", "grassland", "storm", "none"),
+    ("tall pines beside a rushing mountain stream at 9 a.m. on a crisp sunny day",
+     "morning", "forest", "clear", "river"),
+    ("a palm-fringed beach at midday, a hazy sky, the ocean glittering",
+     "noon", "coast", "fog", "sea"),
+    ("a tarn below the summits, a blizzard blowing after dark",
+     "night", "mountains", "snow", "lake"),
+    ("skyscrapers at 3 a.m., wet pavements, a steady downpour",
+     "night", "city", "rain", "none"),
+    ("a fen under a dreary grey sky at four p.m. with a little brook",
+     "afternoon", "wetland", "overcast", "river"),
+    ("fresh lava steaming in a light drizzle just as day breaks",
+     "dawn", "volcanic", "rain", "none"),
+    ("frozen tundra at golden hour, the low sun red on the horizon in the west",
+     "sunset", "snowfield", "clear", "none"),
+    ("a ravine with a waterfall, mist lifting in the first light",
+     "dawn", "canyon", "fog", "river"),
+    ("a wildflower field, blue sky, sun at its highest",
+     "noon", "grassland", "clear", "none"),
+    ("birch woods around a quiet pond as evening fades, a few clouds",
+     "dusk", "forest", "cloudy", "lake"),
+    ("a harbour town with boats rocking on the swell at daybreak under a heavy blanket of grey",
+     "dawn", "coast", "overcast", "sea"),
+    ("alpine crags amid thunder and lightning at 2 pm",
+     "afternoon", "mountains", "storm", "none"),
+    ("the downtown core shrouded in smog as people head to work",
+     "morning", "city", "fog", "none"),
+    ("a cactus-studded wasteland under a few drifting clouds as the day wears on towards five",
+     "afternoon", "desert", "cloudy", "none"),
+    ("a cypress swamp at 1 a.m. in a pouring deluge",
+     "night", "wetland", "rain", "none"),
+    ("an ash-choked crater at nightfall under brooding clouds",
+     "dusk", "volcanic", "overcast", "none"),
+    ("a white frozen plain at lunchtime in a whiteout",
+     "noon", "snowfield", "snow", "none"),
+    ("buttes and mesas under the milky way, not a breath of wind",
+     "night", "canyon", "clear", "none"),
+    ("a meadow by a wide meandering waterway at sunrise with mist on the grass",
+     "dawn", "grassland", "fog", "river"),
+    ("an oak wood in a blizzard, at about three",
+     "afternoon", "forest", "snow", "none"),
+]
+
+
 def leaked() -> list[str]:
     """Descriptions that contain the word of an option they expect."""
     bad = []
-    for text, *expected in CASES + HELD_OUT:
+    for text, *expected in CASES + LATER + HELD_OUT:
         for name, value in zip(FIELDS, expected, strict=True):
             if value != "none" and value in text.lower():
                 bad.append(f"{name}={value}: {text}")
@@ -235,24 +321,10 @@ def main() -> int:
     if bad:
         print("descriptions that name their answer:\n" + "\n".join(bad), file=sys.stderr)
         return 1
-    for title, cases in (("development set", CASES), ("held-out set", HELD_OUT)):
+    for title, cases in (("development set", CASES + LATER), ("held-out set", HELD_OUT)):
         print(f"== {title}: {len(cases)} descriptions")
         score(cases, args.wrong)
     return 0
-
-
-def readings(cases) -> None:
-    """Each of the model's two readings alone (the resolver merges them)."""
-    for label, read in (("phrases", describe.classify_with_model),
-                        ("classifier", describe.classify_with_classifier)):
-        right = dict.fromkeys(FIELDS, 0)
-        for text, *expected in cases:
-            found = read(text)
-            for name, value in zip(FIELDS, expected, strict=True):
-                got = found[name][0] if name in found else describe.DEFAULTS[name]
-                right[name] += got == value
-        print(f"  alone: {label:10s} " + ", ".join(
-            f"{n} {right[n] / len(cases):.1%}" for n in FIELDS))
 
 
 def score(cases, show_wrong: bool) -> None:
@@ -272,7 +344,6 @@ def score(cases, show_wrong: bool) -> None:
               + f"; {seconds * 1000:.1f} ms a description")
         if show_wrong:
             print("\n".join(wrong))
-    readings(cases)  # after the timing: the embeddings are cached by then
 
 
 if __name__ == "__main__":

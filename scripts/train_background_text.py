@@ -1,23 +1,27 @@
-"""Train the background-description classifier: one logistic regression per field over
-sentence embeddings of synthetic descriptions.
+"""Train the background-description tagger: per field, a softmax over each word piece's
+contextual vector (with its neighbours and the whole text; core/text/tagger.py), saying
+which option, if any, that piece speaks of.
 
     .venv/bin/python scripts/train_background_text.py
 
-Synthetic descriptions are made by combining hand-written fragments, one per field (or
-none: the field is then "unspecified"), in random order and with random linking words,
-so the classifier learns how each attribute shows in the embedding of a whole, mixed
-description. Writes addon/core/background/text_classifier.npz (a few hundred KB). The
-fragments here were written without looking at the benchmark's descriptions
-(scripts/bench_background_text.py), whose held-out set is never used to train.
+Training texts are synthetic: hand-written fragments, one per field (or none: the field is
+then not said), joined in random order with random linking words; each word piece is
+labelled with the field and option of the fragment it came from, so the tagger learns
+where in a mixed description each attribute is said, and that linking words say nothing.
+Writes addon/core/background/text_tagger.npz. The fragments were written without looking
+at the benchmark's held-out descriptions (scripts/bench_background_text.py), which are
+never used to train.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 from metastudio.core.text.embed import embedder
+from metastudio.core.text.tagger import NOT_SAID, features
 
 FRAGMENTS = {
     "time_of_day": {
@@ -113,38 +117,84 @@ FRAGMENTS = {
     },
 }
 LINKS = [", ", " with ", " and ", ", ", " beside ", ", "]
-UNSPECIFIED = "unspecified"
+# Words that speak of none of the fields, so the tagger learns that what it does not know
+# says nothing (without them, "asdf" or "hello" got a time of day).
+DISTRACTORS = ["a lone hiker", "a wooden cabin", "a dirt road", "a red car", "an old fence",
+               "a few birds", "a small house", "a winding path", "wide angle view",
+               "seen from above", "a cinematic shot", "a camper van", "a stone wall",
+               "a couple walking a dog", "a picnic table", "highly detailed",
+               "a scene for a film", "a dramatic view", "a flock of sheep", "a windmill",
+               "a tent", "telephone poles", "a railway line", "a bridge", "a ruined castle",
+               "hello", "lorem ipsum", "test", "something nice", "make it pretty"]
+ROWS = 5000
 
 
-def synthetic(count: int, rng) -> list[tuple[str, dict[str, str]]]:
+def _pieces(text: str) -> list[int]:
+    tokenizer = embedder().tokenizer
+    return [i for word in tokenizer.words(text) for i in tokenizer.pieces(word)]
+
+
+def synthetic(count: int, rng) -> list[tuple[list[int], list[tuple[str, str] | None]]]:
+    """Token ids of synthetic descriptions and, per piece, (field, option) or None."""
     rows = []
-    fields = list(FRAGMENTS)
+    tokenizer = embedder().tokenizer
     for _ in range(count):
-        labels, parts = {}, []
-        for name in fields:
-            options = list(FRAGMENTS[name])
-            # Each field is left out a quarter of the time: "not said" is a class.
+        parts = []
+        for name, options in FRAGMENTS.items():
+            # Each field is left out a quarter of the time: "not said" must be learnt.
             if rng.random() < 0.25:
-                labels[name] = UNSPECIFIED
                 continue
-            option = options[rng.integers(len(options))]
-            labels[name] = option
-            phrases = FRAGMENTS[name][option]
-            parts.append(phrases[rng.integers(len(phrases))])
+            option = list(options)[rng.integers(len(options))]
+            phrases = options[option]
+            parts.append((phrases[rng.integers(len(phrases))], (name, option)))
+        if rng.random() < 0.3:
+            parts.append((DISTRACTORS[rng.integers(len(DISTRACTORS))], None))
+        if rng.random() < 0.1:  # gibberish: random word pieces
+            vocab = len(tokenizer.vocab)
+            parts.append((" ".join(tokenizer.piece(int(i)).lstrip("#") for i in
+                                   rng.integers(2000, vocab, rng.integers(1, 4))), None))
         if not parts:
             continue
         rng.shuffle(parts)
-        text = parts[0]
-        for part in parts[1:]:
-            text += LINKS[rng.integers(len(LINKS))] + part
-        rows.append((text, labels))
+        ids, labels = [tokenizer.cls], [None]
+        for index, (text, label) in enumerate(parts):
+            if index:
+                link = _pieces(LINKS[rng.integers(len(LINKS))])
+                ids += link
+                labels += [None] * len(link)
+            piece_ids = _pieces(text)
+            ids += piece_ids
+            labels += [label] * len(piece_ids)
+        rows.append((ids + [tokenizer.sep], labels + [None]))
     return rows
 
 
-def train_softmax(x: np.ndarray, y: np.ndarray, classes: int, l2: float = 1e-3,
-                  steps: int = 400) -> np.ndarray:
-    w = np.zeros((x.shape[1] + 1, classes))
-    xb = np.hstack([x, np.ones((len(x), 1))])
+def contextual(rows) -> np.ndarray:
+    """Each row's piece vectors in context, through the tagger's features, stacked."""
+    session = embedder().session
+    out = []
+    for start in range(0, len(rows), 64):
+        batch = [ids for ids, _ in rows[start:start + 64]]
+        width = max(len(ids) for ids in batch)
+        ids = np.zeros((len(batch), width), np.int64)
+        mask = np.zeros_like(ids)
+        for row, tokens in enumerate(batch):
+            ids[row, :len(tokens)] = tokens
+            mask[row, :len(tokens)] = 1
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                    "token_type_ids": np.zeros_like(ids)})[0]
+        for row, tokens in enumerate(batch):
+            vectors = hidden[row, 1:len(tokens) - 1]
+            vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+            out.append(features(vectors))
+    return np.vstack(out)
+
+
+def train_softmax(x: np.ndarray, y: np.ndarray, classes: int, l2: float = 1e-4,
+                  steps: int = 300) -> np.ndarray:
+    """Multinomial logistic regression (with a bias row) by full-batch Adam."""
+    w = np.zeros((x.shape[1] + 1, classes), np.float32)
+    xb = np.hstack([x, np.ones((len(x), 1), np.float32)])
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     for step in range(1, steps + 1):
@@ -159,23 +209,29 @@ def train_softmax(x: np.ndarray, y: np.ndarray, classes: int, l2: float = 1e-3,
 
 
 def main() -> int:
+    started = time.perf_counter()
     rng = np.random.default_rng(7)
-    rows = synthetic(3000, rng)
-    vectors = embedder()([text for text, _ in rows])
+    rows = synthetic(ROWS, rng)
+    x = contextual(rows).astype(np.float32)
+    labels = [label for _, row_labels in rows for label in row_labels[1:-1]]
+    print(f"{len(rows)} descriptions, {len(x)} word pieces "
+          f"({time.perf_counter() - started:.0f} s)")
     out = {}
     for name, options in FRAGMENTS.items():
-        classes = [UNSPECIFIED, *options]
-        y = np.array([classes.index(labels[name]) for _, labels in rows])
-        w = train_softmax(vectors, y, len(classes))
-        xb = np.hstack([vectors, np.ones((len(vectors), 1))])
+        classes = [NOT_SAID, *options]
+        y = np.array([classes.index(label[1]) if label and label[0] == name else 0
+                      for label in labels])
+        w = train_softmax(x, y, len(classes))
+        xb = np.hstack([x, np.ones((len(x), 1), np.float32)])
         accuracy = float(((xb @ w).argmax(axis=1) == y).mean())
-        print(f"{name}: {len(classes)} classes, training accuracy {accuracy:.1%}")
-        out[f"{name}_weights"] = w.astype(np.float32)
+        print(f"{name}: {len(classes)} classes, per-piece training accuracy {accuracy:.1%} "
+              f"({time.perf_counter() - started:.0f} s)")
+        out[f"{name}_weights"] = w
         out[f"{name}_classes"] = np.array(classes)
     path = Path(__file__).resolve().parent.parent / "addon" / "core" / "background" / \
-        "text_classifier.npz"
+        "text_tagger.npz"
     np.savez_compressed(path, **out)
-    print(f"wrote {path} ({path.stat().st_size // 1024} KB) from {len(rows)} descriptions")
+    print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
     return 0
 
 

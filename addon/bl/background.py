@@ -1,5 +1,7 @@
-"""Make (or replace) a background in the scene from a BackgroundSpec: sky and sun, terrain
-coloured by slope and height, water, and fog in the air.
+"""Make (or replace) a background in the scene from a BackgroundSpec: sky and sun, clouds,
+terrain coloured by slope and height, water (a lake, the sea or a river in its carved
+channel), plants and rocks, a city block, fog, falling rain or snow, and the look of a
+reference image.
 
 One collection, "Background", holds what it makes; building again replaces its objects
 and the world it made, and leaves everything else in the scene alone.
@@ -12,12 +14,20 @@ import math
 
 import bpy
 import numpy as np
+from mathutils import Vector
 
+from ..core.background.city import city_blocks
 from ..core.background.describe import ResolvedBackground, resolve
+from ..core.background.precipitation import BOX, precipitation
+from ..core.background.reference import ReferenceLook
+from ..core.background.river import River, carve_river
 from ..core.background.scatter import scatter
 from ..core.background.spec import BackgroundSpec
 from ..core.background.terrain import HeightField, fractal_terrain
+from .background_city import add_buildings
+from .background_reference import backplate, read_reference, tint_sky
 from .background_scatter import add_scatter
+from .background_weather import add_clouds, add_precipitation
 from .scene_guard import SceneGuard
 
 TAG = "metastudio_background"
@@ -36,6 +46,9 @@ GROUND = {
     "city": ((0.2, 0.2, 0.2), (0.3, 0.3, 0.3)),
 }
 SNOW = (0.85, 0.87, 0.9)
+NAMED = ("terrain", "water", "sun", "fog", "clouds", "city", "river")
+# Drops are placed this far in front of the camera (metres): where the eye sees them.
+WEATHER_AHEAD = 25.0
 # A camera's exposure for each time and weather (stops), as a photographer would set it:
 # the low sun and the night are far darker than noon.
 EXPOSURE_TIME = {"dawn": 1.5, "morning": 0.0, "noon": -0.3, "afternoon": 0.0,
@@ -47,28 +60,49 @@ EXPOSURE_WEATHER = {"clear": 0.0, "cloudy": 0.3, "overcast": 1.5, "fog": 0.5, "r
 def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings: list[str]):
     """Steps (fraction, message) that build the background; see the module docstring."""
     yield 0.05, "understanding the description"
-    resolved = resolve(spec)
+    # The reference image is read first: a bad file stops the build before any change.
+    look = read_reference(spec.reference_image) if spec.reference_image else None
+    resolved = resolve(spec, look=look)
     warnings.extend(resolved.notes)
     v = resolved.values
-    if v["water"] == "river":
-        warnings.append("water: rivers are not built yet; the valley holds a lake instead")
     yield 0.2, "shaping the terrain"
     field = fractal_terrain(v["seed"], v["extent"], v["detail"], v["terrain_height"],
-                            v["terrain_roughness"], basin=v["water"] != "none")
+                            v["terrain_roughness"], basin=v["water"] in ("lake", "sea"))
+    river = None
+    if v["water"] == "river":
+        field, river = carve_river(field, v["seed"])
     old = next((c for c in bpy.data.collections if c.get(TAG) == "collection"), None)
     collection = _new_collection(context)
-    yield 0.45, "colouring the ground"
-    terrain = _terrain_object(field, v, collection)
+    yield 0.4, "colouring the ground"
+    terrain = _terrain_object(field, v, collection, look)
     water_level = None
-    if v["water"] != "none":
+    if river is not None:
+        _river(river, collection)
+    elif v["water"] != "none":
         water_level = _water(field, v, collection)
-    yield 0.6, "planting"
+    yield 0.55, "planting" if v["biome"] != "city" else "raising the city"
+    blocked = _river_banks(field, river) if river is not None else None
     planted = add_scatter(scatter(field, v["biome"], v["vegetation_density"], v["detail"],
-                                  v["seed"], water_level), collection, v["seed"])
+                                  v["seed"], water_level, blocked), collection, v["seed"])
+    if v["biome"] == "city":
+        buildings = city_blocks(v["extent"], v["detail"], v["seed"],
+                                keep_clear=min(25.0, 0.1 * v["extent"]))
+        lit = v["sun_elevation"] < 5  # windows lit from dusk on, as bright as the exposure
+        planted.append(("city", add_buildings(buildings, _ground_at(field), lit,
+                                              2.0 ** -exposure(v), v["seed"], collection)))
+    yield 0.7, "lighting the sky"
+    _sky_and_sun(context, v, collection, guard, look, spec)
+    top = float(field.heights.max())
+    clouds = add_clouds(v, collection, altitude=top + min(max(800.0, 2 * top), 3000.0))
+    if clouds is not None:
+        planted.append(("clouds", clouds))
+    drops = precipitation(v["weather"], v["detail"], v["seed"])
+    if drops is not None:
+        yield 0.85, f"{drops.kind} falling"
+        planted += add_precipitation(drops, collection)
     for role, obj in planted:
         obj[TAG] = role
-    yield 0.7, "lighting the sky"
-    _sky_and_sun(context, v, collection, guard)
+    aim_weather(context.scene, terrain)
     terrain["metastudio_resolved"] = json.dumps(resolved.as_dict())
     terrain["metastudio_resolved_summary"] = summary(resolved)
     _replace_old(context, old, collection)
@@ -104,8 +138,7 @@ def _replace_old(context, old: bpy.types.Collection | None, new) -> None:
     new.name = COLLECTION
     # The new objects were made while the old ones held their names ("Terrain.001").
     for obj in new.objects:
-        obj.name = (obj[TAG].capitalize() if obj[TAG] in ("terrain", "water", "sun", "fog")
-                    else f"Background {obj[TAG]}")
+        obj.name = (obj[TAG].capitalize() if obj[TAG] in NAMED else f"Background {obj[TAG]}")
     context.scene.world.name = "Background sky"
     new["metastudio_world"] = context.scene.world.name
 
@@ -120,26 +153,34 @@ def _grid(field: HeightField) -> tuple[np.ndarray, list[tuple[int, int, int, int
     return points, faces
 
 
-def ground_colours(field: HeightField, biome: str) -> np.ndarray:
-    """Per point: the flat colour, rock where steep, snow above the snow line."""
+def ground_colours(field: HeightField, biome: str,
+                   tint: tuple[float, float, float] | None = None,
+                   snowing: bool = False) -> np.ndarray:
+    """Per point: the flat colour, rock where steep, snow above the snow line (everywhere
+    but the cliffs while it snows); with a reference image's ground colour, the flat
+    ground half-way to it."""
     flat, rock = (np.array(c) for c in GROUND[biome])
+    if tint is not None:
+        flat = 0.5 * flat + 0.5 * np.array(tint)
     slope = field.slopes().ravel()
     height = field.heights.ravel()
     rockiness = np.clip((slope - 0.35) / 0.25, 0, 1)[:, None]
     colours = flat * (1 - rockiness) + rock * rockiness
-    if biome in ("mountains", "snowfield", "volcanic") and height.max() > 0:
-        line = 0.7 * height.max() if biome != "snowfield" else 0.0
+    if (snowing or biome in ("mountains", "snowfield", "volcanic")) and height.max() > 0:
+        line = 0.7 * height.max() if biome != "snowfield" and not snowing else 0.0
         snow = np.clip((height - line) / max(0.1 * height.max(), 1e-6), 0, 1)[:, None]
         snow *= 1 - np.clip((slope - 0.6) / 0.2, 0, 1)[:, None]  # snow slides off cliffs
         colours = colours * (1 - snow) + np.array(SNOW) * snow
     return colours
 
 
-def _terrain_object(field: HeightField, v: dict, collection) -> bpy.types.Object:
+def _terrain_object(field: HeightField, v: dict, collection,
+                    look: ReferenceLook | None) -> bpy.types.Object:
     points, faces = _grid(field)
     mesh = bpy.data.meshes.new("Terrain")
     mesh.from_pydata(points.tolist(), [], faces)
-    colours = ground_colours(field, v["biome"])
+    colours = ground_colours(field, v["biome"], look.ground if look else None,
+                             v["weather"] == "snow")
     attribute = mesh.color_attributes.new("ground", "FLOAT_COLOR", "POINT")
     rgba = np.hstack([colours, np.ones((len(colours), 1))]).astype(np.float32)
     attribute.data.foreach_set("color", rgba.ravel())
@@ -170,17 +211,86 @@ def _water(field: HeightField, v: dict, collection) -> float:
     half = size / 2
     mesh.from_pydata([(-half, -half, level), (half, -half, level), (half, half, level),
                       (-half, half, level)], [], [(0, 1, 2, 3)])
+    mesh.materials.append(_water_material())
+    obj = bpy.data.objects.new("Water", mesh)
+    obj[TAG] = "water"
+    collection.objects.link(obj)
+    return level
+
+
+def _ground_at(field: HeightField):
+    """x, y (metres) -> the terrain's height at the nearest grid point."""
+    n = field.heights.shape[0]
+
+    def height(x: float, y: float) -> float:
+        col = int(round((x / field.extent + 0.5) * (n - 1)))
+        row = int(round((y / field.extent + 0.5) * (n - 1)))
+        return float(field.heights[min(max(row, 0), n - 1), min(max(col, 0), n - 1)])
+    return height
+
+
+def _river_banks(field: HeightField, river: River) -> np.ndarray:
+    """Grid points too close to the river for a tree to stand (the channel and its banks)."""
+    n = field.heights.shape[0]
+    axis = np.linspace(-field.extent / 2, field.extent / 2, n)
+    return np.abs(axis[None, :] - river.centre[:, 0, None]) < 0.8 * river.width
+
+
+def _river(river: River, collection) -> None:
+    """The water surface: a ribbon along the course, a little wider than the channel so
+    it meets the banks, each cross-section at the surface's height there."""
+    centre = river.centre
+    tangent = np.gradient(centre, axis=0)
+    tangent /= np.linalg.norm(tangent, axis=1, keepdims=True)
+    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]]) * river.width * 0.6
+    left = np.column_stack([centre + normal, river.surface])
+    right = np.column_stack([centre - normal, river.surface])
+    points = np.vstack([left, right])
+    n = len(centre)
+    faces = [(i, i + 1, n + i + 1, n + i) for i in range(n - 1)]
+    mesh = bpy.data.meshes.new("River")
+    mesh.from_pydata(points.tolist(), [], faces)
+    mesh.materials.append(_water_material())
+    obj = bpy.data.objects.new("River", mesh)
+    obj[TAG] = "river"
+    collection.objects.link(obj)
+
+
+def aim_weather(scene, terrain: bpy.types.Object | None = None) -> None:
+    """Put the falling rain or snow where the scene's camera looks (on the ground a little
+    ahead of it); around the middle of the land when there is no camera."""
+    drops = [o for o in scene.objects if o.get(TAG) in ("rain", "snow")]
+    if not drops:
+        return
+    terrain = terrain or next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
+    x = y = 0.0
+    if scene.camera is not None:
+        camera = scene.camera.matrix_world
+        forward = camera.to_3x3() @ Vector((0.0, 0.0, -1.0))
+        flat = Vector((forward.x, forward.y)).normalized() if forward.xy.length > 1e-6 \
+            else Vector((0.0, 0.0))
+        x = camera.translation.x + WEATHER_AHEAD * flat.x
+        y = camera.translation.y + WEATHER_AHEAD * flat.y
+    ground = 0.0
+    if terrain is not None:
+        co = np.empty(len(terrain.data.vertices) * 3, np.float32)
+        terrain.data.vertices.foreach_get("co", co)
+        co = co.reshape(-1, 3)
+        ground = float(co[((co[:, 0] - x) ** 2 + (co[:, 1] - y) ** 2).argmin(), 2])
+    if scene.camera is not None:  # around the eye, not far below a camera on a height
+        ground = max(ground, scene.camera.matrix_world.translation.z - 0.5 * BOX[1])
+    for obj in drops:
+        obj.location = (x, y, ground)
+
+
+def _water_material() -> bpy.types.Material:
     material = bpy.data.materials.new("Water")
     material.use_nodes = True
     bsdf = material.node_tree.nodes["Principled BSDF"]
     bsdf.inputs["Base Color"].default_value = (0.02, 0.08, 0.1, 1)
     bsdf.inputs["Roughness"].default_value = 0.05
     bsdf.inputs["Transmission Weight"].default_value = 0.6
-    mesh.materials.append(material)
-    obj = bpy.data.objects.new("Water", mesh)
-    obj[TAG] = "water"
-    collection.objects.link(obj)
-    return level
+    return material
 
 
 def _fog(v: dict, collection) -> None:
@@ -208,7 +318,20 @@ def _fog(v: dict, collection) -> None:
     collection.objects.link(obj)
 
 
-def _sky_and_sun(context, v: dict, collection, guard: SceneGuard) -> None:
+def exposure(v: dict) -> float:
+    """The camera's exposure (stops) for the resolved time, weather and land."""
+    return EXPOSURE_TIME[v["time_of_day"]] + EXPOSURE_WEATHER[v["weather"]] + (
+        0.7 if v["biome"] == "volcanic" else 0.0)
+
+
+def _sun_colour(elevation: float) -> tuple[float, float, float]:
+    """Sunlight reddens as it crosses more air near the horizon."""
+    low = float(np.clip((15.0 - elevation) / 15.0, 0.0, 1.0))
+    return (1.0, 0.95 - 0.4 * low, 0.88 - 0.6 * low)
+
+
+def _sky_and_sun(context, v: dict, collection, guard: SceneGuard,
+                 look: ReferenceLook | None, spec: BackgroundSpec) -> None:
     scene = context.scene
     world = bpy.data.worlds.new("Background sky")
     world.use_nodes = True
@@ -237,7 +360,10 @@ def _sky_and_sun(context, v: dict, collection, guard: SceneGuard) -> None:
         background.inputs["Color"].default_value = (0.01, 0.015, 0.04, 1.0)
         background.inputs["Strength"].default_value = 1.0
     else:
-        links.new(sky.outputs["Color"], background.inputs["Color"])
+        colour = sky.outputs["Color"]
+        if look is not None:
+            colour = tint_sky(world, colour, look)
+        links.new(colour, background.inputs["Color"])
         # The physical sky is far brighter than a lamp-lit scene's range: scale it down.
         background.inputs["Strength"].default_value = 0.12 * (1.0 - 0.5 * v["cloud_cover"])
     if v["fog_density"] > 0.05:
@@ -245,12 +371,15 @@ def _sky_and_sun(context, v: dict, collection, guard: SceneGuard) -> None:
     guard.remember(scene, "world")
     scene.world = world
     guard.remember(scene.view_settings, "exposure")
-    scene.view_settings.exposure = EXPOSURE_TIME[v["time_of_day"]] + EXPOSURE_WEATHER[
-        v["weather"]] + (0.7 if v["biome"] == "volcanic" else 0.0)
+    scene.view_settings.exposure = exposure(v)
+    if look is not None and spec.reference_use == "backplate":
+        # Shown to the camera as itself: undo the exposure for the plate alone.
+        backplate(world, background.outputs["Background"], spec.reference_image,
+                  2.0 ** -scene.view_settings.exposure)
 
     light = bpy.data.lights.new("Sun", "SUN")
     light.energy = 0.25 if night else 4.0 * (1.0 - 0.85 * v["cloud_cover"])
-    light.color = (0.6, 0.7, 1.0) if night else (1.0, 0.95, 0.88)
+    light.color = (0.6, 0.7, 1.0) if night else _sun_colour(v["sun_elevation"])
     light.angle = math.radians(1.0 + 20.0 * v["cloud_cover"])  # soft under cloud
     sun = bpy.data.objects.new("Sun", light)
     # A sun light shines along its -Z: tilt it down by the elevation, turn by azimuth.

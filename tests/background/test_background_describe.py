@@ -23,9 +23,23 @@ def test_sources_confidence_and_derived_numbers():
     r, v = fields("a thunderstorm over the ocean at midnight")
     assert v["weather"] == "storm" and v["water"] == "sea" and v["time_of_day"] == "night"
     assert r.confidence["weather"] > 0.5 and r.sources["weather"].startswith("description")
+    assert "thunderstorm" in r.sources["weather"]  # the words that said it, not the whole
     assert r.values["sun_elevation"] < 0 and r.values["cloud_cover"] == 1.0
     r, v = fields("rain at noon")
     assert r.sources["biome"] == "default" and r.confidence["biome"] == 0.0
+
+
+def test_a_long_description_is_read_to_its_end():
+    words = "a wide green valley with a few sheep and an old stone wall, " * 12
+    _, v = fields(words + "all of it under the stars long after dark")
+    assert len(words.split()) > 120 and v["time_of_day"] == "night"
+
+
+def test_paraphrases_are_read_without_their_option_words():
+    assert fields("the last glow of the evening fading into the blue hour")[1][
+        "time_of_day"] == "dusk"
+    assert fields("brackish reed beds and black mud")[1]["biome"] == "wetland"
+    assert fields("a dry rocky hillside at noon")[1]["water"] == "none"
 
 
 def test_explicit_fields_win():

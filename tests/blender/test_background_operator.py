@@ -82,3 +82,92 @@ result = {"error": error, "same": before == sorted(o.name for o in bpy.data.obje
 """)
     assert "extent" in result["error"] and "5000" in result["error"]
     assert result["same"]
+
+
+def test_river_city_clouds_and_falling_rain():
+    result = run_bpy(SETUP + """
+make(description="a city at night in the rain", detail="low", seed=2)
+names = sorted(o.name for o in bpy.data.collections["Background"].objects)
+scene = bpy.context.scene
+
+def drops_z(frame):
+    scene.frame_set(frame)
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    return np.array([i.matrix_world.translation.z for i in depsgraph.object_instances
+                     if i.is_instance and i.parent and i.parent.name == "Background rain"])
+
+z1, z2 = drops_z(1), drops_z(13)
+facade = bpy.data.objects["City"].active_material
+lit = any(link.to_socket.name == "Emission Strength" for link in facade.node_tree.links)
+city_count = len(bpy.data.objects["City"].data.polygons) // 5
+make(description="a meadow with a river winding through it", detail="low", seed=3)
+ribbon = bpy.data.objects["River"].data
+co = np.zeros(len(ribbon.vertices) * 3)
+ribbon.vertices.foreach_get("co", co)
+co = co.reshape(-1, 3)
+half = len(co) // 2
+middle = (co[:half] + co[half:]) / 2
+terrain = bpy.data.objects["Terrain"].data
+t = np.zeros(len(terrain.vertices) * 3)
+terrain.vertices.foreach_get("co", t)
+t = t.reshape(-1, 3)
+under = [t[((t[:, :2] - p[:2]) ** 2).sum(1).argmin(), 2] for p in middle]
+river_names = sorted(o.name for o in bpy.data.collections["Background"].objects)
+make(description="snowy hills in a blizzard", detail="low", seed=4)
+result = {"names": names, "drops": len(z1), "fell": float(np.median((z1 - z2) % 25.0)),
+          "lit": lit, "buildings": city_count,
+          "river_names": river_names,
+          "water_over_bed": float(np.mean(np.array(under) < middle[:, 2])),
+          "snow_ground": ground(),
+          "snow_names": sorted(o.name for o in bpy.data.collections["Background"].objects)}
+""")
+    assert {"City", "Clouds", "Background rain", "Terrain", "Sun"} <= set(result["names"])
+    assert result["drops"] == 3000 and result["buildings"] > 20 and result["lit"]
+    # Half a second at 9 m/s: the drops fall 4.5 m (modulo the 25 m box they loop in).
+    assert abs(result["fell"] - 4.5) < 0.2
+    assert "River" in result["river_names"] and "Water" not in result["river_names"]
+    assert result["water_over_bed"] > 0.95
+    assert "Background snow" in result["snow_names"]
+    assert min(result["snow_ground"]) > 0.5  # the land is white while it snows
+
+
+def test_reference_image_grades_or_backs_the_world_and_bad_files_are_named(tmp_path):
+    plate = tmp_path / "plate.png"
+    broken = tmp_path / "broken.png"
+    broken.write_text("not an image")
+    result = run_bpy(SETUP + f"""
+image = bpy.data.images.new("plate", 64, 48)
+pixels = np.zeros((48, 64, 4))
+pixels[:, :, 3] = 1
+pixels[:30] = (0.1, 0.5, 0.2, 1)  # rows run up in Blender: the bottom 30 rows are grass
+pixels[30:] = (0.9, 0.5, 0.2, 1)  # an orange sky above
+image.pixels.foreach_set(pixels.astype(np.float32).ravel())
+image.filepath_raw = {str(plate)!r}
+image.file_format = "PNG"
+image.save()
+make(description="a meadow at noon", detail="low", reference_image={str(plate)!r})
+resolved = json.loads(bpy.data.objects["Terrain"]["metastudio_resolved"])
+kinds = {{n.bl_idname for n in bpy.context.scene.world.node_tree.nodes}}
+make(description="a meadow at noon", detail="low", reference_image={str(plate)!r},
+     reference_use="backplate")
+plate_kinds = {{n.bl_idname for n in bpy.context.scene.world.node_tree.nodes}}
+before = sorted(o.name for o in bpy.data.objects)
+errors = []
+for path in ({str(broken)!r}, {str(tmp_path / "missing.png")!r}):
+    try:
+        make(description="a desert", detail="low", reference_image=path)
+    except RuntimeError as exc:
+        errors.append(str(exc))
+result = {{"look": resolved["values"]["reference_look"], "kinds": sorted(kinds),
+          "plate_kinds": sorted(plate_kinds), "errors": errors,
+          "same": before == sorted(o.name for o in bpy.data.objects),
+          "summary": bpy.data.objects["Terrain"]["metastudio_resolved_summary"]}}
+""")
+    look = result["look"]
+    assert abs(look["horizon"] - 18 / 48) < 0.05
+    assert look["sky"][0] > look["sky"][2] and look["ground"][1] > look["ground"][0]
+    assert "ShaderNodeMix" in result["kinds"] and "ShaderNodeTexImage" not in result["kinds"]
+    assert "ShaderNodeTexImage" in result["plate_kinds"]
+    assert "broken.png cannot be read" in result["errors"][0]
+    assert "missing.png does not exist" in result["errors"][1]
+    assert result["same"] and result["summary"].startswith("noon, grassland")

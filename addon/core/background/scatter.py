@@ -39,8 +39,11 @@ class Scatter:
 
 
 def scatter(field: HeightField, biome: str, density: float, detail: str, seed: int,
-            water_level: float | None = None) -> list[Scatter]:
-    """The instances for a terrain; empty for a city or a bare land."""
+            water_level: float | None = None,
+            blocked: np.ndarray | None = None) -> list[Scatter]:
+    """The instances for a terrain; empty for a city or a bare land. Nothing stands below
+    `water_level` (+ half a metre) nor on grid points marked in `blocked` (a river's
+    channel and banks)."""
     kinds = PLANTS.get(biome, ())
     count = int(MAX_POINTS[detail] * float(np.clip(density, 0, 1)))
     if not kinds or count == 0:
@@ -55,6 +58,8 @@ def scatter(field: HeightField, biome: str, density: float, detail: str, seed: i
     keep = rng.random(len(candidates)) < np.clip(1.2 - slopes / 0.5, 0, 1)
     if water_level is not None:
         keep &= heights > water_level + 0.5
+    if blocked is not None:
+        keep &= ~blocked[np.rint(rows).astype(int), np.rint(cols).astype(int)]
     rows, cols, heights = rows[keep][:count], cols[keep][:count], heights[keep][:count]
     half = field.extent / 2
     points = np.stack([cols / (n - 1) * field.extent - half,

@@ -4,6 +4,7 @@ field given explicitly always wins."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,3 +41,9 @@ class BackgroundSpec(BaseModel):
     terrain_roughness: float | None = Field(None, ge=0, le=1, description="0 smooth")
     terrain_height: float | None = Field(None, ge=0, le=2000, description="relief, metres")
     vegetation_density: float | None = Field(None, ge=0, le=1, description="0 bare")
+    reference_image: Path | None = Field(
+        None, description="a photo or painting whose horizon, sky and ground colours the "
+                          "world takes (PNG, JPEG, EXR...)")
+    reference_use: Literal["grade", "backplate"] = Field(
+        "grade", description="grade: tint sky, ground and framing by the image; backplate: "
+                             "the camera also sees the image behind the world")

@@ -96,6 +96,12 @@ class WordPiece:
             start = end
         return ids
 
+    def piece(self, token_id: int) -> str:
+        """The text of one token id."""
+        if not hasattr(self, "_pieces"):
+            self._pieces = {i: p for p, i in self.vocab.items()}
+        return self._pieces.get(token_id, "[UNK]")
+
     def encode(self, text: str) -> list[int]:
         ids = [i for word in self.words(text) for i in self.pieces(word)]
         return [self.cls, *ids[:MAX_TOKENS - 2], self.sep]
@@ -146,6 +152,20 @@ class Embedder:
             for text, vector in zip(missing, pooled, strict=True):
                 self._cache[text] = vector.astype(np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+
+    def tokens(self, text: str) -> tuple[list[str], np.ndarray]:
+        """The text's word pieces (without [CLS] and [SEP]; a piece continuing a word
+        starts with "##") and each one's vector in context (pieces x 384, unit length)."""
+        ids = self.tokenizer.encode(text)
+        array = np.array([ids], np.int64)
+        with self.lock:
+            hidden = self.session.run(None, {"input_ids": array,
+                                             "attention_mask": np.ones_like(array),
+                                             "token_type_ids": np.zeros_like(array)})[0][0]
+        hidden = hidden[1:-1]
+        hidden = hidden / np.linalg.norm(hidden, axis=1, keepdims=True)
+        return [self.tokenizer.piece(i) for i in ids[1:-1]], hidden.astype(np.float32)
 
 
 @functools.lru_cache(maxsize=1)

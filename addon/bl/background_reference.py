@@ -1,0 +1,80 @@
+"""A reference image read with Blender's own image loader (every format Blender reads),
+its look taken by the core, and the world made to use it: the sky tinted towards its
+sky, or shown behind the world to the camera as a backplate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bpy
+import numpy as np
+
+from ..core.background.reference import ReferenceImageError, ReferenceLook, analyse
+
+
+def _linear(values: np.ndarray) -> np.ndarray:
+    """sRGB-encoded values to linear light."""
+    return np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+
+
+def read_reference(path: Path) -> ReferenceLook:
+    """The look of the image at `path`; a clear error naming the file when it cannot be
+    read. The image is not kept in the .blend."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReferenceImageError(f"reference_image: {path} does not exist")
+    try:
+        image = bpy.data.images.load(str(path), check_existing=False)
+    except RuntimeError as exc:
+        raise ReferenceImageError(f"reference_image: {path} cannot be read as an image "
+                                  f"({str(exc).strip()})") from exc
+    try:
+        width, height = image.size
+        if width == 0 or height == 0:
+            raise ReferenceImageError(f"reference_image: {path} cannot be read as an image "
+                                      "(no pixels)")
+        pixels = np.empty(width * height * image.channels, np.float32)
+        image.pixels.foreach_get(pixels)
+        rgb = pixels.reshape(height, width, image.channels)[::-1]  # Blender's rows run up
+        if image.channels < 3:
+            rgb = np.repeat(rgb[..., :1], 3, axis=2)
+        if not image.is_float and image.colorspace_settings.name.lower().startswith("srgb"):
+            rgb = _linear(rgb[..., :3])
+        return analyse(rgb, f"reference_image: {path}")
+    finally:
+        bpy.data.images.remove(image)
+
+
+def tint_sky(world: bpy.types.World, sky_output, look: ReferenceLook):
+    """A node between the sky and the world's background: the sky's brightness with the
+    reference sky's hue and saturation. Returns the socket to use as the sky's colour."""
+    nodes, links = world.node_tree.nodes, world.node_tree.links
+    mix = nodes.new("ShaderNodeMix")
+    mix.data_type = "RGBA"
+    mix.blend_type = "COLOR"
+    mix.inputs["Factor"].default_value = 0.8
+    mix.inputs["B"].default_value = (*look.sky, 1.0)
+    links.new(sky_output, mix.inputs["A"])
+    return mix.outputs["Result"]
+
+
+def backplate(world: bpy.types.World, lighting_output, path: Path,
+              strength: float) -> None:
+    """The camera sees the image (fitted to the frame); everything else the lighting sky."""
+    nodes, links = world.node_tree.nodes, world.node_tree.links
+    image = bpy.data.images.load(str(path), check_existing=True)
+    texture = nodes.new("ShaderNodeTexImage")
+    texture.image = image
+    texture.extension = "EXTEND"
+    coords = nodes.new("ShaderNodeTexCoord")
+    links.new(coords.outputs["Window"], texture.inputs["Vector"])
+    plate = nodes.new("ShaderNodeBackground")
+    links.new(texture.outputs["Color"], plate.inputs["Color"])
+    plate.inputs["Strength"].default_value = strength
+    path_info = nodes.new("ShaderNodeLightPath")
+    mix = nodes.new("ShaderNodeMixShader")
+    output = nodes["World Output"]
+    links.new(path_info.outputs["Is Camera Ray"], mix.inputs["Fac"])
+    links.new(lighting_output, mix.inputs[1])
+    links.new(plate.outputs["Background"], mix.inputs[2])
+    links.new(mix.outputs[0], output.inputs["Surface"])

@@ -1,0 +1,120 @@
+"""Which words of a text say what: a token tagger over the sentence model's contextual
+word-piece vectors (core.text.embed), one softmax per field ("not this field" or one of
+its options), trained on labelled synthetic texts (scripts/train_background_text.py).
+
+Each piece is read with its neighbours and the whole text (its vector, the mean of the
+pieces two either side, the mean of all), so "sinking" in "the sun sinking" and in "a
+sinking boat" differ. A field's option is the one some piece gives the highest
+probability; the words around that piece that agree are what said it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import embed
+
+WINDOW = 2  # pieces either side
+NOT_SAID = "unspecified"
+MAX_WORDS = 80  # a longer text is read in parts (the model reads 126 pieces at most)
+
+
+def features(vectors: np.ndarray) -> np.ndarray:
+    """Per piece: [its vector, the mean of its window, the mean of the text] (n x 3*384)."""
+    n = len(vectors)
+    summed = np.vstack([np.zeros((1, vectors.shape[1]), vectors.dtype),
+                        np.cumsum(vectors, axis=0)])
+    index = np.arange(n)
+    low, high = np.maximum(index - WINDOW, 0), np.minimum(index + WINDOW + 1, n)
+    window = (summed[high] - summed[low]) / (high - low)[:, None]
+    whole = np.repeat(vectors.mean(axis=0, keepdims=True), n, axis=0)
+    return np.hstack([vectors, window, whole])
+
+
+@dataclass
+class Tag:
+    """An option found, the peak probability, and the words that said it."""
+
+    option: str
+    confidence: float
+    words: str
+
+
+def _words(pieces: list[str], agree: np.ndarray, peak: int) -> str:
+    """The run of agreeing pieces around the peak, widened to whole words and joined
+    back into text ("##" pieces glued on)."""
+    low = high = peak
+    while low > 0 and (agree[low - 1] or pieces[low].startswith("##")):
+        low -= 1
+    while high + 1 < len(pieces) and (agree[high + 1] or pieces[high + 1].startswith("##")):
+        high += 1
+    out = ""
+    for piece in pieces[low:high + 1]:
+        out += piece[2:] if piece.startswith("##") else (" " + piece)
+    return out.strip()
+
+
+def _parts(text: str) -> list[str]:
+    """The text in parts of at most MAX_WORDS words, cut at punctuation."""
+    if len(text.split()) <= MAX_WORDS:
+        return [text]
+    parts, current = [], ""
+    for clause in re.split(r"(?<=[.;,!?])\s+", text):
+        if current and len((current + " " + clause).split()) > MAX_WORDS:
+            parts.append(current)
+            current = clause
+        else:
+            current = f"{current} {clause}".strip()
+    parts.append(current)
+    # A single clause longer than the limit is cut by words.
+    return [" ".join(p.split()[i:i + MAX_WORDS]) for p in parts
+            for i in range(0, len(p.split()), MAX_WORDS)]
+
+
+class TokenTagger:
+    """Per-field weights loaded from an .npz of `<field>_weights` ((3*384 + 1) x classes)
+    and `<field>_classes` (the first is NOT_SAID)."""
+
+    def __init__(self, path: Path, threshold: float) -> None:
+        data = np.load(path)
+        self.fields = {name.removesuffix("_weights"): (
+            data[name].astype(np.float32),
+            [str(c) for c in data[name.replace("_weights", "_classes")]])
+            for name in data.files if name.endswith("_weights")}
+        self.threshold = threshold
+
+    @staticmethod
+    def _mostly_words(text: str) -> bool:
+        """Whether at least half of the text's words are whole words of the model's
+        vocabulary: made-up strings ("qwzx vbnm") break into pieces, and the tagger's
+        guesses on them mean nothing."""
+        tokenizer = embed.embedder().tokenizer
+        words = [w for w in tokenizer.words(text) if w.isalpha()]
+        return bool(words) and sum(w in tokenizer.vocab for w in words) >= len(words) / 2
+
+    def tag(self, text: str) -> dict[str, Tag]:
+        """field -> the option the text says, for the fields it says anything about."""
+        found: dict[str, Tag] = {}
+        if not self._mostly_words(text):
+            return found
+        for part in _parts(text):
+            pieces, vectors = embed.embedder().tokens(part)
+            if not pieces:
+                continue
+            x = np.hstack([features(vectors), np.ones((len(pieces), 1), np.float32)])
+            for name, (weights, classes) in self.fields.items():
+                z = x @ weights
+                p = np.exp(z - z.max(axis=1, keepdims=True))
+                p /= p.sum(axis=1, keepdims=True)
+                row, col = np.unravel_index(int(p[:, 1:].argmax()), p[:, 1:].shape)
+                sure = float(p[row, col + 1])
+                if sure < self.threshold or (name in found and
+                                             found[name].confidence >= sure):
+                    continue
+                agree = p.argmax(axis=1) == col + 1
+                found[name] = Tag(classes[col + 1], sure, _words(pieces, agree, int(row)))
+        return found
