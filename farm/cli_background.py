@@ -118,14 +118,19 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     terrain = bpy.data.objects["Terrain"]
     # Eye level, a few metres above the ground near the front edge, looking across.
     resolved = json.loads(terrain["metastudio_resolved"])["values"]
-    x, y = 0.0, -spec.extent * 0.45
+    x, y, turn = 0.0, -spec.extent * 0.45, 0.0
     if resolved["biome"] == "city":  # down the middle of a street, at a person's eye
         x, y = (BLOCK + STREET) / 2, -spec.extent * 0.3
     elif "River" in bpy.data.objects:  # on the bank, looking up the river
         co = [v.co for v in bpy.data.objects["River"].data.vertices]
-        near = sorted(co, key=lambda c: abs(c.y - y))[:2]
-        width = abs(near[0].x - near[1].x)
-        x = (near[0].x + near[1].x) / 2 + 0.8 * width
+        half = len(co) // 2  # the ribbon's left edge, then its right
+        row = min(range(half), key=lambda i: abs(co[i].y - y))
+        width = (co[row] - co[half + row]).length
+        x = (co[row].x + co[half + row].x) / 2 + 0.8 * width
+        # Turned to a point of the river a third of the way up: it leads into the picture.
+        ahead = min(range(half), key=lambda i: abs(co[i].y - (y + spec.extent / 3)))
+        target = (co[ahead] + co[half + ahead]) / 2
+        turn = math.atan2(-(target.x - x), target.y - y)
     ground = min(terrain.data.vertices, key=lambda v: (v.co.x - x) ** 2 + (v.co.y - y) ** 2).co.z
     top = max(v.co.z for v in terrain.data.vertices)
     if resolved["biome"] == "city":
@@ -139,7 +144,7 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
         tan_half = math.tan(camera.data.angle / 2) * min(size[1] / size[0], 1.0)
         offset = (resolved["reference_look"]["horizon"] - 0.5) * 2 * tan_half
         pitch = math.degrees(math.atan(offset))
-    camera.rotation_euler = (math.radians(90 + pitch), 0.0, 0.0)
+    camera.rotation_euler = (math.radians(90 + pitch), 0.0, turn)
     scene.camera = camera
     aim_weather(scene, terrain)
     if blend is not None:

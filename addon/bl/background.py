@@ -42,7 +42,7 @@ GROUND = {
     "coast": ((0.6, 0.52, 0.36), (0.25, 0.23, 0.2)),
     "canyon": ((0.5, 0.22, 0.1), (0.4, 0.15, 0.07)),
     "wetland": ((0.08, 0.12, 0.04), (0.1, 0.09, 0.07)),
-    "volcanic": ((0.07, 0.06, 0.055), (0.12, 0.09, 0.07)),
+    "volcanic": ((0.04, 0.035, 0.033), (0.05, 0.04, 0.035)),
     "city": ((0.2, 0.2, 0.2), (0.3, 0.3, 0.3)),
 }
 SNOW = (0.85, 0.87, 0.9)
@@ -53,8 +53,8 @@ WEATHER_AHEAD = 25.0
 # the low sun and the night are far darker than noon.
 EXPOSURE_TIME = {"dawn": 1.5, "morning": 0.0, "noon": -0.3, "afternoon": 0.0,
                  "sunset": 1.5, "dusk": 3.0, "night": 2.5}
-EXPOSURE_WEATHER = {"clear": 0.0, "cloudy": 0.3, "overcast": 1.5, "fog": 0.5, "rain": 1.5,
-                    "snow": 0.8, "storm": 2.0}
+EXPOSURE_WEATHER = {"clear": 0.0, "cloudy": 0.3, "overcast": 0.9, "fog": 0.5, "rain": 1.0,
+                    "snow": 0.6, "storm": 1.2}
 
 
 def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings: list[str]):
@@ -166,7 +166,7 @@ def ground_colours(field: HeightField, biome: str,
     height = field.heights.ravel()
     rockiness = np.clip((slope - 0.35) / 0.25, 0, 1)[:, None]
     colours = flat * (1 - rockiness) + rock * rockiness
-    if (snowing or biome in ("mountains", "snowfield", "volcanic")) and height.max() > 0:
+    if (snowing or biome in ("mountains", "snowfield")) and height.max() > 0:
         line = 0.7 * height.max() if biome != "snowfield" and not snowing else 0.0
         snow = np.clip((height - line) / max(0.1 * height.max(), 1e-6), 0, 1)[:, None]
         snow *= 1 - np.clip((slope - 0.6) / 0.2, 0, 1)[:, None]  # snow slides off cliffs
@@ -320,8 +320,7 @@ def _fog(v: dict, collection) -> None:
 
 def exposure(v: dict) -> float:
     """The camera's exposure (stops) for the resolved time, weather and land."""
-    return EXPOSURE_TIME[v["time_of_day"]] + EXPOSURE_WEATHER[v["weather"]] + (
-        0.7 if v["biome"] == "volcanic" else 0.0)
+    return EXPOSURE_TIME[v["time_of_day"]] + EXPOSURE_WEATHER[v["weather"]]
 
 
 def _sun_colour(elevation: float) -> tuple[float, float, float]:

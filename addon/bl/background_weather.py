@@ -102,7 +102,7 @@ def _drop_mesh(kind: str) -> bpy.types.Mesh:
         # Thicker than a drop: the streak stands for the blur of many in one frame.
         bmesh.ops.create_cone(bm, cap_ends=True, segments=4, radius1=0.015, radius2=0.015,
                               depth=0.9, matrix=Matrix.Identity(4))
-        colour, strength = (0.75, 0.8, 0.85), 0.35
+        colour, strength = (0.75, 0.8, 0.85), 0.15
     else:
         bmesh.ops.create_icosphere(bm, subdivisions=1, radius=0.045)
         colour, strength = (0.95, 0.95, 0.97), 0.9

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-COUNT = {"low": 3000, "medium": 12000, "high": 40000}
+COUNT = {"low": 3000, "medium": 8000, "high": 25000}
 # (box half-width, box height) in metres, and each drop's size range.
 BOX = (30.0, 25.0)
 
