@@ -18,6 +18,7 @@ from mathutils import Vector
 
 from ..core.background.city import city_blocks
 from ..core.background.describe import ResolvedBackground, resolve
+from ..core.background.elevation import map_terrain
 from ..core.background.precipitation import BOX, precipitation
 from ..core.background.reference import ReferenceLook
 from ..core.background.river import River, carve_river
@@ -25,7 +26,7 @@ from ..core.background.scatter import scatter
 from ..core.background.spec import BackgroundSpec
 from ..core.background.terrain import HeightField, fractal_terrain
 from .background_city import add_buildings
-from .background_reference import backplate, read_reference, tint_sky
+from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
 from .background_scatter import add_scatter
 from .background_weather import add_clouds, add_precipitation
 from .scene_guard import SceneGuard
@@ -66,8 +67,17 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     warnings.extend(resolved.notes)
     v = resolved.values
     yield 0.2, "shaping the terrain"
-    field = fractal_terrain(v["seed"], v["extent"], v["detail"], v["terrain_height"],
-                            v["terrain_roughness"], basin=v["water"] in ("lake", "sea"))
+    sea_level = None
+    if spec.elevation_map:
+        field, sea_level = map_terrain(read_elevation_map(spec.elevation_map), v["extent"],
+                                       v["detail"], v["terrain_height"])
+        if sea_level is not None and v["water"] != "sea":
+            warnings.append(f"water: {spec.elevation_map} has sea floor below 0: the sea "
+                            "fills it")
+            v["water"] = "sea"
+    else:
+        field = fractal_terrain(v["seed"], v["extent"], v["detail"], v["terrain_height"],
+                                v["terrain_roughness"], basin=v["water"] in ("lake", "sea"))
     river = None
     if v["water"] == "river":
         field, river = carve_river(field, v["seed"])
@@ -79,7 +89,7 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     if river is not None:
         _river(river, collection)
     elif v["water"] != "none":
-        water_level = _water(field, v, collection)
+        water_level = _water(field, v, collection, sea_level)
     yield 0.55, "planting" if v["biome"] != "city" else "raising the city"
     blocked = _river_banks(field, river) if river is not None else None
     planted = add_scatter(scatter(field, v["biome"], v["vegetation_density"], v["detail"],
@@ -204,8 +214,10 @@ def _ground_material() -> bpy.types.Material:
     return material
 
 
-def _water(field: HeightField, v: dict, collection) -> float:
-    level = float(np.percentile(field.heights, 35 if v["water"] == "sea" else 20))
+def _water(field: HeightField, v: dict, collection, level: float | None = None) -> float:
+    """A water plane: at `level`, else a share of the land under it (more for the sea)."""
+    if level is None:
+        level = float(np.percentile(field.heights, 35 if v["water"] == "sea" else 20))
     size = field.extent * (4 if v["water"] == "sea" else 1)
     mesh = bpy.data.meshes.new("Water")
     half = size / 2

@@ -1,6 +1,7 @@
-"""A reference image read with Blender's own image loader (every format Blender reads),
-its look taken by the core, and the world made to use it: the sky tinted towards its
-sky, or shown behind the world to the camera as a backplate."""
+"""Images read with Blender's own loader (every format Blender reads): a reference image,
+whose look the core takes and the world then uses (the sky tinted towards its sky, or
+shown behind the world to the camera as a backplate), and elevation maps given as height
+images."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import bpy
 import numpy as np
 
+from ..core.background.elevation import ElevationMapError, check_heights, read_elevation
 from ..core.background.reference import ReferenceImageError, ReferenceLook, analyse
 
 
@@ -41,6 +43,30 @@ def read_reference(path: Path) -> ReferenceLook:
         if not image.is_float and image.colorspace_settings.name.lower().startswith("srgb"):
             rgb = _linear(rgb[..., :3])
         return analyse(rgb, f"reference_image: {path}")
+    finally:
+        bpy.data.images.remove(image)
+
+
+def read_elevation_map(source: str) -> np.ndarray:
+    """Heights from a .npy/.npz grid or a bundled sample (the core reads those), or from
+    an image's first channel (a 16-bit PNG, an EXR, a TIFF: Blender reads it)."""
+    if source.lower().endswith((".npy", ".npz")) or source.startswith("sample:"):
+        return read_elevation(source)
+    path = Path(source)
+    if not path.is_file():
+        raise ElevationMapError(f"elevation_map: {source} does not exist")
+    try:
+        image = bpy.data.images.load(str(path), check_existing=False)
+    except RuntimeError as exc:
+        raise ElevationMapError(f"elevation_map: {source} cannot be read as an image "
+                                f"({str(exc).strip()})") from exc
+    try:
+        image.colorspace_settings.name = "Non-Color"  # heights, not colours
+        width, height = image.size
+        pixels = np.empty(width * height * image.channels, np.float32)
+        image.pixels.foreach_get(pixels)
+        grid = pixels.reshape(height, width, image.channels)[::-1, :, 0]
+        return check_heights(grid, source)
     finally:
         bpy.data.images.remove(image)
 

@@ -103,3 +103,30 @@ def test_a_reference_image_that_cannot_be_used_is_named():
         analyse(np.zeros((4, 4, 3)), "plate.png")
     with pytest.raises(ReferenceImageError, match="not a colour image"):
         analyse(np.zeros((40, 40)), "plate.png")
+
+
+def test_real_elevation_maps_become_terrain_with_their_sea(tmp_path):
+    from metastudio.core.background.elevation import (
+        ElevationMapError,
+        map_terrain,
+        read_elevation,
+    )
+
+    dem = read_elevation("sample:jacksboro")  # matplotlib's sample data, a USGS DEM
+    land, sea = map_terrain(dem, 400.0, "medium", 80.0)
+    assert land.heights.shape == (128, 128) and sea is None
+    assert land.heights.min() == 0.0 and abs(land.heights.max() - 80.0) < 1e-6
+    coast, sea = map_terrain(read_elevation("sample:topobathy"), 400.0, "low", 100.0)
+    assert sea is not None and 0 < sea < 100
+    assert 0.05 < (coast.heights < sea).mean() < 0.95  # both sea floor and land
+    np.save(tmp_path / "ramp.npy", np.tile(np.arange(10.0), (10, 1)))
+    ramp, _ = map_terrain(read_elevation(str(tmp_path / "ramp.npy")), 100.0, "low", 10.0)
+    assert (np.diff(ramp.heights, axis=1) >= 0).all()  # west to east, as in the file
+    (tmp_path / "flat.npy").write_bytes(b"no")
+    with pytest.raises(ElevationMapError, match="flat.npy cannot be read"):
+        read_elevation(str(tmp_path / "flat.npy"))
+    np.save(tmp_path / "line.npy", np.arange(10.0))
+    with pytest.raises(ElevationMapError, match="line.npy is not a 2D grid"):
+        read_elevation(str(tmp_path / "line.npy"))
+    with pytest.raises(ElevationMapError, match="missing.npz does not exist"):
+        read_elevation(str(tmp_path / "missing.npz"))

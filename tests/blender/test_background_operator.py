@@ -171,3 +171,42 @@ result = {{"look": resolved["values"]["reference_look"], "kinds": sorted(kinds),
     assert "broken.png cannot be read" in result["errors"][0]
     assert "missing.png does not exist" in result["errors"][1]
     assert result["same"] and result["summary"].startswith("noon, grassland")
+
+
+def test_real_elevation_maps_and_height_images(tmp_path):
+    ramp = tmp_path / "ramp.png"
+    result = run_bpy(SETUP + f"""
+make(description="a rocky shore", detail="low", elevation_map="sample:topobathy",
+     terrain_height=100)
+water = bpy.data.objects["Water"].data.vertices[0].co.z
+coast = heights()
+notes = json.loads(bpy.data.objects["Terrain"]["metastudio_resolved"])["values"]["water"]
+# A 16-bit height image rising from west to east.
+image = bpy.data.images.new("ramp", 32, 32, float_buffer=True)
+pixels = np.zeros((32, 32, 4), np.float32)
+pixels[..., :3] = np.linspace(0, 1, 32)[None, :, None]
+pixels[..., 3] = 1
+image.pixels.foreach_set(pixels.ravel())
+settings = bpy.context.scene.render.image_settings
+settings.file_format, settings.color_depth, settings.color_mode = "PNG", "16", "BW"
+image.save_render({str(ramp)!r}, scene=bpy.context.scene)
+make(description="rolling hills", detail="low", elevation_map={str(ramp)!r},
+     terrain_height=30)
+terrain = bpy.data.objects["Terrain"].data
+co = np.zeros(len(terrain.vertices) * 3)
+terrain.vertices.foreach_get("co", co)
+co = co.reshape(-1, 3)
+west, east = co[co[:, 0] < -50, 2].mean(), co[co[:, 0] > 50, 2].mean()
+before = sorted(o.name for o in bpy.data.objects)
+try:
+    make(description="a desert", detail="low", elevation_map={str(tmp_path / "no.png")!r})
+    error = ""
+except RuntimeError as exc:
+    error = str(exc)
+result = {{"water": water, "under": float((coast < water).mean()), "sea": notes,
+          "west": float(west), "east": float(east), "top": float(co[:, 2].max()),
+          "error": error, "same": before == sorted(o.name for o in bpy.data.objects)}}
+""")
+    assert result["sea"] == "sea" and 0.05 < result["under"] < 0.95
+    assert result["east"] > result["west"] + 10 and abs(result["top"] - 30) < 0.5
+    assert "no.png does not exist" in result["error"] and result["same"]

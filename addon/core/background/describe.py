@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..text import embed
+from ..text.clock import clock_times
 from ..text.tagger import TokenTagger
 from .reference import ReferenceLook
 from .spec import BackgroundSpec, Biome, TimeOfDay, Water, Weather
@@ -53,6 +54,9 @@ for _field, _extra in {
 # A piece must give its option at least this probability to count (measured on the
 # development descriptions; BENCHMARKS.md).
 THRESHOLD = 0.3
+# Clock hours to times of day: (until this hour, option); later than the last is night.
+HOURS = [(4.5, "night"), (7.0, "dawn"), (11.0, "morning"), (13.5, "noon"),
+         (18.0, "afternoon"), (20.0, "sunset"), (21.5, "dusk")]
 DEFAULTS = {"time_of_day": "afternoon", "biome": "grassland", "weather": "clear",
             "water": "none"}
 SUN = {"dawn": (2, 90), "morning": (25, 120), "noon": (65, 180), "afternoon": (40, 235),
@@ -85,11 +89,23 @@ def _tagger() -> TokenTagger:
     return TokenTagger(Path(__file__).with_name("text_tagger.npz"), THRESHOLD)
 
 
+def time_of_day_at(hour: float) -> str:
+    """The time of day a clock hour (0-24) falls in."""
+    for end, option in HOURS:
+        if hour < end:
+            return option
+    return "night"
+
+
 def classify(description: str) -> dict[str, tuple[str, float, str]]:
     """field -> (option, confidence, the words that said it), by the model, for the
-    fields the description speaks of."""
-    return {name: (tag.option, tag.confidence, tag.words)
-            for name, tag in _tagger().tag(description).items()}
+    fields the description speaks of; a clock time, read by rule, says the time of day."""
+    found = {name: (tag.option, tag.confidence, tag.words)
+             for name, tag in _tagger().tag(description).items()}
+    times = clock_times(description)
+    if times:
+        found["time_of_day"] = (time_of_day_at(times[0].hour), 1.0, times[0].words)
+    return found
 
 
 def classify_with_keywords(description: str) -> dict[str, tuple[str, float, str]]:
@@ -149,6 +165,9 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
     for name in ("seed", "extent", "detail"):
         values[name] = getattr(spec, name)
         sources[name] = "set by hand" if name in spec.model_fields_set else "default"
+    if spec.elevation_map:
+        values["elevation_map"] = spec.elevation_map
+        sources["elevation_map"] = "set by hand"
     if spec.reference_image is not None:
         values["reference_image"] = str(spec.reference_image)
         values["reference_use"] = spec.reference_use
