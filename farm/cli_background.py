@@ -114,13 +114,15 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     scene = bpy.context.scene
     camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
     scene.collection.objects.link(camera)
-    camera.data.clip_end = 60_000.0  # the cloud deck lies kilometres away near the horizon
+    camera.data.clip_end = 150_000.0  # the cloud deck reaches 100 km out, to the horizon
     terrain = bpy.data.objects["Terrain"]
     # Eye level, a few metres above the ground near the front edge, looking across.
     resolved = json.loads(terrain["metastudio_resolved"])["values"]
     x, y, turn = 0.0, -spec.extent * 0.45, 0.0
     if resolved["biome"] == "city":  # down the middle of a street, at a person's eye
         x, y = (BLOCK + STREET) / 2, -spec.extent * 0.3
+    elif resolved["water"] == "sea":  # on the beach, the sea filling the middle distance
+        y = -spec.extent * 0.2
     elif "River" in bpy.data.objects:  # on the bank, looking up the river
         co = [v.co for v in bpy.data.objects["River"].data.vertices]
         half = len(co) // 2  # the ribbon's left edge, then its right

@@ -40,7 +40,7 @@ GROUND = {
     "desert": ((0.62, 0.45, 0.25), (0.45, 0.3, 0.18)),
     "mountains": ((0.1, 0.18, 0.06), (0.22, 0.21, 0.2)),
     "snowfield": ((0.8, 0.82, 0.86), (0.35, 0.36, 0.4)),
-    "coast": ((0.6, 0.52, 0.36), (0.25, 0.23, 0.2)),
+    "coast": ((0.45, 0.39, 0.27), (0.25, 0.23, 0.2)),
     "canyon": ((0.5, 0.22, 0.1), (0.4, 0.15, 0.07)),
     "wetland": ((0.08, 0.12, 0.04), (0.1, 0.09, 0.07)),
     "volcanic": ((0.04, 0.035, 0.033), (0.05, 0.04, 0.035)),
@@ -76,8 +76,9 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
                             "fills it")
             v["water"] = "sea"
     else:
+        basin = v["water"] if v["water"] in ("lake", "sea") else None
         field = fractal_terrain(v["seed"], v["extent"], v["detail"], v["terrain_height"],
-                                v["terrain_roughness"], basin=v["water"] in ("lake", "sea"))
+                                v["terrain_roughness"], basin=basin)
     river = None
     if v["water"] == "river":
         field, river = carve_river(field, v["seed"])
@@ -216,14 +217,18 @@ def _ground_material() -> bpy.types.Material:
 
 def _water(field: HeightField, v: dict, collection, level: float | None = None) -> float:
     """A water plane: at `level`, else a share of the land under it (more for the sea)."""
+    if level is None and v["water"] == "sea":
+        # The shore: the sea floor is below 0, the land above it.
+        level = max(0.02 * float(field.heights.max()), 0.1)
     if level is None:
-        level = float(np.percentile(field.heights, 35 if v["water"] == "sea" else 20))
+        level = float(np.percentile(field.heights, 20))
     size = field.extent * (4 if v["water"] == "sea" else 1)
     mesh = bpy.data.meshes.new("Water")
     half = size / 2
     mesh.from_pydata([(-half, -half, level), (half, -half, level), (half, half, level),
                       (-half, half, level)], [], [(0, 1, 2, 3)])
-    mesh.materials.append(_water_material())
+    rough = {"storm": 1.0, "rain": 0.6, "cloudy": 0.4, "overcast": 0.5}.get(v["weather"], 0.3)
+    mesh.materials.append(_water_material(rough if v["water"] == "sea" else 0.0))
     obj = bpy.data.objects.new("Water", mesh)
     obj[TAG] = "water"
     collection.objects.link(obj)
@@ -295,13 +300,39 @@ def aim_weather(scene, terrain: bpy.types.Object | None = None) -> None:
         obj.location = (x, y, ground)
 
 
-def _water_material() -> bpy.types.Material:
+def _water_material(waves: float = 0.0) -> bpy.types.Material:
+    """Clear dark water; with `waves` (0-1), swell and ripples in its surface normal (the
+    sea, harder in a storm), which break the reflection of the sky as waves do."""
     material = bpy.data.materials.new("Water")
     material.use_nodes = True
-    bsdf = material.node_tree.nodes["Principled BSDF"]
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+    bsdf = nodes["Principled BSDF"]
     bsdf.inputs["Base Color"].default_value = (0.02, 0.08, 0.1, 1)
-    bsdf.inputs["Roughness"].default_value = 0.05
-    bsdf.inputs["Transmission Weight"].default_value = 0.6
+    bsdf.inputs["Roughness"].default_value = 0.05 + 0.1 * waves
+    # A lake shows its shallows; the sea is too deep to see the floor through.
+    bsdf.inputs["Transmission Weight"].default_value = 0.0 if waves else 0.6
+    if waves:
+        bsdf.inputs["Base Color"].default_value = (0.005, 0.04, 0.06, 1)
+    if waves > 0:
+        swell = nodes.new("ShaderNodeTexWave")
+        swell.wave_type = "BANDS"
+        swell.bands_direction = "Y"
+        swell.inputs["Scale"].default_value = 0.02  # crests some 50 m apart
+        swell.inputs["Distortion"].default_value = 6.0
+        swell.inputs["Detail"].default_value = 4.0
+        chop = nodes.new("ShaderNodeTexNoise")
+        chop.inputs["Scale"].default_value = 0.4
+        metres = nodes.new("ShaderNodeTexCoord")  # object space: sizes in metres
+        links.new(metres.outputs["Object"], swell.inputs["Vector"])
+        links.new(metres.outputs["Object"], chop.inputs["Vector"])
+        mix = nodes.new("ShaderNodeMath")
+        mix.operation = "ADD"
+        bump = nodes.new("ShaderNodeBump")
+        bump.inputs["Strength"].default_value = 0.15 + 0.5 * waves
+        links.new(swell.outputs["Fac"], mix.inputs[0])
+        links.new(chop.outputs["Fac"], mix.inputs[1])
+        links.new(mix.outputs[0], bump.inputs["Height"])
+        links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
     return material
 
 

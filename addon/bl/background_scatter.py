@@ -12,7 +12,8 @@ from mathutils import Matrix
 from ..core.background.scatter import Scatter
 
 COLOURS = {"leaves": (0.03, 0.12, 0.03), "needles": (0.02, 0.07, 0.03),
-           "bark": (0.08, 0.05, 0.03), "rock": (0.2, 0.19, 0.18), "bush": (0.06, 0.14, 0.04)}
+           "bark": (0.08, 0.05, 0.03), "rock": (0.2, 0.19, 0.18), "bush": (0.06, 0.14, 0.04),
+           "reeds": (0.16, 0.15, 0.06)}
 
 
 def _material(name: str) -> bpy.types.Material:
@@ -50,6 +51,18 @@ def _prototype(kind: str, seed: int) -> bpy.types.Mesh:
             for face in {f for v in crown["verts"] for f in v.link_faces}:
                 face.material_index = 1
             slots.append(_material("leaves"))
+    elif kind == "reeds":
+        # A clump of thin blades leaning a little outwards, up to two metres tall.
+        rng = np.random.default_rng(seed + 11)
+        for _ in range(14):
+            angle, lean = rng.uniform(0, 2 * np.pi), rng.uniform(0.0, 0.25)
+            tall = rng.uniform(1.2, 2.2)
+            place = Matrix.Translation((0.35 * rng.random() * np.cos(angle),
+                                        0.35 * rng.random() * np.sin(angle), tall / 2))
+            tilt = Matrix.Rotation(lean, 4, (np.sin(angle), -np.cos(angle), 0.0))
+            bmesh.ops.create_cone(bm, cap_ends=False, segments=3, radius1=0.02,
+                                  radius2=0.0, depth=tall, matrix=tilt @ place)
+        slots.append(_material("reeds"))
     elif kind == "bush":
         bmesh.ops.create_icosphere(bm, subdivisions=2, radius=0.9,
                                    matrix=Matrix.Diagonal((1.0, 1.0, 0.7, 1.0)))

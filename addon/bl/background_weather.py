@@ -24,8 +24,9 @@ def add_clouds(v: dict, collection, altitude: float) -> bpy.types.Object | None:
     cover = float(v["cloud_cover"])
     if cover < 0.1:
         return None
-    # Wide enough that, seen from the ground, its edge sits a few degrees over the horizon.
-    half = max(20.0 * v["extent"], 15000.0)
+    # Wide enough that, seen from the ground, its edge sits on the horizon (a camera must
+    # see 100 km to show all of it: the command line's does).
+    half = max(20.0 * v["extent"], 100_000.0)
     mesh = bpy.data.meshes.new("Clouds")
     mesh.from_pydata([(-half, -half, altitude), (half, -half, altitude),
                       (half, half, altitude), (-half, half, altitude)], [], [(0, 1, 2, 3)])

@@ -81,8 +81,10 @@ def test_terrain_is_seeded_and_shaped_by_its_numbers():
     flat = fractal_terrain(3, 400, "low", 5, 0.05)
     steep = fractal_terrain(3, 400, "low", 100, 0.9)
     assert flat.slopes().mean() < steep.slopes().mean()
-    basin = fractal_terrain(3, 400, "medium", 60, 0.4, basin=True).heights
+    basin = fractal_terrain(3, 400, "medium", 60, 0.4, basin="lake").heights
     assert basin[54:74, 54:74].mean() < basin.mean()  # a valley in the middle for water
+    shore = fractal_terrain(3, 400, "medium", 60, 0.4, basin="sea").heights
+    assert shore[:40].mean() > shore[-40:].mean() + 20  # land south, the sea floor north
 
 
 def test_scatter_is_seeded_dry_and_fits_the_land():
@@ -90,7 +92,7 @@ def test_scatter_is_seeded_dry_and_fits_the_land():
     from metastudio.core.background.scatter import MAX_POINTS, scatter
     from metastudio.core.background.terrain import fractal_terrain
 
-    field = fractal_terrain(2, 400, "medium", 60, 0.4, basin=True)
+    field = fractal_terrain(2, 400, "medium", 60, 0.4, basin="lake")
     level = float(np.percentile(field.heights, 20))
     a = scatter(field, "forest", 0.85, "medium", 2, level)
     b = scatter(field, "forest", 0.85, "medium", 2, level)

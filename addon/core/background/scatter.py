@@ -22,7 +22,7 @@ PLANTS = {
     "snowfield": (("rock", 1.0),),
     "coast": (("bush", 0.5), ("rock", 0.5)),
     "canyon": (("rock", 0.9), ("bush", 0.1)),
-    "wetland": (("bush", 0.6), ("broadleaf", 0.4)),
+    "wetland": (("reeds", 0.6), ("bush", 0.2), ("broadleaf", 0.2)),
     "volcanic": (("rock", 1.0),),
     "city": (),
 }

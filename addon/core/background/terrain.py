@@ -46,9 +46,10 @@ def _value_noise(size: int, cells: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def fractal_terrain(seed: int, extent: float, detail: str, height: float,
-                    roughness: float, basin: bool = False) -> HeightField:
+                    roughness: float, basin: str | None = None) -> HeightField:
     """Octaves of value noise: `roughness` (0-1) keeps more of the fine octaves; `basin`
-    lowers the middle (a valley for a lake, a bay for the sea)."""
+    "lake" lowers the middle (a valley for a lake), "sea" the far (north) side, so the
+    land runs down to a shore and the sea out to the horizon."""
     size = GRID[detail]
     rng = np.random.default_rng(seed)
     total = np.zeros((size, size))
@@ -62,8 +63,14 @@ def fractal_terrain(seed: int, extent: float, detail: str, height: float,
     total = (total - total.min()) / max(float(np.ptp(total)), 1e-9)
     if roughness > 0.7:  # ridged: sharp crests for mountains and canyons
         total = 1 - np.abs(2 * total - 1)
-    if basin:
-        axis = np.linspace(-1, 1, size)
+    axis = np.linspace(-1, 1, size)
+    if basin == "lake":
         r = np.sqrt(axis[None, :] ** 2 + axis[:, None] ** 2)
         total = total * np.clip(r / 0.7, 0.25, 1.0)
+    elif basin == "sea":
+        # Rows run south to north: full height in the south, down to the shore just
+        # north of the middle (where characters stand on the beach), then the sea floor
+        # (the noise still shapes the shore line).
+        total = total * np.clip(0.5 - 2.0 * axis, 0.0, 1.0)[:, None] - 0.15 * np.clip(
+            axis, 0.0, 1.0)[:, None]
     return HeightField(total * height, extent)
