@@ -217,9 +217,10 @@ LATER = [
 ]
 
 
-# Written on 2026-11-25 after the tagger's design, training fragments and threshold were
-# fixed, and measured once: the honest figure.
-HELD_OUT = [
+# Written on 2026-11-25 after the first tagger's design was fixed and measured once
+# (75/92.5/87.5/87.5%, BENCHMARKS.md); its errors were then looked at, so it is development
+# now too.
+SECOND = [
     ("a hillside of ferns and old beeches, the first rays of sun breaking through, a pool below",
      "dawn", "forest", "clear", "lake"),
     ("endless sandy waste, shimmering heat, the sun right above us",
@@ -303,10 +304,96 @@ HELD_OUT = [
 ]
 
 
+# Written on 2026-11-25 (third set) after the tagger network, its training texts and its
+# threshold were fixed on the 120 above, and measured once: the honest figure.
+HELD_OUT = [
+    ("a silent spruce wood with the eastern sky just turning gold, a mirror-still pond",
+     "dawn", "forest", "clear", "lake"),
+    ("shifting sand ridges baking under a white-hot sun straight above",
+     "noon", "desert", "clear", "none"),
+    ("knife-edge ridges and summits, the sun about to drop behind them, streaks of cloud",
+     "sunset", "mountains", "cloudy", "none"),
+    ("a neon-lit avenue between tower blocks, drizzle, well after dark",
+     "night", "city", "rain", "none"),
+    ("a windswept promontory with surf exploding on the rocks below, thunder overhead",
+     "afternoon", "coast", "storm", "sea"),
+    ("a boggy fen with cattails under a flat grey sky around 10 a.m.",
+     "morning", "wetland", "overcast", "none"),
+    ("a glowing lava lake inside a smoking cone, stars wheeling above",
+     "night", "volcanic", "clear", "none"),
+    ("towering slot walls of banded sandstone with a thin creek at the bottom at 1 pm",
+     "noon", "canyon", "clear", "river"),
+    ("a vast frozen flat, wind whipping flakes sideways, early on a winter's day",
+     "morning", "snowfield", "snow", "none"),
+    ("sheep grazing on green downs under bright fair-weather cumulus at 3 pm",
+     "afternoon", "grassland", "cloudy", "none"),
+    ("an overgrown jungle dripping in a tropical downpour",
+     "afternoon", "forest", "rain", "none"),
+    ("low tide on a wide strand just after the sun has slipped away, the sky violet",
+     "dusk", "coast", "clear", "sea"),
+    ("granite spires catching the last orange light of the day",
+     "sunset", "mountains", "clear", "none"),
+    ("a plaza surrounded by office towers at midday, a sullen leaden sky",
+     "noon", "city", "overcast", "none"),
+    ("dunes under a raging dust-laden gale with lightning on the horizon at 4 pm",
+     "afternoon", "desert", "storm", "none"),
+    ("a reed marsh at first light smothered in thick white mist",
+     "dawn", "wetland", "fog", "none"),
+    ("jagged black basalt and steaming fissures beneath a cloudless sky",
+     "afternoon", "volcanic", "clear", "none"),
+    ("an arctic ice plain glowing under the northern lights",
+     "night", "snowfield", "clear", "none"),
+    ("a red rock ravine as the sun goes down, a few wispy clouds",
+     "sunset", "canyon", "cloudy", "none"),
+    ("open pasture as thunderheads roll in, lightning forking down as the light drains away",
+     "dusk", "grassland", "storm", "none"),
+    ("maple woods by a burbling brook at half past nine on a bright crisp day",
+     "morning", "forest", "clear", "river"),
+    ("a palm-lined shore at twelve o'clock, a salty haze over everything, gentle waves",
+     "noon", "coast", "fog", "sea"),
+    ("a glacial tarn under towering peaks while flurries drift down in the dark",
+     "night", "mountains", "snow", "lake"),
+    ("wet, glistening streets and apartment blocks at 11 pm in a steady downpour",
+     "night", "city", "rain", "none"),
+    ("a mangrove swamp under an iron-grey sky with a slow channel winding through",
+     "afternoon", "wetland", "overcast", "river"),
+    ("cooling lava fields in light drizzle as day breaks",
+     "dawn", "volcanic", "rain", "none"),
+    ("snowbound tundra lit red by the setting sun",
+     "sunset", "snowfield", "clear", "none"),
+    ("a deep gorge with a waterfall, mist still clinging to the cliffs at 9 a.m.",
+     "morning", "canyon", "fog", "river"),
+    ("a buttercup meadow beneath a deep blue sky at lunchtime",
+     "noon", "grassland", "clear", "none"),
+    ("a pine wood around a small tarn as twilight falls, patchy cloud",
+     "dusk", "forest", "cloudy", "lake"),
+    ("a fishing harbour on the ocean at sunrise under a dull blanket of cloud",
+     "dawn", "coast", "overcast", "sea"),
+    ("an alpine ridge battered by thunder and lightning at 2 pm",
+     "afternoon", "mountains", "storm", "none"),
+    ("a smog-choked downtown at 8 a.m. with commuters everywhere",
+     "morning", "city", "fog", "none"),
+    ("a stony wasteland of cacti with scattered clouds at about 5 p.m.",
+     "afternoon", "desert", "cloudy", "none"),
+    ("a bayou after dark in a pouring deluge",
+     "night", "wetland", "rain", "none"),
+    ("an ash plain around a grumbling crater at twilight under a brooding grey lid of cloud",
+     "dusk", "volcanic", "overcast", "none"),
+    ("a white expanse of ice in a blinding whiteout at midday",
+     "noon", "snowfield", "snow", "none"),
+    ("mesas silhouetted under a sky full of stars, perfectly still air",
+     "night", "canyon", "clear", "none"),
+    ("a hay field next to a broad slow-moving waterway at daybreak, low mist",
+     "dawn", "grassland", "fog", "river"),
+    ("a beech wood in a heavy blizzard at about three",
+     "afternoon", "forest", "snow", "none"),
+]
+
+
 def leaked() -> list[str]:
     """Descriptions that contain the word of an option they expect."""
     bad = []
-    for text, *expected in CASES + LATER + HELD_OUT:
+    for text, *expected in CASES + LATER + SECOND + HELD_OUT:
         for name, value in zip(FIELDS, expected, strict=True):
             if value != "none" and value in text.lower():
                 bad.append(f"{name}={value}: {text}")
@@ -321,7 +408,7 @@ def main() -> int:
     if bad:
         print("descriptions that name their answer:\n" + "\n".join(bad), file=sys.stderr)
         return 1
-    for title, cases in (("development set", CASES + LATER), ("held-out set", HELD_OUT)):
+    for title, cases in (("development set", CASES + LATER + SECOND), ("held-out set", HELD_OUT)):
         print(f"== {title}: {len(cases)} descriptions")
         score(cases, args.wrong)
     return 0

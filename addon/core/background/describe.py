@@ -53,7 +53,7 @@ for _field, _extra in {
         KEYWORDS[_field][_option] += _words
 # A piece must give its option at least this probability to count (measured on the
 # development descriptions; BENCHMARKS.md).
-THRESHOLD = 0.3
+THRESHOLD = 0.5
 # Clock hours to times of day: (until this hour, option); later than the last is night.
 HOURS = [(4.5, "night"), (7.0, "dawn"), (11.0, "morning"), (13.5, "noon"),
          (18.0, "afternoon"), (20.0, "sunset"), (21.5, "dusk")]

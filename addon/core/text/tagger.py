@@ -81,10 +81,13 @@ class TokenTagger:
 
     def __init__(self, path: Path, threshold: float) -> None:
         data = np.load(path)
+        # An optional shared hidden layer (ReLU) before the per-field softmaxes.
+        self.hidden = data["hidden_weights"].astype(np.float32) \
+            if "hidden_weights" in data.files else None
         self.fields = {name.removesuffix("_weights"): (
             data[name].astype(np.float32),
             [str(c) for c in data[name.replace("_weights", "_classes")]])
-            for name in data.files if name.endswith("_weights")}
+            for name in data.files if name.endswith("_weights") and name != "hidden_weights"}
         self.threshold = threshold
 
     @staticmethod
@@ -106,6 +109,9 @@ class TokenTagger:
             if not pieces:
                 continue
             x = np.hstack([features(vectors), np.ones((len(pieces), 1), np.float32)])
+            if self.hidden is not None:
+                x = np.hstack([np.maximum(x @ self.hidden, 0.0),
+                               np.ones((len(pieces), 1), np.float32)])
             for name, (weights, classes) in self.fields.items():
                 z = x @ weights
                 p = np.exp(z - z.max(axis=1, keepdims=True))
