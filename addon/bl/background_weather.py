@@ -22,7 +22,7 @@ def add_clouds(v: dict, collection, altitude: float) -> bpy.types.Object | None:
     the sun lamp is already dimmed and softened by the cover, and a translucent deck over
     the whole land would make every render noisy for little gain."""
     cover = float(v["cloud_cover"])
-    if cover < 0.1:
+    if cover < 0.1 or v["weather"] == "fog":  # fog is the air itself, not a deck above
         return None
     # Wide enough that, seen from the ground, its edge sits on the horizon (a camera must
     # see 100 km to show all of it: the command line's does).
