@@ -69,7 +69,7 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     yield 0.2, "shaping the terrain"
     sea_level = None
     if spec.elevation_map:
-        field, sea_level = map_terrain(read_elevation_map(spec.elevation_map), v["extent"],
+        field, sea_level = map_terrain(read_elevation_map(str(spec.elevation_map)), v["extent"],
                                        v["detail"], v["terrain_height"])
         if sea_level is not None and v["water"] != "sea":
             warnings.append(f"water: {spec.elevation_map} has sea floor below 0: the sea "

@@ -166,7 +166,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
         values[name] = getattr(spec, name)
         sources[name] = "set by hand" if name in spec.model_fields_set else "default"
     if spec.elevation_map:
-        values["elevation_map"] = spec.elevation_map
+        values["elevation_map"] = str(spec.elevation_map)
         sources["elevation_map"] = "set by hand"
     if spec.reference_image is not None:
         values["reference_image"] = str(spec.reference_image)

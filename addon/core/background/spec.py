@@ -41,8 +41,8 @@ class BackgroundSpec(BaseModel):
     terrain_roughness: float | None = Field(None, ge=0, le=1, description="0 smooth")
     terrain_height: float | None = Field(None, ge=0, le=2000, description="relief, metres")
     vegetation_density: float | None = Field(None, ge=0, le=1, description="0 bare")
-    elevation_map: str | None = Field(
-        None, max_length=1000,
+    elevation_map: Path | None = Field(
+        None,
         description="real terrain instead of noise: a .npy/.npz height grid, a height image "
                     "(16-bit PNG, EXR, TIFF), or sample:jacksboro / sample:topobathy")
     reference_image: Path | None = Field(
