@@ -1,0 +1,1 @@
+"""Tracking a performer on video (no bpy): frames in, landmarks out, filtered."""

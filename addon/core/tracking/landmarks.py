@@ -1,0 +1,168 @@
+"""Body and face landmarks per frame with MediaPipe's bundled models (pose: 33 points in
+metres about the hips and in the image; face mesh: 478 points with the irises), kept as
+arrays, saved to and loaded from a cache file so a re-run with other retarget settings
+does not track again.
+
+Frames where no person (or no face) is found hold NaN, never zeros: the filter fills or
+holds them (core.tracking.filter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import MetastudioError
+from .media import Clip, open_clip, read_frames
+
+BODY_POINTS = 33
+FACE_POINTS = 478
+MAX_SIDE = 640  # pixels: what the models see (they work at 256 or less inside)
+# Bump when what tracking writes changes: old cache files are then ignored.
+TRACKER_VERSION = "mediapipe-0.10.21/1"
+INSTALL_HINT = "pip install --no-deps mediapipe==0.10.21 (see scripts/data-requirements.txt)"
+
+
+class TrackingError(MetastudioError):
+    """Tracking could not run or found nobody."""
+
+
+@dataclass
+class Track:
+    """Per frame: body landmarks in metres about the hips (frames x 33 x 3; x to the
+    image's right, y down, z away from the camera, as MediaPipe gives them), the same
+    points in the image (x, y in 0-1 of width and height, z relative depth), their
+    visibility (0-1), and the face mesh in the image (frames x 478 x 3). NaN where
+    nothing was found."""
+
+    fps: float
+    size: tuple[int, int]
+    body: np.ndarray
+    body_image: np.ndarray
+    visibility: np.ndarray
+    face: np.ndarray
+
+    @property
+    def frames(self) -> int:
+        return len(self.body)
+
+    def found(self) -> np.ndarray:
+        """Frames where a body was found."""
+        return ~np.isnan(self.body[:, 0, 0])
+
+    def save(self, path: Path) -> None:
+        """Write the track as a compressed .npz (atomically: a crash leaves no half file)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial.npz")
+        np.savez_compressed(partial, fps=self.fps, size=np.array(self.size),
+                            body=self.body, body_image=self.body_image,
+                            visibility=self.visibility, face=self.face,
+                            version=TRACKER_VERSION)
+        os.replace(partial, path)
+
+    @classmethod
+    def load(cls, path: Path) -> Track | None:
+        """The track saved at `path`, or None if absent or from another tracker version."""
+        try:
+            with np.load(path) as data:
+                if str(data["version"]) != TRACKER_VERSION:
+                    return None
+                return cls(float(data["fps"]), tuple(int(v) for v in data["size"]),
+                           data["body"], data["body_image"], data["visibility"],
+                           data["face"])
+        except (OSError, KeyError, ValueError):
+            return None
+
+
+def _models():
+    try:
+        logging.getLogger("absl").setLevel(logging.ERROR)
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        from mediapipe.python.solutions import face_mesh, pose
+    except ImportError as exc:
+        raise TrackingError(f"the tracking models are not installed ({INSTALL_HINT})") \
+            from exc
+    return pose, face_mesh
+
+
+def track_clip(clip: Clip, face: bool = True,
+               progress: Callable[[int, int], bool | None] | None = None) -> Track:
+    """Track every frame of `clip`. `progress(done, total)` is called after each frame;
+    if it returns False, tracking stops and TrackingError("cancelled") is raised."""
+    pose_module, face_module = _models()
+    bodies, images, seen, faces = [], [], [], []
+    # Video mode: each model follows the person from frame to frame (faster, steadier);
+    # smoothing off, the filter does it with the artist's strength.
+    pose = pose_module.Pose(static_image_mode=False, model_complexity=1,
+                            smooth_landmarks=False, enable_segmentation=False)
+    mesh = face_module.FaceMesh(static_image_mode=False, max_num_faces=1,
+                                refine_landmarks=True) if face else None
+    nan_body, nan_face = np.full((BODY_POINTS, 3), np.nan), np.full((FACE_POINTS, 3), np.nan)
+    try:
+        for index, frame in enumerate(read_frames(clip, MAX_SIDE)):
+            result = pose.process(frame)
+            if result.pose_world_landmarks is not None:
+                world = result.pose_world_landmarks.landmark
+                bodies.append([(p.x, p.y, p.z) for p in world])
+                image = result.pose_landmarks.landmark
+                images.append([(p.x, p.y, p.z) for p in image])
+                seen.append([p.visibility for p in image])
+            else:
+                bodies.append(nan_body)
+                images.append(nan_body)
+                seen.append(np.zeros(BODY_POINTS))
+            if mesh is not None:
+                found = mesh.process(frame).multi_face_landmarks
+                faces.append([(p.x, p.y, p.z) for p in found[0].landmark] if found
+                             else nan_face)
+            else:
+                faces.append(nan_face)
+            if progress is not None and progress(index + 1, clip.frame_count) is False:
+                raise TrackingError("tracking cancelled")
+    finally:
+        pose.close()
+        if mesh is not None:
+            mesh.close()
+    if not bodies:
+        raise TrackingError(f"{clip.source}: no frames could be read")
+    track = Track(clip.fps, clip.size, np.array(bodies, float), np.array(images, float),
+                  np.array(seen, float), np.array(faces, float))
+    if not track.found().any():
+        raise TrackingError(f"{clip.source}: no person was found in any of its "
+                            f"{track.frames} frames")
+    return track
+
+
+def cache_key(source: str | Path, face: bool) -> str:
+    """Names a clip's track: its bytes (every image's, for a sequence), the settings that
+    change what tracking writes, and the tracker's version."""
+    clip = open_clip(source)
+    digest = hashlib.sha256(f"{TRACKER_VERSION}|face={face}".encode())
+    for path in clip.images or [Path(clip.source)]:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:24]
+
+
+def track(source: str | Path, cache_dir: Path | None = None, face: bool = True,
+          progress: Callable[[int, int], bool | None] | None = None) -> tuple[Track, bool]:
+    """The clip's track, from the cache when it was tracked before: (track, from_cache)."""
+    clip = open_clip(source)
+    cached = None
+    if cache_dir is not None:
+        cached = Path(cache_dir) / f"{cache_key(source, face)}.npz"
+        loaded = Track.load(cached) if cached.exists() else None
+        if loaded is not None:
+            return loaded, True
+    result = track_clip(clip, face, progress)
+    if cached is not None:
+        result.save(cached)
+    return result, False
