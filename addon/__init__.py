@@ -10,10 +10,11 @@ import atexit
 
 def _modules():
     from . import preferences
-    from .ops import background, character, farm, lipsync, sample_shot
+    from .ops import background, character, farm, lipsync, sample_shot, tracking
     from .ui import panels
 
-    return (preferences, sample_shot, background, character, lipsync, farm, panels)
+    return (preferences, sample_shot, background, character, lipsync, tracking, farm,
+            panels)
 
 
 def register() -> None:

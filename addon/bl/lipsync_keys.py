@@ -14,6 +14,7 @@ import os
 import bpy
 
 from ..core.errors import JobSpecError
+from .animation import fcurves
 from .scene_guard import SceneGuard
 
 RECORD = "metastudio_lipsync"
@@ -170,24 +171,10 @@ def _remove_own_keys(channels, guard: SceneGuard) -> None:
 
 
 def _key_values(owner, path: str) -> dict[float, float]:
-    for curve in _fcurves(owner):
+    for curve in fcurves(owner):
         if curve.data_path == path:
             return {round(point.co[0], 3): point.co[1] for point in curve.keyframe_points}
     return {}
-
-
-def _fcurves(owner):
-    """F-curves of an ID's action, on Blender 4.2 (action.fcurves) to 5.0 (slots)."""
-    animation = owner.animation_data
-    action = animation.action if animation else None
-    if action is None:
-        return []
-    if hasattr(action, "layers") and getattr(animation, "action_slot", None) is not None:
-        from bpy_extras import anim_utils
-
-        bag = anim_utils.action_get_channelbag_for_slot(action, animation.action_slot)
-        return list(bag.fcurves) if bag else []
-    return list(getattr(action, "fcurves", []))
 
 
 def can_play_sound() -> bool:

@@ -14,6 +14,7 @@ from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .sample_shot import SampleShotSpec
 from .schema import describe_validation_error
+from .tracking.spec import TrackSpec
 from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
 # Operator id -> the model of its parameters. Each feature adds its operator here.
@@ -23,6 +24,7 @@ OPERATOR_MODELS: dict[str, type[BaseModel]] = {
     "metastudio.make_background": BackgroundSpec,
     "metastudio.lipsync": LipSyncKeysSpec,
     "metastudio.speak": SpeakKeysSpec,
+    "metastudio.track": TrackSpec,
 }
 
 

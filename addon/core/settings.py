@@ -10,6 +10,7 @@ from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
+from .tracking.spec import TrackSpec
 from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
 
@@ -31,6 +32,10 @@ class StudioSettings(BaseModel):
                                      description="the Make Character operator")
     background: BackgroundSpec = Field(default_factory=BackgroundSpec,
                                        description="the Make Background operator")
+    # The video has no default; the panel starts blank and the operator asks for it.
+    track: TrackSpec = Field(
+        default_factory=lambda: TrackSpec.model_construct(video=Path("")),
+        description="the Track Performance operator")
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
 

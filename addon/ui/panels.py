@@ -10,6 +10,7 @@ from ..core.background.spec import BackgroundSpec
 from ..core.character.spec import CharacterSpec
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
+from ..core.tracking.spec import TrackSpec
 from ..core.voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
 
@@ -105,7 +106,19 @@ class METASTUDIO_PT_character(StudioPanel, bpy.types.Panel):
                 box.label(text=part)
 
 
+class METASTUDIO_PT_tracking(StudioPanel, bpy.types.Panel):
+    """Tracking: a video of a performer drives a character."""
+
+    bl_label = "Tracking"
+    bl_idname = "METASTUDIO_PT_tracking"
+
+    def draw(self, context):
+        layout = self.layout
+        layout.operator("metastudio.track", icon="CON_ARMATURE")
+        draw_model(layout, context.scene.metastudio.track, TrackSpec)
+
+
 classes = (METASTUDIO_PT_background, METASTUDIO_PT_character, METASTUDIO_PT_voice,
-           METASTUDIO_PT_farm,
+           METASTUDIO_PT_tracking, METASTUDIO_PT_farm,
            METASTUDIO_PT_sample_shot)
 register, unregister = bpy.utils.register_classes_factory(classes)

@@ -37,8 +37,8 @@ keys["browInnerUp"].value = 0.0
 
 def curve_frames(name):
     animation = face.data.shape_keys.animation_data
-    from metastudio.bl.lipsync_keys import _fcurves
-    for curve in _fcurves(face.data.shape_keys):
+    from metastudio.bl.animation import fcurves
+    for curve in fcurves(face.data.shape_keys):
         if curve.data_path == f'key_blocks["{name}"].value':
             return sorted(round(p.co[0], 2) for p in curve.keyframe_points)
     return []
@@ -219,9 +219,9 @@ settings.bone = "mouth"
 first = sorted(bpy.ops.metastudio.lipsync())
 mouth = rig.pose.bones["mouth"]
 props = sorted(k for k in mouth.keys() if not k.startswith("_"))
-from metastudio.bl.lipsync_keys import _fcurves
+from metastudio.bl.animation import fcurves
 def frames():
-    return {c.data_path: len(c.keyframe_points) for c in _fcurves(rig)}
+    return {c.data_path: len(c.keyframe_points) for c in fcurves(rig)}
 once = frames()
 scene.frame_set(1)
 second = sorted(bpy.ops.metastudio.lipsync())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,10 +92,9 @@ def _models():
     return pose, face_mesh
 
 
-def track_clip(clip: Clip, face: bool = True,
-               progress: Callable[[int, int], bool | None] | None = None) -> Track:
-    """Track every frame of `clip`. `progress(done, total)` is called after each frame;
-    if it returns False, tracking stops and TrackingError("cancelled") is raised."""
+def tracking(clip: Clip, face: bool = True) -> Generator[tuple[int, int], None, Track]:
+    """Track every frame of `clip`, yielding (frames done, frames in all) after each
+    one; the track is the generator's return value (see track_clip)."""
     pose_module, face_module = _models()
     bodies, images, seen, faces = [], [], [], []
     # Video mode: each model follows the person from frame to frame (faster, steadier);
@@ -124,8 +123,7 @@ def track_clip(clip: Clip, face: bool = True,
                              else nan_face)
             else:
                 faces.append(nan_face)
-            if progress is not None and progress(index + 1, clip.frame_count) is False:
-                raise TrackingError("tracking cancelled")
+            yield index + 1, max(clip.frame_count, index + 1)
     finally:
         pose.close()
         if mesh is not None:
@@ -138,6 +136,27 @@ def track_clip(clip: Clip, face: bool = True,
         raise TrackingError(f"{clip.source}: no person was found in any of its "
                             f"{track.frames} frames")
     return track
+
+
+def track_clip(clip: Clip, face: bool = True,
+               progress: Callable[[int, int], bool | None] | None = None) -> Track:
+    """Track every frame of `clip`. `progress(done, total)` is called after each frame;
+    if it returns False, tracking stops and TrackingError("cancelled") is raised."""
+    steps = tracking(clip, face)
+    try:
+        while True:
+            done, total = next(steps)
+            if progress is not None and progress(done, total) is False:
+                steps.close()
+                raise TrackingError("tracking cancelled")
+    except StopIteration as finished:
+        return finished.value
+
+
+def default_cache() -> Path:
+    """Where tracks are kept between runs: $XDG_CACHE_HOME (or ~/.cache)/metastudio/tracks."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "metastudio" / "tracks"
 
 
 def cache_key(source: str | Path, face: bool) -> str:

@@ -1,0 +1,35 @@
+"""What the Track Performance operator does: one pydantic model for the panel, the farm
+and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TrackSpec(BaseModel):
+    """Drive a character's body and face from a video of a performer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    video: Path = Field(description="the performance: a video file, a folder of frames or "
+                                    "a pattern such as shot_*.png")
+    armature: str = Field("", description="the rig to drive (empty: the active armature, "
+                                          "or the scene's only one)")
+    bone_map: Literal["metastudio", "mixamo"] = Field(
+        "metastudio", description="how the rig's bones are named: the character's own "
+                                  "rig, or Mixamo's (with or without mixamorig:)")
+    face_mesh: str = Field("", description="the mesh with ARKit face shape keys (empty: "
+                                           "the rig's child that has them)")
+    body: bool = Field(True, description="bake the body onto the rig")
+    face: bool = Field(True, description="bake the face onto its shape keys")
+    strength: float = Field(0.5, ge=0.0, le=1.0,
+                            description="smoothing: 0 as tracked, 1 a steady hold")
+    responsiveness: float = Field(0.5, ge=0.0, le=1.0,
+                                  description="how much fast moves get through smoothing")
+    start_frame: int = Field(1, ge=-1_000_000, le=1_000_000,
+                             description="the scene frame the clip's first frame lands on")
+    reference: bool = Field(True, description="show the video on a plane beside the "
+                                              "character, for comparison")

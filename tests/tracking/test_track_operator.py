@@ -1,0 +1,106 @@
+"""Track Performance in a real bpy: a real clip of a person baked onto the character's own
+rig and face; the posed bones point where the tracked limbs do; a cancel or bad input
+leaves nothing behind."""
+
+import json
+
+from tests.bpy_process import run_bpy
+
+SETUP = """
+import bpy, json, os
+import numpy as np
+os.environ["XDG_CACHE_HOME"] = cache
+import metastudio
+metastudio.register()
+bpy.ops.wm.read_factory_settings(use_empty=True)
+bpy.ops.metastudio.make_character(params_json=json.dumps(
+    {"description": "a woman", "name": "Ada"}))
+rig = bpy.data.objects["Ada rig"]
+
+def track(**params):
+    params = {"video": video, **params}
+    return sorted(bpy.ops.metastudio.track(params_json=json.dumps(params)))
+"""
+
+
+def test_a_clip_is_baked_onto_the_character_and_limbs_follow(sequence, tmp_path):
+    result = run_bpy(SETUP + """
+from metastudio.core.tracking.filter import steady
+from metastudio.core.tracking.landmarks import Track, default_cache, cache_key
+from metastudio.core.tracking.retarget import LIMBS, PRESETS, to_blender
+outcome = track(strength=0.5)
+action = rig.animation_data.action
+face = bpy.data.objects["Ada"]
+jaw = [face.data.shape_keys.key_blocks["jawOpen"].value]
+scene = bpy.context.scene
+saved = Track.load(default_cache() / (cache_key(video, True) + ".npz"))
+body = to_blender(steady(saved.body, saved.fps, 0.5))
+angles = []
+for frame in range(saved.frames):
+    scene.frame_set(1 + frame)
+    for part in ("neck", "upper_arm.L", "upper_arm.R"):
+        start, end = LIMBS[part]
+        if saved.visibility[frame, list(start + end)].min() < 0.5:
+            continue
+        chain = [rig.pose.bones[n] for n in PRESETS["metastudio"][part]]
+        posed = chain[-1].tail - chain[0].head
+        want = body[frame, list(end)].mean(0) - body[frame, list(start)].mean(0)
+        cos = np.dot(posed, want) / np.linalg.norm(posed) / np.linalg.norm(want)
+        angles.append(float(np.degrees(np.arccos(np.clip(cos, -1, 1)))))
+result = {"outcome": outcome, "action": action.name if action else None,
+          "modes": rig.pose.bones["neck01"].rotation_mode,
+          "face_action": bool(face.data.shape_keys.animation_data and
+                              face.data.shape_keys.animation_data.action),
+          "plane": "Track reference" in bpy.data.objects, "angles": angles,
+          "frame_end": scene.frame_end}
+""", video=str(sequence), cache=str(tmp_path / "cache"))
+    assert result["outcome"] == ["FINISHED"]
+    assert result["action"].startswith("Track") and result["modes"] == "QUATERNION"
+    assert result["face_action"] and result["plane"] and result["frame_end"] >= 12
+    angles = sorted(result["angles"])
+    assert len(angles) >= 12
+    assert angles[len(angles) // 2] < 10.0 and angles[-1] < 20.0, angles
+
+
+def test_cancel_and_bad_input_leave_nothing(sequence, tmp_path):
+    import cv2
+    import numpy as np
+
+    wall = tmp_path / "wall"
+    wall.mkdir()
+    for i in range(3):
+        cv2.imwrite(str(wall / f"w_{i}.png"), np.full((240, 320, 3), 128, np.uint8))
+    result = run_bpy(SETUP + """
+from metastudio.ops.tracking import METASTUDIO_OT_track
+def state():
+    return (sorted(a.name for a in bpy.data.actions), sorted(o.name for o in bpy.data.objects),
+            rig.pose.bones["neck01"].rotation_mode, len(bpy.data.images))
+before = state()
+errors = []
+for params in ({"video": wall_dir}, {"video": video, "armature": "nobody"},
+               {"video": os.path.join(wall_dir, "missing.mp4")}):
+    try:
+        bpy.ops.metastudio.track(params_json=json.dumps(params))
+    except RuntimeError as exc:
+        errors.append(str(exc).strip().splitlines()[-1])
+after_errors = state()
+# Cancel half-way: run the steps by hand, stop once baking has begun.
+from metastudio.bl.scene_guard import SceneGuard
+from metastudio.bl.tracking import bake_track
+from metastudio.core.tracking.spec import TrackSpec
+from metastudio.ops.stepped import StepRun
+guard = SceneGuard()
+run = StepRun(bake_track(bpy.context, TrackSpec(video=video), guard, []), guard)
+while run.fraction < 0.85 and not run.advance():
+    pass
+mid = state()
+run.cancel()
+result = {"before": before, "after_errors": after_errors, "mid": mid,
+          "after_cancel": state(), "errors": errors}
+""", video=str(sequence), wall_dir=str(wall), cache=str(tmp_path / "cache"))
+    assert "no person was found in any of its 3 frames" in result["errors"][0]
+    assert "armature: no armature object named 'nobody'" in result["errors"][1]
+    assert "missing.mp4: no such file" in result["errors"][2]
+    assert json.dumps(result["after_errors"]) == json.dumps(result["before"])
+    assert result["mid"] != result["before"]  # the cancel came after baking started
+    assert json.dumps(result["after_cancel"]) == json.dumps(result["before"])
