@@ -13,7 +13,7 @@ from metastudio.core.errors import FrameFailedError, JobSpecError, MetastudioErr
 from metastudio.core.render_job import RenderJob
 from metastudio.core.schema import build_spec
 
-from . import cli_background, cli_character, cli_voice
+from . import cli_background, cli_character, cli_track, cli_voice
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_voice.add_parsers(sub)
     cli_character.add_parsers(sub)
     cli_background.add_parsers(sub)
+    cli_track.add_parsers(sub)
     return parser
 
 

@@ -104,3 +104,43 @@ result = {"before": before, "after_errors": after_errors, "mid": mid,
     assert json.dumps(result["after_errors"]) == json.dumps(result["before"])
     assert result["mid"] != result["before"]  # the cancel came after baking started
     assert json.dumps(result["after_cancel"]) == json.dumps(result["before"])
+
+
+def test_the_command_line_writes_json_and_bakes_a_blend(sequence, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    rig = tmp_path / "rig.blend"
+    run_bpy("""
+import bpy, json
+bpy.ops.wm.read_factory_settings(use_empty=True)
+import metastudio
+metastudio.register()
+bpy.ops.metastudio.make_character(params_json=json.dumps({"name": "Ada"}))
+bpy.ops.wm.save_as_mainfile(filepath=path)
+result = True
+""", path=str(rig))
+    command = [sys.executable, "-m", "metastudio_farm.cli", "track", str(sequence)]
+    out = subprocess.run(command + ["--json", "-", "--strength", "0.8"], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["frames"] == 12 and all(data["found"]) and len(data["body_world"][0]) == 33
+    assert 0.0 <= data["face"]["jawOpen"][0] <= 1.0 and "eyeBlinkLeft" in data["face"]
+    baked = tmp_path / "baked.blend"
+    out = subprocess.run(command + ["--blend", str(rig), "--out", str(baked)], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "from the cache" in out.stderr  # tracked once, by the first run
+    opened = run_bpy("""
+import bpy
+bpy.ops.wm.open_mainfile(filepath=path)
+rig = bpy.data.objects["Ada rig"]
+result = rig.animation_data.action.name
+""", path=str(baked))
+    assert opened.startswith("Track")
+    bad = subprocess.run(command + ["--blend", str(rig)], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert bad.returncode == 2 and "--blend and --out go together" in bad.stderr

@@ -1,0 +1,108 @@
+"""`metastudio track VIDEO ...`: a performance tracked on the command line, written as
+JSON, and baked onto a rig in a .blend."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from metastudio.core.schema import build_spec
+from metastudio.core.tracking.spec import TrackSpec
+
+from .cli_model import add_model_arguments, model_values
+from .cli_output import saved_blend, stdout_to_stderr, write_text
+from .transfer import write_atomically
+
+
+def add_parsers(sub) -> None:
+    """Add the `track` subcommand."""
+    p = sub.add_parser(
+        "track", help="track a person on video: landmarks as JSON, or baked onto a rig",
+        description="Track the body and face of the person in VIDEO (a video file, a "
+        "folder of frames or a pattern such as shot_*.png) with MediaPipe's bundled "
+        "models. Tracks are cached, so a second run with other settings does not track "
+        "again.")
+    p.add_argument("video", type=Path, help="the performance")
+    add_model_arguments(p, TrackSpec, skip=("video",))
+    p.add_argument("--json", type=Path, help="write the track (landmarks per frame, "
+                                             "ARKit face values) as JSON ('-': stdout)")
+    p.add_argument("--blend", type=Path, help="the .blend holding the rig to drive")
+    p.add_argument("--out", type=Path, help="with --blend: where to save the baked .blend")
+    p.set_defaults(handler=_cmd_track)
+
+
+def track_json(track) -> dict:
+    """A track as plain JSON: per frame, found or not, the body's world and image
+    landmarks, their visibility, and the face as ARKit values and head turn."""
+    import numpy as np
+    from metastudio.core.tracking.face import face_values, head_turn
+
+    def rounded(values):
+        return np.where(np.isnan(values), None, np.round(values, 4)).tolist()
+
+    return {"fps": track.fps, "size": list(track.size), "frames": track.frames,
+            "found": track.found().tolist(), "body_world": rounded(track.body),
+            "body_image": rounded(track.body_image),
+            "visibility": rounded(track.visibility),
+            "face": {name: rounded(values)
+                     for name, values in face_values(track.face, track.size).items()},
+            "head_turn": rounded(head_turn(track.face, track.size))}
+
+
+def _cmd_track(args: argparse.Namespace) -> int:
+    from metastudio.core.errors import JobSpecError
+    from metastudio.core.tracking.landmarks import default_cache, track
+
+    from .progress import ProgressBar
+
+    values = model_values(args, TrackSpec)
+    values["video"] = str(args.video)
+    spec = build_spec(TrackSpec, values)
+    if (args.blend is None) != (args.out is None):
+        raise JobSpecError("out: --blend and --out go together (the rig's .blend in, the "
+                           "baked .blend out)")
+    if args.blend is None and args.json is None:
+        raise JobSpecError("json: give --json OUT (or --blend IN --out OUT) for the result")
+    for name in ("blend", "out"):
+        path = getattr(args, name)
+        if path is not None and path.suffix.lower() != ".blend":
+            raise JobSpecError(f"{name}: {path} must end in .blend")
+    if args.blend is not None and not args.blend.is_file():
+        raise JobSpecError(f"blend: {args.blend} does not exist")
+    progress = ProgressBar(label="frames tracked")
+    started = [False]
+
+    def report(done: int, total: int) -> None:
+        if not started[0]:
+            progress.start(total)
+            started[0] = True
+        progress.update(done)
+
+    result, cached = track(spec.video, default_cache(), progress=report)
+    progress.close()
+    found = int(result.found().sum())
+    print(f"{result.frames} frames at {result.fps:g} fps, a person in {found}"
+          + (" (from the cache)" if cached else ""), file=sys.stderr)
+    if args.blend is not None:
+        with stdout_to_stderr():
+            _bake(spec, args.blend, args.out)
+    if args.json is not None:
+        write_text(args.json, json.dumps(track_json(result)) + "\n")
+    return 0
+
+
+def _bake(spec: TrackSpec, blend: Path, out: Path) -> None:
+    import bpy
+    from metastudio.bl.scene_guard import SceneGuard
+    from metastudio.bl.tracking import bake_track
+    from metastudio.ops.stepped import StepRun
+
+    bpy.ops.wm.open_mainfile(filepath=str(blend))
+    guard, warnings = SceneGuard(), []
+    StepRun(bake_track(bpy.context, spec, guard, warnings), guard).run_to_end()
+    for warning in warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    write_atomically(out, saved_blend())
+    print(f"saved {out}", file=sys.stderr)
