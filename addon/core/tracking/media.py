@@ -35,8 +35,11 @@ class Clip:
 
 
 def _cv2():
-    import cv2
-
+    try:
+        import cv2
+    except ImportError as exc:
+        raise MediaError("reading video needs OpenCV (pip install "
+                         "\"opencv-python-headless>=4.9,<4.12\")") from exc
     return cv2
 
 
