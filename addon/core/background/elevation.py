@@ -2,8 +2,7 @@
 from a .npy or .npz file (or an image, read by the Blender side), cropped to a square,
 resampled to the detail level's grid and scaled to the spec's relief.
 
-Two real maps install with matplotlib's wheel (its sample data; the project installs the
-wheel as data, without its dependencies): "sample:jacksboro" (a fault in Tennessee, a
+Two real maps install with matplotlib (a dependency; its sample data): "sample:jacksboro" (a fault in Tennessee, a
 USGS DEM) and "sample:topobathy" (a coast, land and sea floor in one map: below 0 is
 under the sea).
 """
@@ -20,7 +19,7 @@ from .terrain import GRID, HeightField
 
 SAMPLES = {"sample:jacksboro": "jacksboro_fault_dem.npz",
            "sample:topobathy": "topobathy.npz"}
-SAMPLES_HINT = "pip install --no-deps matplotlib==3.10.7"
+SAMPLES_HINT = "pip install matplotlib==3.10.7"
 
 
 class ElevationMapError(MetastudioError):
