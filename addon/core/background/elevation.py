@@ -2,9 +2,9 @@
 from a .npy or .npz file (or an image, read by the Blender side), cropped to a square,
 resampled to the detail level's grid and scaled to the spec's relief.
 
-Two real maps install with matplotlib (a dependency; its sample data): "sample:jacksboro" (a fault in Tennessee, a
-USGS DEM) and "sample:topobathy" (a coast, land and sea floor in one map: below 0 is
-under the sea).
+Two real maps install with matplotlib (a dependency; its sample data):
+"sample:jacksboro" (a fault in Tennessee, a USGS DEM) and "sample:topobathy" (a coast,
+land and sea floor in one map: below 0 is under the sea).
 """
 
 from __future__ import annotations
