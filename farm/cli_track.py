@@ -29,7 +29,11 @@ def add_parsers(sub) -> None:
     p.add_argument("--json", type=Path, help="write the track (landmarks per frame, "
                                              "ARKit face values) as JSON ('-': stdout)")
     p.add_argument("--blend", type=Path, help="the .blend holding the rig to drive")
-    p.add_argument("--out", type=Path, help="with --blend: where to save the baked .blend")
+    p.add_argument("--out", type=Path, help="with --blend: where to save the baked .blend; "
+                   "with --batch: the folder for each clip's JSON")
+    p.add_argument("--batch", action="store_true", help="VIDEO is a folder of clips (video "
+                   "files, or sub-folders of frames): track them all on the farm")
+    p.add_argument("--address", help="for --batch: Ray cluster address (default: local)")
     p.set_defaults(handler=_cmd_track)
 
 
@@ -60,6 +64,8 @@ def _cmd_track(args: argparse.Namespace) -> int:
     values = model_values(args, TrackSpec)
     values["video"] = str(args.video)
     spec = build_spec(TrackSpec, values)
+    if args.batch:
+        return _batch(args)
     if (args.blend is None) != (args.out is None):
         raise JobSpecError("out: --blend and --out go together (the rig's .blend in, the "
                            "baked .blend out)")
@@ -91,6 +97,24 @@ def _cmd_track(args: argparse.Namespace) -> int:
     if args.json is not None:
         write_text(args.json, json.dumps(track_json(result)) + "\n")
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from metastudio.core.errors import JobSpecError
+
+    from .progress import ProgressBar
+    from .track_batch import run_track_batch
+
+    if args.out is None:
+        raise JobSpecError("out: give --out DIR for the clips' JSON")
+    progress = ProgressBar(label="clips")
+    report = run_track_batch(args.video, args.out, args.address, progress)
+    progress.close()
+    for name, reason in report.failed.items():
+        print(f"error: {name}: {reason}", file=sys.stderr)
+    print(f"{report.done} clips tracked, {report.skipped} already there, "
+          f"{len(report.failed)} failed; in {args.out}", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def _bake(spec: TrackSpec, blend: Path, out: Path) -> None:

@@ -1,0 +1,78 @@
+"""A folder of clips tracked as one farm job: each clip (a video file, or a sub-folder of
+frames) tracked on a Ray worker and written back as JSON (core tracks travel through the
+object store, no shared filesystem), atomically. Clips already done are skipped, so a
+job run again does only what is missing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from metastudio.core.errors import JobSpecError, MetastudioError
+
+from .transfer import write_atomically
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"}
+
+
+def clips_in(folder: Path) -> dict[str, Path]:
+    """Name -> clip: every video file in `folder`, and every sub-folder of frames."""
+    from metastudio.core.tracking.media import IMAGE_SUFFIXES
+
+    if not folder.is_dir():
+        raise JobSpecError(f"video: {folder} is not a folder (give a folder of clips with "
+                           "--batch)")
+    found = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix.lower() in VIDEO_SUFFIXES:
+            found[path.stem] = path
+        elif path.is_dir() and any(p.suffix.lower() in IMAGE_SUFFIXES
+                                   for p in path.iterdir()):
+            found[path.name] = path
+    if not found:
+        raise JobSpecError(f"video: no video files or folders of frames in {folder}")
+    return found
+
+
+def track_one(source: str) -> dict:
+    """Track one clip in this process (a worker's): the track as JSON."""
+    from metastudio.core.tracking.landmarks import default_cache, track
+
+    from .cli_track import track_json
+
+    result, _ = track(source, default_cache())
+    return track_json(result)
+
+
+@dataclass
+class TrackBatchReport:
+    """What a batch of clips did."""
+
+    done: int = 0
+    skipped: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def run_track_batch(folder: Path, out: Path, address: str | None = None,
+                    progress=None) -> TrackBatchReport:
+    """Track every clip in `folder` into `out`/<clip>.json."""
+    from .batch import run_on_farm
+
+    if out.exists() and not out.is_dir():
+        raise MetastudioError(f"out: {out} is a file, not a folder")
+    clips = clips_in(folder)
+    report = TrackBatchReport()
+    todo = {name: path for name, path in clips.items()
+            if not (out / f"{name}.json").exists()}
+    report.skipped = len(clips) - len(todo)
+    if todo:
+        out.mkdir(parents=True, exist_ok=True)
+
+    def write(name: str, result: dict) -> None:
+        write_atomically(out / f"{name}.json", json.dumps(result).encode())
+        report.done += 1
+
+    calls = {name: (str(path),) for name, path in todo.items()}
+    report.failed = run_on_farm(track_one, calls, write, address, progress)
+    return report
