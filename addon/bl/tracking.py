@@ -18,7 +18,7 @@ from ..core.tracking.face import face_values
 from ..core.tracking.filter import steady
 from ..core.tracking.landmarks import Track, cache_key, default_cache, tracking
 from ..core.tracking.media import Clip, open_clip
-from ..core.tracking.retarget import RestBone, resolve_map, retarget
+from ..core.tracking.retarget import RestBone, resolve_map, retarget, root_motion
 from ..core.tracking.spec import TrackSpec
 from .animation import key_curve
 from .scene_guard import SceneGuard
@@ -108,6 +108,10 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         rotations = retarget(body, seen, rest_bones(rig), bone_map)
         yield 0.8, f"baking {len(rotations)} bones"
         _bake_bones(rig, rotations, frames, guard, spec)
+        if spec.root_motion and "hips" in bone_map:
+            image = steady(track.body_image, track.fps, spec.strength, spec.responsiveness)
+            _bake_root(rig, bone_map["hips"][0], root_motion(image, body, track.size),
+                       frames)
     if face_mesh is not None:
         yield 0.9, "baking the face"
         values = face_values(track.face, track.size)
@@ -139,6 +143,16 @@ def _bake_bones(rig, rotations: dict[str, np.ndarray], frames: np.ndarray,
         bone.rotation_mode = "QUATERNION"
         for index in range(4):
             key_curve(rig, bone, "rotation_quaternion", index, frames, quaternions[:, index])
+
+
+def _bake_root(rig, name: str, moved: np.ndarray, frames: np.ndarray) -> None:
+    """The hips bone's location: armature-space moves turned into the bone's own rest
+    frame (a pose bone's location is in it). Keys on the action made for the body."""
+    bone = rig.pose.bones[name]
+    rest = np.array(bone.bone.matrix_local)[:3, :3]
+    local = moved @ rest  # each row: rest.T @ move
+    for index in range(3):
+        key_curve(rig, bone, "location", index, frames, local[:, index])
 
 
 def _bake_face(mesh, values: dict[str, np.ndarray], frames: np.ndarray,

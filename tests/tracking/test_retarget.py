@@ -118,3 +118,22 @@ def test_quaternions_of_known_rotations():
         q /= np.linalg.norm(q)
         q = q if q[0] >= 0 else -q
         assert np.allclose(quaternion(rotation(q)), q, atol=1e-9)
+
+
+def test_root_motion_follows_the_performer_across_the_frame(sequence):
+    from metastudio.core.tracking.retarget import root_motion
+
+    from .conftest import PAN
+
+    result, _ = track(sequence)
+    image = steady(result.body_image, result.fps, 0.0)
+    moved = root_motion(image, steady(result.body, result.fps, 0.0), result.size)
+    assert np.allclose(moved[0], 0.0) and np.allclose(moved[:, 1], 0.0)
+    shoulders = np.linalg.norm(result.body[:, 11] - result.body[:, 12], axis=1)
+    span = np.linalg.norm((result.body_image[:, 11, :2] - result.body_image[:, 12, :2])
+                          * np.array(result.size), axis=1)
+    scale = np.median(shoulders / span)
+    # The camera pans right: in the frame the performer goes left, the character to -X.
+    step = np.diff(moved[:, 0]).mean()
+    assert abs(step + PAN * scale) < 0.3 * PAN * scale
+    assert np.abs(moved[:, 2]).max() < 0.05  # nobody rose or sank

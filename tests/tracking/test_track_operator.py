@@ -4,6 +4,8 @@ leaves nothing behind."""
 
 import json
 
+import numpy as np
+
 from tests.bpy_process import run_bpy
 
 SETUP = """
@@ -27,9 +29,14 @@ def test_a_clip_is_baked_onto_the_character_and_limbs_follow(sequence, tmp_path)
     result = run_bpy(SETUP + """
 from metastudio.core.tracking.filter import steady
 from metastudio.core.tracking.landmarks import Track, default_cache, cache_key
-from metastudio.core.tracking.retarget import LIMBS, PRESETS, to_blender
-outcome = track(strength=0.5)
+from metastudio.core.tracking.retarget import LIMBS, PRESETS, root_motion, to_blender
+outcome = track(strength=0.5, root_motion=True)
 action = rig.animation_data.action
+scene = bpy.context.scene
+scene.frame_set(1)
+root_start = (rig.matrix_world @ rig.pose.bones["root"].head).copy()
+scene.frame_set(12)
+root_moved = list(rig.matrix_world @ rig.pose.bones["root"].head - root_start)
 face = bpy.data.objects["Ada"]
 jaw = [face.data.shape_keys.key_blocks["jawOpen"].value]
 scene = bpy.context.scene
@@ -52,11 +59,17 @@ result = {"outcome": outcome, "action": action.name if action else None,
           "face_action": bool(face.data.shape_keys.animation_data and
                               face.data.shape_keys.animation_data.action),
           "plane": "Track reference" in bpy.data.objects, "angles": angles,
-          "frame_end": scene.frame_end}
+          "frame_end": scene.frame_end, "root_moved": root_moved,
+          "root_expected": root_motion(steady(saved.body_image, saved.fps, 0.5),
+                                       steady(saved.body, saved.fps, 0.5),
+                                       saved.size)[11].tolist()}
 """, video=str(sequence), cache=str(tmp_path / "cache"))
     assert result["outcome"] == ["FINISHED"]
     assert result["action"].startswith("Track") and result["modes"] == "QUATERNION"
     assert result["face_action"] and result["plane"] and result["frame_end"] >= 12
+    # The root bone moves in the world as the core says (its own rest frame undone).
+    assert np.allclose(result["root_moved"], result["root_expected"], atol=0.002)
+    assert result["root_moved"][0] < -0.03  # across the floor, to -X
     angles = sorted(result["angles"])
     assert len(angles) >= 12
     assert angles[len(angles) // 2] < 10.0 and angles[-1] < 20.0, angles

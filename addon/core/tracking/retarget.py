@@ -231,3 +231,19 @@ def retarget(body: np.ndarray, visibility: np.ndarray, bones: dict[str, RestBone
             if name in out:
                 out[name][frame] = quaternion(default.T @ target)
     return out
+
+
+def root_motion(body_image: np.ndarray, body: np.ndarray,
+                size: tuple[int, int]) -> np.ndarray:
+    """Per frame, how far the hips moved from the first frame, in metres in the
+    character's space (frames x 3): across and up from the image, at the scale the
+    tracked shoulders give (their width in metres over their width in pixels, the
+    clip's median). Depth is not read: 0. Gaps must already be filled."""
+    pixels = np.asarray(body_image, float)[..., :2] * np.array(size, float)
+    hips = pixels[:, [L_HIP, R_HIP]].mean(axis=1)
+    metres = np.linalg.norm(body[:, L_SHOULDER] - body[:, R_SHOULDER], axis=1)
+    span = np.linalg.norm(pixels[:, L_SHOULDER] - pixels[:, R_SHOULDER], axis=1)
+    scale = float(np.nanmedian(metres / np.maximum(span, 1e-6)))
+    moved = (hips - hips[0]) * scale
+    # Image right is the performer's left, the character's +X; image down is -Z.
+    return np.column_stack([moved[:, 0], np.zeros(len(moved)), -moved[:, 1]])

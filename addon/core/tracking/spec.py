@@ -29,6 +29,8 @@ class TrackSpec(BaseModel):
                             description="smoothing: 0 as tracked, 1 a steady hold")
     responsiveness: float = Field(0.5, ge=0.0, le=1.0,
                                   description="how much fast moves get through smoothing")
+    root_motion: bool = Field(False, description="move the hips across the floor as the "
+                                                 "performer moves in the frame")
     start_frame: int = Field(1, ge=-1_000_000, le=1_000_000,
                              description="the scene frame the clip's first frame lands on")
     reference: bool = Field(True, description="show the video on a plane beside the "
