@@ -33,6 +33,14 @@ def test_a_person_is_tracked_body_and_face_and_follows_the_pan(sequence, video):
         assert (0.25 < width).all() and (width < 0.5).all()
 
 
+def test_a_single_picture_is_a_clip_of_one_frame(sequence):
+    picture = sorted(sequence.iterdir())[0]
+    clip = open_clip(picture)
+    assert clip.frame_count == 1 and clip.images == [picture] and clip.size == (400, 480)
+    result, _ = track(picture)
+    assert result.frames == 1 and result.found().all()
+
+
 def test_a_track_is_cached_and_only_tracked_once(sequence, tmp_path):
     first, cached = track(sequence, tmp_path)
     assert not cached and len(list(tmp_path.glob("*.npz"))) == 1

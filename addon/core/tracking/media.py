@@ -1,5 +1,6 @@
-"""Frames from a video file (any format OpenCV reads) or an image sequence (a folder of
-images, or a pattern such as shot_*.png), as RGB arrays, with the clip's frame rate.
+"""Frames from a video file (any format OpenCV reads), an image sequence (a folder of
+images, or a pattern such as shot_*.png) or a single picture, as RGB arrays, with the
+clip's frame rate.
 
 Bad input gets a clear error naming the file: missing, unreadable, or without frames.
 """
@@ -45,6 +46,8 @@ def _cv2():
 
 def _sequence(source: str) -> list[Path] | None:
     path = Path(source)
+    if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
+        return [path]  # a single picture: a clip of one frame
     if path.is_dir():
         files = [p for p in sorted(path.iterdir()) if p.suffix.lower() in IMAGE_SUFFIXES]
         if not files:
