@@ -412,22 +412,11 @@ def synthetic(count: int, rng) -> list[tuple[list[int], list[tuple[str, str] | N
 
 def contextual(rows) -> np.ndarray:
     """Each row's piece vectors in context, through the tagger's features, stacked."""
-    session = embedder().session
     out = []
     for start in range(0, len(rows), 64):
-        batch = [ids for ids, _ in rows[start:start + 64]]
-        width = max(len(ids) for ids in batch)
-        ids = np.zeros((len(batch), width), np.int64)
-        mask = np.zeros_like(ids)
-        for row, tokens in enumerate(batch):
-            ids[row, :len(tokens)] = tokens
-            mask[row, :len(tokens)] = 1
-        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                    "token_type_ids": np.zeros_like(ids)})[0]
-        for row, tokens in enumerate(batch):
-            vectors = hidden[row, 1:len(tokens) - 1]
-            vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-            out.append(features(vectors))
+        for states in embedder().hidden([ids for ids, _ in rows[start:start + 64]]):
+            vectors = states[1:-1]
+            out.append(features(vectors / np.linalg.norm(vectors, axis=1, keepdims=True)))
     return np.vstack(out)
 
 

@@ -133,39 +133,37 @@ class Embedder:
         self.lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
 
+    def hidden(self, encoded: list[list[int]]) -> list[np.ndarray]:
+        """The model's last layer for each token-id list (padded into one batch): per
+        list, tokens x 384, [CLS] and [SEP] included."""
+        width = max(len(e) for e in encoded)
+        ids = np.zeros((len(encoded), width), np.int64)
+        mask = np.zeros_like(ids)
+        for row, tokens in enumerate(encoded):
+            ids[row, :len(tokens)] = tokens
+            mask[row, :len(tokens)] = 1
+        with self.lock:
+            states = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": np.zeros_like(ids)})[0]
+        return [states[row, :len(tokens)] for row, tokens in enumerate(encoded)]
+
     def __call__(self, texts: list[str]) -> np.ndarray:
-        """(len(texts), 384) unit vectors."""
+        """(len(texts), 384) unit vectors: the mean of each text's token vectors."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            encoded = [self.tokenizer.encode(t) for t in missing]
-            width = max(len(e) for e in encoded)
-            ids = np.zeros((len(encoded), width), np.int64)
-            mask = np.zeros_like(ids)
-            for row, tokens in enumerate(encoded):
-                ids[row, :len(tokens)] = tokens
-                mask[row, :len(tokens)] = 1
-            with self.lock:
-                hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                                 "token_type_ids": np.zeros_like(ids)})[0]
-            pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
-            pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
-            for text, vector in zip(missing, pooled, strict=True):
-                self._cache[text] = vector.astype(np.float32)
+            states = self.hidden([self.tokenizer.encode(t) for t in missing])
+            for text, tokens in zip(missing, states, strict=True):
+                pooled = tokens.mean(axis=0)
+                self._cache[text] = (pooled / np.linalg.norm(pooled)).astype(np.float32)
         return np.stack([self._cache[t] for t in texts])
-
 
     def tokens(self, text: str) -> tuple[list[str], np.ndarray]:
         """The text's word pieces (without [CLS] and [SEP]; a piece continuing a word
         starts with "##") and each one's vector in context (pieces x 384, unit length)."""
         ids = self.tokenizer.encode(text)
-        array = np.array([ids], np.int64)
-        with self.lock:
-            hidden = self.session.run(None, {"input_ids": array,
-                                             "attention_mask": np.ones_like(array),
-                                             "token_type_ids": np.zeros_like(array)})[0][0]
-        hidden = hidden[1:-1]
-        hidden = hidden / np.linalg.norm(hidden, axis=1, keepdims=True)
-        return [self.tokenizer.piece(i) for i in ids[1:-1]], hidden.astype(np.float32)
+        vectors = self.hidden([ids])[0][1:-1]
+        vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        return [self.tokenizer.piece(i) for i in ids[1:-1]], vectors.astype(np.float32)
 
 
 @functools.lru_cache(maxsize=1)
