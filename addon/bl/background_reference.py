@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core.background.elevation import ElevationMapError, check_heights, read_elevation
 from ..core.background.reference import ReferenceImageError, ReferenceLook, analyse
+from ..core.errors import MetastudioError
 
 
 def _linear(values: np.ndarray) -> np.ndarray:
@@ -19,32 +20,44 @@ def _linear(values: np.ndarray) -> np.ndarray:
     return np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
 
 
+def _pixels(path: Path, field: str, error: type[MetastudioError],
+            non_color: bool = False) -> tuple[np.ndarray, bool]:
+    """An image file's pixels, rows top-down (rows x columns x channels), and whether
+    they are sRGB-encoded; the image is not kept in the .blend. A missing or unreadable
+    file is an `error` naming the field and the file."""
+    if not path.is_file():
+        raise error(f"{field}: {path} does not exist")
+    try:
+        image = bpy.data.images.load(str(path), check_existing=False)
+    except RuntimeError as exc:
+        raise error(f"{field}: {path} cannot be read as an image "
+                    f"({str(exc).strip()})") from exc
+    try:
+        if non_color:
+            image.colorspace_settings.name = "Non-Color"  # data, not colours
+        width, height = image.size
+        if width == 0 or height == 0:
+            raise error(f"{field}: {path} cannot be read as an image (no pixels)")
+        pixels = np.empty(width * height * image.channels, np.float32)
+        image.pixels.foreach_get(pixels)
+        srgb = not image.is_float and \
+            image.colorspace_settings.name.lower().startswith("srgb")
+        # Blender's rows run up.
+        return pixels.reshape(height, width, image.channels)[::-1], srgb
+    finally:
+        bpy.data.images.remove(image)
+
+
 def read_reference(path: Path) -> ReferenceLook:
     """The look of the image at `path`; a clear error naming the file when it cannot be
     read. The image is not kept in the .blend."""
     path = Path(path)
-    if not path.is_file():
-        raise ReferenceImageError(f"reference_image: {path} does not exist")
-    try:
-        image = bpy.data.images.load(str(path), check_existing=False)
-    except RuntimeError as exc:
-        raise ReferenceImageError(f"reference_image: {path} cannot be read as an image "
-                                  f"({str(exc).strip()})") from exc
-    try:
-        width, height = image.size
-        if width == 0 or height == 0:
-            raise ReferenceImageError(f"reference_image: {path} cannot be read as an image "
-                                      "(no pixels)")
-        pixels = np.empty(width * height * image.channels, np.float32)
-        image.pixels.foreach_get(pixels)
-        rgb = pixels.reshape(height, width, image.channels)[::-1]  # Blender's rows run up
-        if image.channels < 3:
-            rgb = np.repeat(rgb[..., :1], 3, axis=2)
-        if not image.is_float and image.colorspace_settings.name.lower().startswith("srgb"):
-            rgb = _linear(rgb[..., :3])
-        return analyse(rgb, f"reference_image: {path}")
-    finally:
-        bpy.data.images.remove(image)
+    rgb, srgb = _pixels(path, "reference_image", ReferenceImageError)
+    if rgb.shape[2] < 3:
+        rgb = np.repeat(rgb[..., :1], 3, axis=2)
+    if srgb:
+        rgb = _linear(rgb[..., :3])
+    return analyse(rgb, f"reference_image: {path}")
 
 
 def read_elevation_map(source: str) -> np.ndarray:
@@ -52,23 +65,8 @@ def read_elevation_map(source: str) -> np.ndarray:
     an image's first channel (a 16-bit PNG, an EXR, a TIFF: Blender reads it)."""
     if source.lower().endswith((".npy", ".npz")) or source.startswith("sample:"):
         return read_elevation(source)
-    path = Path(source)
-    if not path.is_file():
-        raise ElevationMapError(f"elevation_map: {source} does not exist")
-    try:
-        image = bpy.data.images.load(str(path), check_existing=False)
-    except RuntimeError as exc:
-        raise ElevationMapError(f"elevation_map: {source} cannot be read as an image "
-                                f"({str(exc).strip()})") from exc
-    try:
-        image.colorspace_settings.name = "Non-Color"  # heights, not colours
-        width, height = image.size
-        pixels = np.empty(width * height * image.channels, np.float32)
-        image.pixels.foreach_get(pixels)
-        grid = pixels.reshape(height, width, image.channels)[::-1, :, 0]
-        return check_heights(grid, source)
-    finally:
-        bpy.data.images.remove(image)
+    grid, _ = _pixels(Path(source), "elevation_map", ElevationMapError, non_color=True)
+    return check_heights(grid[..., 0], source)
 
 
 def tint_sky(world: bpy.types.World, sky_output, look: ReferenceLook):
