@@ -83,29 +83,60 @@ def _prototype(kind: str, seed: int) -> bpy.types.Mesh:
     return mesh
 
 
-def _instancer(kind: str, prototype: bpy.types.Object) -> bpy.types.NodeTree:
-    group = bpy.data.node_groups.new(f"Background {kind} instances", "GeometryNodeTree")
+def _attribute(nodes, name: str):
+    """The output of a node reading the point's float attribute `name`."""
+    read = nodes.new("GeometryNodeInputNamedAttribute")
+    read.data_type = "FLOAT"
+    read.inputs["Name"].default_value = name
+    return read.outputs["Attribute"]
+
+
+def _instancer(name: str, prototype: bpy.types.Object, turn: bool,
+               move=None) -> bpy.types.NodeTree:
+    """Geometry nodes that put the prototype on every point, scaled by the point's "size"
+    attribute and, with `turn`, turned about Z by its "turn" attribute. `move(nodes,
+    links, points)` may insert nodes before that and return the points to place."""
+    group = bpy.data.node_groups.new(f"{name} instances", "GeometryNodeTree")
     group.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
     group.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
     nodes, links = group.nodes, group.links
     given, result = nodes.new("NodeGroupInput"), nodes.new("NodeGroupOutput")
+    points = given.outputs[0] if move is None else move(nodes, links, given.outputs[0])
     model = nodes.new("GeometryNodeObjectInfo")
     model.inputs["Object"].default_value = prototype
     place = nodes.new("GeometryNodeInstanceOnPoints")
-    size = nodes.new("GeometryNodeInputNamedAttribute")
-    size.data_type = "FLOAT"
-    size.inputs["Name"].default_value = "size"
-    turn = nodes.new("GeometryNodeInputNamedAttribute")
-    turn.data_type = "FLOAT"
-    turn.inputs["Name"].default_value = "turn"
-    rotation = nodes.new("ShaderNodeCombineXYZ")
-    links.new(given.outputs[0], place.inputs["Points"])
+    links.new(points, place.inputs["Points"])
     links.new(model.outputs["Geometry"], place.inputs["Instance"])
-    links.new(size.outputs["Attribute"], place.inputs["Scale"])
-    links.new(turn.outputs["Attribute"], rotation.inputs["Z"])
-    links.new(rotation.outputs["Vector"], place.inputs["Rotation"])
+    links.new(_attribute(nodes, "size"), place.inputs["Scale"])
+    if turn:
+        rotation = nodes.new("ShaderNodeCombineXYZ")
+        links.new(_attribute(nodes, "turn"), rotation.inputs["Z"])
+        links.new(rotation.outputs["Vector"], place.inputs["Rotation"])
     links.new(place.outputs["Instances"], result.inputs[0])
     return group
+
+
+def instanced(kind: str, model: bpy.types.Mesh, positions: np.ndarray,
+              attributes: dict[str, np.ndarray], collection,
+              move=None) -> list[tuple[str, bpy.types.Object]]:
+    """A hidden object holding `model` and a point cloud instancing it on `positions`
+    (with per-point float `attributes`: "size", and "turn" if given): (role, object)
+    pairs for both. `move` as for the instancing nodes."""
+    prototype = bpy.data.objects.new(f"Background {kind} model", model)
+    prototype.hide_render = prototype.hide_viewport = True
+    collection.objects.link(prototype)
+    points = bpy.data.meshes.new(f"Background {kind}")
+    points.vertices.add(len(positions))
+    points.vertices.foreach_set("co", positions.astype(np.float32).ravel())
+    for name, values in attributes.items():
+        attribute = points.attributes.new(name, "FLOAT", "POINT")
+        attribute.data.foreach_set("value", values.astype(np.float32))
+    obj = bpy.data.objects.new(f"Background {kind}", points)
+    modifier = obj.modifiers.new("Instances", "NODES")
+    modifier.node_group = _instancer(f"Background {kind}", prototype, "turn" in attributes,
+                                     move)
+    collection.objects.link(obj)
+    return [(f"{kind} model", prototype), (kind, obj)]
 
 
 def add_scatter(items: list[Scatter], collection,
@@ -113,19 +144,6 @@ def add_scatter(items: list[Scatter], collection,
     """One hidden model and one instancing point cloud per kind: (role, object) pairs."""
     made = []
     for item in items:
-        prototype = bpy.data.objects.new(f"Background {item.kind} model",
-                                         _prototype(item.kind, seed))
-        prototype.hide_render = prototype.hide_viewport = True
-        collection.objects.link(prototype)
-        points = bpy.data.meshes.new(f"Background {item.kind}")
-        points.vertices.add(len(item.positions))
-        points.vertices.foreach_set("co", item.positions.astype(np.float32).ravel())
-        for name, values in (("size", item.sizes), ("turn", item.turns)):
-            attribute = points.attributes.new(name, "FLOAT", "POINT")
-            attribute.data.foreach_set("value", values.astype(np.float32))
-        obj = bpy.data.objects.new(f"Background {item.kind}", points)
-        modifier = obj.modifiers.new("Scatter", "NODES")
-        modifier.node_group = _instancer(item.kind, prototype)
-        collection.objects.link(obj)
-        made += [(f"{item.kind} model", prototype), (item.kind, obj)]
+        made += instanced(item.kind, _prototype(item.kind, seed), item.positions,
+                          {"size": item.sizes, "turn": item.turns}, collection)
     return made

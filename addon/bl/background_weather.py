@@ -8,6 +8,7 @@ import bpy
 import numpy as np
 
 from ..core.background.precipitation import BOX, Drops
+from .background_scatter import instanced
 
 # Cloud colour by weather: white puffs, grey decks, dark storm clouds.
 CLOUD_COLOUR = {"cloudy": 0.9, "overcast": 0.55, "fog": 0.7, "rain": 0.4, "snow": 0.6,
@@ -78,19 +79,8 @@ def add_precipitation(drops: Drops, collection) -> list[tuple[str, bpy.types.Obj
     """Drops falling through a box standing on the object's origin (placed later where
     the camera looks), each starting again at the top when it reaches the ground:
     (role, object) pairs."""
-    model = bpy.data.objects.new(f"Background {drops.kind} model", _drop_mesh(drops.kind))
-    model.hide_render = model.hide_viewport = True
-    collection.objects.link(model)
-    points = bpy.data.meshes.new(f"Background {drops.kind}")
-    points.vertices.add(len(drops.positions))
-    points.vertices.foreach_set("co", drops.positions.astype(np.float32).ravel())
-    size = points.attributes.new("size", "FLOAT", "POINT")
-    size.data.foreach_set("value", drops.sizes.astype(np.float32))
-    obj = bpy.data.objects.new(f"Background {drops.kind}", points)
-    modifier = obj.modifiers.new("Falling", "NODES")
-    modifier.node_group = _falling(drops.kind, model)
-    collection.objects.link(obj)
-    return [(f"{drops.kind} model", model), (drops.kind, obj)]
+    return instanced(drops.kind, _drop_mesh(drops.kind), drops.positions,
+                     {"size": drops.sizes}, collection, move=_falling(drops.kind))
 
 
 def _drop_mesh(kind: str) -> bpy.types.Mesh:
@@ -120,45 +110,34 @@ def _drop_mesh(kind: str) -> bpy.types.Mesh:
     return mesh
 
 
-def _falling(kind: str, model: bpy.types.Object) -> bpy.types.NodeTree:
-    """Points fall at the kind's speed with the scene's time and wrap within the box."""
-    group = bpy.data.node_groups.new(f"Background {kind} falling", "GeometryNodeTree")
-    group.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
-    group.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
-    nodes, links = group.nodes, group.links
-    given, result = nodes.new("NodeGroupInput"), nodes.new("NodeGroupOutput")
-    position = nodes.new("GeometryNodeInputPosition")
-    split = nodes.new("ShaderNodeSeparateXYZ")
-    time = nodes.new("GeometryNodeInputSceneTime")
-    fallen = nodes.new("ShaderNodeMath")
-    fallen.operation = "MULTIPLY"
-    fallen.inputs[1].default_value = FALL_SPEED[kind]
-    # z' = (z - fallen) mod height: the ground is the object's origin.
-    lowered = nodes.new("ShaderNodeMath")
-    lowered.operation = "SUBTRACT"
-    wrapped = nodes.new("ShaderNodeMath")
-    wrapped.operation = "FLOORED_MODULO"
-    wrapped.inputs[1].default_value = BOX[1]
-    join = nodes.new("ShaderNodeCombineXYZ")
-    move = nodes.new("GeometryNodeSetPosition")
-    model_info = nodes.new("GeometryNodeObjectInfo")
-    model_info.inputs["Object"].default_value = model
-    place = nodes.new("GeometryNodeInstanceOnPoints")
-    size = nodes.new("GeometryNodeInputNamedAttribute")
-    size.data_type = "FLOAT"
-    size.inputs["Name"].default_value = "size"
-    links.new(position.outputs[0], split.inputs[0])
-    links.new(time.outputs["Seconds"], fallen.inputs[0])
-    links.new(split.outputs["Z"], lowered.inputs[0])
-    links.new(fallen.outputs[0], lowered.inputs[1])
-    links.new(lowered.outputs[0], wrapped.inputs[0])
-    links.new(split.outputs["X"], join.inputs["X"])
-    links.new(split.outputs["Y"], join.inputs["Y"])
-    links.new(wrapped.outputs[0], join.inputs["Z"])
-    links.new(given.outputs[0], move.inputs["Geometry"])
-    links.new(join.outputs[0], move.inputs["Position"])
-    links.new(move.outputs[0], place.inputs["Points"])
-    links.new(model_info.outputs["Geometry"], place.inputs["Instance"])
-    links.new(size.outputs["Attribute"], place.inputs["Scale"])
-    links.new(place.outputs["Instances"], result.inputs[0])
-    return group
+def _falling(kind: str):
+    """Nodes that move the points down at the kind's speed with the scene's time,
+    wrapping within the box (for the instancing nodes' `move`)."""
+
+    def move(nodes, links, points):
+        position = nodes.new("GeometryNodeInputPosition")
+        split = nodes.new("ShaderNodeSeparateXYZ")
+        time = nodes.new("GeometryNodeInputSceneTime")
+        fallen = nodes.new("ShaderNodeMath")
+        fallen.operation = "MULTIPLY"
+        fallen.inputs[1].default_value = FALL_SPEED[kind]
+        # z' = (z - fallen) mod height: the ground is the object's origin.
+        lowered = nodes.new("ShaderNodeMath")
+        lowered.operation = "SUBTRACT"
+        wrapped = nodes.new("ShaderNodeMath")
+        wrapped.operation = "FLOORED_MODULO"
+        wrapped.inputs[1].default_value = BOX[1]
+        join = nodes.new("ShaderNodeCombineXYZ")
+        place = nodes.new("GeometryNodeSetPosition")
+        links.new(position.outputs[0], split.inputs[0])
+        links.new(time.outputs["Seconds"], fallen.inputs[0])
+        links.new(split.outputs["Z"], lowered.inputs[0])
+        links.new(fallen.outputs[0], lowered.inputs[1])
+        links.new(lowered.outputs[0], wrapped.inputs[0])
+        links.new(split.outputs["X"], join.inputs["X"])
+        links.new(split.outputs["Y"], join.inputs["Y"])
+        links.new(wrapped.outputs[0], join.inputs["Z"])
+        links.new(points, place.inputs["Geometry"])
+        links.new(join.outputs[0], place.inputs["Position"])
+        return place.outputs[0]
+    return move
