@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from metastudio.core.background.spec import BackgroundSpec, TimeOfDay
-from metastudio.core.errors import JobSpecError, MetastudioError
+from metastudio.core.errors import JobSpecError
 
 from .transfer import write_atomically
+
+if TYPE_CHECKING:  # the farm (Ray) is imported only when a batch runs
+    from .batch import BatchReport
 
 MAX_VARIATIONS = 10_000
 
@@ -33,15 +36,6 @@ def build_variation(spec_json: str, render: bool, size: tuple[int, int],
         resolved = json.loads(bpy.data.objects["Terrain"]["metastudio_resolved"])
         return {"blend": blend.read_bytes(),
                 "png": still.read_bytes() if render else None, "resolved": resolved}
-
-
-@dataclass
-class VariationsReport:
-    """What a variations job did."""
-
-    done: int = 0
-    skipped: int = 0
-    failed: dict[str, str] = field(default_factory=dict)
 
 
 def plan(base: BackgroundSpec, count: int, times: list[str] | None) -> dict[str, BackgroundSpec]:
@@ -65,24 +59,15 @@ def plan(base: BackgroundSpec, count: int, times: list[str] | None) -> dict[str,
 def run_variations(spec_json: str, count: int, out: Path, times: list[str] | None = None,
                    render: bool = False, size: tuple[int, int] = (640, 360),
                    samples: int = 32, address: str | None = None,
-                   progress=None) -> VariationsReport:
+                   progress=None) -> BatchReport:
     """`count` seeds x `times` of one background spec into `out` (see the module)."""
-    from .batch import run_on_farm
+    from .batch import run_batch
 
-    base = BackgroundSpec.model_validate_json(spec_json)
-    if out.exists() and not out.is_dir():
-        raise MetastudioError(f"out: {out} is a file, not a folder")
-    jobs = plan(base, count, times)
-    report = VariationsReport()
+    jobs = plan(BackgroundSpec.model_validate_json(spec_json), count, times)
 
     def finished(stem: str) -> bool:
         return (out / f"{stem}.blend").exists() and (
             not render or (out / f"{stem}.png").exists())
-
-    todo = {stem: spec for stem, spec in jobs.items() if not finished(stem)}
-    report.skipped = len(jobs) - len(todo)
-    if todo:
-        out.mkdir(parents=True, exist_ok=True)
 
     def write(stem: str, result: dict) -> None:
         # The .blend last: it marks the variation done (with its PNG when rendering).
@@ -91,9 +76,7 @@ def run_variations(spec_json: str, count: int, out: Path, times: list[str] | Non
         write_atomically(out / f"{stem}.json",
                          json.dumps(result["resolved"], indent=2).encode())
         write_atomically(out / f"{stem}.blend", result["blend"])
-        report.done += 1
 
-    calls = {stem: (spec.model_dump_json(), render, list(size), samples)
-             for stem, spec in todo.items()}
-    report.failed = run_on_farm(build_variation, calls, write, address, progress)
-    return report
+    return run_batch(build_variation, jobs, out, finished,
+                     lambda spec: (spec.model_dump_json(), render, list(size), samples),
+                     write, address, progress)

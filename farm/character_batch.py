@@ -9,13 +9,14 @@ are skipped, so a crowd run again does only what is missing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
-
-from metastudio.core.errors import MetastudioError
+from typing import TYPE_CHECKING
 
 from .cli_output import saved_blend
 from .transfer import write_atomically
+
+if TYPE_CHECKING:  # the farm (Ray) is imported only when a batch runs
+    from .batch import BatchReport
 
 
 def build_blend(spec_json: str) -> dict:
@@ -36,43 +37,26 @@ def build_blend(spec_json: str) -> dict:
             "notes": notes}
 
 
-@dataclass
-class CrowdReport:
-    """What a crowd job did."""
-
-    done: int = 0
-    skipped: int = 0
-    failed: dict[str, str] = field(default_factory=dict)
-
-
 def run_crowd(spec_json: str, count: int, out: Path, address: str | None = None,
-              progress=None) -> CrowdReport:
-    """`count` variations of one spec (seeds seed, seed+1, ...) as .blend files in `out`."""
+              progress=None) -> BatchReport:
+    """`count` variations of one spec (seeds seed, seed+1, ...) as .blend files in `out`,
+    each with its resolved spec as JSON beside it."""
     from metastudio.core.character.spec import CharacterSpec
 
-    from .batch import run_on_farm
+    from .batch import run_batch
 
     base = CharacterSpec.model_validate_json(spec_json)
-    if out.exists() and not out.is_dir():
-        raise MetastudioError(f"out: {out} is a file, not a folder")
     jobs = {}
     for index in range(count):
         seed = base.seed + index + (0 if base.seed else 1)  # seed 0 means "no variation"
         spec = base.model_copy(update={"seed": seed, "name": f"{base.name} {seed}"})
-        jobs[out / f"{base.name.replace(' ', '_')}_{seed:04d}.blend"] = spec
-    report = CrowdReport()
-    todo = {path: spec for path, spec in jobs.items() if not path.exists()}
-    report.skipped = len(jobs) - len(todo)
-    if todo:
-        out.mkdir(parents=True, exist_ok=True)
+        jobs[f"{base.name.replace(' ', '_')}_{seed:04d}.blend"] = spec
 
-    def write(path: Path, result: dict) -> None:
+    def write(name: str, result: dict) -> None:
+        path = out / name
         write_atomically(path, result["blend"])
         write_atomically(path.with_suffix(".json"),
                          json.dumps(result["resolved"], indent=2).encode())
-        report.done += 1
 
-    calls = {path: (spec.model_dump_json(),) for path, spec in todo.items()}
-    failed = run_on_farm(build_blend, calls, write, address, progress)
-    report.failed = {path.name: reason for path, reason in failed.items()}
-    return report
+    return run_batch(build_blend, jobs, out, lambda name: (out / name).exists(),
+                     lambda spec: (spec.model_dump_json(),), write, address, progress)

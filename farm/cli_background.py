@@ -12,7 +12,7 @@ from metastudio.core.background.spec import BackgroundSpec
 from metastudio.core.schema import build_spec
 
 from .cli_model import add_model_arguments, model_values
-from .cli_output import saved_blend, stdout_to_stderr, write_text
+from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_text
 from .transfer import write_atomically
 
 
@@ -92,11 +92,7 @@ def _variations(spec: BackgroundSpec, args: argparse.Namespace) -> int:
                             args.render_all, samples=args.samples, address=args.address,
                             progress=progress)
     progress.close()
-    for name, reason in report.failed.items():
-        print(f"error: {name}: {reason}", file=sys.stderr)
-    print(f"{report.done} backgrounds made, {report.skipped} already there, "
-          f"{len(report.failed)} failed; in {args.out}", file=sys.stderr)
-    return 1 if report.failed else 0
+    return print_batch(report, "backgrounds made", args.out)
 
 
 def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,

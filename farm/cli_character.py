@@ -11,7 +11,7 @@ from metastudio.core.character.spec import CharacterSpec
 from metastudio.core.schema import build_spec
 
 from .cli_model import add_model_arguments, model_values
-from .cli_output import stdout_to_stderr, write_text
+from .cli_output import print_batch, stdout_to_stderr, write_text
 from .transfer import write_atomically
 
 
@@ -73,8 +73,4 @@ def _crowd(spec: CharacterSpec, args: argparse.Namespace) -> int:
     report = run_crowd(spec.model_dump_json(), args.count, args.out, args.address,
                        progress)
     progress.close()
-    for name, reason in report.failed.items():
-        print(f"error: {name}: {reason}", file=sys.stderr)
-    print(f"{report.done} characters made, {report.skipped} already there, "
-          f"{len(report.failed)} failed; in {args.out}", file=sys.stderr)
-    return 1 if report.failed else 0
+    return print_batch(report, "characters made", args.out)

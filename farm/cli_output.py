@@ -42,3 +42,16 @@ def saved_blend() -> bytes:
         path = Path(folder) / "scene.blend"
         bpy.ops.wm.save_as_mainfile(filepath=str(path), compress=True, copy=True)
         return path.read_bytes()
+
+
+def print_batch(report, made: str, out: Path) -> int:
+    """A farm batch's warnings and failures by item, then its counts, on stderr; the
+    command's exit code (1 if anything failed)."""
+    for name, warnings in report.warnings.items():
+        for warning in warnings:
+            print(f"warning: {name}: {warning}", file=sys.stderr)
+    for name, reason in report.failed.items():
+        print(f"error: {name}: {reason}", file=sys.stderr)
+    print(f"{report.done} {made}, {report.skipped} already done, {len(report.failed)} "
+          f"failed; in {out}", file=sys.stderr)
+    return 1 if report.failed else 0

@@ -12,7 +12,7 @@ from metastudio.core.schema import build_spec
 from metastudio.core.tracking.spec import TrackSpec
 
 from .cli_model import add_model_arguments, model_values
-from .cli_output import saved_blend, stdout_to_stderr, write_text
+from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_text
 from .transfer import write_atomically
 
 
@@ -110,11 +110,7 @@ def _batch(args: argparse.Namespace) -> int:
     progress = ProgressBar(label="clips")
     report = run_track_batch(args.video, args.out, args.address, progress)
     progress.close()
-    for name, reason in report.failed.items():
-        print(f"error: {name}: {reason}", file=sys.stderr)
-    print(f"{report.done} clips tracked, {report.skipped} already there, "
-          f"{len(report.failed)} failed; in {args.out}", file=sys.stderr)
-    return 1 if report.failed else 0
+    return print_batch(report, "clips tracked", args.out)
 
 
 def _bake(spec: TrackSpec, blend: Path, out: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from metastudio.core.schema import build_spec
 
-from .cli_output import write_text
+from .cli_output import print_batch, write_text
 
 
 def add_parsers(sub) -> None:
@@ -129,11 +129,4 @@ def _lipsync_folder(args: argparse.Namespace) -> int:
     report = run_batch(args.audio, args.out, formats, args.language, args.fps,
                        args.address, progress)
     progress.close()
-    for name, warnings in report.warnings.items():
-        for warning in warnings:
-            print(f"warning: {name}: {warning}", file=sys.stderr)
-    for name, reason in report.failed.items():
-        print(f"error: {name}: {reason}", file=sys.stderr)
-    print(f"{report.done} lines lip-synced, {report.skipped} already done, "
-          f"{len(report.failed)} failed; results in {args.out}", file=sys.stderr)
-    return 1 if report.failed else 0
+    return print_batch(report, "lines lip-synced", args.out)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from metastudio.core.errors import JobSpecError, MetastudioError
 
-from .batch import run_on_farm
+from .batch import BatchReport
+from .batch import run_batch as run_farm_batch
 from .transfer import write_atomically
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif")
@@ -33,16 +34,6 @@ class Line:
     def is_done(self) -> bool:
         made = self.audio.stat().st_mtime
         return all(p.exists() and p.stat().st_mtime >= made for p in self.outputs.values())
-
-
-@dataclass
-class BatchReport:
-    """What a batch did: lines synced, skipped as done, and failures with their reason."""
-
-    done: int = 0
-    skipped: int = 0
-    failed: dict[str, str] = field(default_factory=dict)
-    warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
 def plan_lines(folder: Path, out: Path, formats: tuple[str, ...]) -> list[Line]:
@@ -97,26 +88,14 @@ def run_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
               language: str = "en-us", fps: float = 24.0, address: str | None = None,
               progress=None) -> BatchReport:
     """Lip-sync every recording in `folder` on the farm, writing results into `out`."""
-    lines = plan_lines(folder, out, formats)
-    report = BatchReport()
-    todo = []
-    for line in lines:
-        if line.is_done():
-            report.skipped += 1
-        else:
-            todo.append(line)
-    if todo:
-        out.mkdir(parents=True, exist_ok=True)
+    lines = {line.audio.name: line for line in plan_lines(folder, out, formats)}
 
-    def write(line: Line, result: dict) -> None:
+    def write(name: str, result: dict) -> list[str]:
         for fmt, text in result["outputs"].items():
-            write_atomically(line.outputs[fmt], text.encode())
-        if result["warnings"]:
-            report.warnings[line.audio.name] = result["warnings"]
-        report.done += 1
+            write_atomically(lines[name].outputs[fmt], text.encode())
+        return result["warnings"]
 
-    calls = {line: (line.audio.name, line.audio.read_bytes(), line.transcript, language,
-                    fps, formats) for line in todo}
-    failed = run_on_farm(sync_line, calls, write, address, progress)
-    report.failed = {line.audio.name: reason for line, reason in failed.items()}
-    return report
+    return run_farm_batch(
+        sync_line, lines, out, lambda name: lines[name].is_done(),
+        lambda line: (line.audio.name, line.audio.read_bytes(), line.transcript, language,
+                      fps, formats), write, address, progress)

@@ -6,11 +6,11 @@ job run again does only what is missing."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from metastudio.core.errors import JobSpecError, MetastudioError
+from metastudio.core.errors import JobSpecError
 
+from .batch import BatchReport, run_batch
 from .transfer import write_atomically
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"}
@@ -45,34 +45,13 @@ def track_one(source: str) -> dict:
     return track_json(result)
 
 
-@dataclass
-class TrackBatchReport:
-    """What a batch of clips did."""
-
-    done: int = 0
-    skipped: int = 0
-    failed: dict[str, str] = field(default_factory=dict)
-
-
 def run_track_batch(folder: Path, out: Path, address: str | None = None,
-                    progress=None) -> TrackBatchReport:
+                    progress=None) -> BatchReport:
     """Track every clip in `folder` into `out`/<clip>.json."""
-    from .batch import run_on_farm
-
-    if out.exists() and not out.is_dir():
-        raise MetastudioError(f"out: {out} is a file, not a folder")
-    clips = clips_in(folder)
-    report = TrackBatchReport()
-    todo = {name: path for name, path in clips.items()
-            if not (out / f"{name}.json").exists()}
-    report.skipped = len(clips) - len(todo)
-    if todo:
-        out.mkdir(parents=True, exist_ok=True)
 
     def write(name: str, result: dict) -> None:
         write_atomically(out / f"{name}.json", json.dumps(result).encode())
-        report.done += 1
 
-    calls = {name: (str(path),) for name, path in todo.items()}
-    report.failed = run_on_farm(track_one, calls, write, address, progress)
-    return report
+    return run_batch(track_one, clips_in(folder), out,
+                     lambda name: (out / f"{name}.json").exists(),
+                     lambda path: (str(path),), write, address, progress)
