@@ -78,7 +78,7 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         face_mesh = find_face(owner, spec.face_mesh)
         if face_mesh is None:
             warnings.append("face: no mesh with ARKit shape keys under the rig; face not baked")
-    cache = default_cache() / f"{cache_key(spec.video, True)}.npz"
+    cache = default_cache() / f"{cache_key(clip, True)}.npz"
     track = Track.load(cache) if cache.exists() else None
     if track is None:
         steps = tracking(clip, face=True)
@@ -104,8 +104,7 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
     if rig is not None:
         yield 0.75, "retargeting the body"
         body = steady(track.body, track.fps, spec.strength, spec.responsiveness)
-        seen = steady(track.visibility, track.fps, 0.0)
-        rotations = retarget(body, seen, rest_bones(rig), bone_map)
+        rotations = retarget(body, track.visibility, rest_bones(rig), bone_map)
         yield 0.8, f"baking {len(rotations)} bones"
         _bake_bones(rig, rotations, frames, guard, spec)
         if spec.root_motion and "hips" in bone_map:

@@ -159,10 +159,11 @@ def default_cache() -> Path:
     return Path(base) / "metastudio" / "tracks"
 
 
-def cache_key(source: str | Path, face: bool) -> str:
+def cache_key(source: str | Path | Clip, face: bool) -> str:
     """Names a clip's track: its bytes (every image's, for a sequence), the settings that
-    change what tracking writes, and the tracker's version."""
-    clip = open_clip(source)
+    change what tracking writes, and the tracker's version. Give the Clip when it is
+    already open."""
+    clip = source if isinstance(source, Clip) else open_clip(source)
     digest = hashlib.sha256(f"{TRACKER_VERSION}|face={face}".encode())
     for path in clip.images or [Path(clip.source)]:
         with open(path, "rb") as handle:
@@ -177,7 +178,7 @@ def track(source: str | Path, cache_dir: Path | None = None, face: bool = True,
     clip = open_clip(source)
     cached = None
     if cache_dir is not None:
-        cached = Path(cache_dir) / f"{cache_key(source, face)}.npz"
+        cached = Path(cache_dir) / f"{cache_key(clip, face)}.npz"
         loaded = Track.load(cached) if cached.exists() else None
         if loaded is not None:
             return loaded, True
