@@ -100,7 +100,12 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     import math
 
     import bpy
-    from metastudio.bl.background import aim_weather, build_background
+    from metastudio.bl.background import (
+        aim_weather,
+        build_background,
+        ground_height,
+        terrain_points,
+    )
     from metastudio.bl.scene_guard import SceneGuard
     from metastudio.core.background.city import BLOCK, STREET
 
@@ -129,8 +134,8 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
         ahead = min(range(half), key=lambda i: abs(co[i].y - (y + spec.extent / 3)))
         target = (co[ahead] + co[half + ahead]) / 2
         turn = math.atan2(-(target.x - x), target.y - y)
-    ground = min(terrain.data.vertices, key=lambda v: (v.co.x - x) ** 2 + (v.co.y - y) ** 2).co.z
-    top = max(v.co.z for v in terrain.data.vertices)
+    ground = ground_height(terrain, x, y)
+    top = float(terrain_points(terrain)[:, 2].max())
     if resolved["biome"] == "city":
         camera.location, pitch = (x, y, ground + 1.7), 6.0  # looking up at the towers
     else:

@@ -273,6 +273,19 @@ def _river(river: River, collection) -> None:
     collection.objects.link(obj)
 
 
+def terrain_points(terrain: bpy.types.Object) -> np.ndarray:
+    """The terrain mesh's vertices (n x 3, metres)."""
+    co = np.empty(len(terrain.data.vertices) * 3, np.float32)
+    terrain.data.vertices.foreach_get("co", co)
+    return co.reshape(-1, 3)
+
+
+def ground_height(terrain: bpy.types.Object, x: float, y: float) -> float:
+    """The built terrain's height at the vertex nearest (x, y)."""
+    co = terrain_points(terrain)
+    return float(co[((co[:, 0] - x) ** 2 + (co[:, 1] - y) ** 2).argmin(), 2])
+
+
 def aim_weather(scene, terrain: bpy.types.Object | None = None) -> None:
     """Put the falling rain or snow where the scene's camera looks (on the ground a little
     ahead of it); around the middle of the land when there is no camera."""
@@ -288,12 +301,7 @@ def aim_weather(scene, terrain: bpy.types.Object | None = None) -> None:
             else Vector((0.0, 0.0))
         x = camera.translation.x + WEATHER_AHEAD * flat.x
         y = camera.translation.y + WEATHER_AHEAD * flat.y
-    ground = 0.0
-    if terrain is not None:
-        co = np.empty(len(terrain.data.vertices) * 3, np.float32)
-        terrain.data.vertices.foreach_get("co", co)
-        co = co.reshape(-1, 3)
-        ground = float(co[((co[:, 0] - x) ** 2 + (co[:, 1] - y) ** 2).argmin(), 2])
+    ground = ground_height(terrain, x, y) if terrain is not None else 0.0
     if scene.camera is not None:  # around the eye, not far below a camera on a height
         ground = max(ground, scene.camera.matrix_world.translation.z - 0.5 * BOX[1])
     for obj in drops:
