@@ -209,9 +209,10 @@ def retarget(body: np.ndarray, visibility: np.ndarray, bones: dict[str, RestBone
                 axis=1) >= MIN_VISIBILITY
     rest = {name: bone.matrix[:3, :3] for name, bone in bones.items()}
     out = {name: np.zeros((frames, 4)) for name in in_chain}
+    order = _order(bones)
     for frame in range(frames):
         pose: dict[str, np.ndarray] = {}
-        for name in _order(bones):
+        for name in order:
             bone = bones[name]
             parent = bone.parent if bone.parent in bones else ""
             default = (pose[parent] @ rest[parent].T @ rest[name]) if parent else rest[name]
