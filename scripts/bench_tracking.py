@@ -23,7 +23,7 @@ import cv2
 import matplotlib
 import numpy as np
 from metastudio.core.tracking.filter import steady
-from metastudio.core.tracking.landmarks import track_clip
+from metastudio.core.tracking.landmarks import track
 from metastudio.core.tracking.media import open_clip
 
 WIDTH, HEIGHT = 640, 480
@@ -79,7 +79,7 @@ def main() -> int:
         write_video(video, frames)
         clip = open_clip(video)
         times = []
-        track_clip(clip, progress=lambda done, total: times.append(time.perf_counter()))
+        track(clip, progress=lambda done, total: times.append(time.perf_counter()))
         ours = (len(times) - 1) / (times[-1] - times[0])  # from the first frame's end
         theirs = holistic_fps(frames)
         print(f"speed at {WIDTH}x{HEIGHT}, {args.frames} frames, 2 cores:")
@@ -92,7 +92,7 @@ def main() -> int:
                  for _ in range(90)]
         video = Path(folder) / "still.avi"
         write_video(video, noisy)
-        result = track_clip(open_clip(video))
+        result, _ = track(open_clip(video))
     body = result.body[:, :25]  # head, arms, torso: what a portrait shows
 
     def jitter(values: np.ndarray) -> float:

@@ -16,7 +16,7 @@ import numpy as np
 from ..core.errors import JobSpecError
 from ..core.tracking.face import face_values
 from ..core.tracking.filter import steady
-from ..core.tracking.landmarks import Track, cache_key, default_cache, tracking
+from ..core.tracking.landmarks import Track, default_cache, tracked
 from ..core.tracking.media import Clip, open_clip
 from ..core.tracking.retarget import RestBone, resolve_map, retarget, root_motion
 from ..core.tracking.spec import TrackSpec
@@ -78,18 +78,14 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         face_mesh = find_face(owner, spec.face_mesh)
         if face_mesh is None:
             warnings.append("face: no mesh with ARKit shape keys under the rig; face not baked")
-    cache = default_cache() / f"{cache_key(clip, True)}.npz"
-    track = Track.load(cache) if cache.exists() else None
-    if track is None:
-        steps = tracking(clip, face=True)
-        try:
-            while True:
-                done, total = next(steps)
-                yield 0.7 * done / total, f"tracking frame {done} of {total}"
-        except StopIteration as finished:
-            track = finished.value
-        track.save(cache)
-    else:
+    steps = tracked(clip, default_cache(), face=True)
+    try:
+        while True:
+            done, total = next(steps)
+            yield 0.7 * done / total, f"tracking frame {done} of {total}"
+    except StopIteration as finished:
+        track, cached = finished.value
+    if cached:
         yield 0.7, "tracked before: read from the cache"
     # Clip frame i lands at this scene frame: same time, the scene's rate.
     rate = scene.render.fps / scene.render.fps_base

@@ -94,7 +94,7 @@ def _models():
 
 def tracking(clip: Clip, face: bool = True) -> Generator[tuple[int, int], None, Track]:
     """Track every frame of `clip`, yielding (frames done, frames in all) after each
-    one; the track is the generator's return value (see track_clip)."""
+    one; the track is the generator's return value (see `track`)."""
     pose_module, face_module = _models()
     bodies, images, seen, faces = [], [], [], []
     # Video mode: each model follows the person from frame to frame (faster, steadier);
@@ -138,21 +138,6 @@ def tracking(clip: Clip, face: bool = True) -> Generator[tuple[int, int], None, 
     return track
 
 
-def track_clip(clip: Clip, face: bool = True,
-               progress: Callable[[int, int], bool | None] | None = None) -> Track:
-    """Track every frame of `clip`. `progress(done, total)` is called after each frame;
-    if it returns False, tracking stops and TrackingError("cancelled") is raised."""
-    steps = tracking(clip, face)
-    try:
-        while True:
-            done, total = next(steps)
-            if progress is not None and progress(done, total) is False:
-                steps.close()
-                raise TrackingError("tracking cancelled")
-    except StopIteration as finished:
-        return finished.value
-
-
 def default_cache() -> Path:
     """Where tracks are kept between runs: $XDG_CACHE_HOME (or ~/.cache)/metastudio/tracks."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -172,17 +157,35 @@ def cache_key(source: str | Path | Clip, face: bool) -> str:
     return digest.hexdigest()[:24]
 
 
-def track(source: str | Path, cache_dir: Path | None = None, face: bool = True,
-          progress: Callable[[int, int], bool | None] | None = None) -> tuple[Track, bool]:
-    """The clip's track, from the cache when it was tracked before: (track, from_cache)."""
-    clip = open_clip(source)
+def tracked(clip: Clip, cache_dir: Path | None = None,
+            face: bool = True) -> Generator[tuple[int, int], None, tuple[Track, bool]]:
+    """The clip's track, from the cache in `cache_dir` when it was tracked before, else
+    tracked (yielding progress as `tracking` does) and cached; the generator's return
+    value is (track, from_cache)."""
     cached = None
     if cache_dir is not None:
         cached = Path(cache_dir) / f"{cache_key(clip, face)}.npz"
         loaded = Track.load(cached) if cached.exists() else None
         if loaded is not None:
             return loaded, True
-    result = track_clip(clip, face, progress)
+    result = yield from tracking(clip, face)
     if cached is not None:
         result.save(cached)
     return result, False
+
+
+def track(source: str | Path | Clip, cache_dir: Path | None = None, face: bool = True,
+          progress: Callable[[int, int], bool | None] | None = None) -> tuple[Track, bool]:
+    """`tracked` run to the end: (track, from_cache). `progress(done, total)` is called
+    after each frame tracked; if it returns False, tracking stops with
+    TrackingError("tracking cancelled")."""
+    steps = tracked(source if isinstance(source, Clip) else open_clip(source), cache_dir,
+                    face)
+    try:
+        while True:
+            done, total = next(steps)
+            if progress is not None and progress(done, total) is False:
+                steps.close()
+                raise TrackingError("tracking cancelled")
+    except StopIteration as finished:
+        return finished.value
