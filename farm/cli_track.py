@@ -39,7 +39,8 @@ def add_parsers(sub) -> None:
 
 def track_json(track) -> dict:
     """A track as plain JSON: per frame, found or not, the body's world and image
-    landmarks, their visibility, and the face as ARKit values and head turn."""
+    landmarks, their visibility, the face as ARKit values and head turn, and the notes
+    (several people in view, ...)."""
     import numpy as np
     from metastudio.core.tracking.face import face_values, head_turn
 
@@ -52,7 +53,8 @@ def track_json(track) -> dict:
             "visibility": rounded(track.visibility),
             "face": {name: rounded(values)
                      for name, values in face_values(track.face, track.size).items()},
-            "head_turn": rounded(head_turn(track.face, track.size))}
+            "head_turn": rounded(head_turn(track.face, track.size)),
+            "notes": list(track.notes)}
 
 
 def _cmd_track(args: argparse.Namespace) -> int:
@@ -91,6 +93,8 @@ def _cmd_track(args: argparse.Namespace) -> int:
     found = int(result.found().sum())
     print(f"{result.frames} frames at {result.fps:g} fps, a person in {found}"
           + (" (from the cache)" if cached else ""), file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if args.blend is not None:
         with stdout_to_stderr():
             _bake(spec, args.blend, args.out)

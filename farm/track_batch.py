@@ -49,8 +49,9 @@ def run_track_batch(folder: Path, out: Path, address: str | None = None,
                     progress=None) -> BatchReport:
     """Track every clip in `folder` into `out`/<clip>.json."""
 
-    def write(name: str, result: dict) -> None:
+    def write(name: str, result: dict) -> list[str]:
         write_atomically(out / f"{name}.json", json.dumps(result).encode())
+        return result["notes"]
 
     return run_batch(track_one, clips_in(folder), out,
                      lambda name: (out / f"{name}.json").exists(),

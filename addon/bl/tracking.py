@@ -87,6 +87,7 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         track, cached = finished.value
     if cached:
         yield 0.7, "tracked before: read from the cache"
+    warnings.extend(track.notes)
     # Clip frame i lands at this scene frame: same time, the scene's rate.
     rate = scene.render.fps / scene.render.fps_base
     frames = spec.start_frame + np.arange(track.frames) * rate / track.fps

@@ -44,3 +44,22 @@ def video(tmp_path_factory) -> Path:
         writer.write(frame)
     writer.release()
     return path
+
+
+@pytest.fixture(scope="session")
+def two_people(tmp_path_factory) -> Path:
+    """Two people in view: the photo at full size walking left on the right of the
+    frame, and the same photo at a little over half size on the left, walking right.
+    MediaPipe's pose alone follows the smaller one here."""
+    import cv2
+
+    folder = tmp_path_factory.mktemp("two_people")
+    image = photo()
+    small = cv2.resize(image, None, fx=0.55, fy=0.55, interpolation=cv2.INTER_AREA)
+    big = image[60:540, 40:440]
+    for i in range(10):
+        canvas = np.full((480, 800, 3), 90, np.uint8)
+        canvas[480 - small.shape[0]:, 20 + 3 * i:20 + 3 * i + small.shape[1]] = small
+        canvas[:, 380 - 4 * i:380 - 4 * i + big.shape[1]] = big
+        cv2.imwrite(str(folder / f"frame_{i:04d}.png"), canvas)
+    return folder

@@ -6,6 +6,7 @@ import pytest
 from metastudio.core.tracking.filter import fill_gaps, one_euro, steady
 from metastudio.core.tracking.landmarks import Track, TrackingError, track
 from metastudio.core.tracking.media import MediaError, open_clip
+from metastudio.core.tracking.people import Person, Window, find_people
 
 from .conftest import PAN
 
@@ -96,3 +97,64 @@ def test_a_track_saved_by_another_tracker_version_is_not_used(tmp_path):
     data["version"] = "old"
     np.savez(path, **data)
     assert Track.load(path) is None
+
+
+def test_of_several_people_the_largest_is_followed_and_named(two_people):
+    result, _ = track(two_people)
+    assert result.found().all()
+    assert len(result.notes) == 1 and result.notes[0].startswith(
+        "2 people in view: following the largest, on the right")
+    nose_x = result.body_image[:, NOSE, 0] * 800
+    # The larger one's nose starts near x = 590 and walks left 4 pixels a frame.
+    assert (nose_x > 450).all(), nose_x
+    assert abs(np.diff(nose_x).mean() + 4) < 1.5
+    # The face mesh is the same person's face, in the whole frame's coordinates.
+    assert np.abs(result.face[:, 1, :2] - result.body_image[:, NOSE, :2]).max() < 0.05
+    # Widths in metres are unchanged by seeing the person through a window.
+    width = np.linalg.norm(result.body[:, 11] - result.body[:, 12], axis=1)
+    assert (0.25 < width).all() and (width < 0.5).all()
+
+
+def test_one_person_in_view_gives_no_note(sequence):
+    result, _ = track(sequence)
+    assert result.notes == ()
+
+
+def test_people_are_found_largest_first_and_duplicates_stop_the_search():
+    frame = np.zeros((100, 200, 3), np.uint8)
+    bodies = []
+
+    def body(x, y, scale):
+        points = np.zeros((33, 3))
+        points[:, 0], points[:, 1] = x, y
+        points[[11, 23], 0] += 0.05 * scale  # the person's left, the image's right
+        points[[12, 24], 0] -= 0.05 * scale
+        points[[23, 24], 1] += 0.2 * scale
+        return points
+
+    bodies = [body(0.2, 0.3, 1.0), body(0.7, 0.3, 2.0), body(0.21, 0.31, 1.0)]
+    calls = []
+
+    def find_one(image):
+        calls.append(image.copy())
+        return bodies[len(calls) - 1] if len(calls) <= len(bodies) else None
+
+    people = find_people(frame, find_one)
+    assert len(people) == 2 and people[0].torso > people[1].torso
+    assert people[0].where(200) == "on the right" and people[1].where(200) == "on the left"
+    assert len(calls) == 3  # the third was inside the first one's box: the search ends
+    assert isinstance(people[0], Person)
+
+
+def test_a_window_cuts_past_the_edges_and_maps_back():
+    frame = np.arange(40 * 60 * 3, dtype=np.uint32).reshape(40, 60, 3)
+    window = Window(-10, 5, 30)
+    cut = window.cut(frame)
+    assert cut.shape == (30, 30, 3)
+    assert (cut[:, :10] == 0).all() and np.array_equal(cut[0, 10], frame[5, 0])
+    # A point at the window's (0.5, 0.5) is the frame's pixel (5, 20).
+    point = window.to_frame(np.array([[0.5, 0.5, 0.1]]), (60, 40))[0]
+    assert np.allclose(point, [5 / 60, 20 / 40, 0.1 * 30 / 60])
+    follow = window.follow((20, 10, 30, 30))
+    assert np.isclose(follow.left + follow.side / 2, 25)
+    assert np.isclose(follow.top + follow.side / 2, 20)

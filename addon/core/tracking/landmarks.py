@@ -4,7 +4,8 @@ arrays, saved to and loaded from a cache file so a re-run with other retarget se
 does not track again.
 
 Frames where no person (or no face) is found hold NaN, never zeros: the filter fills or
-holds them (core.tracking.filter).
+holds them (core.tracking.filter). With several people in view the largest is followed
+(core.tracking.people) and the track's notes say so.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import numpy as np
 
 from ..errors import MetastudioError
 from .media import Clip, open_clip, read_frames
+from .people import Window, find_people, person_from, several_note
 
 BODY_POINTS = 33
 FACE_POINTS = 478
 MAX_SIDE = 640  # pixels: what the models see (they work at 256 or less inside)
 # Bump when what tracking writes changes: old cache files are then ignored.
-TRACKER_VERSION = "mediapipe-0.10.21/1"
+TRACKER_VERSION = "mediapipe-0.10.21/2"
+REACQUIRE = 12  # frames lost while following one of several people before looking again
 INSTALL_HINT = "pip install --no-deps mediapipe==0.10.21 (see scripts/data-requirements.txt)"
 
 
@@ -47,6 +50,7 @@ class Track:
     body_image: np.ndarray
     visibility: np.ndarray
     face: np.ndarray
+    notes: tuple[str, ...] = ()  # what the artist should know (several people, ...)
 
     @property
     def frames(self) -> int:
@@ -64,7 +68,7 @@ class Track:
         np.savez_compressed(partial, fps=self.fps, size=np.array(self.size),
                             body=self.body, body_image=self.body_image,
                             visibility=self.visibility, face=self.face,
-                            version=TRACKER_VERSION)
+                            notes=np.array(self.notes, dtype=str), version=TRACKER_VERSION)
         os.replace(partial, path)
 
     @classmethod
@@ -76,7 +80,7 @@ class Track:
                     return None
                 return cls(float(data["fps"]), tuple(int(v) for v in data["size"]),
                            data["body"], data["body_image"], data["visibility"],
-                           data["face"])
+                           data["face"], tuple(str(n) for n in data["notes"]))
         except (OSError, KeyError, ValueError):
             return None
 
@@ -92,46 +96,74 @@ def _models():
     return pose, face_mesh
 
 
+def _points(landmarks) -> np.ndarray:
+    return np.array([(p.x, p.y, p.z) for p in landmarks.landmark], float)
+
+
 def tracking(clip: Clip, face: bool = True) -> Generator[tuple[int, int], None, Track]:
     """Track every frame of `clip`, yielding (frames done, frames in all) after each
     one; the track is the generator's return value (see `track`)."""
     pose_module, face_module = _models()
     bodies, images, seen, faces = [], [], [], []
+    notes: list[str] = []
     # Video mode: each model follows the person from frame to frame (faster, steadier);
     # smoothing off, the filter does it with the artist's strength.
     pose = pose_module.Pose(static_image_mode=False, model_complexity=1,
                             smooth_landmarks=False, enable_segmentation=False)
+    # Still-image mode finds whoever is most visible: used to count the people in view.
+    still = pose_module.Pose(static_image_mode=True, model_complexity=1,
+                             enable_segmentation=False)
     mesh = face_module.FaceMesh(static_image_mode=False, max_num_faces=1,
                                 refine_landmarks=True) if face else None
     nan_body, nan_face = np.full((BODY_POINTS, 3), np.nan), np.full((FACE_POINTS, 3), np.nan)
+
+    def find_one(image: np.ndarray) -> np.ndarray | None:
+        found = still.process(image).pose_landmarks
+        return None if found is None else _points(found)
+
+    window: Window | None = None  # set while one of several people is followed
+    lost = 0
     try:
         for index, frame in enumerate(read_frames(clip, MAX_SIDE)):
-            result = pose.process(frame)
+            size = (frame.shape[1], frame.shape[0])
+            if index == 0 or (window is not None and lost and lost % REACQUIRE == 0):
+                people = find_people(frame, find_one)
+                if len(people) > 1 and index == 0:
+                    notes.append(several_note(people, size[0]))
+                if len(people) > 1 or (window is not None and people):
+                    window = Window.around(people[0].box)
+            view = window.cut(frame) if window is not None else frame
+            result = pose.process(view)
             if result.pose_world_landmarks is not None:
-                world = result.pose_world_landmarks.landmark
-                bodies.append([(p.x, p.y, p.z) for p in world])
-                image = result.pose_landmarks.landmark
-                images.append([(p.x, p.y, p.z) for p in image])
-                seen.append([p.visibility for p in image])
+                image = _points(result.pose_landmarks)
+                if window is not None:
+                    image = window.to_frame(image, size)
+                    window = window.follow(person_from(image, size).box)
+                bodies.append(_points(result.pose_world_landmarks))
+                images.append(image)
+                seen.append([p.visibility for p in result.pose_landmarks.landmark])
+                lost = 0
             else:
                 bodies.append(nan_body)
                 images.append(nan_body)
                 seen.append(np.zeros(BODY_POINTS))
-            if mesh is not None:
-                found = mesh.process(frame).multi_face_landmarks
-                faces.append([(p.x, p.y, p.z) for p in found[0].landmark] if found
-                             else nan_face)
+                lost += 1
+            found = mesh.process(view).multi_face_landmarks if mesh is not None else None
+            if found:
+                points = _points(found[0])
+                faces.append(window.to_frame(points, size) if window is not None else points)
             else:
                 faces.append(nan_face)
             yield index + 1, max(clip.frame_count, index + 1)
     finally:
         pose.close()
+        still.close()
         if mesh is not None:
             mesh.close()
     if not bodies:
         raise TrackingError(f"{clip.source}: no frames could be read")
     track = Track(clip.fps, clip.size, np.array(bodies, float), np.array(images, float),
-                  np.array(seen, float), np.array(faces, float))
+                  np.array(seen, float), np.array(faces, float), tuple(notes))
     if not track.found().any():
         raise TrackingError(f"{clip.source}: no person was found in any of its "
                             f"{track.frames} frames")
