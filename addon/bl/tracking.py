@@ -18,7 +18,13 @@ from ..core.tracking.face import face_values
 from ..core.tracking.filter import steady
 from ..core.tracking.landmarks import Track, default_cache, tracked
 from ..core.tracking.media import Clip, open_clip
-from ..core.tracking.retarget import RestBone, resolve_map, retarget, root_motion
+from ..core.tracking.retarget import (
+    PRESET_SETTINGS,
+    RestBone,
+    resolve_map,
+    retarget,
+    root_motion,
+)
 from ..core.tracking.spec import TrackSpec
 from .animation import key_curve
 from .scene_guard import SceneGuard
@@ -100,6 +106,7 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
                         "filled between the frames around")
     if rig is not None:
         yield 0.75, "retargeting the body"
+        _apply_settings(rig, PRESET_SETTINGS.get(spec.bone_map, {}), guard)
         body = steady(track.body, track.fps, spec.strength, spec.responsiveness)
         rotations = retarget(body, track.visibility, rest_bones(rig), bone_map)
         yield 0.8, f"baking {len(rotations)} bones"
@@ -128,6 +135,19 @@ def _new_action(owner, name: str, guard: SceneGuard) -> None:
     else:
         guard.remember(owner.animation_data, "action")
     owner.animation_data.action = bpy.data.actions.new(name)
+
+
+def _apply_settings(rig, settings: dict[str, dict[str, float]], guard: SceneGuard) -> None:
+    """Set the rig's custom properties a bone map needs (Rigify's IK/FK switches), each
+    put back on rollback."""
+    for bone_name, values in settings.items():
+        bone = rig.pose.bones.get(bone_name)
+        for key, value in values.items():
+            if bone is None or key not in bone:
+                continue
+            old = bone[key]
+            guard.add_undo(lambda bone=bone, key=key, old=old: bone.__setitem__(key, old))
+            bone[key] = value
 
 
 def _bake_bones(rig, rotations: dict[str, np.ndarray], frames: np.ndarray,

@@ -157,3 +157,62 @@ result = rig.animation_data.action.name
     bad = subprocess.run(command + ["--blend", str(rig)], env=env, capture_output=True,
                          text=True, timeout=300)
     assert bad.returncode == 2 and "--blend and --out go together" in bad.stderr
+
+
+# Each part's deforming bones in the two rigs: the limb runs from the first's head to
+# the last's tail.
+DEFORM = {
+    "metastudio": {part: (chain[0], chain[-1]) for part, chain in
+                   __import__("metastudio.core.tracking.retarget", fromlist=["PRESETS"])
+                   .PRESETS["metastudio"].items() if part not in ("hips", "head")},
+    "rigify": {**{f"{part}.{side}": (f"DEF-{part}.{side}", f"DEF-{part}.{side}.001")
+                  for part in ("upper_arm", "forearm", "thigh", "shin") for side in "LR"},
+               **{f"{part}.{side}": (f"DEF-{part}.{side}", f"DEF-{part}.{side}")
+                  for part in ("hand", "foot") for side in "LR"},
+               "neck": ("DEF-spine.005", "DEF-spine.005"),
+               "spine": ("DEF-spine", "DEF-spine.004")},
+}
+
+
+def test_every_limb_follows_on_the_characters_rig_and_on_rigify(posed_clip):
+    clip, cache = posed_clip
+    for rig_type, bone_map in (("default", "metastudio"), ("rigify", "rigify")):
+        result = run_bpy("""
+import bpy, json, os
+import numpy as np
+os.environ["XDG_CACHE_HOME"] = cache
+import metastudio
+metastudio.register()
+bpy.ops.wm.read_factory_settings(use_empty=True)
+bpy.ops.metastudio.make_character(params_json=json.dumps(
+    {"description": "a man", "name": "Bo", "rig": rig_type}))
+rig = bpy.data.objects["Bo rig"]
+switch = rig.pose.bones.get("upper_arm_parent.L")
+ik_before = switch["IK_FK"] if switch else None
+outcome = sorted(bpy.ops.metastudio.track(params_json=json.dumps(
+    {"video": clip, "bone_map": bone_map, "face": False, "strength": 0.0,
+     "reference": False})))
+from metastudio.core.tracking.landmarks import Track, default_cache, cache_key
+from metastudio.core.tracking.retarget import LIMBS, to_blender
+saved = Track.load(default_cache() / (cache_key(clip, True) + ".npz"))
+body = to_blender(saved.body)
+angles = {}
+for frame in range(saved.frames):
+    bpy.context.scene.frame_set(1 + frame)
+    for part, (first, last) in deform.items():
+        start, end = LIMBS[part]
+        posed = rig.pose.bones[last].tail - rig.pose.bones[first].head
+        want = body[frame, list(end)].mean(0) - body[frame, list(start)].mean(0)
+        cos = np.dot(posed, want) / np.linalg.norm(posed) / np.linalg.norm(want)
+        angles.setdefault(part, []).append(float(np.degrees(np.arccos(np.clip(cos, -1, 1)))))
+result = {"outcome": outcome, "angles": angles, "ik_before": ik_before,
+          "ik_after": switch["IK_FK"] if switch else None}
+""", hard_exit=True, clip=str(clip), cache=str(cache), rig_type=rig_type,
+            bone_map=bone_map, deform=DEFORM[bone_map])
+        assert result["outcome"] == ["FINISHED"]
+        worst = {part: max(values) for part, values in result["angles"].items()}
+        assert len(worst) == len(DEFORM[bone_map])
+        # The spine is no part of Rigify's map: its torso's turn carries it.
+        assert all(angle < 3.0 for angle in worst.values()), (bone_map, worst)
+        if bone_map == "rigify":  # its arms switched from IK to FK to be baked
+            assert result["ik_before"] == 0.0 and result["ik_after"] == 1.0

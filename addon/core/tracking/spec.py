@@ -18,9 +18,10 @@ class TrackSpec(BaseModel):
                                     "a pattern such as shot_*.png")
     armature: str = Field("", description="the rig to drive (empty: the active armature, "
                                           "or the scene's only one)")
-    bone_map: Literal["metastudio", "mixamo"] = Field(
+    bone_map: Literal["metastudio", "mixamo", "rigify"] = Field(
         "metastudio", description="how the rig's bones are named: the character's own "
-                                  "rig, or Mixamo's (with or without mixamorig:)")
+                                  "rig, Mixamo's (with or without mixamorig:), or a "
+                                  "Rigify rig's FK controls (its limbs are switched to FK)")
     face_mesh: str = Field("", description="the mesh with ARKit face shape keys (empty: "
                                            "the rig's child that has them)")
     body: bool = Field(True, description="bake the body onto the rig")
