@@ -15,12 +15,18 @@ import numpy as np
 
 from ..core.errors import JobSpecError
 from ..core.tracking.face import face_values
+from ..core.tracking.feet import lock_feet, planted, posed_points
 from ..core.tracking.filter import steady
 from ..core.tracking.landmarks import Track, default_cache, tracked
 from ..core.tracking.media import Clip, open_clip
 from ..core.tracking.retarget import (
+    L_ANKLE,
+    MIN_VISIBILITY,
     PRESET_SETTINGS,
+    R_ANKLE,
     RestBone,
+    metres_per_pixel,
+    proportion,
     resolve_map,
     retarget,
     root_motion,
@@ -111,10 +117,9 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         rotations = retarget(body, track.visibility, rest_bones(rig), bone_map)
         yield 0.8, f"baking {len(rotations)} bones"
         _bake_bones(rig, rotations, frames, guard, spec)
-        if spec.root_motion and "hips" in bone_map:
-            image = steady(track.body_image, track.fps, spec.strength, spec.responsiveness)
-            _bake_root(rig, bone_map["hips"][0], root_motion(image, body, track.size),
-                       frames)
+        if "hips" in bone_map and (spec.root_motion or spec.foot_lock):
+            moves = _hips_moves(track, body, rig, bone_map, rotations, spec, warnings)
+            _bake_root(rig, bone_map["hips"][0], moves, frames)
     if face_mesh is not None:
         yield 0.9, "baking the face"
         values = face_values(track.face, track.size)
@@ -125,6 +130,36 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
     guard.remember(scene, "frame_end")
     scene.frame_end = max(scene.frame_end, int(np.ceil(frames[-1])))
     yield 1.0, f"baked {track.frames} frames"
+
+
+def _hips_moves(track: Track, body: np.ndarray, rig, bone_map: dict[str, list[str]],
+                rotations: dict[str, np.ndarray], spec: TrackSpec,
+                warnings: list[str]) -> np.ndarray:
+    """The hips bone's moves in armature space: root motion at the character's scale
+    (or none), then corrected so planted feet stay put."""
+    bones = rest_bones(rig)
+    image = steady(track.body_image, track.fps, spec.strength, spec.responsiveness)
+    if spec.root_motion:
+        moves = root_motion(image, body, track.size,
+                            proportion(bones, bone_map, body, track.visibility))
+    else:
+        moves = np.zeros((track.frames, 3))
+    feet = {side: bone_map[f"foot.{side}"][0] for side in "LR" if f"foot.{side}" in bone_map}
+    if not spec.foot_lock or not feet:
+        return moves
+    points = posed_points(bones, rotations, {s: (b, "head") for s, b in feet.items()},
+                          track.frames)
+    ground = {side: float(bones[bone].matrix[2, 3]) for side, bone in feet.items()}
+    ankles = {"L": L_ANKLE, "R": R_ANKLE}
+    metres = metres_per_pixel(image, body, track.size)[:, None]
+    pictured = {side: image[:, ankles[side], :2] * np.array(track.size) * metres
+                for side in feet}
+    seen = {side: track.visibility[:, ankles[side]] >= MIN_VISIBILITY for side in feet}
+    moves, held = lock_feet(moves, points, ground, planted(pictured, track.fps, seen))
+    if (held >= 0).any():
+        warnings.append(f"feet locked to the ground in {int((held >= 0).sum())} of "
+                        f"{track.frames} frames")
+    return moves
 
 
 def _new_action(owner, name: str, guard: SceneGuard) -> None:

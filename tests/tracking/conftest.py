@@ -65,12 +65,12 @@ def two_people(tmp_path_factory) -> Path:
     return folder
 
 
-def whole_body_pose() -> np.ndarray:
+def whole_body_pose(turn: float = 30.0, lean: float = 20.0) -> np.ndarray:
     """A performer's 33 world landmarks (MediaPipe's axes: x to the image's right, y
     down, z away from the camera; metres about the hips) in a pose that bends every
     limb: the left arm raised out to the side, the right reaching forward, the left leg
-    kicking forward, the right standing, the head tilted; the whole body turned 30
-    degrees and leaning 20 forward, so that everything above the hips turns with them."""
+    kicking forward, the right standing, the head tilted; the whole body turned `turn`
+    degrees and leaning `lean` forward, so that everything above the hips turns too."""
     points = {0: (0.0, -0.66, -0.08), 7: (0.08, -0.69, 0.04), 8: (-0.06, -0.66, 0.05),
               11: (0.18, -0.5, 0.02), 12: (-0.18, -0.5, -0.02),
               13: (0.45, -0.6, 0.0), 15: (0.7, -0.75, -0.05), 17: (0.77, -0.76, -0.02),
@@ -83,7 +83,7 @@ def whole_body_pose() -> np.ndarray:
               26: (-0.11, 0.45, 0.0), 28: (-0.12, 0.88, 0.03), 30: (-0.12, 0.92, 0.08),
               32: (-0.12, 0.95, -0.1)}
     body = np.array([points.get(i, points[0]) for i in range(33)], float)
-    turn, lean = np.radians(30), np.radians(20)
+    turn, lean = np.radians(turn), np.radians(lean)
     about_y = np.array([[np.cos(turn), 0, np.sin(turn)], [0, 1, 0],
                         [-np.sin(turn), 0, np.cos(turn)]])
     about_x = np.array([[1, 0, 0], [0, np.cos(lean), -np.sin(lean)],
@@ -91,23 +91,68 @@ def whole_body_pose() -> np.ndarray:
     return body @ (about_x @ about_y).T
 
 
-@pytest.fixture(scope="session")
-def posed_clip(tmp_path_factory) -> tuple[Path, Path]:
-    """A three-frame clip (grey frames) whose cached track is `whole_body_pose`, a
-    little different each frame; returns (clip, cache folder). The operator reads the
-    track from the cache as it would after tracking."""
+def picture(body: np.ndarray, hips: np.ndarray) -> np.ndarray:
+    """World landmarks with the hips at `hips` (frames x 3, metres) as a still camera
+    sees them in a 64 x 48 picture (a metre is 20 pixels; x, y in 0-1, z relative)."""
+    placed = body + hips[:, None]
+    return np.stack([placed[..., 0] * 20 / 64 + 0.5, placed[..., 1] * 20 / 48 + 0.4,
+                     placed[..., 2] * 20 / 64], axis=-1)
+
+
+def cached_clip(root: Path, body: np.ndarray, image: np.ndarray | None = None) -> Path:
+    """A clip of grey frames whose cached track (in `root`/metastudio/tracks, the cache
+    when XDG_CACHE_HOME is `root`) holds `body` (frames x 33 x 3 world landmarks, all
+    seen, no face) and `image` (the same in the picture; default: `body` seen from a
+    still camera with the hips in place): the operator reads it as it would after
+    tracking."""
     import cv2
     from metastudio.core.tracking.landmarks import Track, cache_key
 
-    root = tmp_path_factory.mktemp("posed")
     clip = root / "clip"
-    clip.mkdir()
-    for i in range(3):
-        cv2.imwrite(str(clip / f"f_{i}.png"), np.full((48, 64, 3), 60 + i, np.uint8))
+    clip.mkdir(parents=True)
+    for i in range(len(body)):
+        cv2.imwrite(str(clip / f"f_{i:03d}.png"), np.full((48, 64, 3), 60 + i, np.uint8))
+    if image is None:
+        image = picture(body, np.zeros((len(body), 3)))
+    track = Track(24.0, (64, 48), body, image, np.ones(body.shape[:2]),
+                  np.full((len(body), 478, 3), np.nan))
+    track.save(root / "metastudio" / "tracks" / f"{cache_key(clip, True)}.npz")
+    return clip
+
+
+@pytest.fixture(scope="session")
+def posed_clip(tmp_path_factory) -> tuple[Path, Path]:
+    """Three frames of `whole_body_pose`, a little different each; (clip, cache)."""
+    root = tmp_path_factory.mktemp("posed")
     body = np.stack([whole_body_pose() * (1 + 0.05 * i) for i in range(3)])
-    image = np.stack([np.c_[b[:, :2] / 2 + 0.5, b[:, 2]] for b in body])
-    track = Track(24.0, (64, 48), body, image, np.ones((3, 33)),
-                  np.full((3, 478, 3), np.nan))
-    cache = root / "cache" / "metastudio" / "tracks"
-    track.save(cache / f"{cache_key(clip, True)}.npz")
-    return clip, root / "cache"
+    return cached_clip(root, body), root
+
+
+def crouch(frames: int = 12) -> np.ndarray:
+    """A performer crouching: both knees bend a little more each frame (0 to 55
+    degrees), the upper body upright (frames x 33 x 3 world landmarks). World landmarks
+    are about the hips, so the hips never move in them: only the legs fold. In the
+    picture the hips come down and the feet stay (`crouch_clip`)."""
+    body = np.repeat(whole_body_pose(turn=0.0, lean=0.0)[None], frames, axis=0)
+    for i in range(frames):
+        bend = np.radians(5.0 * i)
+        for hip, knee, ankle, heel, toe, x in ((23, 25, 27, 29, 31, 0.1),
+                                               (24, 26, 28, 30, 32, -0.1)):
+            body[i, hip] = (x, 0.0, 0.0)
+            body[i, knee] = body[i, hip] + 0.42 * np.array([0, np.cos(bend), -np.sin(bend)])
+            body[i, ankle] = body[i, knee] + 0.42 * np.array([0, np.cos(bend), np.sin(bend)])
+            body[i, heel] = body[i, ankle] + (0, 0.05, 0.05)
+            body[i, toe] = body[i, ankle] + (0, 0.05, -0.15)
+        for arm in (11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 0, 7, 8):
+            body[i, arm] = body[0, arm]
+    return body
+
+
+@pytest.fixture(scope="session")
+def crouch_clip(tmp_path_factory) -> tuple[Path, Path]:
+    """Twelve frames of `crouch`; (clip, cache)."""
+    root = tmp_path_factory.mktemp("crouch")
+    body = crouch()
+    drop = body[0, 27, 1] - body[:, 27, 1]  # how much nearer the hips the ankles come
+    hips = np.column_stack([np.zeros(len(body)), drop, np.zeros(len(body))])
+    return cached_clip(root, body, picture(body, hips)), root

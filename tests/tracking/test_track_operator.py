@@ -29,7 +29,9 @@ def test_a_clip_is_baked_onto_the_character_and_limbs_follow(sequence, tmp_path)
     result = run_bpy(SETUP + """
 from metastudio.core.tracking.filter import steady
 from metastudio.core.tracking.landmarks import Track, default_cache, cache_key
-from metastudio.core.tracking.retarget import LIMBS, PRESETS, root_motion, to_blender
+from metastudio.core.tracking.retarget import (
+    LIMBS, PRESETS, proportion, resolve_map, root_motion, to_blender)
+from metastudio.bl.tracking import rest_bones
 outcome = track(strength=0.5, root_motion=True)
 action = rig.animation_data.action
 scene = bpy.context.scene
@@ -60,9 +62,10 @@ result = {"outcome": outcome, "action": action.name if action else None,
                               face.data.shape_keys.animation_data.action),
           "plane": "Track reference" in bpy.data.objects, "angles": angles,
           "frame_end": scene.frame_end, "root_moved": root_moved,
-          "root_expected": root_motion(steady(saved.body_image, saved.fps, 0.5),
-                                       steady(saved.body, saved.fps, 0.5),
-                                       saved.size)[11].tolist()}
+          "root_expected": root_motion(
+              steady(saved.body_image, saved.fps, 0.5), steady(saved.body, saved.fps, 0.5),
+              saved.size, proportion(rest_bones(rig), resolve_map("metastudio", list(
+                  rig.data.bones.keys())), saved.body, saved.visibility))[11].tolist()}
 """, video=str(sequence), cache=str(tmp_path / "cache"))
     assert result["outcome"] == ["FINISHED"]
     assert result["action"].startswith("Track") and result["modes"] == "QUATERNION"
@@ -216,3 +219,38 @@ result = {"outcome": outcome, "angles": angles, "ik_before": ik_before,
         assert all(angle < 3.0 for angle in worst.values()), (bone_map, worst)
         if bone_map == "rigify":  # its arms switched from IK to FK to be baked
             assert result["ik_before"] == 0.0 and result["ik_after"] == 1.0
+
+
+def test_planted_feet_stay_on_the_floor_as_the_performer_crouches(crouch_clip):
+    clip, cache = crouch_clip
+    result = run_bpy("""
+import bpy, json, os
+os.environ["XDG_CACHE_HOME"] = cache
+import metastudio
+metastudio.register()
+bpy.ops.wm.read_factory_settings(use_empty=True)
+bpy.ops.metastudio.make_character(params_json=json.dumps({"name": "Bo"}))
+rig = bpy.data.objects["Bo rig"]
+heights = {}
+for lock in (False, True):
+    bpy.ops.metastudio.track(params_json=json.dumps(
+        {"video": clip, "face": False, "strength": 0.0, "reference": False,
+         "foot_lock": lock}))
+    series = []
+    for frame in range(1, 13):
+        bpy.context.scene.frame_set(frame)
+        series.append([(rig.matrix_world @ rig.pose.bones[f"foot.{s}"].head).z
+                       for s in "LR"] + [(rig.matrix_world @ rig.pose.bones["root"].head).z])
+    heights[str(lock)] = series
+result = {"heights": heights,
+          "rest": [(rig.matrix_world @ rig.data.bones[f"foot.{s}"].head_local).z
+                   for s in "LR"]}
+""", clip=str(clip), cache=str(cache))
+    rest = np.array(result["rest"])
+    free = np.array(result["heights"]["False"])
+    locked = np.array(result["heights"]["True"])
+    # Unlocked, the hips stay up and the feet leave the floor as the knees bend.
+    assert (free[-1, :2] - rest > 0.08).all(), free[-1]
+    # Locked, the hips come down instead and both ankles stay at their height at rest.
+    assert np.abs(locked[:, :2] - rest).max() < 0.01, locked[:, :2] - rest
+    assert locked[-1, 2] < free[-1, 2] - 0.08

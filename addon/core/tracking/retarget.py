@@ -186,8 +186,8 @@ def quaternion(matrix: np.ndarray) -> np.ndarray:
     return q if q[0] >= 0 else -q
 
 
-def _order(bones: dict[str, RestBone]) -> list[str]:
-    """Parents before children."""
+def parents_first(bones: dict[str, RestBone]) -> list[str]:
+    """The bones' names, parents before children."""
     done, order = set(), []
 
     def visit(name: str) -> None:
@@ -227,7 +227,7 @@ def retarget(body: np.ndarray, visibility: np.ndarray, bones: dict[str, RestBone
                 axis=1) >= MIN_VISIBILITY
     rest = {name: bone.matrix[:3, :3] for name, bone in bones.items()}
     out = {name: np.zeros((frames, 4)) for name in in_chain}
-    order = _order(bones)
+    order = parents_first(bones)
     for frame in range(frames):
         pose: dict[str, np.ndarray] = {}
         for name in order:
@@ -252,17 +252,76 @@ def retarget(body: np.ndarray, visibility: np.ndarray, bones: dict[str, RestBone
     return out
 
 
-def root_motion(body_image: np.ndarray, body: np.ndarray,
-                size: tuple[int, int]) -> np.ndarray:
-    """Per frame, how far the hips moved from the first frame, in metres in the
-    character's space (frames x 3): across and up from the image, at the scale the
-    tracked shoulders give (their width in metres over their width in pixels, the
-    clip's median). Depth is not read: 0. Gaps must already be filled."""
+ASSUMED_FOV = 60.0  # degrees across: a phone's or a webcam's usual view
+
+
+def _torso_and_shoulders(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    shoulders = points[:, [L_SHOULDER, R_SHOULDER]].mean(axis=1)
+    hips = points[:, [L_HIP, R_HIP]].mean(axis=1)
+    return (np.linalg.norm(shoulders - hips, axis=1),
+            np.linalg.norm(points[:, L_SHOULDER] - points[:, R_SHOULDER], axis=1))
+
+
+def metres_per_pixel(body_image: np.ndarray, body: np.ndarray,
+                     size: tuple[int, int]) -> np.ndarray:
+    """Per frame, how many metres a pixel spans at the performer: the torso's and the
+    shoulders' lengths in metres (the clip's medians) over their lengths in the picture,
+    whichever is less foreshortened."""
     pixels = np.asarray(body_image, float)[..., :2] * np.array(size, float)
-    hips = pixels[:, [L_HIP, R_HIP]].mean(axis=1)
-    metres = np.linalg.norm(body[:, L_SHOULDER] - body[:, R_SHOULDER], axis=1)
-    span = np.linalg.norm(pixels[:, L_SHOULDER] - pixels[:, R_SHOULDER], axis=1)
-    scale = float(np.nanmedian(metres / np.maximum(span, 1e-6)))
-    moved = (hips - hips[0]) * scale
-    # Image right is the performer's left, the character's +X; image down is -Z.
-    return np.column_stack([moved[:, 0], np.zeros(len(moved)), -moved[:, 1]])
+    torso_m, shoulders_m = _torso_and_shoulders(np.asarray(body, float))
+    torso_px, shoulders_px = _torso_and_shoulders(pixels)
+    # A length seen at a slant looks shorter, never longer: the larger pixels-per-metre
+    # reading is the truer one.
+    per_metre = np.maximum(torso_px / max(float(np.nanmedian(torso_m)), 1e-6),
+                           shoulders_px / max(float(np.nanmedian(shoulders_m)), 1e-6))
+    return 1.0 / np.maximum(per_metre, 1e-6)
+
+
+def root_motion(body_image: np.ndarray, body: np.ndarray, size: tuple[int, int],
+                scale: float = 1.0, fov: float = ASSUMED_FOV) -> np.ndarray:
+    """Per frame, how far the hips moved from the first frame, in metres in the
+    character's space (frames x 3): across and up from the image, and towards or away
+    from the camera from how large the performer looks (a camera `fov` degrees across).
+    Metres per pixel at the performer come from `metres_per_pixel`; `scale` then
+    turns the performer's moves into the character's (see `proportion`). Gaps must
+    already be filled."""
+    pixels = np.asarray(body_image, float)[..., :2] * np.array(size, float)
+    metres = metres_per_pixel(body_image, body, size)
+    focal = size[0] / 2 / np.tan(np.radians(fov) / 2)  # in pixels
+    centre = np.array(size, float) / 2
+    hips = (pixels[:, [L_HIP, R_HIP]].mean(axis=1) - centre) * metres[:, None]
+    distance = focal * metres
+    # Image right is the performer's left, the character's +X; image down is -Z; away
+    # from the camera is +Y (the character faces -Y, towards it).
+    moved = np.column_stack([hips[:, 0] - hips[0, 0], distance - distance[0],
+                             -(hips[:, 1] - hips[0, 1])])
+    return scale * moved
+
+
+def _chain_length(bones: dict[str, RestBone], chain: list[str]) -> float:
+    return float(np.linalg.norm(bones[chain[-1]].tail - bones[chain[0]].matrix[:3, 3]))
+
+
+def proportion(bones: dict[str, RestBone], bone_map: dict[str, list[str]],
+               body: np.ndarray, visibility: np.ndarray) -> float:
+    """The character's size over the performer's, for root motion: by leg length (hip
+    to ankle) when the performer's legs were seen, else by the torso (hips to
+    shoulders), else 1."""
+    body = np.asarray(body, float)
+    seen = visibility >= MIN_VISIBILITY
+    for side, hip, knee, ankle in (("L", L_HIP, L_KNEE, L_ANKLE), ("R", R_HIP, R_KNEE, R_ANKLE)):
+        parts = [f"thigh.{side}", f"shin.{side}"]
+        frames = seen[:, [hip, knee, ankle]].all(axis=1)
+        if all(p in bone_map for p in parts) and frames.any():
+            performer = (np.linalg.norm(body[frames, hip] - body[frames, knee], axis=1)
+                         + np.linalg.norm(body[frames, knee] - body[frames, ankle], axis=1))
+            character = sum(_chain_length(bones, bone_map[p]) for p in parts)
+            return character / max(float(np.median(performer)), 1e-6)
+    arms = [bone_map.get(f"upper_arm.{s}") for s in "LR"]
+    legs = [bone_map.get(f"thigh.{s}") for s in "LR"]
+    if all(arms) and all(legs):
+        top = np.mean([bones[c[0]].matrix[:3, 3] for c in arms], axis=0)
+        bottom = np.mean([bones[c[0]].matrix[:3, 3] for c in legs], axis=0)
+        torso_m, _ = _torso_and_shoulders(body)
+        return float(np.linalg.norm(top - bottom)) / max(float(np.nanmedian(torso_m)), 1e-6)
+    return 1.0

@@ -32,6 +32,8 @@ class TrackSpec(BaseModel):
                                   description="how much fast moves get through smoothing")
     root_motion: bool = Field(False, description="move the hips across the floor as the "
                                                  "performer moves in the frame")
+    foot_lock: bool = Field(True, description="keep a planted foot still on the ground "
+                                              "(the hips move instead)")
     start_frame: int = Field(1, ge=-1_000_000, le=1_000_000,
                              description="the scene frame the clip's first frame lands on")
     reference: bool = Field(True, description="show the video on a plane beside the "
