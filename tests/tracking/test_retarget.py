@@ -128,7 +128,8 @@ def test_root_motion_follows_the_performer_across_the_frame(sequence):
     result, _ = track(sequence)
     image = steady(result.body_image, result.fps, 0.0)
     moved = root_motion(image, steady(result.body, result.fps, 0.0), result.size)
-    assert np.allclose(moved[0], 0.0) and np.allclose(moved[:, 1], 0.0)
+    assert np.allclose(moved[0], 0.0)
+    assert np.abs(moved[:, 1]).max() < 0.05  # she came no nearer, nor went away
     shoulders = np.linalg.norm(result.body[:, 11] - result.body[:, 12], axis=1)
     span = np.linalg.norm((result.body_image[:, 11, :2] - result.body_image[:, 12, :2])
                           * np.array(result.size), axis=1)
@@ -137,3 +138,21 @@ def test_root_motion_follows_the_performer_across_the_frame(sequence):
     step = np.diff(moved[:, 0]).mean()
     assert abs(step + PAN * scale) < 0.3 * PAN * scale
     assert np.abs(moved[:, 2]).max() < 0.05  # nobody rose or sank
+
+
+def test_root_motion_reads_depth_from_how_large_the_performer_looks():
+    from metastudio.core.tracking.retarget import ASSUMED_FOV, root_motion
+
+    body = np.zeros((5, 33, 3))
+    body[:, 11], body[:, 12] = (0.2, -0.5, 0), (-0.2, -0.5, 0)
+    body[:, 23], body[:, 24] = (0.1, 0, 0), (-0.1, 0, 0)
+    grow = np.linspace(1.0, 2.0, 5)  # twice as large: half as far
+    image = np.zeros((5, 33, 3))
+    for i, k in enumerate(grow):
+        image[i] = 0.5 + (body[i] * 0.25 * k)  # 0.25 of the width a metre at first
+    size = (400, 400)
+    moved = root_motion(image, body, size, scale=1.5)
+    focal = size[0] / 2 / np.tan(np.radians(ASSUMED_FOV) / 2)
+    first = focal / (0.25 * size[0])  # metres from the camera at first
+    assert np.isclose(moved[-1, 1], 1.5 * (first / 2 - first))  # nearer: to -Y
+    assert np.allclose(moved[:, [0, 2]], 0.0, atol=1e-9)
