@@ -10,10 +10,10 @@ import atexit
 
 def _modules():
     from . import preferences
-    from .ops import background, character, farm, lipsync, sample_shot, tracking
+    from .ops import background, character, farm, lipsync, live, sample_shot, tracking
     from .ui import panels
 
-    return (preferences, sample_shot, background, character, lipsync, tracking, farm,
+    return (preferences, sample_shot, background, character, lipsync, tracking, live, farm,
             panels)
 
 

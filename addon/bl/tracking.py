@@ -112,19 +112,20 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
                         "filled between the frames around")
     if rig is not None:
         yield 0.75, "retargeting the body"
-        _apply_settings(rig, PRESET_SETTINGS.get(spec.bone_map, {}), guard)
+        apply_settings(rig, PRESET_SETTINGS.get(spec.bone_map, {}), guard)
         body = steady(track.body, track.fps, spec.strength, spec.responsiveness)
         rotations = retarget(body, track.visibility, rest_bones(rig), bone_map)
         yield 0.8, f"baking {len(rotations)} bones"
-        _bake_bones(rig, rotations, frames, guard, spec)
+        bake_bones(rig, rotations, frames, guard, f"Track {Path(spec.video).stem}")
         if "hips" in bone_map and (spec.root_motion or spec.foot_lock):
             moves = _hips_moves(track, body, rig, bone_map, rotations, spec, warnings)
             _bake_root(rig, bone_map["hips"][0], moves, frames)
     if face_mesh is not None:
         yield 0.9, "baking the face"
         values = face_values(track.face, track.size)
-        _bake_face(face_mesh, {k: steady(v, track.fps, spec.strength, spec.responsiveness)
-                               for k, v in values.items()}, frames, guard, spec)
+        bake_face(face_mesh, {k: steady(v, track.fps, spec.strength, spec.responsiveness)
+                              for k, v in values.items()}, frames, guard,
+                  f"Track face {Path(spec.video).stem}")
     if spec.reference:
         _reference_plane(context, clip, track, rig, spec.start_frame)
     guard.remember(scene, "frame_end")
@@ -172,9 +173,9 @@ def _new_action(owner, name: str, guard: SceneGuard) -> None:
     owner.animation_data.action = bpy.data.actions.new(name)
 
 
-def _apply_settings(rig, settings: dict[str, dict[str, float]], guard: SceneGuard) -> None:
+def apply_settings(rig, settings: dict[str, dict[str, float]], guard: SceneGuard) -> None:
     """Set the rig's custom properties a bone map needs (Rigify's IK/FK switches), each
-    put back on rollback."""
+    put back if `guard` rolls back."""
     for bone_name, values in settings.items():
         bone = rig.pose.bones.get(bone_name)
         for key, value in values.items():
@@ -185,9 +186,10 @@ def _apply_settings(rig, settings: dict[str, dict[str, float]], guard: SceneGuar
             bone[key] = value
 
 
-def _bake_bones(rig, rotations: dict[str, np.ndarray], frames: np.ndarray,
-                guard: SceneGuard, spec: TrackSpec) -> None:
-    _new_action(rig, f"Track {Path(spec.video).stem}", guard)
+def bake_bones(rig, rotations: dict[str, np.ndarray], frames: np.ndarray,
+               guard: SceneGuard, name: str) -> None:
+    """Key each bone's rotations (frames x 4) at `frames` on a new action `name`."""
+    _new_action(rig, name, guard)
     for name, quaternions in rotations.items():
         bone = rig.pose.bones[name]
         guard.remember(bone, "rotation_mode")
@@ -206,10 +208,11 @@ def _bake_root(rig, name: str, moved: np.ndarray, frames: np.ndarray) -> None:
         key_curve(rig, bone, "location", index, frames, local[:, index])
 
 
-def _bake_face(mesh, values: dict[str, np.ndarray], frames: np.ndarray,
-               guard: SceneGuard, spec: TrackSpec) -> None:
+def bake_face(mesh, values: dict[str, np.ndarray], frames: np.ndarray,
+              guard: SceneGuard, name: str) -> None:
+    """Key each ARKit shape key's values at `frames` on a new action `name`."""
     keys = mesh.data.shape_keys
-    _new_action(keys, f"Track face {Path(spec.video).stem}", guard)
+    _new_action(keys, name, guard)
     for name, series in values.items():
         block = keys.key_blocks.get(name)
         if block is not None:

@@ -10,7 +10,7 @@ from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
-from .tracking.spec import TrackSpec
+from .tracking.spec import LiveSpec, TrackSpec
 from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
 
@@ -36,6 +36,8 @@ class StudioSettings(BaseModel):
     track: TrackSpec = Field(
         default_factory=lambda: TrackSpec.model_construct(video=Path("")),
         description="the Track Performance operator")
+    live: LiveSpec = Field(default_factory=LiveSpec, description="the Live Performance "
+                                                                 "operator")
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
 

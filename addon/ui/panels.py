@@ -10,7 +10,7 @@ from ..core.background.spec import BackgroundSpec
 from ..core.character.spec import CharacterSpec
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
-from ..core.tracking.spec import TrackSpec
+from ..core.tracking.spec import LiveSpec, TrackSpec
 from ..core.voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
 
@@ -116,6 +116,9 @@ class METASTUDIO_PT_tracking(StudioPanel, bpy.types.Panel):
         layout = self.layout
         layout.operator("metastudio.track", icon="CON_ARMATURE")
         draw_model(layout, context.scene.metastudio.track, TrackSpec)
+        layout.separator()
+        layout.operator("metastudio.live_track", icon="OUTLINER_OB_CAMERA")
+        draw_model(layout, context.scene.metastudio.live, LiveSpec)
 
 
 classes = (METASTUDIO_PT_background, METASTUDIO_PT_character, METASTUDIO_PT_voice,

@@ -33,24 +33,47 @@ def _alpha(cutoff: np.ndarray | float, rate: float) -> np.ndarray | float:
     return 1.0 / (1.0 + tau * rate)
 
 
+class OneEuroStream:
+    """The One Euro filter one sample at a time (live mode); `one_euro` runs it over a
+    whole clip. A NaN sample holds the last output."""
+
+    def __init__(self, fps: float, min_cutoff: float = 1.0, beta: float = 0.05,
+                 d_cutoff: float = 1.0) -> None:
+        self.fps, self.min_cutoff, self.beta = fps, min_cutoff, beta
+        self._a_d = _alpha(d_cutoff, fps)
+        self._last: np.ndarray | None = None
+        self._speed: np.ndarray | None = None
+
+    def __call__(self, value: np.ndarray) -> np.ndarray:
+        value = np.asarray(value, float)
+        if self._last is None:
+            if np.isnan(value).all():
+                return value
+            self._last, self._speed = np.nan_to_num(value), np.zeros_like(value)
+            return self._last.copy()
+        value = np.where(np.isnan(value), self._last, value)
+        raw_speed = (value - self._last) * self.fps
+        self._speed = self._a_d * raw_speed + (1 - self._a_d) * self._speed
+        a = _alpha(self.min_cutoff + self.beta * np.abs(self._speed), self.fps)
+        self._last = a * value + (1 - a) * self._last
+        return self._last.copy()
+
+
 def one_euro(values: np.ndarray, fps: float, min_cutoff: float = 1.0, beta: float = 0.05,
              d_cutoff: float = 1.0) -> np.ndarray:
     """Filter each coordinate of `values` (frames x ...) sampled at `fps`; NaN frames
     are filled first (fill_gaps)."""
     data = fill_gaps(values)
-    out = np.empty_like(data)
-    if len(data) == 0:
-        return out
-    out[0] = data[0]
-    speed = np.zeros_like(data[0])
-    a_d = _alpha(d_cutoff, fps)
-    for i in range(1, len(data)):
-        raw_speed = (data[i] - out[i - 1]) * fps
-        speed = a_d * raw_speed + (1 - a_d) * speed
-        cutoff = min_cutoff + beta * np.abs(speed)
-        a = _alpha(cutoff, fps)
-        out[i] = a * data[i] + (1 - a) * out[i - 1]
-    return out
+    stream = OneEuroStream(fps, min_cutoff, beta, d_cutoff)
+    return np.array([stream(row) for row in data]).reshape(data.shape)
+
+
+def settings(strength: float, responsiveness: float) -> tuple[float, float]:
+    """The artist's strength and responsiveness (0-1 each) as the filter's minimum
+    cut-off (10 Hz light down to 0.3 Hz strong, evenly in log) and speed coefficient."""
+    strength = float(np.clip(strength, 0.0, 1.0))
+    return (10.0 ** (1.0 - 1.5 * strength),
+            0.5 * float(np.clip(responsiveness, 0.0, 1.0)) + 0.01)
 
 
 def steady(values: np.ndarray, fps: float, strength: float = 0.5,
@@ -58,10 +81,6 @@ def steady(values: np.ndarray, fps: float, strength: float = 0.5,
     """The artist's control: strength 0 leaves the landmarks as tracked (gaps filled),
     1 smooths a still pose to under a tenth of its jitter; responsiveness 0..1 lets fast
     moves through with less lag."""
-    strength = float(np.clip(strength, 0.0, 1.0))
-    if strength == 0.0:
+    if strength <= 0.0:
         return fill_gaps(values)
-    # Cut-off from 10 Hz (light) down to 0.3 Hz (strong), spaced evenly in log.
-    min_cutoff = 10.0 ** (1.0 - 1.5 * strength)
-    beta = 0.5 * float(np.clip(responsiveness, 0.0, 1.0)) + 0.01
-    return one_euro(values, fps, min_cutoff, beta)
+    return one_euro(values, fps, *settings(strength, responsiveness))

@@ -100,70 +100,92 @@ def _points(landmarks) -> np.ndarray:
     return np.array([(p.x, p.y, p.z) for p in landmarks.landmark], float)
 
 
+class FrameTracker:
+    """MediaPipe's pose and face mesh in video mode, frame after frame: the engine of
+    both a clip's tracking and live mode. With several people in its first frame it
+    follows the largest (core.tracking.people) and notes so."""
+
+    def __init__(self, face: bool = True) -> None:
+        pose_module, face_module = _models()
+        # Video mode: each model follows the person from frame to frame (faster,
+        # steadier); smoothing off, the filter does it with the artist's strength.
+        self._pose = pose_module.Pose(static_image_mode=False, model_complexity=1,
+                                      smooth_landmarks=False, enable_segmentation=False)
+        # Still-image mode finds whoever is most visible: used to count people in view.
+        self._still = pose_module.Pose(static_image_mode=True, model_complexity=1,
+                                       enable_segmentation=False)
+        self._mesh = face_module.FaceMesh(static_image_mode=False, max_num_faces=1,
+                                          refine_landmarks=True) if face else None
+        self._window: Window | None = None  # set while one of several people is followed
+        self._lost = 0
+        self._frames = 0
+        self.notes: list[str] = []
+
+    def _find_one(self, image: np.ndarray) -> np.ndarray | None:
+        found = self._still.process(image).pose_landmarks
+        return None if found is None else _points(found)
+
+    def step(self, frame: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                 np.ndarray]:
+        """One RGB frame: (body world 33 x 3, body image 33 x 3, visibility 33, face
+        478 x 3), NaN (visibility 0) where nobody or no face was found."""
+        size = (frame.shape[1], frame.shape[0])
+        window = self._window
+        if self._frames == 0 or (window is not None and self._lost
+                                 and self._lost % REACQUIRE == 0):
+            people = find_people(frame, self._find_one)
+            if len(people) > 1 and self._frames == 0:
+                self.notes.append(several_note(people, size[0]))
+            if len(people) > 1 or (window is not None and people):
+                window = Window.around(people[0].box)
+        self._frames += 1
+        view = window.cut(frame) if window is not None else frame
+        result = self._pose.process(view)
+        if result.pose_world_landmarks is not None:
+            image = _points(result.pose_landmarks)
+            if window is not None:
+                image = window.to_frame(image, size)
+                window = window.follow(person_from(image, size).box)
+            body = _points(result.pose_world_landmarks)
+            seen = np.array([p.visibility for p in result.pose_landmarks.landmark])
+            self._lost = 0
+        else:
+            body = image = np.full((BODY_POINTS, 3), np.nan)
+            seen = np.zeros(BODY_POINTS)
+            self._lost += 1
+        self._window = window
+        found = self._mesh.process(view).multi_face_landmarks if self._mesh else None
+        if found:
+            face = _points(found[0])
+            face = window.to_frame(face, size) if window is not None else face
+        else:
+            face = np.full((FACE_POINTS, 3), np.nan)
+        return body, image, seen, face
+
+    def close(self) -> None:
+        """Free the models."""
+        self._pose.close()
+        self._still.close()
+        if self._mesh is not None:
+            self._mesh.close()
+
+
 def tracking(clip: Clip, face: bool = True) -> Generator[tuple[int, int], None, Track]:
     """Track every frame of `clip`, yielding (frames done, frames in all) after each
     one; the track is the generator's return value (see `track`)."""
-    pose_module, face_module = _models()
-    bodies, images, seen, faces = [], [], [], []
-    notes: list[str] = []
-    # Video mode: each model follows the person from frame to frame (faster, steadier);
-    # smoothing off, the filter does it with the artist's strength.
-    pose = pose_module.Pose(static_image_mode=False, model_complexity=1,
-                            smooth_landmarks=False, enable_segmentation=False)
-    # Still-image mode finds whoever is most visible: used to count the people in view.
-    still = pose_module.Pose(static_image_mode=True, model_complexity=1,
-                             enable_segmentation=False)
-    mesh = face_module.FaceMesh(static_image_mode=False, max_num_faces=1,
-                                refine_landmarks=True) if face else None
-    nan_body, nan_face = np.full((BODY_POINTS, 3), np.nan), np.full((FACE_POINTS, 3), np.nan)
-
-    def find_one(image: np.ndarray) -> np.ndarray | None:
-        found = still.process(image).pose_landmarks
-        return None if found is None else _points(found)
-
-    window: Window | None = None  # set while one of several people is followed
-    lost = 0
+    tracker = FrameTracker(face)
+    rows: list[tuple[np.ndarray, ...]] = []
     try:
         for index, frame in enumerate(read_frames(clip, MAX_SIDE)):
-            size = (frame.shape[1], frame.shape[0])
-            if index == 0 or (window is not None and lost and lost % REACQUIRE == 0):
-                people = find_people(frame, find_one)
-                if len(people) > 1 and index == 0:
-                    notes.append(several_note(people, size[0]))
-                if len(people) > 1 or (window is not None and people):
-                    window = Window.around(people[0].box)
-            view = window.cut(frame) if window is not None else frame
-            result = pose.process(view)
-            if result.pose_world_landmarks is not None:
-                image = _points(result.pose_landmarks)
-                if window is not None:
-                    image = window.to_frame(image, size)
-                    window = window.follow(person_from(image, size).box)
-                bodies.append(_points(result.pose_world_landmarks))
-                images.append(image)
-                seen.append([p.visibility for p in result.pose_landmarks.landmark])
-                lost = 0
-            else:
-                bodies.append(nan_body)
-                images.append(nan_body)
-                seen.append(np.zeros(BODY_POINTS))
-                lost += 1
-            found = mesh.process(view).multi_face_landmarks if mesh is not None else None
-            if found:
-                points = _points(found[0])
-                faces.append(window.to_frame(points, size) if window is not None else points)
-            else:
-                faces.append(nan_face)
+            rows.append(tracker.step(frame))
             yield index + 1, max(clip.frame_count, index + 1)
     finally:
-        pose.close()
-        still.close()
-        if mesh is not None:
-            mesh.close()
-    if not bodies:
+        tracker.close()
+    if not rows:
         raise TrackingError(f"{clip.source}: no frames could be read")
-    track = Track(clip.fps, clip.size, np.array(bodies, float), np.array(images, float),
-                  np.array(seen, float), np.array(faces, float), tuple(notes))
+    bodies, images, seen, faces = (np.array(column, float) for column in zip(*rows,
+                                                                               strict=True))
+    track = Track(clip.fps, clip.size, bodies, images, seen, faces, tuple(tracker.notes))
     if not track.found().any():
         raise TrackingError(f"{clip.source}: no person was found in any of its "
                             f"{track.frames} frames")

@@ -119,3 +119,48 @@ def read_frames(clip: Clip, max_side: int | None = None) -> Iterator[np.ndarray]
             yield prepare(frame)
     finally:
         capture.release()
+
+
+class LiveSource:
+    """Frames from a camera (an OpenCV capture index) or a video file standing in for
+    one, one at a time, as RGB shrunk to `max_side`; the time of each frame in seconds
+    (the clock for a camera, the frame's place for a file)."""
+
+    def __init__(self, camera: str, max_side: int | None = None, mirror: bool = False):
+        cv2 = _cv2()
+        self._cv2, self.max_side, self.mirror = cv2, max_side, mirror
+        self.is_camera = camera.strip().isdigit()
+        if not self.is_camera and not Path(camera).is_file():
+            raise MediaError(f"camera: {camera}: no such camera index or video file")
+        self._capture = cv2.VideoCapture(int(camera) if self.is_camera else camera)
+        if not self._capture.isOpened():
+            self._capture.release()
+            raise MediaError(f"camera: {camera} cannot be opened")
+        rate = self._capture.get(cv2.CAP_PROP_FPS)
+        self.fps = rate if 1 <= rate <= 1000 else 30.0
+        self.frames = 0
+        self._started: float | None = None
+
+    def read(self) -> tuple[np.ndarray, float] | None:
+        """The next frame and its time, or None when the source has ended."""
+        import time
+
+        ok, frame = self._capture.read()
+        if not ok or frame is None:
+            return None
+        if self._started is None:
+            self._started = time.monotonic()
+        when = (time.monotonic() - self._started) if self.is_camera else self.frames / self.fps
+        self.frames += 1
+        if self.mirror:
+            frame = frame[:, ::-1]
+        if self.max_side and max(frame.shape[:2]) > self.max_side:
+            scale = self.max_side / max(frame.shape[:2])
+            frame = self._cv2.resize(frame, (round(frame.shape[1] * scale),
+                                             round(frame.shape[0] * scale)),
+                                     interpolation=self._cv2.INTER_AREA)
+        return np.ascontiguousarray(self._cv2.cvtColor(frame, self._cv2.COLOR_BGR2RGB)), when
+
+    def close(self) -> None:
+        """Let the camera go."""
+        self._capture.release()

@@ -9,13 +9,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class TrackSpec(BaseModel):
-    """Drive a character's body and face from a video of a performer."""
+class DriveSpec(BaseModel):
+    """What a performer drives, and how steadily: shared by tracking a clip and live
+    mode."""
 
     model_config = ConfigDict(extra="forbid")
 
-    video: Path = Field(description="the performance: a video file, a folder of frames or "
-                                    "a pattern such as shot_*.png")
     armature: str = Field("", description="the rig to drive (empty: the active armature, "
                                           "or the scene's only one)")
     bone_map: Literal["metastudio", "mixamo", "rigify"] = Field(
@@ -30,6 +29,13 @@ class TrackSpec(BaseModel):
                             description="smoothing: 0 as tracked, 1 a steady hold")
     responsiveness: float = Field(0.5, ge=0.0, le=1.0,
                                   description="how much fast moves get through smoothing")
+
+
+class TrackSpec(DriveSpec):
+    """Drive a character's body and face from a video of a performer."""
+
+    video: Path = Field(description="the performance: a video file, a folder of frames or "
+                                    "a pattern such as shot_*.png")
     root_motion: bool = Field(False, description="move the hips across the floor as the "
                                                  "performer moves in the frame")
     foot_lock: bool = Field(True, description="keep a planted foot still on the ground "
@@ -38,3 +44,18 @@ class TrackSpec(BaseModel):
                              description="the scene frame the clip's first frame lands on")
     reference: bool = Field(True, description="show the video on a plane beside the "
                                               "character, for comparison")
+
+
+class LiveSpec(DriveSpec):
+    """Drive a character live from a camera (or a video file standing in for one), in
+    the viewport; optionally keyed when live mode stops."""
+
+    camera: str = Field("0", max_length=4096,
+                        description="the camera's index (0: the first webcam), or a video "
+                                    "file to play as if it were the camera")
+    mirror: bool = Field(False, description="flip the picture left to right, as a "
+                                            "webcam's preview does")
+    record: bool = Field(True, description="key what was performed when live mode stops")
+    max_frames: int = Field(0, ge=0, le=1_000_000,
+                            description="stop after this many frames (0: at Esc, or at "
+                                        "the end of a video file)")
