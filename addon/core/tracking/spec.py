@@ -36,8 +36,8 @@ class TrackSpec(DriveSpec):
 
     video: Path = Field(description="the performance: a video file, a folder of frames or "
                                     "a pattern such as shot_*.png")
-    root_motion: bool = Field(False, description="move the hips across the floor as the "
-                                                 "performer moves in the frame")
+    root_motion: bool = Field(False, description="move the hips as the performer moves: "
+                                                 "across, up and down, nearer and further")
     foot_lock: bool = Field(True, description="keep a planted foot still on the ground "
                                               "(the hips move instead)")
     start_frame: int = Field(1, ge=-1_000_000, le=1_000_000,
