@@ -39,7 +39,8 @@ def add_parsers(sub) -> None:
 
 def track_json(track) -> dict:
     """A track as plain JSON: per frame, found or not, the body's world and image
-    landmarks, their visibility, the face as ARKit values and head turn, and the notes
+    landmarks, their visibility, the face as ARKit values and head turn, the hands
+    (the performer's left then right, 21 points each; null when unseen) and the notes
     (several people in view, ...)."""
     import numpy as np
     from metastudio.core.tracking.face import face_values, head_turn
@@ -54,6 +55,7 @@ def track_json(track) -> dict:
             "face": {name: rounded(values)
                      for name, values in face_values(track.face, track.size).items()},
             "head_turn": rounded(head_turn(track.face, track.size)),
+            "hands_world": rounded(track.hands), "hands_image": rounded(track.hands_image),
             "notes": list(track.notes)}
 
 
@@ -88,7 +90,7 @@ def _cmd_track(args: argparse.Namespace) -> int:
             started[0] = True
         progress.update(done)
 
-    result, cached = track(spec.video, default_cache(), progress=report)
+    result, cached = track(spec.video, default_cache(), progress=report, hands=spec.hands)
     progress.close()
     found = int(result.found().sum())
     print(f"{result.frames} frames at {result.fps:g} fps, a person in {found}"

@@ -41,7 +41,7 @@ class LiveSession:
             if self.face_mesh is None:
                 self.warnings.append("face: no mesh with ARKit shape keys under the rig")
         self.source = LiveSource(spec.camera, MAX_SIDE, spec.mirror)
-        self.tracker = FrameTracker(face=self.face_mesh is not None)
+        self.tracker = FrameTracker(face=self.face_mesh is not None, hands=spec.hands)
         self.guard = SceneGuard()
         if self.rig is not None:
             apply_settings(self.rig, PRESET_SETTINGS.get(spec.bone_map, {}), self.guard)
@@ -54,6 +54,7 @@ class LiveSession:
         smooth = spec.strength > 0
         self._body_filter = OneEuroStream(self.source.fps, cutoff, beta) if smooth else None
         self._face_filter = OneEuroStream(self.source.fps, cutoff, beta) if smooth else None
+        self._hand_filter = OneEuroStream(self.source.fps, cutoff, beta) if smooth else None
         self._faces: deque[np.ndarray] = deque(maxlen=FACE_HISTORY)
         self.times: list[float] = []
         self.poses: list[dict[str, np.ndarray]] = []
@@ -69,12 +70,20 @@ class LiveSession:
         if read is None:
             return False
         frame, when = read
-        body, _image, seen, face = self.tracker.step(frame)
+        tracked = self.tracker.step(frame)
+        body, seen, face = tracked.body, tracked.seen, tracked.face
         pose: dict[str, np.ndarray] = {}
         if self.rig is not None and not np.isnan(body).all():
             if self._body_filter is not None:
                 body = self._body_filter(body)
-            rotations = retarget(body[None], seen[None], self.bones, self.bone_map)
+            hands = None
+            if self.spec.hands:
+                hands = tracked.hands
+                if self._hand_filter is not None:
+                    # Each hand smoothed while seen; an unseen one stays unseen.
+                    hands = np.where(np.isnan(hands), np.nan, self._hand_filter(hands))
+                hands = hands[None]
+            rotations = retarget(body[None], seen[None], self.bones, self.bone_map, hands)
             pose = {name: q[0] for name, q in rotations.items()}
             for name, quaternion in pose.items():
                 self.rig.pose.bones[name].rotation_quaternion = quaternion

@@ -90,7 +90,7 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         face_mesh = find_face(owner, spec.face_mesh)
         if face_mesh is None:
             warnings.append("face: no mesh with ARKit shape keys under the rig; face not baked")
-    steps = tracked(clip, default_cache(), face=True)
+    steps = tracked(clip, default_cache(), face=True, hands=spec.hands)
     try:
         while True:
             done, total = next(steps)
@@ -114,7 +114,9 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         yield 0.75, "retargeting the body"
         apply_settings(rig, PRESET_SETTINGS.get(spec.bone_map, {}), guard)
         body = steady(track.body, track.fps, spec.strength, spec.responsiveness)
-        rotations = retarget(body, track.visibility, rest_bones(rig), bone_map)
+        hands = (steady(track.hands, track.fps, spec.strength, spec.responsiveness)
+                 if spec.hands else None)
+        rotations = retarget(body, track.visibility, rest_bones(rig), bone_map, hands)
         yield 0.8, f"baking {len(rotations)} bones"
         bake_bones(rig, rotations, frames, guard, f"Track {Path(spec.video).stem}")
         if "hips" in bone_map and (spec.root_motion or spec.foot_lock):

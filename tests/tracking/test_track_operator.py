@@ -5,6 +5,7 @@ leaves nothing behind."""
 import json
 
 import numpy as np
+from metastudio.core.tracking.retarget import LIMBS, PRESETS
 
 from tests.bpy_process import run_bpy
 
@@ -165,9 +166,8 @@ result = rig.animation_data.action.name
 # Each part's deforming bones in the two rigs: the limb runs from the first's head to
 # the last's tail.
 DEFORM = {
-    "metastudio": {part: (chain[0], chain[-1]) for part, chain in
-                   __import__("metastudio.core.tracking.retarget", fromlist=["PRESETS"])
-                   .PRESETS["metastudio"].items() if part not in ("hips", "head")},
+    "metastudio": {part: (chain[0], chain[-1]) for part, chain in PRESETS["metastudio"].items()
+                   if part in LIMBS},
     "rigify": {**{f"{part}.{side}": (f"DEF-{part}.{side}", f"DEF-{part}.{side}.001")
                   for part in ("upper_arm", "forearm", "thigh", "shin") for side in "LR"},
                **{f"{part}.{side}": (f"DEF-{part}.{side}", f"DEF-{part}.{side}")

@@ -23,11 +23,14 @@ from ..errors import MetastudioError
 from .media import Clip, open_clip, read_frames
 from .people import Window, find_people, person_from, several_note
 
+L_WRIST, R_WRIST = 15, 16
+
 BODY_POINTS = 33
 FACE_POINTS = 478
+HAND_POINTS = 21
 MAX_SIDE = 640  # pixels: what the models see (they work at 256 or less inside)
 # Bump when what tracking writes changes: old cache files are then ignored.
-TRACKER_VERSION = "mediapipe-0.10.21/2"
+TRACKER_VERSION = "mediapipe-0.10.21/3"
 REACQUIRE = 12  # frames lost while following one of several people before looking again
 INSTALL_HINT = "pip install --no-deps mediapipe==0.10.21 (see scripts/data-requirements.txt)"
 
@@ -41,8 +44,9 @@ class Track:
     """Per frame: body landmarks in metres about the hips (frames x 33 x 3; x to the
     image's right, y down, z away from the camera, as MediaPipe gives them), the same
     points in the image (x, y in 0-1 of width and height, z relative depth), their
-    visibility (0-1), and the face mesh in the image (frames x 478 x 3). NaN where
-    nothing was found."""
+    visibility (0-1), the face mesh in the image (frames x 478 x 3), and the hands when
+    tracked (frames x 2 x 21 x 3, the performer's left hand then right: in metres about
+    the hand's middle, and in the image). NaN where nothing was found."""
 
     fps: float
     size: tuple[int, int]
@@ -51,6 +55,15 @@ class Track:
     visibility: np.ndarray
     face: np.ndarray
     notes: tuple[str, ...] = ()  # what the artist should know (several people, ...)
+    hands: np.ndarray | None = None
+    hands_image: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        unseen = np.full((len(self.body), 2, HAND_POINTS, 3), np.nan)
+        if self.hands is None:
+            self.hands = unseen
+        if self.hands_image is None:
+            self.hands_image = unseen.copy()
 
     @property
     def frames(self) -> int:
@@ -67,7 +80,8 @@ class Track:
         partial = path.with_name(path.name + ".partial.npz")
         np.savez_compressed(partial, fps=self.fps, size=np.array(self.size),
                             body=self.body, body_image=self.body_image,
-                            visibility=self.visibility, face=self.face,
+                            visibility=self.visibility, face=self.face, hands=self.hands,
+                            hands_image=self.hands_image,
                             notes=np.array(self.notes, dtype=str), version=TRACKER_VERSION)
         os.replace(partial, path)
 
@@ -80,7 +94,8 @@ class Track:
                     return None
                 return cls(float(data["fps"]), tuple(int(v) for v in data["size"]),
                            data["body"], data["body_image"], data["visibility"],
-                           data["face"], tuple(str(n) for n in data["notes"]))
+                           data["face"], tuple(str(n) for n in data["notes"]),
+                           data["hands"], data["hands_image"])
         except (OSError, KeyError, ValueError):
             return None
 
@@ -89,11 +104,11 @@ def _models():
     try:
         logging.getLogger("absl").setLevel(logging.ERROR)
         os.environ.setdefault("GLOG_minloglevel", "2")
-        from mediapipe.python.solutions import face_mesh, pose
+        from mediapipe.python.solutions import face_mesh, hands, pose
     except ImportError as exc:
         raise TrackingError(f"the tracking models are not installed ({INSTALL_HINT})") \
             from exc
-    return pose, face_mesh
+    return pose, face_mesh, hands
 
 
 def _points(landmarks) -> np.ndarray:
@@ -105,8 +120,8 @@ class FrameTracker:
     both a clip's tracking and live mode. With several people in its first frame it
     follows the largest (core.tracking.people) and notes so."""
 
-    def __init__(self, face: bool = True) -> None:
-        pose_module, face_module = _models()
+    def __init__(self, face: bool = True, hands: bool = False) -> None:
+        pose_module, face_module, hands_module = _models()
         # Video mode: each model follows the person from frame to frame (faster,
         # steadier); smoothing off, the filter does it with the artist's strength.
         self._pose = pose_module.Pose(static_image_mode=False, model_complexity=1,
@@ -116,6 +131,8 @@ class FrameTracker:
                                        enable_segmentation=False)
         self._mesh = face_module.FaceMesh(static_image_mode=False, max_num_faces=1,
                                           refine_landmarks=True) if face else None
+        self._hands = hands_module.Hands(static_image_mode=False, max_num_hands=2,
+                                         model_complexity=1) if hands else None
         self._window: Window | None = None  # set while one of several people is followed
         self._lost = 0
         self._frames = 0
@@ -125,10 +142,9 @@ class FrameTracker:
         found = self._still.process(image).pose_landmarks
         return None if found is None else _points(found)
 
-    def step(self, frame: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                 np.ndarray]:
-        """One RGB frame: (body world 33 x 3, body image 33 x 3, visibility 33, face
-        478 x 3), NaN (visibility 0) where nobody or no face was found."""
+    def step(self, frame: np.ndarray) -> Frame:
+        """One RGB frame tracked; NaN (visibility 0) where nobody, no face or no hand
+        was found."""
         size = (frame.shape[1], frame.shape[0])
         window = self._window
         if self._frames == 0 or (window is not None and self._lost
@@ -160,7 +176,40 @@ class FrameTracker:
             face = window.to_frame(face, size) if window is not None else face
         else:
             face = np.full((FACE_POINTS, 3), np.nan)
-        return body, image, seen, face
+        hands, hands_image = self._track_hands(view, window, size, image)
+        return Frame(body, image, seen, face, hands, hands_image)
+
+    def _track_hands(self, view: np.ndarray, window: Window | None, size: tuple[int, int],
+                     body_image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The hands in `view`, as the performer's left and right (2 x 21 x 3 each, in
+        metres and in the whole frame). A hand is the side whose wrist in the body's
+        landmarks is nearest; with no body, MediaPipe's own label, which assumes a
+        mirrored picture (its "Left" is the performer's right in a plain one)."""
+        world = np.full((2, HAND_POINTS, 3), np.nan)
+        pictured = world.copy()
+        if self._hands is None:
+            return world, pictured
+        result = self._hands.process(view)
+        found = list(zip(result.multi_hand_landmarks or [],
+                         result.multi_hand_world_landmarks or [],
+                         result.multi_handedness or [], strict=False))
+        wrists = body_image[[L_WRIST, R_WRIST], :2]
+        taken: set[int] = set()
+        for landmarks, metres, handedness in found:
+            points = _points(landmarks)
+            if window is not None:
+                points = window.to_frame(points, size)
+            if not np.isnan(wrists).any():
+                order = np.argsort(np.linalg.norm(wrists - points[0, :2], axis=1))
+                side = next((int(i) for i in order if int(i) not in taken), None)
+            else:
+                side = 1 if handedness.classification[0].label == "Left" else 0
+                side = None if side in taken else side
+            if side is None:
+                continue
+            taken.add(side)
+            world[side], pictured[side] = _points(metres), points
+        return world, pictured
 
     def close(self) -> None:
         """Free the models."""
@@ -168,13 +217,29 @@ class FrameTracker:
         self._still.close()
         if self._mesh is not None:
             self._mesh.close()
+        if self._hands is not None:
+            self._hands.close()
 
 
-def tracking(clip: Clip, face: bool = True) -> Generator[tuple[int, int], None, Track]:
+@dataclass
+class Frame:
+    """One frame tracked: body world 33 x 3, body image 33 x 3, visibility 33, face 478
+    x 3, hands world and image 2 x 21 x 3 each (as in Track)."""
+
+    body: np.ndarray
+    image: np.ndarray
+    seen: np.ndarray
+    face: np.ndarray
+    hands: np.ndarray
+    hands_image: np.ndarray
+
+
+def tracking(clip: Clip, face: bool = True,
+             hands: bool = False) -> Generator[tuple[int, int], None, Track]:
     """Track every frame of `clip`, yielding (frames done, frames in all) after each
     one; the track is the generator's return value (see `track`)."""
-    tracker = FrameTracker(face)
-    rows: list[tuple[np.ndarray, ...]] = []
+    tracker = FrameTracker(face, hands)
+    rows: list[Frame] = []
     try:
         for index, frame in enumerate(read_frames(clip, MAX_SIDE)):
             rows.append(tracker.step(frame))
@@ -183,9 +248,12 @@ def tracking(clip: Clip, face: bool = True) -> Generator[tuple[int, int], None, 
         tracker.close()
     if not rows:
         raise TrackingError(f"{clip.source}: no frames could be read")
-    bodies, images, seen, faces = (np.array(column, float) for column in zip(*rows,
-                                                                               strict=True))
-    track = Track(clip.fps, clip.size, bodies, images, seen, faces, tuple(tracker.notes))
+    def stacked(field: str) -> np.ndarray:
+        return np.array([getattr(row, field) for row in rows], float)
+
+    track = Track(clip.fps, clip.size, stacked("body"), stacked("image"), stacked("seen"),
+                  stacked("face"), tuple(tracker.notes), stacked("hands"),
+                  stacked("hands_image"))
     if not track.found().any():
         raise TrackingError(f"{clip.source}: no person was found in any of its "
                             f"{track.frames} frames")
@@ -198,12 +266,13 @@ def default_cache() -> Path:
     return Path(base) / "metastudio" / "tracks"
 
 
-def cache_key(source: str | Path | Clip, face: bool) -> str:
+def cache_key(source: str | Path | Clip, face: bool, hands: bool = False) -> str:
     """Names a clip's track: its bytes (every image's, for a sequence), the settings that
     change what tracking writes, and the tracker's version. Give the Clip when it is
     already open."""
     clip = source if isinstance(source, Clip) else open_clip(source)
-    digest = hashlib.sha256(f"{TRACKER_VERSION}|face={face}".encode())
+    settings = f"{TRACKER_VERSION}|face={face}" + ("|hands" if hands else "")
+    digest = hashlib.sha256(settings.encode())
     for path in clip.images or [Path(clip.source)]:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -211,30 +280,31 @@ def cache_key(source: str | Path | Clip, face: bool) -> str:
     return digest.hexdigest()[:24]
 
 
-def tracked(clip: Clip, cache_dir: Path | None = None,
-            face: bool = True) -> Generator[tuple[int, int], None, tuple[Track, bool]]:
+def tracked(clip: Clip, cache_dir: Path | None = None, face: bool = True,
+            hands: bool = False) -> Generator[tuple[int, int], None, tuple[Track, bool]]:
     """The clip's track, from the cache in `cache_dir` when it was tracked before, else
     tracked (yielding progress as `tracking` does) and cached; the generator's return
     value is (track, from_cache)."""
     cached = None
     if cache_dir is not None:
-        cached = Path(cache_dir) / f"{cache_key(clip, face)}.npz"
+        cached = Path(cache_dir) / f"{cache_key(clip, face, hands)}.npz"
         loaded = Track.load(cached) if cached.exists() else None
         if loaded is not None:
             return loaded, True
-    result = yield from tracking(clip, face)
+    result = yield from tracking(clip, face, hands)
     if cached is not None:
         result.save(cached)
     return result, False
 
 
 def track(source: str | Path | Clip, cache_dir: Path | None = None, face: bool = True,
-          progress: Callable[[int, int], bool | None] | None = None) -> tuple[Track, bool]:
+          progress: Callable[[int, int], bool | None] | None = None,
+          hands: bool = False) -> tuple[Track, bool]:
     """`tracked` run to the end: (track, from_cache). `progress(done, total)` is called
     after each frame tracked; if it returns False, tracking stops with
     TrackingError("tracking cancelled")."""
     steps = tracked(source if isinstance(source, Clip) else open_clip(source), cache_dir,
-                    face)
+                    face, hands)
     try:
         while True:
             done, total = next(steps)

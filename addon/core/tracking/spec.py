@@ -25,6 +25,8 @@ class DriveSpec(BaseModel):
                                            "the rig's child that has them)")
     body: bool = Field(True, description="bake the body onto the rig")
     face: bool = Field(True, description="bake the face onto its shape keys")
+    hands: bool = Field(False, description="track the hands too and pose the fingers "
+                                           "(slower)")
     strength: float = Field(0.5, ge=0.0, le=1.0,
                             description="smoothing: 0 as tracked, 1 a steady hold")
     responsiveness: float = Field(0.5, ge=0.0, le=1.0,
