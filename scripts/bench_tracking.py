@@ -3,8 +3,8 @@ that ships with matplotlib), at 640x480 on this machine.
 
     .venv/bin/python scripts/bench_tracking.py [--frames 150]
 
-Speed: frames a second for body + face (our pose and face-mesh models in video mode)
-beside MediaPipe's Holistic model (body, face and hands in one graph, what BlendArMocap
+Speed: frames a second for body + face (our pose and face-mesh models in video mode),
+and with the hand model too, beside MediaPipe's Holistic model (body, face and hands in one graph, what BlendArMocap
 runs), on the same frames: a camera panning across the photo.
 Steadiness: a still pose filmed with sensor noise (the same frame with fresh Gaussian
 noise, sigma 4 of 255, each frame): how far the world landmarks move frame to frame, as
@@ -81,11 +81,17 @@ def main() -> int:
         times = []
         track(clip, progress=lambda done, total: times.append(time.perf_counter()))
         ours = (len(times) - 1) / (times[-1] - times[0])  # from the first frame's end
+        times = []
+        track(clip, progress=lambda done, total: times.append(time.perf_counter()),
+              hands=True)
+        with_hands = (len(times) - 1) / (times[-1] - times[0])
         theirs = holistic_fps(frames)
         print(f"speed at {WIDTH}x{HEIGHT}, {args.frames} frames, 2 cores:")
         print(f"  body + face (pose, face mesh with irises): {ours:.1f} fps (goal 25)")
+        print(f"  body + face + hands (hand model too):      {with_hands:.1f} fps")
         print(f"  MediaPipe Holistic (body, face, hands):      {theirs:.1f} fps")
-        print(f"  ratio: {ours / theirs:.2f}x")
+        print(f"  ratio, body + face: {ours / theirs:.2f}x; with hands: "
+              f"{with_hands / theirs:.2f}x")
         rng = np.random.default_rng(0)
         still = frames[len(frames) // 2]
         noisy = [np.clip(still + rng.normal(0, 4, still.shape), 0, 255).astype(np.uint8)
