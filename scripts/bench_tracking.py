@@ -4,9 +4,9 @@ that ships with matplotlib), at 640x480 on this machine.
     .venv/bin/python scripts/bench_tracking.py [--frames 150]
 
 Speed: frames a second for body + face (our pose and face-mesh models in video mode),
-and with the hand model too, beside MediaPipe's Holistic model (body, face and hands in one
-graph, what BlendArMocap
-runs), on the same frames: a camera panning across the photo.
+and with the hand model too, beside MediaPipe's Holistic model (body, face and hands in
+one graph, what BlendArMocap runs), on the same frames: a camera panning across the
+photo.
 Steadiness: a still pose filmed with sensor noise (the same frame with fresh Gaussian
 noise, sigma 4 of 255, each frame): how far the world landmarks move frame to frame, as
 tracked and after the One Euro filter at two strengths.

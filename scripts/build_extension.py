@@ -40,8 +40,8 @@ PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection",
         "python-dateutil", "tzdata")
 COMPILED = ("pydantic-core", "cffi", "soundfile", "soxr", "pocketsphinx",
             "espeakng-loader", "onnxruntime",
-            "mediapipe", "opencv-python-headless", "protobuf", "matplotlib", "contourpy", "kiwisolver",
-            "fonttools", "pillow")
+            "mediapipe", "opencv-python-headless", "protobuf", "matplotlib", "contourpy",
+            "kiwisolver", "fonttools", "pillow")
 # Where this environment's version has no wheel for Blender's oldest supported system:
 # onnxruntime stopped making macOS 11 wheels after 1.19 (the Linux LTS test tier runs
 # 1.19.2 too, scripts/lts/bpy-4.2.txt); OpenCV's after 4.9 (4.10 needs macOS 12 on
