@@ -24,6 +24,7 @@ from .media import Clip, open_clip, read_frames
 from .people import Window, find_people, person_from, several_note
 
 L_WRIST, R_WRIST = 15, 16
+HAND_VISIBILITY = 0.3  # a wrist seen less than this: its hand is not looked for
 
 BODY_POINTS = 33
 FACE_POINTS = 478
@@ -176,18 +177,22 @@ class FrameTracker:
             face = window.to_frame(face, size) if window is not None else face
         else:
             face = np.full((FACE_POINTS, 3), np.nan)
-        hands, hands_image = self._track_hands(view, window, size, image)
+        hands, hands_image = self._track_hands(view, window, size, image, seen)
         return Frame(body, image, seen, face, hands, hands_image)
 
     def _track_hands(self, view: np.ndarray, window: Window | None, size: tuple[int, int],
-                     body_image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                     body_image: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The hands in `view`, as the performer's left and right (2 x 21 x 3 each, in
         metres and in the whole frame). A hand is the side whose wrist in the body's
         landmarks is nearest; with no body, MediaPipe's own label, which assumes a
-        mirrored picture (its "Left" is the performer's right in a plain one)."""
+        mirrored picture (its "Left" is the performer's right in a plain one). With a
+        body whose wrists are both out of sight, the hand model is not run (it would
+        search the whole frame for nothing)."""
         world = np.full((2, HAND_POINTS, 3), np.nan)
         pictured = world.copy()
-        if self._hands is None:
+        body_found = not np.isnan(body_image).any()
+        if self._hands is None or (body_found and
+                                   seen[[L_WRIST, R_WRIST]].max() < HAND_VISIBILITY):
             return world, pictured
         result = self._hands.process(view)
         found = list(zip(result.multi_hand_landmarks or [],
