@@ -4,7 +4,8 @@
 
 Needs Debian's opencv-doc (`apt-get install opencv-doc`) for its photos of real people
 (OpenCV's sample data; read from where the package puts them, not copied). Each photo is
-tracked with the bundled MediaPipe models, its landmarks drawn on it; the metastudio
+tracked with the bundled MediaPipe models (body, face and hands), its landmarks drawn on
+it; the metastudio
 character is made, the track baked onto it by the Track Performance operator, and the
 posed character rendered headless with Cycles beside the photo. Prints, per limb, the
 angle between the posed bone chain and the tracked limb.
@@ -28,8 +29,9 @@ CONNECTIONS = [(11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 
                (0, 11), (0, 12)]
 
 
-def drawn(path: Path, image_points: np.ndarray) -> np.ndarray:
-    """The photo, scaled to HEIGHT, with the tracked skeleton drawn on it (RGB)."""
+def drawn(path: Path, image_points: np.ndarray, hands: np.ndarray) -> np.ndarray:
+    """The photo, scaled to HEIGHT, with the tracked skeleton and hands (2 x 21 x 3,
+    NaN where unseen) drawn on it (RGB)."""
     import cv2
 
     image = cv2.imread(str(path), cv2.IMREAD_COLOR)
@@ -40,6 +42,15 @@ def drawn(path: Path, image_points: np.ndarray) -> np.ndarray:
         cv2.line(image, tuple(points[a]), tuple(points[b]), (40, 220, 255), 2, cv2.LINE_AA)
     for point in points[:33]:
         cv2.circle(image, tuple(point), 3, (255, 80, 40), -1, cv2.LINE_AA)
+    for hand in hands:
+        if np.isnan(hand).any():
+            continue
+        fingers = (hand[:, :2] * [image.shape[1], image.shape[0]]).astype(int)
+        for start in (1, 5, 9, 13, 17):
+            chain = [0, start, start + 1, start + 2, start + 3]
+            for a, b in zip(chain, chain[1:], strict=False):
+                cv2.line(image, tuple(fingers[a]), tuple(fingers[b]), (90, 255, 90), 1,
+                         cv2.LINE_AA)
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
@@ -58,11 +69,11 @@ def posed_render(photo: Path, still: Path, samples: int) -> list[float]:
     bpy.ops.metastudio.make_character(params_json=json.dumps(
         {"description": "a man in a red t-shirt and blue shorts", "name": "Player"}))
     bpy.ops.metastudio.track(params_json=json.dumps(
-        {"video": str(photo), "reference": False}))
+        {"video": str(photo), "reference": False, "hands": True}))
     scene = bpy.context.scene
     scene.frame_set(1)
     rig = bpy.data.objects["Player rig"]
-    track = Track.load(default_cache() / f"{cache_key(photo, True)}.npz")
+    track = Track.load(default_cache() / f"{cache_key(photo, True, True)}.npz")
     body = to_blender(steady(track.body, track.fps, 0.5))[0]
     angles = []
     for part, (start, end) in LIMBS.items():
@@ -110,14 +121,17 @@ def main() -> int:
     tiles, all_angles = [], []
     with tempfile.TemporaryDirectory() as folder:
         for name in NAMES:
-            result, _ = track(PHOTOS / name)
+            result, _ = track(PHOTOS / name, hands=True)
             still = Path(folder) / f"{name}.png"
             angles = posed_render(PHOTOS / name, still, args.samples)
             all_angles += angles
             print(f"{name}: limb angles median {np.median(angles):.1f}, largest "
                   f"{max(angles):.1f} degrees")
             render = cv2.cvtColor(cv2.imread(str(still)), cv2.COLOR_BGR2RGB)
-            tiles += [drawn(PHOTOS / name, result.body_image[0]), render]
+            tiles += [drawn(PHOTOS / name, result.body_image[0], result.hands_image[0]),
+                      render]
+            for note in result.notes:
+                print(f"  note: {note}")
     sheet = np.hstack(tiles)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(args.out), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
