@@ -121,7 +121,8 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         bake_bones(rig, rotations, frames, guard, f"Track {Path(spec.video).stem}")
         if "hips" in bone_map and (spec.root_motion or spec.foot_lock):
             moves = _hips_moves(track, body, rig, bone_map, rotations, spec, warnings)
-            _bake_root(rig, bone_map["hips"][0], moves, frames)
+            if moves is not None:
+                _bake_root(rig, bone_map["hips"][0], moves, frames)
     if face_mesh is not None:
         yield 0.9, "baking the face"
         values = face_values(track.face, track.size)
@@ -137,9 +138,10 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
 
 def _hips_moves(track: Track, body: np.ndarray, rig, bone_map: dict[str, list[str]],
                 rotations: dict[str, np.ndarray], spec: TrackSpec,
-                warnings: list[str]) -> np.ndarray:
+                warnings: list[str]) -> np.ndarray | None:
     """The hips bone's moves in armature space: root motion at the character's scale
-    (or none), then corrected so planted feet stay put."""
+    (or none), then corrected so planted feet stay put; None when the hips do not move
+    (no root motion and no foot planted: nothing to key)."""
     bones = rest_bones(rig)
     image = steady(track.body_image, track.fps, spec.strength, spec.responsiveness)
     if spec.root_motion:
@@ -149,7 +151,7 @@ def _hips_moves(track: Track, body: np.ndarray, rig, bone_map: dict[str, list[st
         moves = np.zeros((track.frames, 3))
     feet = {side: bone_map[f"foot.{side}"][0] for side in "LR" if f"foot.{side}" in bone_map}
     if not spec.foot_lock or not feet:
-        return moves
+        return moves if spec.root_motion else None
     points = posed_points(bones, rotations, {s: (b, "head") for s, b in feet.items()},
                           track.frames)
     ground = {side: float(bones[bone].matrix[2, 3]) for side, bone in feet.items()}
@@ -159,9 +161,10 @@ def _hips_moves(track: Track, body: np.ndarray, rig, bone_map: dict[str, list[st
                 for side in feet}
     seen = {side: track.visibility[:, ankles[side]] >= MIN_VISIBILITY for side in feet}
     moves, held = lock_feet(moves, points, ground, planted(pictured, track.fps, seen))
-    if (held >= 0).any():
-        warnings.append(f"feet locked to the ground in {int((held >= 0).sum())} of "
-                        f"{track.frames} frames")
+    if not (held >= 0).any():
+        return moves if spec.root_motion else None
+    warnings.append(f"feet locked to the ground in {int((held >= 0).sum())} of "
+                    f"{track.frames} frames")
     return moves
 
 

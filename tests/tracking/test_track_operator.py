@@ -231,18 +231,21 @@ metastudio.register()
 bpy.ops.wm.read_factory_settings(use_empty=True)
 bpy.ops.metastudio.make_character(params_json=json.dumps({"name": "Bo"}))
 rig = bpy.data.objects["Bo rig"]
-heights = {}
+from metastudio.bl.animation import fcurves
+heights, root_keyed = {}, {}
 for lock in (False, True):
     bpy.ops.metastudio.track(params_json=json.dumps(
         {"video": clip, "face": False, "strength": 0.0, "reference": False,
          "foot_lock": lock}))
+    root_keyed[str(lock)] = any(c.data_path == 'pose.bones["root"].location'
+                                for c in fcurves(rig))
     series = []
     for frame in range(1, 13):
         bpy.context.scene.frame_set(frame)
         series.append([(rig.matrix_world @ rig.pose.bones[f"foot.{s}"].head).z
                        for s in "LR"] + [(rig.matrix_world @ rig.pose.bones["root"].head).z])
     heights[str(lock)] = series
-result = {"heights": heights,
+result = {"heights": heights, "root_keyed": root_keyed,
           "rest": [(rig.matrix_world @ rig.data.bones[f"foot.{s}"].head_local).z
                    for s in "LR"]}
 """, clip=str(clip), cache=str(cache))
@@ -254,3 +257,5 @@ result = {"heights": heights,
     # Locked, the hips come down instead and both ankles stay at their height at rest.
     assert np.abs(locked[:, :2] - rest).max() < 0.01, locked[:, :2] - rest
     assert locked[-1, 2] < free[-1, 2] - 0.08
+    # With neither root motion nor a foot to hold, the hips get no location keys.
+    assert result["root_keyed"] == {"False": False, "True": True}
