@@ -16,10 +16,10 @@ from ..core.tracking.face import face_values
 from ..core.tracking.filter import OneEuroStream, settings
 from ..core.tracking.landmarks import MAX_SIDE, FrameTracker
 from ..core.tracking.media import LiveSource
-from ..core.tracking.retarget import PRESET_SETTINGS, resolve_map, retarget
+from ..core.tracking.retarget import PRESET_SETTINGS, retarget
 from ..core.tracking.spec import LiveSpec
 from .scene_guard import SceneGuard
-from .tracking import apply_settings, bake_bones, bake_face, find_armature, find_face, rest_bones
+from .tracking import apply_settings, bake_bones, bake_face, driven, rest_bones
 
 FACE_HISTORY = 90  # frames: the neutral face is read from this many recent frames
 
@@ -29,17 +29,8 @@ class LiveSession:
 
     def __init__(self, context, spec: LiveSpec) -> None:
         self.spec = spec
-        self.rig = find_armature(context, spec.armature) if spec.body else None
-        self.bone_map = (resolve_map(spec.bone_map, [b.name for b in self.rig.data.bones])
-                         if self.rig else {})
-        self.face_mesh = None
         self.warnings: list[str] = []
-        if spec.face:
-            owner = None if spec.face_mesh else (self.rig or find_armature(context,
-                                                                          spec.armature))
-            self.face_mesh = find_face(owner, spec.face_mesh)
-            if self.face_mesh is None:
-                self.warnings.append("face: no mesh with ARKit shape keys under the rig")
+        self.rig, self.bone_map, self.face_mesh = driven(context, spec, self.warnings)
         self.source = LiveSource(spec.camera, MAX_SIDE, spec.mirror)
         self.tracker = FrameTracker(face=self.face_mesh is not None, hands=spec.hands)
         self.guard = SceneGuard()

@@ -31,7 +31,7 @@ from ..core.tracking.retarget import (
     retarget,
     root_motion,
 )
-from ..core.tracking.spec import TrackSpec
+from ..core.tracking.spec import DriveSpec, TrackSpec
 from .animation import key_curve
 from .scene_guard import SceneGuard
 
@@ -78,10 +78,9 @@ def rest_bones(rig: bpy.types.Object) -> dict[str, RestBone]:
             for bone in rig.data.bones}
 
 
-def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str]):
-    """Steps (fraction, message); see the module docstring."""
-    scene = context.scene
-    clip = open_clip(spec.video)
+def driven(context, spec: DriveSpec, warnings: list[str]):
+    """What a performance drives: (the rig or None, its bone map, the face mesh or
+    None); a missing face is a warning, a missing or unmatched rig an error."""
     rig = find_armature(context, spec.armature) if spec.body else None
     bone_map = resolve_map(spec.bone_map, [b.name for b in rig.data.bones]) if rig else {}
     face_mesh = None
@@ -90,6 +89,14 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         face_mesh = find_face(owner, spec.face_mesh)
         if face_mesh is None:
             warnings.append("face: no mesh with ARKit shape keys under the rig; face not baked")
+    return rig, bone_map, face_mesh
+
+
+def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str]):
+    """Steps (fraction, message); see the module docstring."""
+    scene = context.scene
+    clip = open_clip(spec.video)
+    rig, bone_map, face_mesh = driven(context, spec, warnings)
     steps = tracked(clip, default_cache(), face=True, hands=spec.hands)
     try:
         while True:
@@ -116,11 +123,12 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
         body = steady(track.body, track.fps, spec.strength, spec.responsiveness)
         hands = (steady(track.hands, track.fps, spec.strength, spec.responsiveness)
                  if spec.hands else None)
-        rotations = retarget(body, track.visibility, rest_bones(rig), bone_map, hands)
+        bones = rest_bones(rig)
+        rotations = retarget(body, track.visibility, bones, bone_map, hands)
         yield 0.8, f"baking {len(rotations)} bones"
         bake_bones(rig, rotations, frames, guard, f"Track {Path(spec.video).stem}")
         if "hips" in bone_map and (spec.root_motion or spec.foot_lock):
-            moves = _hips_moves(track, body, rig, bone_map, rotations, spec, warnings)
+            moves = _hips_moves(track, body, bones, bone_map, rotations, spec, warnings)
             if moves is not None:
                 _bake_root(rig, bone_map["hips"][0], moves, frames)
     if face_mesh is not None:
@@ -136,13 +144,13 @@ def bake_track(context, spec: TrackSpec, guard: SceneGuard, warnings: list[str])
     yield 1.0, f"baked {track.frames} frames"
 
 
-def _hips_moves(track: Track, body: np.ndarray, rig, bone_map: dict[str, list[str]],
+def _hips_moves(track: Track, body: np.ndarray, bones: dict[str, RestBone],
+                bone_map: dict[str, list[str]],
                 rotations: dict[str, np.ndarray], spec: TrackSpec,
                 warnings: list[str]) -> np.ndarray | None:
     """The hips bone's moves in armature space: root motion at the character's scale
     (or none), then corrected so planted feet stay put; None when the hips do not move
     (no root motion and no foot planted: nothing to key)."""
-    bones = rest_bones(rig)
     image = steady(track.body_image, track.fps, spec.strength, spec.responsiveness)
     if spec.root_motion:
         moves = root_motion(image, body, track.size,
