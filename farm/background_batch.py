@@ -16,7 +16,7 @@ from metastudio.core.errors import JobSpecError
 from .transfer import write_atomically
 
 if TYPE_CHECKING:  # the farm (Ray) is imported only when a batch runs
-    from .batch import BatchReport
+    from .batch import BatchPlan, BatchReport
 
 MAX_VARIATIONS = 10_000
 
@@ -56,12 +56,11 @@ def plan(base: BackgroundSpec, count: int, times: list[str] | None) -> dict[str,
     return jobs
 
 
-def run_variations(spec_json: str, count: int, out: Path, times: list[str] | None = None,
-                   render: bool = False, size: tuple[int, int] = (640, 360),
-                   samples: int = 32, address: str | None = None,
-                   progress=None) -> BatchReport:
-    """`count` seeds x `times` of one background spec into `out` (see the module)."""
-    from .batch import run_batch
+def plan_variations(spec_json: str, count: int, out: Path, times: list[str] | None = None,
+                    render: bool = False, size: tuple[int, int] = (640, 360),
+                    samples: int = 32) -> BatchPlan:
+    """The plan that makes `count` seeds x `times` of one background spec into `out`."""
+    from .batch import BatchPlan
 
     jobs = plan(BackgroundSpec.model_validate_json(spec_json), count, times)
 
@@ -77,6 +76,17 @@ def run_variations(spec_json: str, count: int, out: Path, times: list[str] | Non
                          json.dumps(result["resolved"], indent=2).encode())
         write_atomically(out / f"{stem}.blend", result["blend"])
 
-    return run_batch(build_variation, jobs, out, finished,
+    return BatchPlan(build_variation, jobs, out, finished,
                      lambda spec: (spec.model_dump_json(), render, list(size), samples),
-                     write, address, progress)
+                     write)
+
+
+def run_variations(spec_json: str, count: int, out: Path, times: list[str] | None = None,
+                   render: bool = False, size: tuple[int, int] = (640, 360),
+                   samples: int = 32, address: str | None = None,
+                   progress=None) -> BatchReport:
+    """`count` seeds x `times` of one background spec into `out` (see the module)."""
+    from .batch import run_plan
+
+    return run_plan(plan_variations(spec_json, count, out, times, render, size, samples),
+                    address, progress)

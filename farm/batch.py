@@ -58,6 +58,31 @@ class BatchReport:
     warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
+@dataclass
+class BatchPlan:
+    """An operator batch ready to run: `function(*arguments(item))` for each named item
+    not `finished(name)`, each result saved into `out` by `write(name, result)` (which
+    may return warnings). The farm command line and the farm service run the same plan."""
+
+    function: Callable
+    items: dict[str, Any]
+    out: Path
+    finished: Callable[[str], bool]
+    arguments: Callable[[Any], tuple]
+    write: Callable[[str, Any], list[str] | None]
+
+    def todo(self) -> list[str]:
+        """The names of the items still to make."""
+        return [name for name in self.items if not self.finished(name)]
+
+    def record(self, name: str, result: Any, report: BatchReport) -> None:
+        """Save one item's result and count it in `report`."""
+        warnings = self.write(name, result)
+        if warnings:
+            report.warnings[name] = warnings
+        report.done += 1
+
+
 def run_batch(function: Callable, jobs: dict[str, Any], out: Path,
               finished: Callable[[str], bool], arguments: Callable[[Any], tuple],
               write: Callable[[str, Any], list[str] | None], address: str | None = None,
@@ -66,20 +91,21 @@ def run_batch(function: Callable, jobs: dict[str, Any], out: Path,
     `write(name, result)` saves a result in `out` (made when there is work) and may
     return warnings. Arguments are made only for the jobs that run (they may read
     files)."""
-    if out.exists() and not out.is_dir():
-        raise MetastudioError(f"out: {out} is a file, not a folder")
+    return run_plan(BatchPlan(function, jobs, out, finished, arguments, write), address,
+                    progress)
+
+
+def run_plan(plan: BatchPlan, address: str | None = None, progress=None) -> BatchReport:
+    """Run a batch plan on the farm (embedded Ray unless `address`), skipping what is done."""
+    if plan.out.exists() and not plan.out.is_dir():
+        raise MetastudioError(f"out: {plan.out} is a file, not a folder")
     report = BatchReport()
-    todo = {name: job for name, job in jobs.items() if not finished(name)}
-    report.skipped = len(jobs) - len(todo)
+    todo = plan.todo()
+    report.skipped = len(plan.items) - len(todo)
     if todo:
-        out.mkdir(parents=True, exist_ok=True)
-
-    def record(name: str, result: Any) -> None:
-        warnings = write(name, result)
-        if warnings:
-            report.warnings[name] = warnings
-        report.done += 1
-
-    calls = {name: arguments(job) for name, job in todo.items()}
-    report.failed = run_on_farm(function, calls, record, address, progress)
+        plan.out.mkdir(parents=True, exist_ok=True)
+    calls = {name: plan.arguments(plan.items[name]) for name in todo}
+    report.failed = run_on_farm(plan.function, calls,
+                                lambda name, result: plan.record(name, result, report),
+                                address, progress)
     return report

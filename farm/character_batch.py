@@ -16,7 +16,7 @@ from .cli_output import saved_blend
 from .transfer import write_atomically
 
 if TYPE_CHECKING:  # the farm (Ray) is imported only when a batch runs
-    from .batch import BatchReport
+    from .batch import BatchPlan, BatchReport
 
 
 def build_blend(spec_json: str) -> dict:
@@ -37,13 +37,12 @@ def build_blend(spec_json: str) -> dict:
             "notes": notes}
 
 
-def run_crowd(spec_json: str, count: int, out: Path, address: str | None = None,
-              progress=None) -> BatchReport:
-    """`count` variations of one spec (seeds seed, seed+1, ...) as .blend files in `out`,
-    each with its resolved spec as JSON beside it."""
+def plan_crowd(spec_json: str, count: int, out: Path) -> BatchPlan:
+    """The plan that makes `count` variations of one spec (seeds seed, seed+1, ...) as
+    .blend files in `out`, each with its resolved spec as JSON beside it."""
     from metastudio.core.character.spec import CharacterSpec
 
-    from .batch import run_batch
+    from .batch import BatchPlan
 
     base = CharacterSpec.model_validate_json(spec_json)
     jobs = {}
@@ -58,5 +57,13 @@ def run_crowd(spec_json: str, count: int, out: Path, address: str | None = None,
         write_atomically(path.with_suffix(".json"),
                          json.dumps(result["resolved"], indent=2).encode())
 
-    return run_batch(build_blend, jobs, out, lambda name: (out / name).exists(),
-                     lambda spec: (spec.model_dump_json(),), write, address, progress)
+    return BatchPlan(build_blend, jobs, out, lambda name: (out / name).exists(),
+                     lambda spec: (spec.model_dump_json(),), write)
+
+
+def run_crowd(spec_json: str, count: int, out: Path, address: str | None = None,
+              progress=None) -> BatchReport:
+    """`count` variations of one spec as .blend files in `out` (see plan_crowd)."""
+    from .batch import run_plan
+
+    return run_plan(plan_crowd(spec_json, count, out), address, progress)

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from metastudio.core.errors import JobSpecError, MetastudioError
 
-from .batch import BatchReport
-from .batch import run_batch as run_farm_batch
+from .batch import BatchPlan, BatchReport, run_plan
 from .transfer import write_atomically
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif")
@@ -84,10 +83,9 @@ def sync_line(name: str, data: bytes, transcript: str | None, language: str, fps
             "warnings": [w.replace(str(path), name) for w in result.warnings]}
 
 
-def run_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
-              language: str = "en-us", fps: float = 24.0, address: str | None = None,
-              progress=None) -> BatchReport:
-    """Lip-sync every recording in `folder` on the farm, writing results into `out`."""
+def plan_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
+               language: str = "en-us", fps: float = 24.0) -> BatchPlan:
+    """The plan that lip-syncs every recording in `folder` into `out`."""
     lines = {line.audio.name: line for line in plan_lines(folder, out, formats)}
 
     def write(name: str, result: dict) -> list[str]:
@@ -95,7 +93,14 @@ def run_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
             write_atomically(lines[name].outputs[fmt], text.encode())
         return result["warnings"]
 
-    return run_farm_batch(
+    return BatchPlan(
         sync_line, lines, out, lambda name: lines[name].is_done(),
         lambda line: (line.audio.name, line.audio.read_bytes(), line.transcript, language,
-                      fps, formats), write, address, progress)
+                      fps, formats), write)
+
+
+def run_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
+              language: str = "en-us", fps: float = 24.0, address: str | None = None,
+              progress=None) -> BatchReport:
+    """Lip-sync every recording in `folder` on the farm, writing results into `out`."""
+    return run_plan(plan_batch(folder, out, formats, language, fps), address, progress)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from metastudio.core.errors import JobSpecError
 
-from .batch import BatchReport, run_batch
+from .batch import BatchPlan, BatchReport, run_plan
 from .transfer import write_atomically
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"}
@@ -45,14 +45,19 @@ def track_one(source: str) -> dict:
     return track_json(result)
 
 
-def run_track_batch(folder: Path, out: Path, address: str | None = None,
-                    progress=None) -> BatchReport:
-    """Track every clip in `folder` into `out`/<clip>.json."""
+def plan_track_batch(folder: Path, out: Path) -> BatchPlan:
+    """The plan that tracks every clip in `folder` into `out`/<clip>.json."""
 
     def write(name: str, result: dict) -> list[str]:
         write_atomically(out / f"{name}.json", json.dumps(result).encode())
         return result["notes"]
 
-    return run_batch(track_one, clips_in(folder), out,
+    return BatchPlan(track_one, clips_in(folder), out,
                      lambda name: (out / f"{name}.json").exists(),
-                     lambda path: (str(path),), write, address, progress)
+                     lambda path: (str(path),), write)
+
+
+def run_track_batch(folder: Path, out: Path, address: str | None = None,
+                    progress=None) -> BatchReport:
+    """Track every clip in `folder` into `out`/<clip>.json."""
+    return run_plan(plan_track_batch(folder, out), address, progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -98,7 +99,9 @@ class RenderWorker:
         scene each time it is opened, before anything is rendered. Raises SceneError when
         the file is not a usable scene or has no camera, OperatorError when a step fails.
         """
-        self.job_id = job_id
+        # Forget the scene held before: if this load fails, no frame of this job can be
+        # rendered from another job's scene.
+        self.scene, self.job_id = None, job_id
         self.tree = self._dir("jobs", job_id, "tree")
         if isinstance(scene, str):
             self.local_blend, self.tree = scene, None
@@ -155,11 +158,13 @@ class RenderWorker:
         return info
 
     def render(self, frames: list[int], name_pattern: str, attempt: int,
-               shared_out_dir: str | None = None) -> list[FrameOutcome]:
+               shared_out_dir: str | None = None, job_id: str | None = None
+               ) -> list[FrameOutcome]:
         """Render frames; each comes back as bytes, or is written to `shared_out_dir`.
 
         A frame that fails does not stop the others; its outcome carries the error and
-        the tail of Blender's log.
+        the tail of Blender's log (a frame that succeeds carries the log too). With
+        `job_id`, frames are rendered only if that job's scene is the one open.
         """
         from metastudio.bl import render
 
@@ -168,6 +173,10 @@ class RenderWorker:
             started = time.perf_counter()
             log = os.path.join(self.home, log_relpath(self.job_id, frame, attempt))
             os.makedirs(os.path.dirname(log), exist_ok=True)
+            if job_id is not None and (job_id != self.job_id or self.scene is None):
+                outcomes.append(FrameOutcome(frame, 0.0, error=f"frame {frame}: this worker "
+                                             "could not open the job's scene"))
+                continue
             try:
                 if self.evaluate_only:
                     self.scene.frame_set(frame)
@@ -176,7 +185,9 @@ class RenderWorker:
                 with render.capture_output(log):
                     path = render.render_frame(self.scene, frame, self.render_dir, name_pattern)
                 name = relative_output_name(path, self.render_dir)
-                outcomes.append(self._deliver(frame, path, name, started, shared_out_dir))
+                outcome = self._deliver(frame, path, name, started, shared_out_dir)
+                outcome.log = tail(log)
+                outcomes.append(outcome)
             except (MetastudioError, RuntimeError, OSError) as exc:
                 outcomes.append(FrameOutcome(frame, time.perf_counter() - started,
                                              error=str(exc), log=tail(log)))
@@ -199,6 +210,28 @@ class RenderWorker:
             data = handle.read()
         os.remove(path)
         return FrameOutcome(frame, time.perf_counter() - started, name=name, data=data)
+
+    def warm(self) -> dict:
+        """Import Blender now, so that the first job does not wait for it; describe()."""
+        import bpy  # noqa: F401
+
+        return self.describe()
+
+    def call(self, function, arguments: tuple) -> tuple:
+        """Run `function(*arguments)` here (an operator batch's item), in this warm
+        process; returns (result, the tail of what it printed). The open scene is
+        forgotten: the function may have replaced it."""
+        self.scene, self.job_id = None, ""
+        log = os.path.join(self._dir("logs", "calls"), f"call-{time.time_ns()}.log")
+        from metastudio.bl import render
+
+        try:
+            with render.capture_output(log):
+                result = function(*arguments)
+            return result, tail(log)
+        finally:
+            with contextlib.suppress(OSError):
+                os.remove(log)
 
     def _dir(self, *parts: str) -> str:
         path = os.path.join(self.home, *parts)

@@ -9,11 +9,12 @@ from .errors import JobSpecError
 _PART = re.compile(r"^\s*(-?\d+)\s*(?:(?:-|\.\.)\s*(-?\d+)\s*)?$")
 
 
-def parse_frames(text: str, step: int = 1) -> list[int]:
+def parse_frames(text: str, step: int = 1, limit: int | None = None) -> list[int]:
     """Parse a frame spec into a sorted list of distinct frames.
 
     Accepts single frames and inclusive ranges separated by commas; `step` applies to
-    every range. An empty or reversed range is an error naming the part at fault.
+    every range. An empty or reversed range is an error naming the part at fault, and so
+    is a spec of more than `limit` frames (counted before any list is made).
     """
     if step < 1:
         raise JobSpecError(f"frames: step must be 1 or more, got {step}")
@@ -28,6 +29,8 @@ def parse_frames(text: str, step: int = 1) -> list[int]:
         end = int(match.group(2)) if match.group(2) is not None else start
         if end < start:
             raise JobSpecError(f"frames: range {start}-{end} is reversed (write {end}-{start})")
+        if limit is not None and len(frames) + (end - start) // step + 1 > limit:
+            raise JobSpecError(f"frames: {text.strip()!r} is more than {limit} frames")
         frames.update(range(start, end + 1, step))
     return sorted(frames)
 

@@ -1,0 +1,341 @@
+"""The service's queue in SQLite: jobs, their frames or items (tasks), every attempt with
+its log, and a log of events per job. One connection behind a lock serves the API's
+threads and the dispatcher; every change is one transaction, so the queue stays
+consistent under many clients and survives the service being killed."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    request TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    out_dir TEXT NOT NULL DEFAULT '',
+    staged INTEGER NOT NULL DEFAULT 0,
+    preview TEXT NOT NULL DEFAULT '',
+    blocklist_since REAL NOT NULL DEFAULT 0,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tasks (
+    job_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    worker TEXT NOT NULL DEFAULT '',
+    file TEXT NOT NULL DEFAULT '',
+    seconds REAL,
+    error TEXT NOT NULL DEFAULT '',
+    updated REAL NOT NULL,
+    PRIMARY KEY (job_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tasks_by_state ON tasks (job_id, state);
+CREATE TABLE IF NOT EXISTS attempts (
+    job_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    worker TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    error TEXT NOT NULL,
+    log TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_by_task ON attempts (job_id, idx);
+CREATE TABLE IF NOT EXISTS events (
+    job_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_job ON events (job_id, at);
+"""
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+QUEUED, PAUSED, CANCELED = "queued", "paused", "canceled"
+FINAL = (DONE, FAILED, CANCELED)
+
+
+@dataclass
+class JobRow:
+    """A job's record."""
+
+    id: str
+    kind: str
+    name: str
+    request: dict
+    priority: int
+    state: str
+    message: str
+    out_dir: str
+    staged: bool
+    preview: str
+    blocklist_since: float
+    created: float
+    updated: float
+
+
+@dataclass
+class TaskRow:
+    """A frame's or item's record."""
+
+    index: int
+    name: str
+    state: str
+    attempts: int
+    worker: str
+    file: str
+    seconds: float | None
+    error: str
+
+
+_JOB_COLUMNS = ("id, kind, name, request, priority, state, message, out_dir, staged, preview,"
+                " blocklist_since, created, updated")
+
+
+def _job(row) -> JobRow:
+    values = list(row)
+    values[3] = json.loads(values[3])
+    values[8] = bool(values[8])
+    return JobRow(*values)
+
+
+class ServiceStore:
+    """The queue of one service (a single SQLite file)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # FULL: a frame recorded done must still be done after a power cut or a kill.
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _write(self, statements) -> None:
+        """Run (sql, parameters) pairs as one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, parameters in statements:
+                    if isinstance(parameters, list):  # many rows (perhaps none)
+                        if parameters:
+                            self._db.executemany(sql, parameters)
+                    else:
+                        self._db.execute(sql, parameters)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, parameters=()) -> list:
+        with self._lock:
+            return self._db.execute(sql, parameters).fetchall()
+
+    # ----- jobs ---------------------------------------------------------------------
+    def add_job(self, kind: str, name: str, request: dict, priority: int) -> str:
+        """Queue a new job; returns its id (12 hex digits)."""
+        job_id = secrets.token_hex(6)
+        now = time.time()
+        self._write([(
+            "INSERT INTO jobs (id, kind, name, request, priority, state, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
+            (job_id, kind, name, json.dumps(request), priority, now, now)),
+            ("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
+             (job_id, now, f"submitted ({kind})"))])
+        return job_id
+
+    def job(self, job_id: str) -> JobRow | None:
+        rows = self._read(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id=?", (job_id,))
+        return _job(rows[0]) if rows else None
+
+    def jobs(self, states: tuple[str, ...] | None = None) -> list[JobRow]:
+        """Jobs, newest first (only those in `states` when given)."""
+        if states:
+            marks = ",".join("?" * len(states))
+            rows = self._read(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE state IN ({marks})"
+                              " ORDER BY created DESC", states)
+        else:
+            rows = self._read(f"SELECT {_JOB_COLUMNS} FROM jobs ORDER BY created DESC")
+        return [_job(row) for row in rows]
+
+    def set_state(self, job_id: str, state: str, message: str | None = None,
+                  event: str | None = None) -> None:
+        now = time.time()
+        statements = [("UPDATE jobs SET state=?, message=COALESCE(?, message), updated=?"
+                       " WHERE id=?", (state, message, now, job_id))]
+        if event:
+            statements.append(("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
+                               (job_id, now, event)))
+        self._write(statements)
+
+    def set_message(self, job_id: str, message: str) -> None:
+        self._write([("UPDATE jobs SET message=?, updated=? WHERE id=?",
+                      (message, time.time(), job_id))])
+
+    def set_preview(self, job_id: str, preview: str) -> None:
+        self._write([("UPDATE jobs SET preview=?, updated=? WHERE id=?",
+                      (preview, time.time(), job_id))])
+
+    def delete_job(self, job_id: str) -> None:
+        self._write([(f"DELETE FROM {table} WHERE {key}=?", (job_id,))
+                     for table, key in (("jobs", "id"), ("tasks", "job_id"),
+                                        ("attempts", "job_id"), ("events", "job_id"))])
+
+    def log(self, job_id: str, text: str) -> None:
+        """Add a line to the job's log."""
+        self._write([("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
+                      (job_id, time.time(), text))])
+
+    def events(self, job_id: str, limit: int = 1000) -> list[tuple[float, str]]:
+        rows = self._read("SELECT at, text FROM events WHERE job_id=? ORDER BY at DESC, rowid"
+                          " DESC LIMIT ?", (job_id, limit))
+        return list(reversed(rows))
+
+    # ----- tasks --------------------------------------------------------------------
+    def stage(self, job_id: str, out_dir: str, tasks: list[tuple[int, str]],
+              already_done: set[int] = frozenset()) -> None:
+        """Record the job's frames or items (once: a job staged again keeps its records);
+        those in `already_done` (found finished on disk) are done."""
+        now = time.time()
+        self._write([
+            ("UPDATE jobs SET out_dir=?, staged=1, updated=? WHERE id=?",
+             (out_dir, now, job_id)),
+            ("INSERT OR IGNORE INTO tasks (job_id, idx, name, state, updated)"
+             " VALUES (?, ?, ?, ?, ?)",
+             [(job_id, idx, name, DONE if idx in already_done else PENDING, now)
+              for idx, name in tasks])])
+
+    def tasks(self, job_id: str, states: tuple[str, ...] | None = None) -> list[TaskRow]:
+        sql = ("SELECT idx, name, state, attempts, worker, file, seconds, error FROM tasks"
+               " WHERE job_id=?")
+        parameters: tuple = (job_id,)
+        if states:
+            sql += f" AND state IN ({','.join('?' * len(states))})"
+            parameters += states
+        return [TaskRow(*row) for row in self._read(sql + " ORDER BY idx", parameters)]
+
+    def task(self, job_id: str, idx: int) -> TaskRow | None:
+        rows = self.tasks_by_index(job_id, [idx]) if idx is not None else []
+        return rows[0] if rows else None
+
+    def tasks_by_index(self, job_id: str, indices: list[int]) -> list[TaskRow]:
+        marks = ",".join("?" * len(indices))
+        rows = self._read("SELECT idx, name, state, attempts, worker, file, seconds, error"
+                          f" FROM tasks WHERE job_id=? AND idx IN ({marks}) ORDER BY idx",
+                          (job_id, *indices))
+        return [TaskRow(*row) for row in rows]
+
+    def counts(self, job_id: str) -> dict[str, int]:
+        return dict(self._read("SELECT state, COUNT(*) FROM tasks WHERE job_id=?"
+                               " GROUP BY state", (job_id,)))
+
+    def all_counts(self) -> dict[str, dict[str, int]]:
+        """Task counts by state of every job at once (for listings)."""
+        counts: dict[str, dict[str, int]] = {}
+        for job_id, state, n in self._read(
+                "SELECT job_id, state, COUNT(*) FROM tasks GROUP BY job_id, state"):
+            counts.setdefault(job_id, {})[state] = n
+        return counts
+
+    def mark_running(self, job_id: str, indices: list[int], worker: str) -> None:
+        now = time.time()
+        self._write([("UPDATE tasks SET state='running', worker=?, file='', updated=?"
+                      " WHERE job_id=? AND idx=?",
+                      [(worker, now, job_id, idx) for idx in indices])])
+
+    def mark_writing(self, job_id: str, idx: int, file: str) -> None:
+        """Name the file a task is about to write, before writing it: a service killed
+        between the two finds the file on restart and does not make it again."""
+        self._write([("UPDATE tasks SET file=?, updated=? WHERE job_id=? AND idx=?",
+                      (file, time.time(), job_id, idx))])
+
+    def mark_pending(self, job_id: str, indices: list[int]) -> None:
+        now = time.time()
+        self._write([("UPDATE tasks SET state='pending', updated=? WHERE job_id=? AND idx=?"
+                      " AND state != 'done'", [(now, job_id, idx) for idx in indices])])
+
+    def mark_done(self, job_id: str, idx: int, worker: str, file: str, seconds: float,
+                  log: str) -> None:
+        now = time.time()
+        self._write([
+            ("UPDATE tasks SET state='done', worker=?, file=?, seconds=?, attempts=attempts+1,"
+             " error='', updated=? WHERE job_id=? AND idx=?",
+             (worker, file, seconds, now, job_id, idx)),
+            ("INSERT INTO attempts (job_id, idx, worker, ok, error, log, at)"
+             " VALUES (?, ?, ?, 1, '', ?, ?)", (job_id, idx, worker, log, now))])
+
+    def record_failure(self, job_id: str, idx: int, worker: str, error: str, log: str,
+                       final: bool) -> None:
+        """Count a failed attempt at a task; `final` fails the task."""
+        now = time.time()
+        self._write([
+            ("INSERT INTO attempts (job_id, idx, worker, ok, error, log, at)"
+             " VALUES (?, ?, ?, 0, ?, ?, ?)", (job_id, idx, worker, error, log, now)),
+            ("UPDATE tasks SET attempts=attempts+1, error=?, worker=?, state=?, file='',"
+             " updated=? WHERE job_id=? AND idx=?",
+             (error, worker, FAILED if final else PENDING, now, job_id, idx))])
+
+    def attempts(self, job_id: str, idx: int) -> list[tuple[str, bool, str, str, float]]:
+        """(worker, ok, error, log, at) of each attempt at a task, oldest first."""
+        return [(w, bool(ok), e, lg, at) for w, ok, e, lg, at in self._read(
+            "SELECT worker, ok, error, log, at FROM attempts WHERE job_id=? AND idx=?"
+            " ORDER BY at", (job_id, idx))]
+
+    def failures_by_worker(self, job_id: str, since: float = 0.0) -> dict[str, int]:
+        """How many of the job's attempts each worker failed (after `since`)."""
+        return dict(self._read("SELECT worker, COUNT(*) FROM attempts WHERE job_id=? AND ok=0"
+                               " AND at > ? GROUP BY worker", (job_id, since)))
+
+    def done_seconds(self, job_id: str) -> list[float]:
+        return [s for (s,) in self._read("SELECT seconds FROM tasks WHERE job_id=? AND"
+                                         " state='done' AND seconds IS NOT NULL", (job_id,))]
+
+    def requeue_failed(self, job_id: str) -> int:
+        """Failed tasks get a fresh set of attempts and the job's blocklist is cleared."""
+        now = time.time()
+        with self._lock:
+            (count,) = self._db.execute("SELECT COUNT(*) FROM tasks WHERE job_id=? AND"
+                                        " state='failed'", (job_id,)).fetchone()
+            self._write([
+                ("UPDATE tasks SET state='pending', attempts=0, updated=? WHERE job_id=?"
+                 " AND state='failed'", (now, job_id)),
+                ("UPDATE jobs SET state='queued', message='', blocklist_since=?, updated=?"
+                 " WHERE id=?", (now, now, job_id)),
+                ("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
+                 (job_id, now, f"requeued {count} failed task(s)"))])
+        return count
+
+    def recover(self) -> tuple[int, int]:
+        """After a restart: a task left running whose file was written is done (the
+        service died between writing and recording it); the others go back to pending.
+        Returns (found done, put back)."""
+        found, back = 0, 0
+        for job_id, idx, file, out_dir in self._read(
+                "SELECT t.job_id, t.idx, t.file, j.out_dir FROM tasks t JOIN jobs j"
+                " ON j.id = t.job_id WHERE t.state='running'"):
+            if file and (Path(out_dir) / file).is_file():
+                self._write([("UPDATE tasks SET state='done', attempts=attempts+1,"
+                              " updated=? WHERE job_id=? AND idx=?",
+                              (time.time(), job_id, idx))])
+                found += 1
+            else:
+                self.mark_pending(job_id, [idx])
+                back += 1
+        return found, back
