@@ -13,7 +13,7 @@ from metastudio.core.errors import FrameFailedError, JobSpecError, MetastudioErr
 from metastudio.core.render_job import RenderJob
 from metastudio.core.schema import build_spec
 
-from . import cli_background, cli_character, cli_track, cli_voice
+from . import cli_background, cli_character, cli_service, cli_track, cli_voice
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -55,11 +55,16 @@ def _render_parser(sub) -> None:
 
 
 def _status_parser(sub) -> None:
-    p = sub.add_parser("status", help="show the jobs of an output folder",
-                       description="Show jobs stored in an output folder, or one job's frames.")
-    p.add_argument("job", nargs="?", help="a job id (or its first characters)")
-    p.add_argument("--out", type=Path, required=True, help="the job's output folder")
+    p = sub.add_parser("status", help="show the jobs of a farm service or an output folder",
+                       description="Show the jobs of a farm service (the default), or those "
+                       "stored in an output folder by `metastudio render` (--out), or one "
+                       "job's frames.")
+    p.add_argument("job", nargs="?", help="a job id (or, with --out, its first characters)")
+    p.add_argument("--out", type=Path, help="an output folder of `metastudio render`")
     p.add_argument("--frames", action="store_true", help="list every frame of the job")
+    p.add_argument("--service", metavar="URL",
+                   help="the service (default: $METASTUDIO_SERVICE or http://127.0.0.1:8642)")
+    p.add_argument("--token", help="the service's token (default: $METASTUDIO_TOKEN)")
     p.set_defaults(handler=_cmd_status)
 
 
@@ -84,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_character.add_parsers(sub)
     cli_background.add_parsers(sub)
     cli_track.add_parsers(sub)
+    cli_service.add_parsers(sub)
     return parser
 
 
@@ -148,6 +154,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
 def _cmd_status(args: argparse.Namespace) -> int:
     from .job_store import JobStore, store_path
 
+    if args.out is None:
+        from .cli_service import service_status
+
+        return service_status(args)
     path = store_path(args.out)
     if not path.exists():
         raise MetastudioError(f"out: no metastudio jobs in {args.out}")

@@ -78,6 +78,7 @@ def inspect_scene(scene=None, tree: str | None = None) -> SceneInfo:
         dependencies=sorted({_as_original(block, tree) for block in users}),
         file_sets={_as_original(block, tree): kind for block in users
                    if (kind := _file_set_kind(block))},
+        fps=scene.render.fps / scene.render.fps_base,
     )
 
 

@@ -25,6 +25,7 @@ class SceneInfo:
     dependencies: list[str] = field(default_factory=list)
     # Stored paths that stand for several files: "sequence" or "tiled" (UDIM).
     file_sets: dict[str, str] = field(default_factory=dict)
+    fps: float = 24.0
 
     def require_camera(self) -> None:
         """Raise SceneError when no frame of this scene could be rendered for lack of a camera."""

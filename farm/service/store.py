@@ -185,6 +185,22 @@ class ServiceStore:
                                (job_id, now, event)))
         self._write(statements)
 
+    def transition(self, job_id: str, allowed: tuple[str, ...], state: str,
+                   event: str) -> bool:
+        """Move a job to `state` if it is in one of `allowed` (atomically); False if not."""
+        now = time.time()
+        marks = ",".join("?" * len(allowed))
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            changed = self._db.execute(
+                f"UPDATE jobs SET state=?, message='', updated=? WHERE id=? AND state IN"
+                f" ({marks})", (state, now, job_id, *allowed)).rowcount
+            if changed:
+                self._db.execute("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
+                                 (job_id, now, event))
+            self._db.execute("COMMIT")
+        return bool(changed)
+
     def set_message(self, job_id: str, message: str) -> None:
         self._write([("UPDATE jobs SET message=?, updated=? WHERE id=?",
                       (message, time.time(), job_id))])

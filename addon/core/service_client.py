@@ -1,0 +1,94 @@
+"""Talking to a metastudio farm service over its HTTP API (the command line and the
+add-on). Standard library only, no bpy: Blender's Python has no HTTP client package."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+
+from .errors import FarmError, JobSpecError
+
+DEFAULT_URL = "http://127.0.0.1:8642"
+
+
+def service_url(given: str | None = None) -> str:
+    """The service to talk to: the given URL, else $METASTUDIO_SERVICE, else this machine."""
+    url = (given or os.environ.get("METASTUDIO_SERVICE") or DEFAULT_URL).strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        url = "http://" + url
+    return url
+
+
+def service_token(given: str | None = None) -> str:
+    """The token to send: the given one, else $METASTUDIO_TOKEN."""
+    token = (given or os.environ.get("METASTUDIO_TOKEN") or "").strip()
+    if not token:
+        raise JobSpecError("token: give the service's token (--token or METASTUDIO_TOKEN; "
+                           "`metastudio serve` shows it once when it first starts)")
+    return token
+
+
+class ServiceClient:
+    """The calls of the service's API; errors come back as FarmError (the service could
+    not be reached, or refused) or JobSpecError (the job was refused as invalid)."""
+
+    def __init__(self, url: str | None = None, token: str | None = None,
+                 timeout: float = 30.0) -> None:
+        self.url = service_url(url)
+        self.token = service_token(token)
+        self.timeout = timeout
+
+    def call(self, method: str, path: str, body=None):
+        """One API call; the decoded JSON answer (None for an empty one)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            self.url + path, data=data, method=method,
+            headers={"Authorization": f"Bearer {self.token}",
+                     "Content-Type": "application/json", "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+                text = answer.read()
+        except urllib.error.HTTPError as exc:
+            detail = _detail(exc.read()) or exc.reason
+            if exc.code in (400, 413, 422):
+                raise JobSpecError(detail) from None
+            if exc.code == 401:
+                raise FarmError(f"service: the token was refused by {self.url}") from None
+            raise FarmError(f"service: {detail}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise FarmError(f"service: no metastudio service answers at {self.url} "
+                            f"({reason}); start one with `metastudio serve`") from None
+        return json.loads(text) if text else None
+
+    def submit(self, request: dict) -> dict:
+        return self.call("POST", "/api/jobs", request)
+
+    def jobs(self) -> list[dict]:
+        return self.call("GET", "/api/jobs")
+
+    def job(self, job_id: str) -> dict:
+        return self.call("GET", f"/api/jobs/{job_id}")
+
+    def action(self, job_id: str, verb: str) -> dict:
+        """cancel, pause, resume or requeue a job."""
+        return self.call("POST", f"/api/jobs/{job_id}/{verb}")
+
+    def delete(self, job_id: str) -> None:
+        self.call("DELETE", f"/api/jobs/{job_id}")
+
+    def log(self, job_id: str) -> list[str]:
+        return self.call("GET", f"/api/jobs/{job_id}/log")
+
+    def workers(self) -> list[dict]:
+        return self.call("GET", "/api/workers")
+
+
+def _detail(raw: bytes) -> str:
+    try:
+        detail = json.loads(raw).get("detail", "")
+    except (ValueError, AttributeError):
+        return raw.decode(errors="replace")[:300]
+    return detail if isinstance(detail, str) else json.dumps(detail)[:300]

@@ -1,0 +1,286 @@
+"""The farm service's HTTP API (FastAPI: its OpenAPI schema comes from the same pydantic
+models as the command line and the add-on) and the dashboard it serves."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Body, Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from metastudio.core.blendfile import check_blend_file
+from metastudio.core.errors import SceneError
+from metastudio.core.schema import describe_validation_error
+from metastudio.core.service_jobs import (
+    AttemptView,
+    JobDetail,
+    JobRequest,
+    JobView,
+    RenderJobRequest,
+    ServiceInfo,
+    TaskView,
+    WorkerView,
+)
+from pydantic import TypeAdapter, ValidationError
+
+from . import store as states
+from .dispatcher import Dispatcher
+from .security import BodyLimit, PathPolicy, paths_in, read_token_digest, token_matches
+from .store import JobRow, ServiceStore
+
+API_VERSION = "1"
+_REQUEST = TypeAdapter(JobRequest)
+_THUMB_WIDTH = 192
+
+
+@dataclass
+class ServiceState:
+    """What the API's handlers share."""
+
+    home: Path
+    store: ServiceStore
+    dispatcher: Dispatcher
+    policy: PathPolicy
+    ray_address: str = "local"
+    token_digest: str = ""
+    started: float = field(default_factory=time.time)
+
+
+def _error(status: int, detail: str):
+    return HTTPException(status_code=status, detail=detail)
+
+
+def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
+    """The API and dashboard of one service."""
+    app = FastAPI(title="metastudio farm", version=API_VERSION,
+                  description="The metastudio render farm's queue. Every /api call needs the "
+                              "service's token: `Authorization: Bearer TOKEN`.")
+    app.add_middleware(BodyLimit, limit=max_body)
+
+    @app.exception_handler(RequestValidationError)
+    async def _one_line(_request, exc: RequestValidationError):
+        lines = []
+        for err in exc.errors():
+            # Drop FastAPI's "body" and the union's tag from the location.
+            loc = [str(p) for p in err["loc"] if p not in ("body",)]
+            if len(loc) > 1 and loc[0] in ("render", "batch") and "kind" not in loc:
+                loc = loc[1:]
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{'.'.join(loc) or 'request'}: {message}")
+        return JSONResponse({"detail": "; ".join(lines)}, status_code=422)
+
+    def authorised(request: Request) -> None:
+        header = request.headers.get("authorization", "")
+        offered = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        if not token_matches(service.token_digest, offered):
+            raise HTTPException(401, "this service needs its token: Authorization: Bearer TOKEN",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    Auth = Depends(authorised)
+    store, dispatcher = service.store, service.dispatcher
+
+    def row_or_404(job_id: str) -> JobRow:
+        row = store.job(job_id)
+        if row is None:
+            raise _error(404, f"job: no job {job_id}")
+        return row
+
+    def view(row: JobRow, counts: dict[str, int] | None = None) -> JobView:
+        counts = store.counts(row.id) if counts is None else counts
+        failures = store.failures_by_worker(row.id, row.blocklist_since)
+        limit = row.request.get("blocklist_after", 3)
+        preview = row.preview if row.preview and not row.preview.startswith("failed") else ""
+        return JobView(
+            id=row.id, kind=row.kind, name=row.name, state=row.state, message=row.message,
+            priority=row.priority, created=row.created, updated=row.updated, counts=counts,
+            total=sum(counts.values()), out_dir=row.out_dir, has_preview=bool(preview),
+            frame_timeout=dispatcher.timeouts.get(row.id, row.request.get("frame_timeout")),
+            blocklisted=sorted(w for w, n in failures.items() if n >= limit and w),
+            request=row.request)
+
+    # ----- the dashboard ------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard() -> str:
+        return resources.files(__package__).joinpath("dashboard.html").read_text()
+
+    # ----- jobs ---------------------------------------------------------------------
+    @app.post("/api/jobs", status_code=201, response_model=JobView, dependencies=[Auth])
+    def submit(job: Annotated[JobRequest, Body()]) -> JobView:
+        """Queue a render job or an operator batch job."""
+        try:
+            job = _REQUEST.validate_python(service.policy.map_request(
+                job.model_dump(mode="json")))
+        except ValidationError as exc:
+            raise _error(422, describe_validation_error(exc)) from None
+        try:
+            for name, path in paths_in(job):
+                service.policy.check(path, name)
+        except ValueError as exc:
+            raise _error(422, str(exc)) from None
+        if isinstance(job, RenderJobRequest):
+            try:
+                check_blend_file(job.scene)
+            except SceneError as exc:
+                raise _error(422, str(exc)) from None
+        for other in job.depends_on:
+            if store.job(other) is None:
+                raise _error(422, f"depends_on: no job {other}")
+        name = job.name or (job.scene.name if isinstance(job, RenderJobRequest)
+                            else f"{job.batch.operator} batch")
+        job_id = store.add_job(job.kind, name, job.model_dump(mode="json"), job.priority)
+        dispatcher.poke()
+        return view(row_or_404(job_id))
+
+    @app.get("/api/jobs", response_model=list[JobView], dependencies=[Auth])
+    def list_jobs(state: str | None = None) -> list[JobView]:
+        """Every job, newest first (or only those in one state)."""
+        counts = store.all_counts()
+        rows = store.jobs((state,) if state else None)
+        return [view(row, counts.get(row.id, {})) for row in rows]
+
+    @app.get("/api/jobs/{job_id}", response_model=JobDetail, dependencies=[Auth])
+    def job_detail(job_id: str) -> JobDetail:
+        """A job with the state of each of its frames or items."""
+        row = row_or_404(job_id)
+        tasks = [TaskView(index=t.index, name=t.name, state=t.state, attempts=t.attempts,
+                          worker=t.worker, seconds=t.seconds, error=t.error)
+                 for t in store.tasks(job_id)]
+        return JobDetail(**view(row).model_dump(), tasks=tasks)
+
+    def act(job_id: str, allowed: tuple[str, ...], state: str, verb: str) -> JobView:
+        row = row_or_404(job_id)
+        if not store.transition(job_id, allowed, state, verb):
+            raise _error(409, f"job {job_id} is {row.state}: it cannot be {verb}")
+        dispatcher.poke()
+        return view(row_or_404(job_id))
+
+    @app.post("/api/jobs/{job_id}/cancel", response_model=JobView, dependencies=[Auth])
+    def cancel(job_id: str) -> JobView:
+        """Stop giving out the job's work; frames being rendered still land."""
+        return act(job_id, (states.QUEUED, states.RUNNING, states.PAUSED), states.CANCELED,
+                   "canceled")
+
+    @app.post("/api/jobs/{job_id}/pause", response_model=JobView, dependencies=[Auth])
+    def pause(job_id: str) -> JobView:
+        """Hold the job: no new work goes out until it is resumed."""
+        return act(job_id, (states.QUEUED, states.RUNNING), states.PAUSED, "paused")
+
+    @app.post("/api/jobs/{job_id}/resume", response_model=JobView, dependencies=[Auth])
+    def resume(job_id: str) -> JobView:
+        """Let a paused or canceled job run again (what is done stays done)."""
+        return act(job_id, (states.PAUSED, states.CANCELED), states.QUEUED, "resumed")
+
+    @app.post("/api/jobs/{job_id}/requeue", response_model=JobView, dependencies=[Auth])
+    def requeue(job_id: str) -> JobView:
+        """Give the job's failed frames or items a fresh set of attempts."""
+        row_or_404(job_id)
+        if not store.requeue_failed(job_id):
+            raise _error(409, f"job {job_id} has no failed frames or items to requeue")
+        dispatcher.poke()
+        return view(row_or_404(job_id))
+
+    @app.delete("/api/jobs/{job_id}", status_code=204, dependencies=[Auth])
+    def delete(job_id: str) -> Response:
+        """Forget the job (its files stay on disk)."""
+        row_or_404(job_id)
+        store.delete_job(job_id)
+        dispatcher.poke()
+        return Response(status_code=204)
+
+    @app.get("/api/jobs/{job_id}/log", response_model=list[str], dependencies=[Auth])
+    def job_log(job_id: str) -> list[str]:
+        """The job's events, oldest first."""
+        row_or_404(job_id)
+        return [f"{time.strftime('%H:%M:%S', time.localtime(at))} {text}"
+                for at, text in store.events(job_id)]
+
+    @app.get("/api/jobs/{job_id}/tasks/{index}", response_model=list[AttemptView],
+             dependencies=[Auth])
+    def task_attempts(job_id: str, index: int) -> list[AttemptView]:
+        """Every attempt at one frame or item, with the tail of its log."""
+        row_or_404(job_id)
+        if store.task(job_id, index) is None:
+            raise _error(404, f"job {job_id} has no frame or item {index}")
+        return [AttemptView(worker=w, ok=ok, error=e, log=text, at=at)
+                for w, ok, e, text, at in store.attempts(job_id, index)]
+
+    @app.get("/api/jobs/{job_id}/tasks/{index}/thumbnail", dependencies=[Auth],
+             responses={200: {"content": {"image/jpeg": {}}}})
+    def thumbnail(job_id: str, index: int) -> Response:
+        """A small JPEG of a finished frame."""
+        row = row_or_404(job_id)
+        task = store.task(job_id, index)
+        if row.kind != "render" or task is None or task.state != states.DONE or not task.file:
+            raise _error(404, f"job {job_id}: frame {index} has no picture yet")
+        cached = service.home / "thumbs" / job_id / f"{index}.jpg"
+        if not cached.exists():
+            data = _thumbnail(Path(row.out_dir) / task.file)
+            if data is None:
+                raise _error(404, f"job {job_id}: frame {index} cannot be shown")
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(data)
+        return Response(cached.read_bytes(), media_type="image/jpeg")
+
+    @app.get("/api/jobs/{job_id}/preview", dependencies=[Auth],
+             responses={200: {"content": {"video/mp4": {}}}})
+    def preview(job_id: str) -> FileResponse:
+        """The job's preview video, once its frames are done."""
+        row = row_or_404(job_id)
+        path = Path(row.out_dir) / row.preview if row.preview else None
+        if path is None or row.preview.startswith("failed") or not path.is_file():
+            raise _error(404, f"job {job_id} has no preview"
+                         + (f" ({row.preview})" if row.preview else ""))
+        return FileResponse(path, media_type="video/mp4", filename=path.name)
+
+    # ----- the farm -------------------------------------------------------------------
+    @app.get("/api/workers", response_model=list[WorkerView], dependencies=[Auth])
+    def workers() -> list[WorkerView]:
+        """The warm workers and what each is doing."""
+        return [WorkerView(**w) for w in dispatcher.worker_snapshot]
+
+    @app.get("/api/info", response_model=ServiceInfo, dependencies=[Auth])
+    def info() -> ServiceInfo:
+        """The service's version, Ray, allowed folders, workers and jobs by state."""
+        from importlib.metadata import version
+
+        by_state: dict[str, int] = {}
+        for row in store.jobs():
+            by_state[row.state] = by_state.get(row.state, 0) + 1
+        return ServiceInfo(version=version("metastudio"), ray_address=service.ray_address,
+                           roots=[str(r) for r in service.policy.roots],
+                           workers=len(dispatcher.worker_snapshot), jobs=by_state)
+
+    return app
+
+
+def _thumbnail(path: Path) -> bytes | None:
+    """A JPEG _THUMB_WIDTH wide of an image file (None when OpenCV cannot read it)."""
+    import os
+
+    os.environ.setdefault("OPENCV_IO_ENABLE_OPENEXR", "1")
+    import cv2
+    import numpy as np
+
+    with contextlib.suppress(cv2.error):
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if image is None:
+            return None
+        if image.dtype != np.uint8:  # EXR/16-bit: clip to the displayable range
+            scale = 255.0 if image.dtype.kind == "f" else 255.0 / np.iinfo(image.dtype).max
+            image = np.clip(image * scale, 0, 255).astype(np.uint8)
+        height, width = image.shape[:2]
+        size = (_THUMB_WIDTH, max(1, round(height * _THUMB_WIDTH / width)))
+        ok, data = cv2.imencode(".jpg", cv2.resize(image, size, interpolation=cv2.INTER_AREA),
+                                [cv2.IMWRITE_JPEG_QUALITY, 80])
+        return data.tobytes() if ok else None
+    return None
+
+
+def load_token_digest(home: Path) -> str:
+    """The stored token hash of a service home."""
+    return read_token_digest(home)
