@@ -59,8 +59,6 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                          token_digest=read_token_digest(home))
     app = create_app(state, max_body=max_body)
     scheme = "https" if tls else "http"
-    print(f"metastudio farm service on {scheme}://{host}:{port}/ (dashboard and API; "
-          f"OpenAPI at /openapi.json)", file=out)
     print(f"queue: {home / 'queue.sqlite'}; jobs may use: "
           + ", ".join(str(r) for r in policy.roots), file=out)
     if found or back:
@@ -73,6 +71,8 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     if not tls and host not in ("127.0.0.1", "localhost", "::1"):
         print("warning: serving plain HTTP beyond this machine: the token crosses the "
               "network in clear (use --tls-cert/--tls-key or a TLS proxy)", file=out)
+    print(f"metastudio farm service on {scheme}://{host}:{port}/ (dashboard and API; "
+          f"OpenAPI at /openapi.json)", file=out)
     out.flush()
     dispatcher.start()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
