@@ -5,6 +5,9 @@ import warnings
 import pytest
 import ray
 
+from tests.bpy_process import build_scene
+from tests.farm.service_process import ServiceProcess
+
 
 def _start() -> None:
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
@@ -40,3 +43,24 @@ def cores_released(request):
                   "restarting the local Ray", stacklevel=1)
     ray.shutdown()
     _start()
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory):
+    """The shared folder jobs may use, with a small scene in it."""
+    root = tmp_path_factory.mktemp("studio")
+    build_scene(root / "shot.blend", frames=6)
+    return root
+
+
+@pytest.fixture(scope="module")
+def service(studio, tmp_path_factory):
+    home = tmp_path_factory.mktemp("service") / "home"
+    # Two one-core workers, and timeouts learned down to 2 s, so tests stay short.
+    running = ServiceProcess(home, [studio], "--cpus-per-worker", "1",
+                             "--min-frame-timeout", "2")
+    try:
+        running.start().wait_for_workers(2)
+        yield running
+    finally:
+        running.stop()

@@ -18,27 +18,6 @@ from tests.farm.service_process import ServiceProcess, raw_call, wait_for
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def studio(tmp_path_factory):
-    """The shared folder jobs may use, with a small scene in it."""
-    root = tmp_path_factory.mktemp("studio")
-    build_scene(root / "shot.blend", frames=6)
-    return root
-
-
-@pytest.fixture(scope="module")
-def service(studio, tmp_path_factory):
-    home = tmp_path_factory.mktemp("service") / "home"
-    # Two one-core workers, and timeouts learned down to 2 s, so tests stay short.
-    running = ServiceProcess(home, [studio], "--cpus-per-worker", "1",
-                             "--min-frame-timeout", "2")
-    try:
-        running.start().wait_for_workers(2)
-        yield running
-    finally:
-        running.stop()
-
-
 def frames(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("frame_"))
 
