@@ -211,6 +211,7 @@ class WorkerView(BaseModel):
     task: str
     done: int
     failed: int
+    pid: int = Field(description="the worker's process id on its node")
 
 
 class ServiceInfo(BaseModel):

@@ -82,6 +82,7 @@ class PoolWorker:
     done: int = 0
     failed: int = 0
     timed_out: bool = False
+    pid: int = 0
 
     @property
     def busy(self) -> bool:
@@ -546,6 +547,7 @@ class Dispatcher:
     def _succeeded(self, worker: PoolWorker, assignment: Assignment, result) -> None:
         if assignment.kind == "warm":
             worker.ready = True
+            worker.pid = result.get("pid", 0)
             log.info("worker %s ready (pid %s)", worker.name, result.get("pid"))
             return
         job = self.jobs.get(assignment.job_id)
@@ -788,9 +790,10 @@ class Dispatcher:
                 "name": worker.name, "node": worker.slot.node_id,
                 "state": "starting" if not worker.ready else ("busy" if head else "idle"),
                 "tags": sorted(worker.tags), "job": head.job_id if head else "",
-                "task": task, "done": worker.done, "failed": worker.failed})
+                "task": task, "done": worker.done, "failed": worker.failed,
+                "pid": worker.pid})
         snapshot += [{"name": name, "node": "", "state": "lost", "tags": [], "job": "",
-                      "task": "", "done": 0, "failed": 0}
+                      "task": "", "done": 0, "failed": 0, "pid": 0}
                      for name in self._lost_names[-8:]
                      if name not in {w.name for w in self.pool.values()}]
         self.worker_snapshot = snapshot

@@ -3,6 +3,7 @@ warm Blender workers; jobs submitted through its HTTP API and command line."""
 
 import json
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -199,6 +200,31 @@ def test_a_hung_frame_is_stopped_by_the_learned_timeout(service, studio):
     assert hung["state"] == "failed" and "2 s timeout" in hung["error"]
     assert [t["state"] for t in failed["tasks"]].count("done") == 5
     service.wait_for_workers(2)  # the stopped worker's slot got a new one
+
+
+def test_a_killed_worker_costs_only_its_frame_which_goes_elsewhere(service, studio):
+    scene = build_scene(studio / "slow.blend", frames=8, resolution=(160, 90), samples=16)
+    client = service.client()
+    job = client.submit({"kind": "render", "scene": scene, "out": str(studio / "slow"),
+                         "preview": False})
+    deadline = time.monotonic() + 120
+    while True:
+        busy = [w for w in client.workers() if w["state"] == "busy" and w["job"] == job["id"]
+                and w["task"]]
+        if busy and client.job(job["id"])["counts"].get("done", 0) >= 1:
+            break
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    victim = busy[0]
+    os.kill(victim["pid"], signal.SIGKILL)
+    done = wait_for(client, job["id"])
+    assert done["state"] == "done"
+    assert frames(studio / "slow") == [f"frame_{n:04d}.png" for n in range(1, 9)]
+    retried = [t for t in done["tasks"] if t["attempts"] == 2]
+    assert len(retried) == 1 and str(retried[0]["index"]) in victim["task"]
+    attempts = client.call("GET", f"/api/jobs/{job['id']}/tasks/{retried[0]['index']}")
+    assert f"worker {victim['name']} died" in attempts[0]["error"] and attempts[1]["ok"]
+    service.wait_for_workers(2)  # the slot was refilled
 
 
 def test_pause_resume_cancel_and_delete(service, studio):
