@@ -90,9 +90,11 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
             raise _error(404, f"job: no job {job_id}")
         return row
 
-    def view(row: JobRow, counts: dict[str, int] | None = None) -> JobView:
+    def view(row: JobRow, counts: dict[str, int] | None = None,
+             failures: dict[str, int] | None = None) -> JobView:
         counts = store.counts(row.id) if counts is None else counts
-        failures = store.failures_by_worker(row.id, row.blocklist_since)
+        if failures is None:
+            failures = store.failures_by_worker(row.id, row.blocklist_since)
         limit = row.request.get("blocklist_after", 3)
         preview = row.preview if row.preview and not row.preview.startswith("failed") else ""
         return JobView(
@@ -139,9 +141,9 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
     @app.get("/api/jobs", response_model=list[JobView], dependencies=[Auth])
     def list_jobs(state: str | None = None) -> list[JobView]:
         """Every job, newest first (or only those in one state)."""
-        counts = store.all_counts()
+        counts, failures = store.all_counts(), store.all_failures()
         rows = store.jobs((state,) if state else None)
-        return [view(row, counts.get(row.id, {})) for row in rows]
+        return [view(row, counts.get(row.id, {}), failures.get(row.id, {})) for row in rows]
 
     @app.get("/api/jobs/{job_id}", response_model=JobDetail, dependencies=[Auth])
     def job_detail(job_id: str) -> JobDetail:

@@ -37,6 +37,7 @@ log = logging.getLogger("metastudio.service")
 _REQUEST = TypeAdapter(JobRequest)
 _MAX_DISCOVERY_ROUNDS = 16
 _REPLAN_SECONDS = 5.0
+_SYNC_SECONDS = 2.0
 _RESPAWNS_PER_SLOT = 5  # a slot whose worker keeps dying stops being refilled
 _PREVIEW_MAX_FRAMES = 5000
 
@@ -159,6 +160,7 @@ class Dispatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_replan = 0.0
+        self._last_sync = 0.0
         self._lost_names: list[str] = []
         # Snapshots the API reads from its own threads.
         self.worker_snapshot: list[dict] = []
@@ -196,8 +198,12 @@ class Dispatcher:
 
     def step(self) -> None:
         """One round: read the queue, refill the pool, hand out work, take in results."""
-        self._poke.clear()
-        self._sync_jobs()
+        # The queue is read again when the API changed it (a poke), and now and then in
+        # case another process did; what the dispatcher changes itself it already knows.
+        if self._poke.is_set() or time.monotonic() - self._last_sync > _SYNC_SECONDS:
+            self._poke.clear()
+            self._last_sync = time.monotonic()
+            self._sync_jobs()
         if time.monotonic() - self._last_replan > _REPLAN_SECONDS:
             self._replan()
         self._assign()

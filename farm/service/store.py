@@ -319,6 +319,16 @@ class ServiceStore:
         return dict(self._read("SELECT worker, COUNT(*) FROM attempts WHERE job_id=? AND ok=0"
                                " AND at > ? GROUP BY worker", (job_id, since)))
 
+    def all_failures(self) -> dict[str, dict[str, int]]:
+        """failures_by_worker of every job at once (each since its blocklist was cleared)."""
+        failures: dict[str, dict[str, int]] = {}
+        for job_id, worker, n in self._read(
+                "SELECT a.job_id, a.worker, COUNT(*) FROM attempts a JOIN jobs j ON"
+                " j.id = a.job_id WHERE a.ok=0 AND a.at > j.blocklist_since"
+                " GROUP BY a.job_id, a.worker"):
+            failures.setdefault(job_id, {})[worker] = n
+        return failures
+
     def done_seconds(self, job_id: str) -> list[float]:
         return [s for (s,) in self._read("SELECT seconds FROM tasks WHERE job_id=? AND"
                                          " state='done' AND seconds IS NOT NULL", (job_id,))]
