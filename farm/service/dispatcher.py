@@ -38,6 +38,7 @@ _REQUEST = TypeAdapter(JobRequest)
 _MAX_DISCOVERY_ROUNDS = 16
 _REPLAN_SECONDS = 5.0
 _SYNC_SECONDS = 2.0
+_UNFIT = "waiting for a worker that meets its requirements"
 _RESPAWNS_PER_SLOT = 5  # a slot whose worker keeps dying stops being refilled
 _PREVIEW_MAX_FRAMES = 5000
 
@@ -257,7 +258,8 @@ class Dispatcher:
             elif row.state != states.DONE:
                 waiting.append(f"{other} ({row.state})")
         message = f"waiting for {', '.join(waiting)}" if waiting else ""
-        if job.row.message != message and (waiting or job.row.message.startswith("waiting")):
+        own = job.row.message.startswith("waiting for ") and job.row.message != _UNFIT
+        if job.row.message != message and (waiting or own):
             self.store.set_message(job.id, message)
             job.row.message = message
         return not waiting
@@ -688,6 +690,8 @@ class Dispatcher:
     # ----- ends ---------------------------------------------------------------------
     def _finish_jobs(self) -> None:
         for job in list(self.jobs.values()):
+            if job.runnable:
+                self._say_if_unfit(job)
             if not job.runnable or not job.staged:
                 continue
             if job.pending or job.retry or job.in_flight or job.preview_running:
@@ -727,11 +731,15 @@ class Dispatcher:
             job.retry.clear()
             self.store.log(job.id, f"{left} task(s) failed: every worker is blocklisted "
                                    f"({', '.join(sorted(job.blocklist))})")
-        elif not fitting and self.pool:
-            message = "waiting for a worker that meets its requirements"
-            if job.row.message != message:
-                self.store.set_message(job.id, message)
-                job.row.message = message
+
+    def _say_if_unfit(self, job: ActiveJob) -> None:
+        """A job no worker of the farm fits waits (a node may join); its message says so."""
+        ready = [w for w in self.pool.values() if w.ready]
+        unfit = bool(ready) and not any(self._fits(w, job) for w in ready)
+        message = _UNFIT if unfit else ""
+        if message != job.row.message and (unfit or job.row.message == _UNFIT):
+            self.store.set_message(job.id, message)
+            job.row.message = message
 
     def _fits(self, worker: PoolWorker, job: ActiveJob) -> bool:
         saved, job.blocklist = job.blocklist, set()
