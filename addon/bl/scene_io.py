@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import time
 
 import bpy
 
@@ -111,16 +112,19 @@ def require_saved() -> str:
     return bpy.data.filepath
 
 
-def save_farm_copy() -> str:
+def save_farm_copy(unique: bool = False) -> str:
     """Save a copy of the open file for the farm, leaving the artist's file untouched.
 
     The copy goes to `.metastudio/<name>.farm.blend` beside the file, with relative paths
-    remapped, and always has the same name so that a resubmission can resume.
+    remapped, and always has the same name so that a resubmission can resume. `unique`
+    adds the time instead (a queued job keeps its own copy while the artist works on).
     """
     require_saved()
     folder = os.path.join(os.path.dirname(bpy.data.filepath), ".metastudio")
     os.makedirs(folder, exist_ok=True)
     name = os.path.splitext(os.path.basename(bpy.data.filepath))[0]
+    if unique:
+        name += "." + time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 1000:03d}"
     target = os.path.join(folder, f"{name}.farm.blend")
     bpy.ops.wm.save_as_mainfile(filepath=target, copy=True, relative_remap=True)
     return target

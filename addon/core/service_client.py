@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import threading
 import urllib.error
 import urllib.request
 
@@ -84,6 +86,47 @@ class ServiceClient:
 
     def workers(self) -> list[dict]:
         return self.call("GET", "/api/workers")
+
+
+class JobWatcher:
+    """Follows one job from a thread (I/O only), so that Blender's main thread never waits
+    on the network: `latest()` returns the newest state seen, or an error's message."""
+
+    def __init__(self, client: ServiceClient, job_id: str, interval: float = 1.0) -> None:
+        self.client = client
+        self.job_id = job_id
+        self.interval = interval
+        self._updates: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                job = self.client.job(self.job_id)
+                self._updates.put(job)
+                if job["state"] in ("done", "failed", "canceled"):
+                    return
+            except (FarmError, JobSpecError) as exc:
+                self._updates.put({"error": str(exc)})
+            self._stop.wait(self.interval)
+
+    def latest(self) -> dict | None:
+        """The newest update since the last call (None when there is none)."""
+        update = None
+        while True:
+            try:
+                update = self._updates.get_nowait()
+            except queue.Empty:
+                return update
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive() or not self._updates.empty()
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 def _detail(raw: bytes) -> str:

@@ -14,7 +14,7 @@ from .character.spec import CharacterSpec
 from .errors import JobSpecError
 from .frames import parse_frames
 from .operator_steps import OperatorStep
-from .render_job import RenderOverrides
+from .render_job import RenderOverrides, RenderSettings
 
 MAX_BATCH_ITEMS = 10_000
 MAX_FRAMES = 100_000
@@ -222,3 +222,16 @@ class ServiceInfo(BaseModel):
     roots: list[str]
     workers: int
     jobs: dict[str, int]
+
+
+def render_request(scene: Path, settings: RenderSettings, name: str = "") -> dict:
+    """The service's job request for rendering `scene` with the Farm panel's settings
+    (what a local farm calls workers is the job's concurrency limit on a service)."""
+    resources = settings.resources
+    request = RenderJobRequest(
+        scene=scene, name=name, frames=settings.frames, step=settings.step,
+        overrides=settings.overrides, out=settings.output.directory, chunk=resources.chunk,
+        max_workers=resources.workers, max_attempts=resources.max_attempts,
+        frame_timeout=resources.frame_timeout,
+        requires="any" if resources.use_gpu else "cpu")
+    return request.model_dump(mode="json")

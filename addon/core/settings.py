@@ -50,6 +50,7 @@ class FarmStatus(BaseModel):
     done: int = Field(0, ge=0)
     failed: int = Field(0, ge=0)
     message: str = ""
+    job_id: str = Field("", description="the job on the farm service, if it went to one")
 
 
 class StudioSession(BaseModel):

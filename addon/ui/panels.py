@@ -40,6 +40,8 @@ class METASTUDIO_PT_farm(StudioPanel, bpy.types.Panel):
         if status.message:
             layout.label(text=status.message)
         layout.operator("metastudio.render_on_farm", icon="RENDER_ANIMATION")
+        if status.job_id and status.running:
+            layout.operator("metastudio.cancel_farm_job", icon="CANCEL")
         draw_model(layout, context.scene.metastudio.render, RenderSettings)
 
 

@@ -336,3 +336,59 @@ def test_killed_and_restarted_the_service_loses_and_redoes_nothing(studio, tmp_p
             assert (studio / "long" / name).stat().st_mtime_ns == mtime, name
     assert not [p for p in (studio / "long").iterdir() if ".part" in p.name]
     assert os.path.getsize(studio / "long" / "frame_0024.png") > 100
+
+
+def test_blender_render_on_farm_queues_the_file_on_the_service(service, studio):
+    shot = studio / "artist" / "shot.blend"
+    build_scene(shot, frames=4)
+    result = run_bpy("""
+        import importlib, os, time
+        os.environ["METASTUDIO_SERVICE"], os.environ["METASTUDIO_TOKEN"] = url, token
+        import bpy, metastudio
+        bpy.ops.wm.open_mainfile(filepath=path)
+        metastudio.register()
+        farm = importlib.import_module("metastudio.ops.farm")
+        settings = bpy.context.scene.metastudio.render
+        settings.use_frames, settings.frames = True, "2-3"
+        result = {"op": sorted(bpy.ops.metastudio.render_on_farm())}
+        status = farm.farm_status()
+        result["queued"] = [status.job_id, status.running]
+        deadline = time.monotonic() + 120
+        # Blender's event loop runs this timer; headless, the test calls it.
+        while farm.drain_service_updates() is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        status = farm.farm_status()
+        result["status"] = [status.running, status.done, status.total, status.failed,
+                            status.message]
+        result["file"] = bpy.data.filepath
+        result["frames"] = sorted(os.listdir(os.path.join(os.path.dirname(path), "render")))
+        try:
+            bpy.ops.metastudio.cancel_farm_job()
+            result["cancel_done"] = "no error"
+        except RuntimeError as exc:
+            result["cancel_done"] = str(exc)
+        settings.frames = "1-4"
+        bpy.ops.metastudio.render_on_farm()
+        result["cancelled"] = sorted(bpy.ops.metastudio.cancel_farm_job())
+        while farm.drain_service_updates() is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        result["after_cancel"] = farm.farm_status().message
+        os.environ["METASTUDIO_TOKEN"] = "wrong"
+        try:
+            bpy.ops.metastudio.render_on_farm()
+            result["wrong_token"] = "no error"
+        except RuntimeError as exc:
+            result["wrong_token"] = str(exc)
+    """, path=str(shot), url=service.url, token=service.token)
+    assert result["op"] == ["FINISHED"]
+    job_id, running = result["queued"]
+    assert len(job_id) == 12 and running
+    running, done, total, failed, message = result["status"]
+    assert (running, done, total, failed) == (False, 2, 2, 0) and message == f"job {job_id}: done"
+    assert result["frames"] == ["frame_0002.png", "frame_0003.png", f"preview-{job_id}.mp4"]
+    assert result["file"] == str(shot)  # the artist's file is still the open one
+    job = service.client().job(job_id)
+    assert job["name"] == "shot.blend" and ".farm.blend" in job["request"]["scene"]
+    assert "cannot be canceled" in result["cancel_done"]
+    assert result["cancelled"] == ["FINISHED"] and "canceled" in result["after_cancel"]
+    assert "token was refused" in result["wrong_token"]
