@@ -14,7 +14,7 @@ def parse_frames(text: str, step: int = 1, limit: int | None = None) -> list[int
 
     Accepts single frames and inclusive ranges separated by commas; `step` applies to
     every range. An empty or reversed range is an error naming the part at fault, and so
-    is a spec of more than `limit` frames (counted before any list is made).
+    is a spec of more than `limit` frames (no range longer than that is ever expanded).
     """
     if step < 1:
         raise JobSpecError(f"frames: step must be 1 or more, got {step}")
@@ -29,9 +29,13 @@ def parse_frames(text: str, step: int = 1, limit: int | None = None) -> list[int
         end = int(match.group(2)) if match.group(2) is not None else start
         if end < start:
             raise JobSpecError(f"frames: range {start}-{end} is reversed (write {end}-{start})")
-        if limit is not None and len(frames) + (end - start) // step + 1 > limit:
+        # Counted before the range is expanded, and again after: the set never holds more
+        # than twice the limit, however the spec is written.
+        if limit is not None and (end - start) // step + 1 > limit:
             raise JobSpecError(f"frames: {text.strip()!r} is more than {limit} frames")
         frames.update(range(start, end + 1, step))
+        if limit is not None and len(frames) > limit:
+            raise JobSpecError(f"frames: {text.strip()!r} is more than {limit} frames")
     return sorted(frames)
 
 
