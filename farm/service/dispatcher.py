@@ -701,8 +701,7 @@ class Dispatcher:
             counts = self.store.counts(job.id)
             failed = counts.get(states.FAILED, 0)
             if failed:
-                errors = [f"{t.name}: {t.error.splitlines()[0] if t.error else 'failed'}"
-                          for t in self.store.tasks(job.id, (states.FAILED,))[:3]]
+                errors = [_task_error(t) for t in self.store.tasks(job.id, (states.FAILED,))[:3]]
                 self._fail_job(job, f"{failed} of {sum(counts.values())} failed: "
                                     + "; ".join(errors))
                 continue
@@ -812,6 +811,12 @@ class Dispatcher:
                      if name not in {w.name for w in self.pool.values()}]
         self.worker_snapshot = snapshot
         self.timeouts = {job_id: self.timeout(job) for job_id, job in self.jobs.items()}
+
+
+def _task_error(task) -> str:
+    """A failed task's first error line, naming the task unless the error does."""
+    first = task.error.splitlines()[0] if task.error else "failed"
+    return first if task.name in first else f"{task.name}: {first}"
 
 
 def node_tags(node: dict, slot: WorkerSlot) -> frozenset[str]:
