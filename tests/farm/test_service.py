@@ -267,6 +267,28 @@ def test_an_operator_batch_runs_on_the_same_queue(service, studio):
     assert cues["mouthCues"] and (studio / "cues" / "map.tsv").is_file()
 
 
+def test_a_crowd_batch_and_a_render_share_the_warm_workers(service, studio):
+    client = service.client()
+    crowd = client.submit({"kind": "batch", "out": str(studio / "crowd"), "batch": {
+        "operator": "character", "count": 2,
+        "spec": {"description": "a woman in a green dress", "name": "Guest",
+                 "face_shapes": False}}})
+    shot = client.submit(render(studio, "after-crowd", frames="1-2", preview=False))
+    assert wait_for(client, crowd["id"])["state"] == "done"
+    assert wait_for(client, shot["id"])["state"] == "done"  # workers reopen its scene
+    blends = sorted(p.name for p in (studio / "crowd").glob("*.blend"))
+    assert blends == ["Guest_0001.blend", "Guest_0002.blend"]
+    resolved = json.loads((studio / "crowd" / "Guest_0002.json").read_text())
+    assert resolved["values"]["top"] == "dress"
+    assert frames(studio / "after-crowd") == ["frame_0001.png", "frame_0002.png"]
+    again = client.submit({"kind": "batch", "out": str(studio / "crowd"), "batch": {
+        "operator": "character", "count": 3,
+        "spec": {"description": "a woman in a green dress", "name": "Guest",
+                 "face_shapes": False}}})
+    third = wait_for(client, again["id"])
+    assert third["state"] == "done" and [t["attempts"] for t in third["tasks"]] == [0, 0, 1]
+
+
 def test_many_clients_at_once_keep_the_queue_consistent(service, studio):
     client = service.client()
     ids, errors = [], []
