@@ -222,6 +222,7 @@ class ServiceInfo(BaseModel):
     roots: list[str]
     workers: int
     jobs: dict[str, int]
+    problem: str = Field("", description="the scheduler's last unexpected error, if any")
 
 
 def render_request(scene: Path, settings: RenderSettings, name: str = "") -> dict:

@@ -255,7 +255,8 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
             by_state[row.state] = by_state.get(row.state, 0) + 1
         return ServiceInfo(version=version("metastudio"), ray_address=service.ray_address,
                            roots=[str(r) for r in service.policy.roots],
-                           workers=len(dispatcher.worker_snapshot), jobs=by_state)
+                           workers=len(dispatcher.worker_snapshot), jobs=by_state,
+                           problem=dispatcher.error)
 
     return app
 

@@ -38,6 +38,7 @@ _REQUEST = TypeAdapter(JobRequest)
 _MAX_DISCOVERY_ROUNDS = 16
 _REPLAN_SECONDS = 5.0
 _SYNC_SECONDS = 2.0
+_PUBLISH_SECONDS = 0.5
 _UNFIT = "waiting for a worker that meets its requirements"
 _RESPAWNS_PER_SLOT = 5  # a slot whose worker keeps dying stops being refilled
 _PREVIEW_MAX_FRAMES = 5000
@@ -112,6 +113,7 @@ class ActiveJob:
         self.attempts: dict[int, int] = {}
         self.names: dict[int, str] = {}
         self.seconds: list[float] = []
+        self.learned: tuple[int, float] = (-1, 0.0)  # (frames it was learned from, seconds)
         self.blocklist: set[str] = set()
         self.failures: dict[str, int] = {}
         self.out_dir = Path(row.out_dir) if row.out_dir else Path()
@@ -162,6 +164,7 @@ class Dispatcher:
         self._thread: threading.Thread | None = None
         self._last_replan = 0.0
         self._last_sync = 0.0
+        self._last_publish = 0.0
         self._lost_names: list[str] = []
         # Snapshots the API reads from its own threads.
         self.worker_snapshot: list[dict] = []
@@ -218,7 +221,9 @@ class Dispatcher:
             self._poke.wait(0.2)
         self._enforce_timeouts()
         self._finish_jobs()
-        self._publish()
+        if time.monotonic() - self._last_publish > _PUBLISH_SECONDS:
+            self._last_publish = time.monotonic()
+            self._publish()
 
     # ----- the queue --------------------------------------------------------------
     def _sync_jobs(self) -> None:
@@ -549,7 +554,11 @@ class Dispatcher:
                     self._failed_call(worker, assignment, exc)
                 else:
                     worker.queue.popleft()
-                    self._succeeded(worker, assignment, result)
+                    try:
+                        self._succeeded(worker, assignment, result)
+                    except Exception as exc:  # a bug of ours must not strand the tasks
+                        log.exception("handling a result failed")
+                        self._result_failed(worker, assignment, exc)
                 self._start_head(worker)
 
     def _succeeded(self, worker: PoolWorker, assignment: Assignment, result) -> None:
@@ -577,6 +586,22 @@ class Dispatcher:
             self._item_back(worker, job, assignment, value, text)
         elif assignment.kind == "preview":
             self._preview_back(job, result)
+
+    def _result_failed(self, worker: PoolWorker, assignment: Assignment,
+                       exc: Exception) -> None:
+        job = self.jobs.get(assignment.job_id)
+        if job is None:
+            return
+        reason = f"service error: {type(exc).__name__}: {exc}"
+        if assignment.staging:
+            self._fail_job(job, reason)
+        for idx in assignment.tasks:
+            if idx in job.in_flight:
+                job.in_flight.discard(idx)
+                self._fail_task(job, idx, worker, reason, "")
+        if assignment.kind == "preview":
+            job.preview_running = False
+            self.store.set_preview(job.id, f"failed: {reason}")
 
     def _failed_call(self, worker: PoolWorker, assignment: Assignment,
                      exc: RayTaskError) -> None:
@@ -668,9 +693,12 @@ class Dispatcher:
             return job.request.frame_timeout
         if len(job.seconds) < self.config.learn_after:
             return None
-        return max(self.config.min_frame_timeout,
-                   self.config.timeout_median_factor * statistics.median(job.seconds),
-                   self.config.timeout_max_factor * max(job.seconds))
+        if job.learned[0] != len(job.seconds):  # learned again only when a frame ends
+            job.learned = (len(job.seconds), max(
+                self.config.min_frame_timeout,
+                self.config.timeout_median_factor * statistics.median(job.seconds),
+                self.config.timeout_max_factor * max(job.seconds)))
+        return job.learned[1]
 
     def _enforce_timeouts(self) -> None:
         now = time.monotonic()
