@@ -39,6 +39,7 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     from .store import ServiceStore
 
     home = Path(home).expanduser().resolve()
+    _check_port(host, port)
     token = ensure_token(home, renew=new_token)
     store = ServiceStore(home / "queue.sqlite")
     found, back = store.recover()
@@ -84,3 +85,17 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
         dispatcher.stop()
         ray.shutdown()
         store.close()
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail before anything starts when the address cannot be listened on."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise FarmError(f"port: cannot listen on {host}:{port} ({exc.strerror}); is "
+                            "another service running there?") from None
