@@ -162,7 +162,9 @@ def follow(client: ServiceClient, job_id: str, interval: float = 0.5) -> int:
         job = client.call("GET", f"/api/jobs/{job_id}")
         counts = job["counts"]
         if job["total"] and not started:
-            bar.start(job["total"] - 0)
+            bar.start(job["total"])
+            # The job may have run before this command looked: count from its submission.
+            bar.started -= max(0.0, time.time() - job["created"])
             started = True
         if started:
             bar.update(counts.get("done", 0), counts.get("failed", 0))
