@@ -13,7 +13,14 @@ from metastudio.core.errors import FrameFailedError, JobSpecError, MetastudioErr
 from metastudio.core.render_job import RenderJob
 from metastudio.core.schema import build_spec
 
-from . import cli_background, cli_character, cli_service, cli_track, cli_voice
+from . import (
+    cli_background,
+    cli_character,
+    cli_scene,
+    cli_service,
+    cli_track,
+    cli_voice,
+)
 
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 
@@ -90,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_background.add_parsers(sub)
     cli_track.add_parsers(sub)
     cli_service.add_parsers(sub)
+    cli_scene.add_parsers(sub)
     return parser
 
 

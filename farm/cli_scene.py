@@ -1,0 +1,130 @@
+"""`metastudio scene SCRIPT.toml`: a scene script made into a .blend (this process's
+Blender), rendered on the farm with progress, and encoded into a video with the
+dialogue's sound; `--batch FOLDER` does every script of a folder as one farm job."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from metastudio.core.errors import JobSpecError
+from metastudio.core.scene_script import load_script, schema_text
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("scene", help="make a rendered clip with sound from a scene script",
+                       description="Build a scene script (TOML: background, cast, dialogue, "
+                       "camera, output) into a .blend, render it on the farm and encode a "
+                       "video with the dialogue's sound. The .blend stays for the artist.")
+    p.add_argument("script", type=Path, nargs="?", help="the scene script (.toml)")
+    p.add_argument("--out", type=Path, help="folder for the .blend, frames, voices and video "
+                   "(default: a folder named after the script beside it)")
+    p.add_argument("--address", help="Ray cluster address (default: a local farm)")
+    p.add_argument("--no-render", action="store_true", help="build the .blend only")
+    p.add_argument("--resolution", help="WIDTHxHEIGHT instead of the script's")
+    p.add_argument("--quality", choices=("draft", "preview", "final"),
+                   help="instead of the script's")
+    p.add_argument("--fps", type=int, help="frames per second instead of the script's")
+    p.add_argument("--schema", action="store_true",
+                   help="print the scene script's JSON schema (for editors) and stop")
+    p.set_defaults(handler=_cmd_scene)
+
+
+def _cmd_scene(args: argparse.Namespace) -> int:
+    if args.schema:
+        sys.stdout.write(schema_text())
+        return 0
+    if args.script is None:
+        raise JobSpecError("script: give a scene script (.toml), or --schema")
+    script = with_output(load_script(args.script), args.resolution, args.quality, args.fps)
+    out = args.out or args.script.resolve().with_suffix("")
+    if out.exists() and not out.is_dir():
+        raise JobSpecError(f"out: {out} is a file, not a folder")
+    result = make_scene(script, out, args.script.stem, args.address, render=not args.no_render)
+    print(f"blend: {result['blend']}")
+    if "video" in result:
+        print(f"video: {result['video']}  ({result['seconds']:.1f} s, {result['frames']} "
+              "frames)")
+    return 0
+
+
+def with_output(script, resolution: str | None, quality: str | None, fps: int | None):
+    """The script with the command line's output settings in place of its own."""
+    changes = {}
+    if resolution:
+        width, sep, height = resolution.lower().partition("x")
+        if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+            raise JobSpecError(f"resolution: write it as WIDTHxHEIGHT, not {resolution!r}")
+        changes["resolution"] = (int(width), int(height))
+    if quality:
+        changes["quality"] = quality
+    if fps is not None:
+        changes["fps"] = fps
+    if not changes:
+        return script
+    from metastudio.core.scene_script import OutputPart, SceneScript
+    from metastudio.core.schema import build_spec
+
+    output = build_spec(OutputPart, {**script.output.model_dump(), **changes})
+    return SceneScript.model_construct(**{**dict(script), "output": output})
+
+
+def build_blend(script, out: Path, stem: str) -> tuple[Path, dict]:
+    """Build the script into out/<stem>.blend in this process's bpy; the .blend and what
+    the encoder needs (sounds with their frames, fps, the scene's length)."""
+    import bpy
+    from metastudio.bl.scene_build import build_scene
+    from metastudio.bl.scene_guard import SceneGuard
+
+    out.mkdir(parents=True, exist_ok=True)
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    warnings: list[str] = []
+    steps = build_scene(bpy.context, script, out, SceneGuard(), warnings)
+    while True:
+        try:
+            fraction, message = next(steps)
+        except StopIteration as finished:
+            built = finished.value
+            break
+        print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    blend = out / f"{stem}.blend"
+    # Saved once to have a folder to be relative to, then again with the voices' paths
+    # relative, so the folder can move; no .blend1 backup of the first save.
+    bpy.context.preferences.filepaths.save_version = 0
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    bpy.ops.file.make_paths_relative()
+    bpy.ops.wm.save_mainfile()
+    scene = bpy.context.scene
+    return blend, {"sounds": built.sounds, "fps": script.output.fps, "length": built.length,
+                   "frames": scene.frame_end - scene.frame_start + 1}
+
+
+def make_scene(script, out: Path, stem: str, address: str | None = None,
+               render: bool = True) -> dict:
+    """Build, render on the farm and encode (see the module); the paths made."""
+    blend, timing = build_blend(script, out, stem)
+    result = {"blend": blend}
+    if not render:
+        return result
+    from metastudio.core.render_job import RenderJob
+
+    from .cli import run_render
+
+    frames = out / "frames"
+    job = RenderJob(scene=blend, output={"directory": frames},
+                    resources={"address": address})
+    run_render(job)  # FrameFailedError names the frames that failed
+    from metastudio.bl.video import encode_video
+
+    names = sorted(p for p in frames.iterdir() if p.name.startswith("frame_")
+                   and p.suffix == ".png")
+    from metastudio.bl.render import capture_output
+
+    video = out / f"{stem}.mp4"
+    with capture_output(str(out / "encode.log")):  # Blender prints a line per frame
+        encode_video([str(p) for p in names], str(video), timing["fps"], timing["sounds"])
+    result.update(video=video, seconds=timing["length"], frames=len(names))
+    return result

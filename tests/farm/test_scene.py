@@ -1,0 +1,162 @@
+"""A tiny scene script end to end on a real local farm: `metastudio scene` builds the
+.blend (real bpy, real eSpeak voices, real characters and background), renders it on
+Ray workers and encodes the video with the dialogue's sound. The video lasts as long as
+the dialogue, carries an audio track, and each character's mouth opens during their own
+line and stays shut while the other speaks."""
+
+import math
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import pytest
+import soundfile
+
+from tests.bpy_process import run_bpy
+
+SCRIPT = """\
+title = "tiny"
+
+[background]
+description = "a green meadow at noon"
+detail = "low"
+extent = 60
+
+[[cast]]
+name = "Ada"
+description = "an old woman in a red jacket"
+character = {detail = "low", face_shapes = true}
+
+[[cast]]
+name = "Ben"
+description = "a young man in a green hoodie"
+voice = "en-gb"
+pitch = 30
+
+[[dialogue]]
+who = "Ada"
+text = "Good morning, Ben."
+pause = 0.8
+
+[[dialogue]]
+who = "Ben"
+text = "Hello, Ada."
+
+[output]
+resolution = [64, 36]
+fps = 12
+quality = "draft"
+lead_in = 0.5
+tail = 0.5
+"""
+
+
+def mp4_tracks(path: Path) -> dict[str, float]:
+    """Handler type ('vide', 'soun') -> duration in seconds, read from the MP4's boxes."""
+    data = path.read_bytes()
+    tracks: dict[str, float] = {}
+
+    def walk(start: int, end: int, found: dict) -> None:
+        at = start
+        while at + 8 <= end:
+            size, kind = struct.unpack(">I4s", data[at:at + 8])
+            if size < 8:
+                return
+            if kind in (b"moov", b"mdia"):
+                walk(at + 8, at + size, found)
+            elif kind == b"trak":
+                track: dict = {}
+                walk(at + 8, at + size, track)
+                if "handler" in track:
+                    tracks[track["handler"]] = track.get("duration", 0.0)
+            elif kind == b"mdhd":
+                version = data[at + 8]
+                if version == 1:
+                    scale, length = struct.unpack(">IQ", data[at + 28:at + 40])
+                else:
+                    scale, length = struct.unpack(">II", data[at + 20:at + 28])
+                found["duration"] = length / scale
+            elif kind == b"hdlr":
+                found["handler"] = data[at + 16:at + 20].decode("latin-1")
+            at += size
+
+    walk(0, len(data), {})
+    return tracks
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scene")
+    script = folder / "tiny.toml"
+    script.write_text(SCRIPT)
+    out = folder / "out"
+    command = [str(Path(sys.executable).with_name("metastudio")), "scene", str(script),
+               "--out", str(out)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return out, run.stdout
+
+
+def test_the_video_lasts_as_long_as_the_dialogue_and_has_sound(made):
+    out, printed = made
+    video, blend = out / "tiny.mp4", out / "tiny.blend"
+    assert f"video: {video}" in printed and f"blend: {blend}" in printed
+    voices = sorted((out / "voices").glob("*.wav"))
+    assert [v.name for v in voices] == ["01_Ada.wav", "02_Ben.wav"]
+    spoken = sum(soundfile.info(str(v)).duration for v in voices)
+    expected = 0.5 + spoken + 0.8 + 0.5  # lead-in, both lines, the pause, the tail
+    capture = cv2.VideoCapture(str(video))
+    frames = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+    assert capture.get(cv2.CAP_PROP_FPS) == 12
+    assert frames == math.ceil(expected * 12)
+    assert capture.get(cv2.CAP_PROP_FRAME_WIDTH) == 64
+    tracks = mp4_tracks(video)
+    assert set(tracks) == {"vide", "soun"}
+    assert abs(tracks["soun"] - expected) < 0.3 and abs(tracks["vide"] - frames / 12) < 0.1
+    assert len(list((out / "frames").glob("frame_*.png"))) == frames
+
+
+def test_mouths_open_on_their_own_lines_and_stay_shut_otherwise(made):
+    out, _ = made
+    seen = run_bpy("""
+        import bpy
+        bpy.ops.wm.open_mainfile(filepath=path)
+        scene = bpy.context.scene
+        strips = scene.sequence_editor.strips
+        result = {"sounds": sorted((s.name, s.frame_final_start, s.frame_final_end)
+                                   for s in strips),
+                  "markers": sorted((m.frame, m.camera.name) for m in scene.timeline_markers),
+                  "jaw": {}, "blink": {}, "head": {}}
+        for name in ("Ada", "Ben"):
+            keys = bpy.data.objects[name].data.shape_keys.key_blocks
+            rig = bpy.data.objects[name + " rig"]
+            jaw, blink, head = [], [], []
+            for frame in range(scene.frame_start, scene.frame_end + 1):
+                scene.frame_set(frame)
+                jaw.append(keys["jawOpen"].value)
+                blink.append(keys["eyeBlinkLeft"].value)
+                head.append(list(rig.pose.bones["head"].rotation_quaternion))
+            result["jaw"][name], result["blink"][name] = jaw, blink
+            result["head"][name] = head
+    """, path=str(out / "tiny.blend"))
+    (ada_line, ada_start, ada_end), (ben_line, ben_start, ben_end) = seen["sounds"]
+    assert ada_line.endswith("Ada") and ben_line.endswith("Ben") and ada_end < ben_start
+    frame = lambda n: n - 1  # noqa: E731 - scene frames start at 1
+    ada, ben = seen["jaw"]["Ada"], seen["jaw"]["Ben"]
+    # Each opens during their own line...
+    assert max(ada[frame(ada_start):frame(ada_end)]) > 0.25
+    assert max(ben[frame(ben_start):frame(ben_end)]) > 0.25
+    # ...and is shut before it, while the other speaks, and after.
+    assert max(ben[:frame(ben_start) - 1]) < 0.02
+    assert max(ada[frame(ada_end) + 2:]) < 0.02
+    assert max(ada[:frame(ada_start) - 1]) < 0.02
+    # Cuts: wide first, then a close-up on Ben when he starts.
+    assert seen["markers"][0] == [1, "Cam Wide"]
+    assert seen["markers"][1][1] == "Cam Ben close"
+    assert abs(seen["markers"][1][0] - ben_start) <= 1
+    # Nobody stands frozen: both blink, and both heads move.
+    for name in ("Ada", "Ben"):
+        assert max(seen["blink"][name]) > 0.9
+        assert len({tuple(round(v, 3) for v in q) for q in seen["head"][name]}) > 5
