@@ -10,11 +10,20 @@ import atexit
 
 def _modules():
     from . import preferences
-    from .ops import background, character, farm, lipsync, live, sample_shot, tracking
+    from .ops import (
+        background,
+        character,
+        farm,
+        lipsync,
+        live,
+        sample_shot,
+        scene,
+        tracking,
+    )
     from .ui import panels
 
-    return (preferences, sample_shot, background, character, lipsync, tracking, live, farm,
-            panels)
+    return (preferences, sample_shot, background, character, lipsync, tracking, live, scene,
+            farm, panels)
 
 
 def register() -> None:

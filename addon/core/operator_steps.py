@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .sample_shot import SampleShotSpec
+from .scene_script import SceneFileSpec
 from .schema import describe_validation_error
 from .tracking.spec import TrackSpec
 from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
@@ -25,6 +26,7 @@ OPERATOR_MODELS: dict[str, type[BaseModel]] = {
     "metastudio.lipsync": LipSyncKeysSpec,
     "metastudio.speak": SpeakKeysSpec,
     "metastudio.track": TrackSpec,
+    "metastudio.make_scene": SceneFileSpec,
 }
 
 

@@ -125,6 +125,15 @@ class _At(ValueError):
         self.loc = loc
 
 
+class SceneFileSpec(BaseModel):
+    """The Make Scene operator's parameters: which script to build."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    script: Path = Field(json_schema_extra={"subtype": "FILE_PATH"},
+                         description="the scene script (.toml)")
+
+
 def json_schema() -> dict:
     """The scene script's JSON schema (for editors: Taplo, Even Better TOML)."""
     schema = SceneScript.model_json_schema()

@@ -10,6 +10,7 @@ from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
+from .scene_script import SceneFileSpec
 from .tracking.spec import LiveSpec, TrackSpec
 from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
@@ -40,6 +41,10 @@ class StudioSettings(BaseModel):
                                                                  "operator")
     render: RenderSettings = Field(default_factory=RenderSettings,
                                    description="rendering this file on the farm")
+    # The script has no default; the panel starts blank and the operator asks for it.
+    scene_script: SceneFileSpec = Field(
+        default_factory=lambda: SceneFileSpec.model_construct(script=Path("")),
+        description="the Make Scene operator")
 
 
 class FarmStatus(BaseModel):

@@ -10,6 +10,7 @@ from ..core.background.spec import BackgroundSpec
 from ..core.character.spec import CharacterSpec
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
+from ..core.scene_script import SceneFileSpec
 from ..core.tracking.spec import LiveSpec, TrackSpec
 from ..core.voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
@@ -108,6 +109,18 @@ class METASTUDIO_PT_character(StudioPanel, bpy.types.Panel):
                 box.label(text=part)
 
 
+class METASTUDIO_PT_scene(StudioPanel, bpy.types.Panel):
+    """Scenes: a scene script (background, cast, dialogue) built into this file."""
+
+    bl_label = "Scene Script"
+    bl_idname = "METASTUDIO_PT_scene"
+
+    def draw(self, context):
+        layout = self.layout
+        layout.operator("metastudio.make_scene", icon="SEQUENCE")
+        draw_model(layout, context.scene.metastudio.scene_script, SceneFileSpec)
+
+
 class METASTUDIO_PT_tracking(StudioPanel, bpy.types.Panel):
     """Tracking: a video of a performer drives a character."""
 
@@ -124,6 +137,6 @@ class METASTUDIO_PT_tracking(StudioPanel, bpy.types.Panel):
 
 
 classes = (METASTUDIO_PT_background, METASTUDIO_PT_character, METASTUDIO_PT_voice,
-           METASTUDIO_PT_tracking, METASTUDIO_PT_farm,
+           METASTUDIO_PT_tracking, METASTUDIO_PT_scene, METASTUDIO_PT_farm,
            METASTUDIO_PT_sample_shot)
 register, unregister = bpy.utils.register_classes_factory(classes)

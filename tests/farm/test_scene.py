@@ -160,3 +160,37 @@ def test_mouths_open_on_their_own_lines_and_stay_shut_otherwise(made):
     for name in ("Ada", "Ben"):
         assert max(seen["blink"][name]) > 0.9
         assert len({tuple(round(v, 3) for v in q) for q in seen["head"][name]}) > 5
+
+
+def test_the_make_scene_operator_builds_into_the_open_file(tmp_path):
+    script = tmp_path / "tiny.toml"
+    script.write_text(SCRIPT)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SCRIPT.replace('who = "Ben"', 'who = "Cy"'))
+    result = run_bpy("""
+        import bpy, metastudio
+        from metastudio.bl.runner import run_operator
+        from metastudio.core.errors import MetastudioError
+        metastudio.register()
+        bpy.ops.wm.read_homefile(use_empty=True)
+        before = sorted(o.name for o in bpy.data.objects)
+        try:
+            run_operator("metastudio.make_scene", {"script": bad})
+            result = {"bad": "no error"}
+        except MetastudioError as exc:
+            result = {"bad": str(exc)}
+        result["unchanged"] = sorted(o.name for o in bpy.data.objects) == before
+        result["report"] = run_operator("metastudio.make_scene", {"script": good})
+        scene = bpy.context.scene
+        result["objects"] = sorted(o.name for o in scene.objects
+                                   if o.type in ("MESH", "ARMATURE", "CAMERA")
+                                   and not o.name.startswith("Background"))
+        result["frames"] = [scene.frame_start, scene.frame_end, scene.render.fps]
+        result["sounds"] = len(scene.sequence_editor.strips)
+    """, good=str(script), bad=str(bad))
+    assert "bad.toml:18: dialogue[1].who: 'Cy' is not in the cast" in result["bad"]
+    assert result["unchanged"]
+    assert result["report"].startswith("Made the scene of tiny.toml")
+    assert {"Ada", "Ada rig", "Ben", "Ben rig", "Cam Wide", "Cam Ben close",
+            "Terrain"} <= set(result["objects"])
+    assert result["frames"][:1] == [1] and result["frames"][2] == 12 and result["sounds"] == 2

@@ -222,10 +222,14 @@ def test_a_killed_worker_costs_only_its_frame_which_goes_elsewhere(service, stud
     done = wait_for(client, job["id"])
     assert done["state"] == "done"
     assert frames(studio / "slow") == [f"frame_{n:04d}.png" for n in range(1, 9)]
+    # The workers' list is a snapshot (twice a second): the frame the victim died on is
+    # read from the queue, not from the snapshot.
     retried = [t for t in done["tasks"] if t["attempts"] == 2]
-    assert len(retried) == 1 and str(retried[0]["index"]) in victim["task"]
+    assert len(retried) == 1
     attempts = client.call("GET", f"/api/jobs/{job['id']}/tasks/{retried[0]['index']}")
-    assert f"worker {victim['name']} died" in attempts[0]["error"] and attempts[1]["ok"]
+    assert attempts[0]["error"] == (f"worker {victim['name']} died while working on frame "
+                                    f"{retried[0]['index']}")
+    assert attempts[1]["ok"] and not attempts[0]["ok"]
     service.wait_for_workers(2)  # the slot was refilled
 
 
@@ -233,8 +237,15 @@ def test_pause_resume_cancel_and_delete(service, studio):
     client = service.client()
     job = client.submit(render(studio, "paused", priority=0, preview=False))
     assert client.action(job["id"], "pause")["state"] == "paused"
+    # Frames already given out when the pause came still land; no new one goes out.
+    deadline = time.monotonic() + 30
+    while client.job(job["id"])["counts"].get("running", 0):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    held = client.job(job["id"])["counts"].get("done", 0)
     time.sleep(1.5)
-    assert client.job(job["id"])["counts"].get("done", 0) == 0
+    counts = client.job(job["id"])["counts"]
+    assert counts.get("done", 0) == held < 6 and not counts.get("running")
     assert client.action(job["id"], "resume")["state"] == "queued"
     assert wait_for(client, job["id"])["state"] == "done"
     with pytest.raises(FarmError, match="is done: it cannot be paused"):
