@@ -188,9 +188,9 @@ def test_the_make_scene_operator_builds_into_the_open_file(tmp_path):
         result["frames"] = [scene.frame_start, scene.frame_end, scene.render.fps]
         result["sounds"] = len(scene.sequence_editor.strips)
     """, good=str(script), bad=str(bad))
-    assert "bad.toml:18: dialogue[1].who: 'Cy' is not in the cast" in result["bad"]
+    assert "bad.toml:25: dialogue[1].who: 'Cy' is not in the cast" in result["bad"]
     assert result["unchanged"]
-    assert result["report"].startswith("Made the scene of tiny.toml")
+    assert result["report"] == "metastudio.make_scene: finished"
     assert {"Ada", "Ada rig", "Ben", "Ben rig", "Cam Wide", "Cam Ben close",
             "Terrain"} <= set(result["objects"])
     assert result["frames"][:1] == [1] and result["frames"][2] == 12 and result["sounds"] == 2
