@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import bmesh
 import bpy
 from mathutils import Quaternion, Vector
 
@@ -95,6 +96,7 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
 
     names = [member.name for member in script.cast]
     positions = positions_for(names)
+    _clear_stage(scene, list(positions.values()), script.camera.lens)
     rigs, faces = {}, {}
     for number, member in enumerate(script.cast):
         spec = (member.character or CharacterSpec()).model_copy(update={
@@ -132,9 +134,11 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
         if member.tracking is not None and rigs[member.name] is not None:
             yield from _track(context, member, rigs[member.name], guard, warnings)
 
-    yield 0.95, "cameras"
+    yield 0.93, "cameras"
     context.view_layer.update()  # the cast's new places into their world matrices
     _cameras(scene, script, cuts, rigs, faces, positions)
+    yield 0.96, "metering the light"
+    _meter(scene)
     yield 1.0, f"{len(lines)} lines, {length:.1f} s"
     return built
 
@@ -161,6 +165,34 @@ def _stand(obj, x: float, terrain) -> None:
     obj.location = (x, 0.0, z)
     turn = 0.0 if abs(x) < 1e-6 else -math.copysign(TURN_DEGREES, x)
     obj.rotation_euler = (0.0, 0.0, math.radians(turn))
+
+
+def wide_distance(xs: list[float], lens: float) -> float:
+    """How far the wide camera stands from the cast to frame them all."""
+    half_fov = math.atan(18.0 / lens)  # 36 mm sensor width
+    spread = (max(xs) - min(xs)) + 1.4  # everyone, with room either side
+    return max(2.5, spread / 2 / math.tan(half_fov))
+
+
+def _clear_stage(scene, xs: list[float], lens: float) -> None:
+    """Take the background's trees, bushes and rocks off the stage: where the cast stand
+    and between them and the cameras, so nothing stands in them or shades their faces."""
+    distance = wide_distance(xs, lens)
+    left, right = min(xs) - 3.5, max(xs) + 3.5
+    near, far = -(distance + 3.0), 10.0  # behind them too: the view opens past the trees
+    for obj in scene.objects:
+        role = obj.get(TAG)
+        data = obj.data if obj.type == "MESH" else None
+        if (not role or data is None or "size" not in data.attributes
+                or role in ("rain", "snow", "clouds")):
+            continue
+        bm = bmesh.new()
+        bm.from_mesh(data)
+        doomed = [v for v in bm.verts if left < v.co.x < right and near < v.co.y < far]
+        if doomed:
+            bmesh.ops.delete(bm, geom=doomed, context="VERTS")
+            bm.to_mesh(data)
+        bm.free()
 
 
 def _cues_of(name: str, lines: list[TimedLine], parts: list[SpokenPart]) -> list[MouthCue]:
@@ -282,6 +314,47 @@ def _head_point(rig, face) -> Vector:
     return Vector((0, 0, 1.6))
 
 
+METER_TARGET = 0.42  # mean display value aimed for (a mid grey is about 0.46)
+
+
+def _meter(scene) -> None:
+    """Set the exposure as a camera's meter would: render the opening shot tiny, compare
+    its mean brightness with a mid-tone and correct (twice: the view transform is not
+    linear). The background's own exposure suits its wide view of the sky; the cast
+    seen up close against the ground need their own."""
+    import os
+    import tempfile
+
+    import numpy as np
+
+    render, cycles = scene.render, scene.cycles
+    saved = (render.resolution_x, render.resolution_y, render.resolution_percentage,
+             cycles.samples, render.filepath, render.image_settings.file_format)
+    path = os.path.join(tempfile.mkdtemp(prefix="metastudio-meter-"), "meter.png")
+    try:
+        render.resolution_x, render.resolution_y = 64, 36
+        render.resolution_percentage, cycles.samples = 100, 8
+        render.image_settings.file_format, render.filepath = "PNG", path
+        scene.frame_set(scene.frame_start)
+        for _ in range(2):
+            bpy.ops.render.render(write_still=True, scene=scene.name)
+            image = bpy.data.images.load(path)
+            pixels = np.array(image.pixels[:], dtype=np.float32).reshape(-1, 4)[:, :3]
+            bpy.data.images.remove(image)
+            mean = float(pixels.mean())
+            step = math.log2(METER_TARGET / max(mean, 1e-3))
+            scene.view_settings.exposure = float(np.clip(
+                scene.view_settings.exposure + 0.8 * step, -4.0, 6.0))
+            if abs(step) < 0.25:
+                break
+    finally:
+        (render.resolution_x, render.resolution_y, render.resolution_percentage,
+         cycles.samples, render.filepath, render.image_settings.file_format) = saved
+        if os.path.exists(path):
+            os.remove(path)
+        os.rmdir(os.path.dirname(path))
+
+
 def _camera(scene, name: str, lens: float, at: Vector, look: Vector):
     data = bpy.data.cameras.get(name) or bpy.data.cameras.new(name)
     data.lens = lens
@@ -300,13 +373,12 @@ def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, position
     and a timeline marker binding each shot's camera at its first frame."""
     lens = script.camera.lens
     heads = {name: _head_point(rigs[name], faces[name]) for name in positions}
-    half_fov = math.atan(18.0 / lens)  # 36 mm sensor width
     xs = [p.x for p in heads.values()]
     middle = Vector((sum(xs) / len(xs), 0.0, sum(p.z for p in heads.values()) / len(heads)))
-    spread = (max(xs) - min(xs)) + 1.4  # everyone, with room either side
-    distance = max(2.5, spread / 2 / math.tan(half_fov))
-    wide_at = middle + Vector((0.0, -distance, 0.15 * distance))
-    cameras = {None: _camera(scene, "Cam Wide", lens, wide_at, middle - Vector((0, 0, 0.3)))}
+    distance = wide_distance(xs, lens)
+    # At eye level, as a dialogue is shot: the horizon runs behind the cast's heads.
+    wide_at = middle + Vector((0.0, -distance, -0.1))
+    cameras = {None: _camera(scene, "Cam Wide", lens, wide_at, middle - Vector((0, 0, 0.35)))}
     for name, head in heads.items():
         toward = (wide_at - head).normalized()
         cameras[("closeup", name)] = _camera(scene, f"Cam {name} close", lens,
