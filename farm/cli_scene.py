@@ -26,6 +26,9 @@ def add_parsers(sub) -> None:
     p.add_argument("--quality", choices=("draft", "preview", "final"),
                    help="instead of the script's")
     p.add_argument("--fps", type=int, help="frames per second instead of the script's")
+    p.add_argument("--batch", action="store_true",
+                   help="SCRIPT is a folder of scripts: each made into OUT/<name>/ on a "
+                        "farm worker, as one job (run again: only new or changed scripts)")
     p.add_argument("--schema", action="store_true",
                    help="print the scene script's JSON schema (for editors) and stop")
     p.set_defaults(handler=_cmd_scene)
@@ -37,8 +40,11 @@ def _cmd_scene(args: argparse.Namespace) -> int:
         return 0
     if args.script is None:
         raise JobSpecError("script: give a scene script (.toml), or --schema")
+    if args.batch:
+        return _batch(args)
     script = with_output(load_script(args.script), args.resolution, args.quality, args.fps)
-    out = args.out or args.script.resolve().with_suffix("")
+    # Absolute: the voices' paths go into the .blend and the farm reads them from there.
+    out = (args.out or args.script.with_suffix("")).resolve()
     if out.exists() and not out.is_dir():
         raise JobSpecError(f"out: {out} is a file, not a folder")
     result = make_scene(script, out, args.script.stem, args.address, render=not args.no_render)
@@ -47,6 +53,20 @@ def _cmd_scene(args: argparse.Namespace) -> int:
         print(f"video: {result['video']}  ({result['seconds']:.1f} s, {result['frames']} "
               "frames)")
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from .cli_output import print_batch
+    from .progress import ProgressBar
+    from .scene_batch import run_scenes
+
+    if args.out is None:
+        raise JobSpecError("out: give --out DIR for a batch of scripts")
+    overrides = {"resolution": args.resolution, "quality": args.quality, "fps": args.fps}
+    progress = ProgressBar(label="scenes")
+    report = run_scenes(args.script, args.out.resolve(), overrides, args.address, progress)
+    progress.close()
+    return print_batch(report, "scenes made", args.out)
 
 
 def with_output(script, resolution: str | None, quality: str | None, fps: int | None):

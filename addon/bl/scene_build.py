@@ -26,7 +26,9 @@ from .character import build_character, find_character
 from .lipsync_keys import add_sound_strip, can_play_sound, key_shapes
 from .scene_guard import SceneGuard
 
-SAMPLES = {"draft": 4, "preview": 16, "final": 64}
+# Cycles samples per quality: draft is quick and noisy, preview denoised (about 1.3 s a
+# frame at 320x180 for the example on 2 cores), final clean.
+SAMPLES = {"draft": 4, "preview": 8, "final": 64}
 TURN_DEGREES = 20.0  # the cast turn this far towards each other from the camera
 ARM_DROP_DEGREES = 50.0  # from the A-pose of the rest position to hanging at the sides
 HEAD_BONES = ("head", "Head", "DEF-spine.006", "ORG-spine.006")
@@ -148,6 +150,9 @@ def _render_settings(scene, script: SceneScript, length: float) -> None:
     scene.render.engine = "CYCLES"
     scene.cycles.samples = SAMPLES[out.quality]
     scene.cycles.use_denoising = out.quality != "draft"
+    # The background is built once and stays: keep it between frames (rebuilding it every
+    # frame cost about 1 s a frame even for tiny renders).
+    scene.render.use_persistent_data = True
     scene.render.resolution_x, scene.render.resolution_y = out.resolution
     scene.render.resolution_percentage = 100
     scene.render.fps, scene.render.fps_base = out.fps, 1.0

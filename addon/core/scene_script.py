@@ -199,8 +199,9 @@ def _dotted(loc: tuple) -> str:
 def _where(path: Path, lines: dict[tuple, int], loc: tuple) -> str:
     """`file:line` of the deepest part of `loc` the script spells out."""
     for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return f"{path.name}:{lines[loc[:end]]}"
+        for key in (loc[:end], (*loc[:end], 0)):  # an array of tables: its first header
+            if key in lines:
+                return f"{path.name}:{lines[key]}"
     return path.name
 
 

@@ -136,8 +136,22 @@ class TrackBatch(BaseModel):
     folder: Path = Field(description="the folder of clips")
 
 
-BatchOperator = Annotated[LipSyncBatch | CharacterBatch | BackgroundBatch | TrackBatch,
-                          Field(discriminator="operator")]
+class SceneBatch(BaseModel):
+    """Make a clip of every scene script in a folder (each on one worker)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    operator: Literal["scene"] = "scene"
+    folder: Path = Field(description="the folder of scene scripts (.toml)")
+    resolution: str | None = Field(None, pattern=r"^\d{2,5}x\d{2,5}$",
+                                   description="WIDTHxHEIGHT instead of the scripts' own")
+    quality: Literal["draft", "preview", "final"] | None = None
+    fps: int | None = Field(None, ge=1, le=120)
+
+
+BatchOperator = Annotated[
+    LipSyncBatch | CharacterBatch | BackgroundBatch | TrackBatch | SceneBatch,
+    Field(discriminator="operator")]
 
 
 class BatchJobRequest(JobControls):

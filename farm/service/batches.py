@@ -25,6 +25,11 @@ def plan_for(request: BatchJobRequest) -> BatchPlan:
         return plan_variations(batch.spec.model_dump_json(), batch.count, out,
                                list(batch.times) if batch.times else None, batch.render,
                                tuple(batch.size), batch.samples)
+    if batch.operator == "scene":
+        from ..scene_batch import plan_scenes
+
+        return plan_scenes(batch.folder, out, {"resolution": batch.resolution,
+                                               "quality": batch.quality, "fps": batch.fps})
     from ..track_batch import plan_track_batch
 
     return plan_track_batch(batch.folder, out)

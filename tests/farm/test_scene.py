@@ -194,3 +194,29 @@ def test_the_make_scene_operator_builds_into_the_open_file(tmp_path):
     assert {"Ada", "Ada rig", "Ben", "Ben rig", "Cam Wide", "Cam Ben close",
             "Terrain"} <= set(result["objects"])
     assert result["frames"][:1] == [1] and result["frames"][2] == 12 and result["sounds"] == 2
+
+
+def test_a_folder_of_scripts_is_one_farm_job_and_resumes(tmp_path):
+    from metastudio_farm.scene_batch import run_scenes
+
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "hello.toml").write_text(SCRIPT)
+    (scripts / "short.toml").write_text(SCRIPT.replace('text = "Hello, Ada."', 'text = "Hi."'))
+    out = tmp_path / "clips"
+    report = run_scenes(scripts, out, {"resolution": "48x27", "fps": 8})
+    assert (report.done, report.skipped, report.failed) == (2, 0, {})
+    for name in ("hello", "short"):
+        made = sorted(str(p.relative_to(out / name)) for p in (out / name).rglob("*")
+                      if p.is_file())
+        assert made == [f"{name}.blend", f"{name}.mp4", "voices/01_Ada.wav",
+                        "voices/02_Ben.wav"]
+        tracks = mp4_tracks(out / name / f"{name}.mp4")
+        assert set(tracks) == {"vide", "soun"}
+    assert cv2.VideoCapture(str(out / "short" / "short.mp4")).get(
+        cv2.CAP_PROP_FRAME_WIDTH) == 48
+    again = run_scenes(scripts, out, {"resolution": "48x27", "fps": 8})
+    assert (again.done, again.skipped) == (0, 2)
+    (scripts / "broken.toml").write_text(SCRIPT.replace("[[cast]]", "[[crew]]", 1))
+    with pytest.raises(Exception, match="broken.toml:8: crew: Extra inputs"):
+        run_scenes(scripts, out)

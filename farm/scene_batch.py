@@ -1,0 +1,86 @@
+"""Many scene scripts as one farm job: each script of a folder is built, rendered and
+encoded on one Ray worker (its own Blender, frame after frame), and its clip, .blend and
+voices come back through the object store into OUT/<script name>/. Scripts whose clip
+exists and is newer than the script are skipped, so a job run again does only what is
+missing or changed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from metastudio.core.errors import JobSpecError
+
+from .batch import BatchPlan, BatchReport, run_plan
+from .transfer import write_atomically
+
+
+def scripts_in(folder: Path) -> dict[str, Path]:
+    """Name -> script: every .toml file in `folder`, validated now so that a bad script
+    is refused, naming its line, before any work starts."""
+    from metastudio.core.scene_script import load_script
+
+    if not folder.is_dir():
+        raise JobSpecError(f"script: {folder} is not a folder (give a folder of scene "
+                           "scripts with --batch)")
+    found = {path.stem: path for path in sorted(folder.glob("*.toml"))}
+    if not found:
+        raise JobSpecError(f"script: no scene scripts (.toml) in {folder}")
+    for path in found.values():
+        load_script(path)
+    return found
+
+
+def make_clip(script_path: str, overrides: dict) -> dict:
+    """Build, render and encode one script in this process's Blender (a worker's);
+    returns each file made (relative name -> bytes): the .blend, the clip, the voices."""
+    import bpy
+    from metastudio.bl.render import capture_output
+    from metastudio.bl.video import encode_video
+    from metastudio.core.scene_script import load_script
+
+    from .cli_scene import build_blend, with_output
+
+    script = with_output(load_script(Path(script_path)), overrides.get("resolution"),
+                         overrides.get("quality"), overrides.get("fps"))
+    stem = Path(script_path).stem
+    with tempfile.TemporaryDirectory(prefix="metastudio-scene-") as folder:
+        out = Path(folder)
+        with capture_output(str(out / "build.log")):
+            blend, timing = build_blend(script, out, stem)
+            scene = bpy.context.scene
+            scene.render.filepath = str(out / "frames" / "frame_####")
+            bpy.ops.render.render(animation=True, scene=scene.name)
+            frames = sorted(str(p) for p in (out / "frames").glob("frame_*.png"))
+            encode_video(frames, str(out / f"{stem}.mp4"), timing["fps"], timing["sounds"])
+        made = {f"{stem}.blend": blend.read_bytes(),
+                f"{stem}.mp4": (out / f"{stem}.mp4").read_bytes()}
+        for voice in sorted((out / "voices").glob("*.wav")):
+            made[f"voices/{voice.name}"] = voice.read_bytes()
+        return {"files": made, "seconds": timing["length"], "frames": len(frames)}
+
+
+def plan_scenes(folder: Path, out: Path, overrides: dict | None = None) -> BatchPlan:
+    """The plan that makes a clip of every script in `folder` into OUT/<name>/."""
+    scripts = scripts_in(folder)
+    overrides = overrides or {}
+
+    def finished(name: str) -> bool:
+        clip = out / name / f"{name}.mp4"
+        return clip.exists() and clip.stat().st_mtime >= scripts[name].stat().st_mtime
+
+    def write(name: str, result: dict) -> None:
+        # The clip last: it marks the script done.
+        files = sorted(result["files"].items(), key=lambda item: item[0].endswith(".mp4"))
+        for relative, data in files:
+            write_atomically(out / name / relative, data)
+
+    return BatchPlan(make_clip, scripts, out, finished,
+                     lambda path: (os.fspath(path), overrides), write)
+
+
+def run_scenes(folder: Path, out: Path, overrides: dict | None = None,
+               address: str | None = None, progress=None) -> BatchReport:
+    """Make a clip of every script in `folder` on the farm (see the module)."""
+    return run_plan(plan_scenes(folder, out, overrides), address, progress)
