@@ -163,8 +163,26 @@ def test_mouths_open_on_their_own_lines_and_stay_shut_otherwise(made):
 
 
 def test_the_make_scene_operator_builds_into_the_open_file(tmp_path):
+    from metastudio.core.voice import espeak
+
+    # Ben's line is a recording (made here by eSpeak, at another voice's pitch): it is
+    # aligned to its transcript rather than spoken again.
+    (tmp_path / "lines").mkdir()
+    speech = espeak.synthesize("Hello, Ada.", "en-us", 150, 20)
+    soundfile.write(tmp_path / "lines" / "ben.wav", speech.samples, speech.rate)
+    # Ada's body follows a clip of a real person (Grace Hopper's photo, panned).
+    from tests.tracking.conftest import panned
+
+    writer = cv2.VideoWriter(str(tmp_path / "clip.avi"), cv2.VideoWriter_fourcc(*"MJPG"),
+                             25.0, (400, 480))
+    for frame in panned(12):
+        writer.write(frame)
+    writer.release()
     script = tmp_path / "tiny.toml"
-    script.write_text(SCRIPT)
+    script.write_text(SCRIPT.replace('text = "Hello, Ada."',
+                                     'text = "Hello, Ada."\naudio = "lines/ben.wav"').replace(
+        'character = {detail = "low", face_shapes = true}',
+        'character = {detail = "low", face_shapes = true}\ntracking = "clip.avi"'))
     bad = tmp_path / "bad.toml"
     bad.write_text(SCRIPT.replace('who = "Ben"', 'who = "Cy"'))
     result = run_bpy("""
@@ -186,14 +204,33 @@ def test_the_make_scene_operator_builds_into_the_open_file(tmp_path):
                                    if o.type in ("MESH", "ARMATURE", "CAMERA")
                                    and not o.name.startswith("Background"))
         result["frames"] = [scene.frame_start, scene.frame_end, scene.render.fps]
-        result["sounds"] = len(scene.sequence_editor.strips)
+        result["sounds"] = sorted(s.sound.filepath for s in scene.sequence_editor.strips)
+        keys = bpy.data.objects["Ben"].data.shape_keys.key_blocks
+        strip = scene.sequence_editor.strips["line 02 Ben"]
+        jaw = []
+        for frame in range(strip.frame_final_start, strip.frame_final_end):
+            scene.frame_set(frame)
+            jaw.append(keys["jawOpen"].value)
+        result["ben_jaw"] = max(jaw)
+        result["keyed_bones"] = {}
+        for name in ("Ada", "Ben"):
+            action = bpy.data.objects[name + " rig"].animation_data.action
+            paths = {c.data_path for layer in action.layers for strip in layer.strips
+                     for bag in strip.channelbags for c in bag.fcurves}
+            result["keyed_bones"][name] = sorted({p.split('"')[1] for p in paths})
     """, good=str(script), bad=str(bad))
     assert "bad.toml:25: dialogue[1].who: 'Cy' is not in the cast" in result["bad"]
     assert result["unchanged"]
     assert result["report"] == "metastudio.make_scene: finished"
     assert {"Ada", "Ada rig", "Ben", "Ben rig", "Cam Wide", "Cam Ben close",
             "Terrain"} <= set(result["objects"])
-    assert result["frames"][:1] == [1] and result["frames"][2] == 12 and result["sounds"] == 2
+    assert result["frames"][:1] == [1] and result["frames"][2] == 12
+    assert [Path(p).name for p in result["sounds"]] == ["01_Ada.wav", "ben.wav"]
+    assert result["ben_jaw"] > 0.25  # the recording's mouth shapes are keyed
+    # Ada's body is the performance (the tracker keys her neck); Ben's only idles.
+    assert "neck01" in result["keyed_bones"]["Ada"]
+    assert result["keyed_bones"]["Ben"] == ["head", "spine03", "upperarm01.L",
+                                            "upperarm01.R"]
 
 
 def test_a_folder_of_scripts_is_one_farm_job_and_resumes(tmp_path):
