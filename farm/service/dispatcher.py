@@ -391,9 +391,15 @@ class Dispatcher:
     def _give(self, worker: PoolWorker, job: ActiveJob) -> bool:
         """Give the worker something of this job to do; False when there is nothing."""
         if not job.staged:
-            if job.staging:
+            if not job.staging:
+                return self._stage(worker, job)
+            # Another worker is finding out what the job is made of: open its scene here
+            # meanwhile, rather than start a job of lower priority.
+            if job.scene is None or worker.loaded == job.id:
                 return False
-            return self._stage(worker, job)
+            self._send_load(worker, job, staging=False)
+            self._start_head(worker)
+            return True
         tasks = self._take(worker, job)
         if not tasks:
             return False
