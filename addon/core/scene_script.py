@@ -171,19 +171,24 @@ def load_script(path: Path) -> SceneScript:
     folder = path.resolve().parent
     for index, line in enumerate(script.dialogue):
         if line.audio is not None:
-            line.audio = (folder / line.audio).resolve()
-            if not line.audio.is_file():
-                loc = ("dialogue", index, "audio")
-                raise JobSpecError(f"{_where(path, lines, loc)}: {_dotted(loc)}: recording "
-                                   f"not found: {line.audio}")
+            line.audio = _beside(folder, line.audio, Path.is_file, "recording",
+                                 path, lines, ("dialogue", index, "audio"))
     for index, member in enumerate(script.cast):
         if member.tracking is not None:
-            member.tracking = (folder / member.tracking).resolve()
-            if not member.tracking.exists():
-                loc = ("cast", index, "tracking")
-                raise JobSpecError(f"{_where(path, lines, loc)}: {_dotted(loc)}: clip not "
-                                   f"found: {member.tracking}")
+            member.tracking = _beside(folder, member.tracking, Path.exists, "clip",
+                                      path, lines, ("cast", index, "tracking"))
     return script
+
+
+def _beside(folder: Path, given: Path, present, what: str, path: Path,
+            lines: dict[tuple, int], loc: tuple) -> Path:
+    """A file the script names, found from the script's folder; JobSpecError naming the
+    line when it is not there."""
+    found = (folder / given).resolve()
+    if not present(found):
+        raise JobSpecError(f"{_where(path, lines, loc)}: {_dotted(loc)}: {what} not found: "
+                           f"{found}")
+    return found
 
 
 def _dotted(loc: tuple) -> str:

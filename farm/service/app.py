@@ -30,7 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import store as states
 from .dispatcher import Dispatcher
-from .security import BodyLimit, PathPolicy, paths_in, read_token_digest, token_matches
+from .security import BodyLimit, PathPolicy, paths_in, token_matches
 from .store import JobRow, ServiceStore
 
 API_VERSION = "1"
@@ -283,7 +283,3 @@ def _thumbnail(path: Path) -> bytes | None:
         return data.tobytes() if ok else None
     return None
 
-
-def load_token_digest(home: Path) -> str:
-    """The stored token hash of a service home."""
-    return read_token_digest(home)
