@@ -33,6 +33,18 @@ def add_parsers(sub) -> None:
                    help="print the scene script's JSON schema (for editors) and stop")
     p.set_defaults(handler=_cmd_scene)
 
+    p = sub.add_parser("clip", help="render a built scene on the farm and encode its clip",
+                       description="Render a .blend's frames on the farm (a scene made by "
+                       "`metastudio scene`, refined by hand or not) and encode a video with "
+                       "its sound strips mixed in.")
+    p.add_argument("scene", type=Path, help="the .blend")
+    p.add_argument("--out", type=Path, help="folder for the frames and the video "
+                   "(default: the .blend's folder)")
+    p.add_argument("--address", help="Ray cluster address (default: a local farm)")
+    p.add_argument("--progress", choices=("bar", "json"), default="bar",
+                   help="a progress bar on stderr, or JSON lines on stdout for programs")
+    p.set_defaults(handler=_cmd_clip)
+
 
 def _cmd_scene(args: argparse.Namespace) -> int:
     if args.schema:
@@ -129,6 +141,32 @@ def make_scene(script, out: Path, stem: str, address: str | None = None,
     result = {"blend": blend}
     if not render:
         return result
+    result.update(render_clip(blend, out, address))
+    return result
+
+
+def clip_settings(blend: Path) -> dict:
+    """What encoding a built scene needs, read from the .blend in this process's bpy: its
+    sound strips (absolute file, frame counted from the scene's first frame as 1) and
+    its frame rate."""
+    import bpy
+
+    bpy.ops.wm.open_mainfile(filepath=str(blend))
+    scene = bpy.context.scene
+    editor = scene.sequence_editor
+    strips = (editor.strips if hasattr(editor, "strips") else editor.sequences) if editor \
+        else []
+    sounds = [(bpy.path.abspath(s.sound.filepath), int(s.frame_start) - scene.frame_start + 1)
+              for s in strips if s.type == "SOUND" and not s.mute]
+    return {"sounds": sounds, "fps": scene.render.fps / scene.render.fps_base}
+
+
+def render_clip(blend: Path, out: Path, address: str | None = None,
+                progress: str = "bar") -> dict:
+    """Render a built scene's frames on the farm into out/frames, then encode
+    out/<name>.mp4 with the scene's sound strips mixed in; the video and its length."""
+    from metastudio.bl.render import capture_output
+    from metastudio.bl.video import encode_video
     from metastudio.core.render_job import RenderJob
 
     from .cli import run_render
@@ -136,15 +174,21 @@ def make_scene(script, out: Path, stem: str, address: str | None = None,
     frames = out / "frames"
     job = RenderJob(scene=blend, output={"directory": frames},
                     resources={"address": address})
-    run_render(job)  # FrameFailedError names the frames that failed
-    from metastudio.bl.video import encode_video
-
-    names = sorted(p for p in frames.iterdir() if p.name.startswith("frame_")
-                   and p.suffix == ".png")
-    from metastudio.bl.render import capture_output
-
-    video = out / f"{stem}.mp4"
+    run_render(job, progress)  # FrameFailedError names the frames that failed
+    settings = clip_settings(blend)
+    names = sorted(str(p) for p in frames.iterdir()
+                   if p.name.startswith("frame_") and p.suffix == ".png")
+    video = out / f"{blend.stem.removesuffix('.farm')}.mp4"
     with capture_output(str(out / "encode.log")):  # Blender prints a line per frame
-        encode_video([str(p) for p in names], str(video), timing["fps"], timing["sounds"])
-    result.update(video=video, seconds=timing["length"], frames=len(names))
-    return result
+        encode_video(names, str(video), settings["fps"], settings["sounds"])
+    return {"video": video, "frames": len(names), "seconds": len(names) / settings["fps"]}
+
+
+def _cmd_clip(args: argparse.Namespace) -> int:
+    from metastudio.core.blendfile import check_blend_file
+
+    blend = check_blend_file(args.scene)
+    out = (args.out or blend.parent).resolve()
+    result = render_clip(blend, out, args.address, args.progress)
+    print(f"video: {result['video']}  ({result['seconds']:.1f} s, {result['frames']} frames)")
+    return 0

@@ -134,6 +134,16 @@ class SceneFileSpec(BaseModel):
                          description="the scene script (.toml)")
 
 
+class ClipSpec(BaseModel):
+    """The Render Clip operator's parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    out: Path | None = Field(None, json_schema_extra={"subtype": "DIR_PATH"},
+                             description="folder for the frames and the video (default: "
+                                         "beside the .blend)")
+
+
 def json_schema() -> dict:
     """The scene script's JSON schema (for editors: Taplo, Even Better TOML)."""
     schema = SceneScript.model_json_schema()

@@ -10,7 +10,7 @@ from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
-from .scene_script import SceneFileSpec
+from .scene_script import ClipSpec, SceneFileSpec
 from .tracking.spec import LiveSpec, TrackSpec
 from .voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
@@ -45,6 +45,7 @@ class StudioSettings(BaseModel):
     scene_script: SceneFileSpec = Field(
         default_factory=lambda: SceneFileSpec.model_construct(script=Path("")),
         description="the Make Scene operator")
+    clip: ClipSpec = Field(default_factory=ClipSpec, description="the Render Clip operator")
 
 
 class FarmStatus(BaseModel):

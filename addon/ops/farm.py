@@ -127,7 +127,12 @@ def farm_steps(context, settings: RenderSettings, outcome: dict):
         outcome["message"] = f"queued job {job['id']} on {url}"
         yield 1.0, outcome["message"]
         return
-    process = start_farm_render(context, settings)
+    yield from follow_process(context, start_farm_render(context, settings), outcome)
+
+
+def follow_process(context, process: FarmProcess, outcome: dict):
+    """Report a farm process's frames in the Farm panel until it ends; closing the steps
+    (Esc) stops it (what is done stays done)."""
     try:
         while not process.poll().finished:
             progress = process.progress

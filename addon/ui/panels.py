@@ -10,7 +10,7 @@ from ..core.background.spec import BackgroundSpec
 from ..core.character.spec import CharacterSpec
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
-from ..core.scene_script import SceneFileSpec
+from ..core.scene_script import ClipSpec, SceneFileSpec
 from ..core.tracking.spec import LiveSpec, TrackSpec
 from ..core.voice.lipsync_keys import LipSyncKeysSpec, SpeakKeysSpec
 
@@ -119,6 +119,9 @@ class METASTUDIO_PT_scene(StudioPanel, bpy.types.Panel):
         layout = self.layout
         layout.operator("metastudio.make_scene", icon="SEQUENCE")
         draw_model(layout, context.scene.metastudio.scene_script, SceneFileSpec)
+        layout.separator()
+        layout.operator("metastudio.render_clip", icon="RENDER_ANIMATION")
+        draw_model(layout, context.scene.metastudio.clip, ClipSpec)
 
 
 class METASTUDIO_PT_tracking(StudioPanel, bpy.types.Panel):

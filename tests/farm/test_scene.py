@@ -257,3 +257,31 @@ def test_a_folder_of_scripts_is_one_farm_job_and_resumes(tmp_path):
     (scripts / "broken.toml").write_text(SCRIPT.replace("[[cast]]", "[[crew]]", 1))
     with pytest.raises(Exception, match="broken.toml:8: crew: Extra inputs"):
         run_scenes(scripts, out)
+
+
+def test_render_clip_in_blender_renders_and_encodes_the_open_scene(tmp_path):
+    script = tmp_path / "tiny.toml"
+    script.write_text(SCRIPT)
+    out = tmp_path / "built"
+    command = [str(Path(sys.executable).with_name("metastudio")), "scene", str(script),
+               "--out", str(out), "--no-render"]
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    result = run_bpy("""
+        import importlib, os, sys
+        os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]
+        import bpy, metastudio
+        bpy.ops.wm.open_mainfile(filepath=path)
+        metastudio.register()
+        bpy.context.scene.metastudio.clip.use_out = True
+        bpy.context.scene.metastudio.clip.out = clips
+        result = {"op": sorted(bpy.ops.metastudio.render_clip())}
+        status = importlib.import_module("metastudio.ops.farm").farm_status()
+        result["status"] = [status.running, status.done, status.total, status.message]
+    """, path=str(out / "tiny.blend"), clips=str(tmp_path / "clips"))
+    assert result["op"] == ["FINISHED"]
+    running, done, total, message = result["status"]
+    assert not running and done == total > 0
+    video = tmp_path / "clips" / "tiny.mp4"
+    assert message.startswith(f"video: {video}")
+    assert set(mp4_tracks(video)) == {"vide", "soun"}
+    assert cv2.VideoCapture(str(video)).get(cv2.CAP_PROP_FRAME_COUNT) == total
