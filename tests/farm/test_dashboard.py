@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -36,7 +40,20 @@ def browser(tmp_path_factory):
 
 
 def wait(driver, condition, timeout=120):
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d))
+    """Wait for `condition`; the page redraws its tables every second, so an element
+    found a moment ago may be gone: that is tried again, not a failure."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=(
+        StaleElementReferenceException, NoSuchElementException)).until(
+        lambda d: condition(d))
+
+
+def click(driver, selector: str, timeout=30) -> None:
+    """Click the element `selector` finds, finding it again if the page redrew it."""
+    def clicked(d):
+        d.find_element(By.CSS_SELECTOR, selector).click()
+        return True
+
+    wait(driver, clicked, timeout)
 
 
 def row_state(driver, job_id: str) -> str:
@@ -70,11 +87,11 @@ def test_submit_to_done_in_the_dashboard(service, studio, browser, tmp_path):
     browser.find_element(By.ID, "submit-frames").send_keys("1-4")
     browser.find_element(By.ID, "submit-out").send_keys(str(studio / "dashboard"))
     browser.find_element(By.ID, "submit-button").click()
-    row = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "tr.job.selected"), 20)[0]
-    job_id = row.get_attribute("data-job")
+    job_id = wait(browser, lambda d: d.find_element(
+        By.CSS_SELECTOR, "tr.job.selected").get_attribute("data-job"), 20)
     wait(browser, lambda d: row_state(d, job_id) == "done")
-    assert "4/4" in browser.find_element(
-        By.CSS_SELECTOR, f'tr[data-job="{job_id}"] .progress').text
+    wait(browser, lambda d: "4/4" in d.find_element(
+        By.CSS_SELECTOR, f'tr[data-job="{job_id}"] .progress').text, 20)
 
     # The grid: four finished frames, each with its thumbnail loaded.
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#grid .cell.done img")) == 4)
@@ -82,7 +99,7 @@ def test_submit_to_done_in_the_dashboard(service, studio, browser, tmp_path):
         wait(browser, lambda d, image=image: d.execute_script(
             "return arguments[0].complete && arguments[0].naturalWidth", image), 20)
         assert browser.execute_script("return arguments[0].naturalWidth", image) == 192
-    browser.find_element(By.CSS_SELECTOR, '#grid .cell[data-index="2"]').click()
+    click(browser, '#grid .cell[data-index="2"]')
     wait(browser, lambda d: "done on" in d.find_element(By.ID, "task-log").text, 20)
     assert "frame_0002.png" in browser.find_element(By.ID, "task-log").text
     video = wait(browser, lambda d: d.find_elements(By.ID, "preview-video"))[0]
@@ -98,12 +115,10 @@ def test_submit_to_done_in_the_dashboard(service, studio, browser, tmp_path):
                             "preview": False})["id"]
     client.action(second, "pause")
     wait(browser, lambda d: row_state(d, second) == "paused", 20)
-    browser.find_element(By.CSS_SELECTOR,
-                         f'tr[data-job="{second}"] button[data-action="resume"]').click()
+    click(browser, f'tr[data-job="{second}"] button[data-action="resume"]')
     wait(browser, lambda d: row_state(d, second) in ("queued", "running", "done"), 20)
     wait(browser, lambda d: row_state(d, second) == "done")
-    browser.find_element(By.CSS_SELECTOR,
-                         f'tr[data-job="{second}"] button[data-action="delete"]').click()
+    click(browser, f'tr[data-job="{second}"] button[data-action="delete"]')
     wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, f'tr[data-job="{second}"]'),
          20)
     assert [j["id"] for j in client.jobs()].count(second) == 0
