@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -48,7 +48,6 @@ class ServiceState:
     policy: PathPolicy
     ray_address: str = "local"
     token_digest: str = ""
-    started: float = field(default_factory=time.time)
 
 
 def _error(status: int, detail: str):

@@ -128,10 +128,6 @@ class ActiveJob:
         self.plan = None
 
     @property
-    def state(self) -> str:
-        return self.row.state
-
-    @property
     def runnable(self) -> bool:
         return self.row.state in (states.QUEUED, states.RUNNING)
 
@@ -607,7 +603,7 @@ class Dispatcher:
                 self._fail_task(job, idx, worker, reason, "")
         if assignment.kind == "preview":
             job.preview_running = False
-            self.store.set_preview(job.id, f"failed: {reason}")
+            self._set_preview(job, f"failed: {reason}")
 
     def _failed_call(self, worker: PoolWorker, assignment: Assignment,
                      exc: RayTaskError) -> None:
@@ -633,7 +629,7 @@ class Dispatcher:
                 self._fail_task(job, idx, worker, reason.splitlines()[0], "")
         elif assignment.kind == "preview":
             job.preview_running = False
-            self.store.set_preview(job.id, f"failed: {reason.splitlines()[0]}")
+            self._set_preview(job, f"failed: {reason.splitlines()[0]}")
             self.store.log(job.id, f"preview failed: {reason}")
 
     def _frame_back(self, worker: PoolWorker, job: ActiveJob, outcome: FrameOutcome) -> None:
@@ -742,7 +738,7 @@ class Dispatcher:
             if self._wants_preview(job):
                 self._start_preview(job)
                 continue
-            preview = self.store.job(job.id).preview
+            preview = job.row.preview
             message = preview.replace("failed:", "preview failed:", 1) if (
                 preview.startswith("failed")) else ""
             self.store.set_state(job.id, states.DONE, message, event="done")
@@ -784,7 +780,7 @@ class Dispatcher:
     def _wants_preview(self, job: ActiveJob) -> bool:
         request = job.request
         return (isinstance(request, RenderJobRequest) and request.preview
-                and not job.row.preview and not self.store.job(job.id).preview)
+                and not job.row.preview)
 
     def _start_preview(self, job: ActiveJob) -> None:
         worker = next((w for w in self.pool.values()
@@ -799,8 +795,7 @@ class Dispatcher:
             except OSError:
                 continue
         if not frames:
-            self.store.set_preview(job.id, "failed: no frames to show")
-            job.row.preview = "failed"
+            self._set_preview(job, "failed: no frames to show")
             return
         from .preview import encode_preview
 
@@ -812,16 +807,19 @@ class Dispatcher:
         job.preview_running = True
         self.store.log(job.id, f"encoding the preview on {worker.name}")
 
+    def _set_preview(self, job: ActiveJob, preview: str) -> None:
+        """Record the preview's file, or "failed: why", in the queue and in the job."""
+        self.store.set_preview(job.id, preview)
+        job.row.preview = preview
+
     def _preview_back(self, job: ActiveJob, result) -> None:
         data, _text = result
         name = f"preview-{job.id}.mp4"
         try:
             write_atomically(job.out_dir / name, data)
-            self.store.set_preview(job.id, name)
-            job.row.preview = name
+            self._set_preview(job, name)
         except OSError as exc:
-            self.store.set_preview(job.id, f"failed: cannot write {name}: {exc.strerror}")
-            job.row.preview = "failed"
+            self._set_preview(job, f"failed: cannot write {name}: {exc.strerror}")
         job.preview_running = False
 
     # ----- what the API shows ---------------------------------------------------------
