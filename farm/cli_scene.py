@@ -175,11 +175,11 @@ def render_clip(blend: Path, out: Path, address: str | None = None,
     job = RenderJob(scene=blend, output={"directory": frames},
                     resources={"address": address})
     run_render(job, progress)  # FrameFailedError names the frames that failed
-    settings = clip_settings(blend)
     names = sorted(str(p) for p in frames.iterdir()
                    if p.name.startswith("frame_") and p.suffix == ".png")
     video = out / f"{blend.stem.removesuffix('.farm')}.mp4"
     with capture_output(str(out / "encode.log")):  # Blender prints a line per frame
+        settings = clip_settings(blend)
         encode_video(names, str(video), settings["fps"], settings["sounds"])
     return {"video": video, "frames": len(names), "seconds": len(names) / settings["fps"]}
 
