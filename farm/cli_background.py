@@ -12,8 +12,7 @@ from metastudio.core.background.spec import BackgroundSpec
 from metastudio.core.schema import build_spec
 
 from .cli_model import add_model_arguments, model_values
-from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_text
-from .transfer import write_atomically
+from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_result, write_text
 
 
 def add_parsers(sub) -> None:
@@ -151,7 +150,7 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     scene.camera = camera
     aim_weather(scene, terrain)
     if blend is not None:
-        write_atomically(blend, saved_blend())
+        write_result(blend, saved_blend(), "blend")
         print(f"saved {blend}", file=sys.stderr)
     if still is None:
         return
@@ -163,5 +162,5 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
         path = Path(folder) / "still.png"
         scene.render.filepath = str(path)
         bpy.ops.render.render(write_still=True)
-        write_atomically(still, path.read_bytes())
+        write_result(still, path.read_bytes(), "still")
     print(f"rendered {still}", file=sys.stderr)

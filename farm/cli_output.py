@@ -8,15 +8,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .transfer import write_atomically
+from metastudio.core.safe_output import write_file
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically, or to stdout when the path is '-'."""
-    if str(path) == "-":
-        sys.stdout.write(text)
-        return
-    write_atomically(path, text.encode("utf-8"))
+def write_text(path: Path, text: str, field: str = "json") -> None:
+    """Write `text` to `path` (atomically, never destroying what the path is), or to
+    stdout when the path is '-'; the path's folder must exist."""
+    write_file(path, text.encode("utf-8"), field=field)
+
+
+def write_result(path: Path, data: bytes, field: str) -> None:
+    """Write a command's result file (a .blend, an image) as `write_text` does."""
+    write_file(path, data, field=field)
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ def ray_session(address: str | None = None, num_cpus: int | None = None):
         if address:
             ray.init(address=address, **options)
         else:
-            ray.init(num_cpus=num_cpus or os.cpu_count(), include_dashboard=False, **options)
+            start_local_ray(num_cpus)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = f"at {address}" if address else "locally"
         raise FarmError(f"resources.address: cannot start or reach Ray {where}: {exc}") from None
@@ -38,6 +38,24 @@ def ray_session(address: str | None = None, num_cpus: int | None = None):
         yield
     finally:
         ray.shutdown()
+
+
+def start_local_ray(num_cpus: int | None = None) -> None:
+    """Start a Ray of this process's own, reachable from this machine only.
+
+    `address="local"`: never join a cluster that was not asked for (Ray would otherwise
+    join whatever /tmp/ray/ray_current_cluster or RAY_ADDRESS names, another user's
+    `ray start --head`). Its servers listen on the loopback address alone: Ray binds to
+    the node's address, and on Linux it replaces 127.0.0.1 by the machine's network
+    address unless clusters are switched off, as they are on Windows and macOS. The
+    switch is read at import by Ray and by every process it starts, hence both.
+    """
+    from ray._private import ray_constants
+
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    ray_constants.ENABLE_RAY_CLUSTER = False
+    ray.init(address="local", num_cpus=num_cpus or os.cpu_count(), include_dashboard=False,
+             _node_ip_address="127.0.0.1", logging_level=logging.ERROR, log_to_driver=False)
 
 
 def check_reachable(address: str, timeout: float = 5.0) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ray
+from metastudio.core.safe_output import write_file
 
 
 @dataclass
@@ -81,15 +82,7 @@ def place(payload: FilePayload, cache_root: str, target: str) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary name, so no half-written file is seen."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part-{os.getpid()}")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
+    """Write `data` to `path` through a temporary name, so no half-written file is seen,
+    making its folder if needed; what the path is (a link, a device) is not destroyed
+    (see `safe_output`). OSError (an OutputError) naming the path when it cannot."""
+    write_file(path, data, make_parents=True)

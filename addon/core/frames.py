@@ -6,6 +6,8 @@ import re
 
 from .errors import JobSpecError
 
+# Blender's frame limits (MINAFRAME, MAXAFRAME): a frame beyond them cannot be set.
+MIN_FRAME, MAX_FRAME = -1_048_574, 1_048_574
 _PART = re.compile(r"^\s*(-?\d+)\s*(?:(?:-|\.\.)\s*(-?\d+)\s*)?$")
 
 
@@ -27,6 +29,10 @@ def parse_frames(text: str, step: int = 1, limit: int | None = None) -> list[int
             raise JobSpecError(f"frames: cannot read {part.strip()!r} (use e.g. 1-24 or 1,5,9)")
         start = int(match.group(1))
         end = int(match.group(2)) if match.group(2) is not None else start
+        for frame in (start, end):
+            if not MIN_FRAME <= frame <= MAX_FRAME:
+                raise JobSpecError(f"frames: {frame} is outside Blender's frames "
+                                   f"({MIN_FRAME} to {MAX_FRAME})")
         if end < start:
             raise JobSpecError(f"frames: range {start}-{end} is reversed (write {end}-{start})")
         # Counted before the range is expanded, and again after: the set never holds more

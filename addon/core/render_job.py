@@ -14,6 +14,7 @@ from .errors import JobSpecError, SceneError
 from .fields import HIDDEN
 from .frames import parse_frames
 from .operator_steps import OperatorStep
+from .path_guard import check_allowed
 
 Engine = Literal["CYCLES", "BLENDER_EEVEE", "BLENDER_WORKBENCH"]
 FileFormat = Literal["PNG", "JPEG", "OPEN_EXR", "OPEN_EXR_MULTILAYER", "TIFF", "BMP"]
@@ -64,6 +65,7 @@ class OutputSpec(BaseModel):
     def _not_a_file(cls, value: Path | None):
         if value is None:
             return None
+        check_allowed(value)
         value = value.expanduser().resolve()
         if value.exists() and not value.is_dir():
             raise ValueError(f"{value} is a file, not a folder")

@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .fields import Color
+from .path_guard import check_allowed
 
 
 class SampleShotSpec(BaseModel):
@@ -38,6 +39,8 @@ class SampleShotSpec(BaseModel):
     @field_validator("ground_texture")
     @classmethod
     def _texture_exists(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            check_allowed(value)
         if value is not None and not value.is_file():
             raise ValueError(f"no such image file: {value}")
         return value

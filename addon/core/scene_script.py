@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .background.spec import BackgroundSpec
 from .character.spec import CharacterSpec
 from .errors import JobSpecError
+from .path_guard import check_allowed
 
 Framing = Literal["wide", "medium", "closeup"]
 Quality = Literal["draft", "preview", "final"]
@@ -195,6 +196,10 @@ def _beside(folder: Path, given: Path, present, what: str, path: Path,
     """A file the script names, found from the script's folder; JobSpecError naming the
     line when it is not there."""
     found = (folder / given).resolve()
+    try:
+        check_allowed(found)
+    except ValueError as exc:
+        raise JobSpecError(f"{_where(path, lines, loc)}: {_dotted(loc)}: {exc}") from None
     if not present(found):
         raise JobSpecError(f"{_where(path, lines, loc)}: {_dotted(loc)}: {what} not found: "
                            f"{found}")

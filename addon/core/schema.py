@@ -11,11 +11,16 @@ from .errors import JobSpecError
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def describe_validation_error(exc: ValidationError) -> str:
-    """One line per problem, each naming the field ("resources.workers: ...")."""
+def describe_validation_error(exc: ValidationError, tags: tuple[str, ...] = ()) -> str:
+    """One line per problem, each naming the field ("resources.workers: ..."). `tags`: a
+    tagged union's tags, left out of the field's name (a render job's "render.frames" is
+    its "frames")."""
     lines = []
     for err in exc.errors():
-        field = ".".join(str(part) for part in err["loc"]) or "spec"
+        loc = list(err["loc"])
+        if len(loc) > 1 and loc[0] in tags:
+            loc = loc[1:]
+        field = ".".join(str(part) for part in loc) or "spec"
         message = err["msg"].removeprefix("Value error, ")
         lines.append(f"{field}: {message}")
     return "; ".join(lines)

@@ -18,6 +18,7 @@ from .render_job import RenderOverrides, RenderSettings
 
 MAX_BATCH_ITEMS = 10_000
 MAX_FRAMES = 100_000
+MAX_TASK_INDEX = 2**53  # any frame or item number; within SQLite's and JSON's integers
 Requirement = Literal["any", "gpu", "cpu"]
 _TAG = r"^[A-Za-z0-9_.:-]{1,64}$"
 
@@ -163,6 +164,13 @@ class BatchJobRequest(JobControls):
 
 
 JobRequest = Annotated[RenderJobRequest | BatchJobRequest, Field(discriminator="kind")]
+
+
+class ErrorDetail(BaseModel):
+    """What the service answers when it refuses a request: one line saying why, naming
+    the field, job or file."""
+
+    detail: str
 
 
 class TaskView(BaseModel):

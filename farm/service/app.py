@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Request
+from fastapi import Path as FastPath
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from metastudio.core.blendfile import check_blend_file
-from metastudio.core.errors import SceneError
-from metastudio.core.schema import describe_validation_error
+from metastudio.core.errors import MetastudioError
 from metastudio.core.service_jobs import (
+    MAX_TASK_INDEX,
     AttemptView,
+    ErrorDetail,
     JobDetail,
     JobRequest,
     JobView,
@@ -26,15 +28,25 @@ from metastudio.core.service_jobs import (
     TaskView,
     WorkerView,
 )
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from . import store as states
+from .admission import admit as admit_job
 from .dispatcher import Dispatcher
-from .security import BodyLimit, PathPolicy, paths_in, token_matches
+from .security import (
+    BodyLimit,
+    PathPolicy,
+    SecurityHeaders,
+    TokenThrottle,
+    dashboard_policy,
+    token_matches,
+)
 from .store import JobRow, ServiceStore
 
 API_VERSION = "1"
-_REQUEST = TypeAdapter(JobRequest)
+# A frame's or item's number, within what SQLite's integers hold.
+TaskIndex = Annotated[int, FastPath(ge=0, le=MAX_TASK_INDEX)]
+JobState = Literal["queued", "running", "paused", "done", "failed", "canceled"]
 _THUMB_WIDTH = 192
 
 
@@ -48,18 +60,46 @@ class ServiceState:
     policy: PathPolicy
     ray_address: str = "local"
     token_digest: str = ""
+    throttle: TokenThrottle = field(default_factory=TokenThrottle)
 
 
 def _error(status: int, detail: str):
     return HTTPException(status_code=status, detail=detail)
 
 
+_ANSWERS = {401: "no token, or not the service's", 404: "no such job, frame or file",
+            409: "the job is not in a state that allows it",
+            413: "the request body is too large", 422: "the request is not valid: why",
+            429: "too many wrong tokens from this address: wait a minute"}
+
+
+def errors(*statuses: int) -> dict:
+    """The error answers a route can give, in the shape the service sends them (with the
+    401 and 429 every /api route can give)."""
+    return {status: {"model": ErrorDetail, "description": _ANSWERS[status]}
+            for status in sorted({401, 429, *statuses})}
+
+
+def admit(raw, policy: PathPolicy):
+    """The job of a request, or a 422 naming what keeps it out."""
+    try:
+        return admit_job(raw, policy)
+    except MetastudioError as exc:
+        raise _error(422, str(exc)) from None
+
+
 def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
     """The API and dashboard of one service."""
-    app = FastAPI(title="metastudio farm", version=API_VERSION,
+    # No /docs or /redoc: they load their scripts from a CDN, which an offline studio
+    # lacks and the content policy forbids; /openapi.json describes the API.
+    app = FastAPI(title="metastudio farm", version=API_VERSION, docs_url=None,
+                  redoc_url=None,
                   description="The metastudio render farm's queue. Every /api call needs the "
                               "service's token: `Authorization: Bearer TOKEN`.")
+    page = resources.files(__package__).joinpath("dashboard.html").read_text()
     app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(SecurityHeaders, dashboard_csp=dashboard_policy(page))
+    app.openapi = lambda: _openapi(app)
 
     @app.exception_handler(RequestValidationError)
     async def _one_line(_request, exc: RequestValidationError):
@@ -73,10 +113,19 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
             lines.append(f"{'.'.join(loc) or 'request'}: {message}")
         return JSONResponse({"detail": "; ".join(lines)}, status_code=422)
 
+    throttle = service.throttle
+
     def authorised(request: Request) -> None:
+        client = request.client.host if request.client else "?"
+        wait = throttle.blocked(client)
+        if wait:
+            raise HTTPException(429, f"too many wrong tokens from {client}: try again in "
+                                     f"{wait:.0f} s", headers={"Retry-After": f"{wait:.0f}"})
         header = request.headers.get("authorization", "")
         offered = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
         if not token_matches(service.token_digest, offered):
+            if offered:  # a guess; a request without a token guesses nothing
+                throttle.failed(client)
             raise HTTPException(401, "this service needs its token: Authorization: Bearer TOKEN",
                                 headers={"WWW-Authenticate": "Bearer"})
 
@@ -107,27 +156,18 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
     # ----- the dashboard ------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard() -> str:
-        return resources.files(__package__).joinpath("dashboard.html").read_text()
+        return page
 
     # ----- jobs ---------------------------------------------------------------------
-    @app.post("/api/jobs", status_code=201, response_model=JobView, dependencies=[Auth])
-    def submit(job: Annotated[JobRequest, Body()]) -> JobView:
+    @app.post("/api/jobs", status_code=201, response_model=JobView, dependencies=[Auth],
+              responses=errors(404, 413, 422),
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": {"$ref": "#/components/schemas/JobRequest"}}}}})
+    def submit(job: Annotated[dict, Body(include_in_schema=False)]) -> JobView:
         """Queue a render job or an operator batch job."""
-        try:
-            job = _REQUEST.validate_python(service.policy.map_request(
-                job.model_dump(mode="json")))
-        except ValidationError as exc:
-            raise _error(422, describe_validation_error(exc)) from None
-        try:
-            for name, path in paths_in(job):
-                service.policy.check(path, name)
-        except ValueError as exc:
-            raise _error(422, str(exc)) from None
-        if isinstance(job, RenderJobRequest):
-            try:
-                check_blend_file(job.scene)
-            except SceneError as exc:
-                raise _error(422, str(exc)) from None
+        # The body is validated here, not by FastAPI: every path in it must be checked
+        # against the roots before any validator looks at a file.
+        job = admit(job, service.policy)
         for other in job.depends_on:
             if store.job(other) is None:
                 raise _error(422, f"depends_on: no job {other}")
@@ -137,14 +177,16 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         dispatcher.poke()
         return view(row_or_404(job_id))
 
-    @app.get("/api/jobs", response_model=list[JobView], dependencies=[Auth])
-    def list_jobs(state: str | None = None) -> list[JobView]:
+    @app.get("/api/jobs", response_model=list[JobView], dependencies=[Auth],
+             responses=errors())
+    def list_jobs(state: JobState | None = None) -> list[JobView]:
         """Every job, newest first (or only those in one state)."""
         counts, failures = store.all_counts(), store.all_failures()
         rows = store.jobs((state,) if state else None)
         return [view(row, counts.get(row.id, {}), failures.get(row.id, {})) for row in rows]
 
-    @app.get("/api/jobs/{job_id}", response_model=JobDetail, dependencies=[Auth])
+    @app.get("/api/jobs/{job_id}", response_model=JobDetail, dependencies=[Auth],
+             responses=errors(404))
     def job_detail(job_id: str) -> JobDetail:
         """A job with the state of each of its frames or items."""
         row = row_or_404(job_id)
@@ -160,23 +202,27 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         dispatcher.poke()
         return view(row_or_404(job_id))
 
-    @app.post("/api/jobs/{job_id}/cancel", response_model=JobView, dependencies=[Auth])
+    @app.post("/api/jobs/{job_id}/cancel", response_model=JobView, dependencies=[Auth],
+              responses=errors(404, 409))
     def cancel(job_id: str) -> JobView:
         """Stop giving out the job's work; frames being rendered still land."""
         return act(job_id, (states.QUEUED, states.RUNNING, states.PAUSED), states.CANCELED,
                    "canceled")
 
-    @app.post("/api/jobs/{job_id}/pause", response_model=JobView, dependencies=[Auth])
+    @app.post("/api/jobs/{job_id}/pause", response_model=JobView, dependencies=[Auth],
+              responses=errors(404, 409))
     def pause(job_id: str) -> JobView:
         """Hold the job: no new work goes out until it is resumed."""
         return act(job_id, (states.QUEUED, states.RUNNING), states.PAUSED, "paused")
 
-    @app.post("/api/jobs/{job_id}/resume", response_model=JobView, dependencies=[Auth])
+    @app.post("/api/jobs/{job_id}/resume", response_model=JobView, dependencies=[Auth],
+              responses=errors(404, 409))
     def resume(job_id: str) -> JobView:
         """Let a paused or canceled job run again (what is done stays done)."""
         return act(job_id, (states.PAUSED, states.CANCELED), states.QUEUED, "resumed")
 
-    @app.post("/api/jobs/{job_id}/requeue", response_model=JobView, dependencies=[Auth])
+    @app.post("/api/jobs/{job_id}/requeue", response_model=JobView, dependencies=[Auth],
+              responses=errors(404, 409))
     def requeue(job_id: str) -> JobView:
         """Give the job's failed frames or items a fresh set of attempts."""
         row_or_404(job_id)
@@ -185,7 +231,8 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         dispatcher.poke()
         return view(row_or_404(job_id))
 
-    @app.delete("/api/jobs/{job_id}", status_code=204, dependencies=[Auth])
+    @app.delete("/api/jobs/{job_id}", status_code=204, dependencies=[Auth],
+                responses=errors(404))
     def delete(job_id: str) -> Response:
         """Forget the job (its files stay on disk)."""
         row_or_404(job_id)
@@ -193,7 +240,8 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         dispatcher.poke()
         return Response(status_code=204)
 
-    @app.get("/api/jobs/{job_id}/log", response_model=list[str], dependencies=[Auth])
+    @app.get("/api/jobs/{job_id}/log", response_model=list[str], dependencies=[Auth],
+             responses=errors(404))
     def job_log(job_id: str) -> list[str]:
         """The job's events, oldest first."""
         row_or_404(job_id)
@@ -201,8 +249,8 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
                 for at, text in store.events(job_id)]
 
     @app.get("/api/jobs/{job_id}/tasks/{index}", response_model=list[AttemptView],
-             dependencies=[Auth])
-    def task_attempts(job_id: str, index: int) -> list[AttemptView]:
+             dependencies=[Auth], responses=errors(404, 422))
+    def task_attempts(job_id: str, index: TaskIndex) -> list[AttemptView]:
         """Every attempt at one frame or item, with the tail of its log."""
         row_or_404(job_id)
         if store.task(job_id, index) is None:
@@ -211,8 +259,8 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
                 for w, ok, e, text, at in store.attempts(job_id, index)]
 
     @app.get("/api/jobs/{job_id}/tasks/{index}/thumbnail", dependencies=[Auth],
-             responses={200: {"content": {"image/jpeg": {}}}})
-    def thumbnail(job_id: str, index: int) -> Response:
+             responses={200: {"content": {"image/jpeg": {}}}, **errors(404, 422)})
+    def thumbnail(job_id: str, index: TaskIndex) -> Response:
         """A small JPEG of a finished frame."""
         row = row_or_404(job_id)
         task = store.task(job_id, index)
@@ -228,7 +276,7 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         return Response(cached.read_bytes(), media_type="image/jpeg")
 
     @app.get("/api/jobs/{job_id}/preview", dependencies=[Auth],
-             responses={200: {"content": {"video/mp4": {}}}})
+             responses={200: {"content": {"video/mp4": {}}}, **errors(404)})
     def preview(job_id: str) -> FileResponse:
         """The job's preview video, once its frames are done."""
         row = row_or_404(job_id)
@@ -239,12 +287,14 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         return FileResponse(path, media_type="video/mp4", filename=path.name)
 
     # ----- the farm -------------------------------------------------------------------
-    @app.get("/api/workers", response_model=list[WorkerView], dependencies=[Auth])
+    @app.get("/api/workers", response_model=list[WorkerView], dependencies=[Auth],
+             responses=errors())
     def workers() -> list[WorkerView]:
         """The warm workers and what each is doing."""
         return [WorkerView(**w) for w in dispatcher.worker_snapshot]
 
-    @app.get("/api/info", response_model=ServiceInfo, dependencies=[Auth])
+    @app.get("/api/info", response_model=ServiceInfo, dependencies=[Auth],
+             responses=errors())
     def info() -> ServiceInfo:
         """The service's version, Ray, allowed folders, workers and jobs by state."""
         from importlib.metadata import version
@@ -258,6 +308,21 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
                            problem=dispatcher.error)
 
     return app
+
+
+def _openapi(app: FastAPI) -> dict:
+    """FastAPI's document, with the job request's schema: the submit route validates its
+    body itself (paths are checked against the roots first), so FastAPI cannot see it."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                         routes=app.routes)
+    request = TypeAdapter(JobRequest).json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(request.pop("$defs", {}))
+    components["JobRequest"] = request
+    app.openapi_schema = schema
+    return schema
 
 
 def _thumbnail(path: Path) -> bytes | None:

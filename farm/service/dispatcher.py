@@ -30,6 +30,7 @@ from ..placement import NodeCapacity, WorkerSlot, plan_workers
 from ..transfer import FilePayload, Uploader, write_atomically
 from ..worker import FrameOutcome, RenderWorker, log_relpath, read_node_log
 from . import store as states
+from .security import PathPolicy
 from .store import JobRow, ServiceStore
 
 log = logging.getLogger("metastudio.service")
@@ -85,6 +86,7 @@ class PoolWorker:
     done: int = 0
     failed: int = 0
     timed_out: bool = False
+    stopped_for: str = ""  # the job whose cancel or delete stopped this worker
     pid: int = 0
 
     @property
@@ -148,9 +150,11 @@ class ActiveJob:
 class Dispatcher:
     """The scheduling thread of a farm service (see the module)."""
 
-    def __init__(self, store: ServiceStore, config: DispatcherConfig | None = None) -> None:
+    def __init__(self, store: ServiceStore, config: DispatcherConfig | None = None,
+                 policy: PathPolicy | None = None) -> None:
         self.store = store
         self.config = config or DispatcherConfig()
+        self.policy = policy
         self.pool: dict[tuple[str, int], PoolWorker] = {}
         self.jobs: dict[str, ActiveJob] = {}
         self.uploader = Uploader()
@@ -244,20 +248,41 @@ class Dispatcher:
             if row is None or row.state in states.FINAL:
                 if row is not None:
                     job.row = row
+                if row is None or row.state == states.CANCELED:
+                    self._stop_work_of(job)
                 if not self._in_flight(job_id):
                     del self.jobs[job_id]
+
+    def _stop_work_of(self, job: ActiveJob) -> None:
+        """A canceled or deleted job's frames being rendered are stopped: their workers'
+        processes are ended (a render in Blender cannot be interrupted from outside) and
+        each slot is refilled at once, without counting against the worker or the job."""
+        for worker in list(self.pool.values()):
+            head = worker.queue[0] if worker.queue else None
+            if head is None or head.job_id != job.id or worker.stopped_for:
+                continue
+            if head.kind in ("render", "call", "load", "deps", "preview"):
+                worker.stopped_for = job.id
+                self.store.log(job.id, f"stopping {worker.name}: the job was canceled or "
+                                       "deleted")
+                ray.kill(worker.actor, no_restart=True)
 
     def _in_flight(self, job_id: str) -> bool:
         return any(a.job_id == job_id for w in self.pool.values() for a in w.queue)
 
     def _dependencies_met(self, job: ActiveJob) -> bool:
-        waiting = []
+        waiting, broken = [], []
         for other in job.request.depends_on:
             row = self.store.job(other)
             if row is None:
-                waiting.append(f"{other} (deleted)")
+                broken.append(f"{other} was deleted")
+            elif row.state in (states.FAILED, states.CANCELED):
+                broken.append(f"{other} {row.state}")
             elif row.state != states.DONE:
                 waiting.append(f"{other} ({row.state})")
+        if broken:
+            self._fail_job(job, "it depends on a job that cannot finish: " + ", ".join(broken))
+            return False
         message = f"waiting for {', '.join(waiting)}" if waiting else ""
         own = job.row.message.startswith("waiting for ") and job.row.message != _UNFIT
         if job.row.message != message and (waiting or own):
@@ -298,12 +323,22 @@ class Dispatcher:
         """A worker's process is gone: what it was doing is failed or put back, and its
         slot gets a new worker."""
         self.pool.pop(worker.key, None)
-        self._respawns[worker.key] = self._respawns.get(worker.key, 0) + 1
-        self._lost_names.append(worker.name)
+        if not worker.stopped_for:
+            self._respawns[worker.key] = self._respawns.get(worker.key, 0) + 1
+            self._lost_names.append(worker.name)
         head = True
         for assignment in worker.queue:
             job = self.jobs.get(assignment.job_id)
             if job is None:
+                head = False
+                continue
+            if assignment.job_id == worker.stopped_for:
+                # Stopped on purpose: its work goes back as it was, attempts untouched.
+                for idx in assignment.tasks:
+                    job.in_flight.discard(idx)
+                self.store.mark_pending(job.id, assignment.tasks)
+                job.staging = job.staging and not assignment.staging
+                job.preview_running = job.preview_running and assignment.kind != "preview"
                 head = False
                 continue
             if assignment.kind in ("render", "call"):
@@ -488,6 +523,10 @@ class Dispatcher:
         """The staging worker opened the scene (or installed files): send the files it
         names that are not there yet, until none is new; then the frames are known."""
         job.info = info
+        outside = self._outside_roots(job, info)
+        if outside:
+            self._fail_job(job, outside)
+            return
         new = [p for p in info.dependencies if p not in job.files and p not in job.missing]
         for original in new[:]:
             payload = self._payload(job, original)
@@ -515,6 +554,24 @@ class Dispatcher:
             return
         job.staging = False
         self._staged(job, str(out_dir), [(f, str(f)) for f in frames], set())
+
+    def _outside_roots(self, job: ActiveJob, info: SceneInfo) -> str:
+        """Why the opened scene may not run here: a file it uses, or its output folder,
+        outside the service's roots ('' when none). The API refused such scenes already;
+        this holds for what operator steps added and for files changed since."""
+        if self.policy is None:
+            return ""
+        for original in info.dependencies:
+            if not self.policy.contains(Path(self.policy.map_text(original))):
+                return (f"scene: uses {original}, outside the folders this service may use "
+                        "(nothing was read)")
+        if job.request.out is None:
+            folder, _ = split_output_pattern(info.output_pattern, job.request.scene.parent,
+                                             None)
+            if not self.policy.contains(Path(self.policy.map_text(str(folder)))):
+                return (f"scene: its output path {info.output_pattern} is outside the folders "
+                        "this service may use (give the job an out folder inside them)")
+        return ""
 
     def _payload(self, job: ActiveJob, original: str):
         source = Path(original)
@@ -634,14 +691,16 @@ class Dispatcher:
 
     def _frame_back(self, worker: PoolWorker, job: ActiveJob, outcome: FrameOutcome) -> None:
         job.in_flight.discard(outcome.frame)
+        if self._abandoned(job, [outcome.frame]):
+            return
         if not outcome.error:
             try:
                 self.store.mark_writing(job.id, outcome.frame, outcome.name)
                 if outcome.data is not None:
                     write_atomically(job.out_dir / outcome.name, outcome.data)
             except OSError as exc:
-                outcome.error = (f"frame {outcome.frame}: cannot write "
-                                 f"{job.out_dir / outcome.name}: {exc.strerror}")
+                self._cannot_write(job, [outcome.frame], job.out_dir / outcome.name, exc)
+                return
         if outcome.error:
             self._fail_task(job, outcome.frame, worker, outcome.error, outcome.log)
             return
@@ -654,18 +713,43 @@ class Dispatcher:
                    text: str) -> None:
         idx = assignment.tasks[0]
         job.in_flight.discard(idx)
+        if self._abandoned(job, [idx]):
+            return
         name = job.names[idx]
         seconds = time.monotonic() - (assignment.started or time.monotonic())
         try:
             warnings = job.plan.write(name, value) or []
         except OSError as exc:
-            self._fail_task(job, idx, worker, f"{name}: cannot write: {exc.strerror}", text)
+            self._cannot_write(job, [idx], job.out_dir / name, exc)
             return
         for warning in warnings:
             self.store.log(job.id, f"{name}: warning: {warning}")
         self.store.mark_done(job.id, idx, worker.name, name, seconds, text)
         job.seconds.append(seconds)
         worker.done += 1
+
+    def _abandoned(self, job: ActiveJob, tasks: list[int]) -> bool:
+        """A result of a job canceled or deleted since it went out is not written; its
+        tasks wait, as they were, for the job to be resumed."""
+        row = self.store.job(job.id)
+        if row is not None and row.state != states.CANCELED:
+            return False
+        self.store.mark_pending(job.id, tasks)
+        return True
+
+    def _cannot_write(self, job: ActiveJob, tasks: list[int], path: Path,
+                      exc: OSError) -> None:
+        """The output cannot be written: the job's fault, not the worker's. The job is
+        paused with the folder and the system's reason; its tasks wait, attempts
+        untouched, for the folder to be fixed and the job resumed."""
+        self.store.mark_pending(job.id, tasks)
+        job.pending.extendleft(reversed(tasks))
+        folder = path.parent
+        message = (f"paused: cannot write into {folder}: {exc.strerror or exc} (fix the "
+                   "folder, then resume the job)")
+        if job.row.state != states.PAUSED:
+            self.store.set_state(job.id, states.PAUSED, message, event=message)
+            job.row.state, job.row.message = states.PAUSED, message
 
     def _fail_task(self, job: ActiveJob, idx: int, worker: PoolWorker, error: str, text: str,
                    final: bool = False) -> None:

@@ -3,16 +3,25 @@ operating systems, and a cap on request bodies."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
+import re
 import secrets
+import threading
+import time
+from collections import deque
 from pathlib import Path, PurePath
 
+from metastudio.core.background.elevation import SAMPLES
 from pydantic import BaseModel
 
 TOKEN_FILENAME = "token.sha256"
+# Data that installs with the package, named instead of a path (elevation maps).
+PACKAGED_SAMPLES = frozenset(SAMPLES)
 
 
 def _digest(token: str) -> str:
@@ -73,15 +82,55 @@ class PathPolicy:
             return self.map_text(data)
         return data
 
-    def check(self, path: Path, field: str) -> None:
-        """ValueError naming the field when `path` is outside every allowed root."""
-        if str(path).startswith("sample:"):  # data that installs with the package
+    def check(self, path: Path | str, field: str, write: bool = False) -> None:
+        """ValueError naming the field when `path` is not inside an allowed root.
+
+        Decided on the text alone, before anything looks at the file (so that the answer
+        never says whether something outside exists): the path must be absolute (a
+        relative one would mean the service's own working folder), and once `..` and
+        symbolic links are resolved it must lie in a root. A packaged sample's name
+        (`sample:jacksboro`) is allowed for what is read, never as an output.
+        """
+        text = str(path)
+        if not write and text in PACKAGED_SAMPLES:
             return
-        resolved = Path(path).expanduser().resolve()
-        if not any(resolved == root or resolved.is_relative_to(root) for root in self.roots):
-            allowed = ", ".join(str(r) for r in self.roots)
-            raise ValueError(f"{field}: {path} is outside the folders this service may use "
-                             f"({allowed})")
+        candidate = Path(text).expanduser()
+        if not candidate.is_absolute():
+            raise ValueError(f"{field}: {text} is not an absolute path (give the path as "
+                             "this service sees it)")
+        if not self.contains(candidate):
+            raise ValueError(f"{field}: {text} is outside the folders this service may use "
+                             f"({', '.join(str(r) for r in self.roots)})")
+
+    def contains(self, path: Path) -> bool:
+        """Is `path` (absolute), with `..` and links resolved, inside a root?"""
+        resolved = Path(os.path.realpath(path))
+        return any(resolved == root or resolved.is_relative_to(root) for root in self.roots)
+
+    def guard(self, path: Path) -> None:
+        """The check in the form `path_guard.guarded` takes (no field name: pydantic adds
+        the field's location to the error)."""
+        if str(path) in PACKAGED_SAMPLES:
+            return
+        if not Path(path).is_absolute():
+            raise ValueError(f"{path} is not an absolute path (give the path as this "
+                             "service sees it)")
+        if not self.contains(Path(path)):
+            raise ValueError(f"{path} is outside the folders this service may use")
+
+    def check_tree(self, folder: Path, field: str, limit: int = 100_000) -> None:
+        """ValueError when a link inside `folder` (itself inside the roots) leads out of
+        them: a batch reads every file of its folder."""
+        seen = 0
+        for top, dirs, files in os.walk(folder):
+            for name in dirs + files:
+                entry = Path(top) / name
+                seen += 1
+                if seen > limit:
+                    raise ValueError(f"{field}: {folder} holds more than {limit} files")
+                if entry.is_symlink() and not self.contains(entry):
+                    raise ValueError(f"{field}: {entry} links outside the folders this "
+                                     "service may use")
 
 
 def paths_in(model: BaseModel, prefix: str = ""):
@@ -145,3 +194,86 @@ async def _refuse(send, limit: int) -> None:
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+class TokenThrottle:
+    """Wrong tokens counted per client address: after `limit` in `window` seconds the
+    address gets 429 for `window` seconds, and the service log says so once."""
+
+    def __init__(self, limit: int = 10, window: float = 60.0, log=None) -> None:
+        self.limit, self.window = limit, window
+        self.log = log or logging.getLogger("metastudio.service")
+        self._failures: dict[str, deque[float]] = {}
+        self._blocked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, client: str) -> float:
+        """Seconds left before `client` may try again (0 when it may)."""
+        with self._lock:
+            until = self._blocked.get(client, 0.0)
+            left = until - time.monotonic()
+            if left <= 0 and until:
+                del self._blocked[client]
+            return max(0.0, left)
+
+    def failed(self, client: str) -> None:
+        """Count a wrong or missing token from `client`."""
+        now = time.monotonic()
+        with self._lock:
+            recent = self._failures.setdefault(client, deque())
+            recent.append(now)
+            while recent and recent[0] < now - self.window:
+                recent.popleft()
+            if len(recent) >= self.limit:
+                self._blocked[client] = now + self.window
+                del self._failures[client]
+                self.log.warning("%d wrong tokens from %s within %g s: its requests are "
+                                 "refused (429) for %g s", self.limit, client, self.window,
+                                 self.window)
+            # Forget quiet addresses, so that many clients cannot grow the table for ever.
+            if len(self._failures) > 10_000:
+                for key in [k for k, v in self._failures.items() if v[-1] < now - self.window]:
+                    del self._failures[key]
+
+
+def dashboard_policy(html: str) -> str:
+    """The Content-Security-Policy for the dashboard: its own inline script (by hash)
+    and nothing from elsewhere; calls, pictures and video only from this service."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", html, flags=re.S))
+    return ("default-src 'none'; script-src " + (hashes or "'none'")
+            + "; style-src 'unsafe-inline'; img-src 'self' blob: data:; media-src 'self' blob:;"
+            " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the browser protections to every response: no framing, no
+    content sniffing, no referrer, and the dashboard's content policy (the API's JSON
+    answers run nothing, so the same policy costs them nothing)."""
+
+    def __init__(self, app, dashboard_csp: str) -> None:
+        self.app = app
+        self.csp = dashboard_csp.encode()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", [])
+                           if h[0].lower() not in _SECURITY_HEADER_NAMES]
+                headers += [(b"content-security-policy", self.csp),
+                            (b"x-frame-options", b"DENY"),
+                            (b"x-content-type-options", b"nosniff"),
+                            (b"referrer-policy", b"no-referrer"),
+                            (b"cross-origin-opener-policy", b"same-origin")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+
+_SECURITY_HEADER_NAMES = {b"content-security-policy", b"x-frame-options",
+                          b"x-content-type-options", b"referrer-policy",
+                          b"cross-origin-opener-policy"}

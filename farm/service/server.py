@@ -10,7 +10,12 @@ from pathlib import Path
 
 from metastudio.core.errors import FarmError
 
+from .store import ServiceStore
+
 DEFAULT_PORT = 8642
+LOCK_FILENAME = "service.lock"
+LOG_FILENAME = "service.log"
+_RAY_OPTIONS = dict(logging_level=logging.ERROR, log_to_driver=False)
 
 
 def default_home() -> Path:
@@ -32,34 +37,41 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     import ray
     import uvicorn
 
-    from ..cluster import check_reachable
+    from ..cluster import check_reachable, start_local_ray
     from .app import ServiceState, create_app
     from .dispatcher import Dispatcher, DispatcherConfig
     from .security import PathPolicy, ensure_token, read_token_digest
-    from .store import ServiceStore
 
     home = Path(home).expanduser().resolve()
     _check_port(host, port)
-    token = ensure_token(home, renew=new_token)
-    store = ServiceStore(home / "queue.sqlite")
+    scheme = "https" if tls else "http"
+    lock = hold_home(home, f"{scheme}://{host}:{port}/")
+    _log_to(home)
+    store = open_queue(home / "queue.sqlite")
     found, back = store.recover()
     policy = PathPolicy(roots or [Path.cwd()], path_map)
-    options = dict(logging_level=logging.ERROR, log_to_driver=False)
     try:
         if address:
             check_reachable(address)
-            ray.init(address=address, **options)
+            ray.init(address=address, **_RAY_OPTIONS)
         else:
-            ray.init(num_cpus=os.cpu_count(), include_dashboard=False, **options)
+            start_local_ray()
     except (ConnectionError, RuntimeError, ValueError) as exc:
         raise FarmError(f"address: cannot start or reach Ray: {exc}") from None
+    # Only now that the service can run: a token made before a failed start would never
+    # be shown.
+    try:
+        token = ensure_token(home, renew=new_token)
+    except OSError as exc:
+        raise FarmError(f"home: cannot write the token's hash in {home}: {exc.strerror}"
+                        ) from None
     dispatcher = Dispatcher(store, DispatcherConfig(cpus_per_worker=cpus_per_worker,
-                                                    min_frame_timeout=min_frame_timeout))
+                                                    min_frame_timeout=min_frame_timeout),
+                            policy)
     state = ServiceState(home=home, store=store, dispatcher=dispatcher, policy=policy,
                          ray_address=address or "local",
                          token_digest=read_token_digest(home))
     app = create_app(state, max_body=max_body)
-    scheme = "https" if tls else "http"
     print(f"queue: {home / 'queue.sqlite'}; jobs may use: "
           + ", ".join(str(r) for r in policy.roots), file=out)
     if found or back:
@@ -69,6 +81,9 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
         print(f"token: {token}", file=out)
         print("  (shown once: keep it; clients send it as 'Authorization: Bearer TOKEN', "
               "e.g. METASTUDIO_TOKEN for the command line)", file=out)
+    else:
+        print("token: the one shown at the first start (lost it? `metastudio serve "
+              "--new-token` makes a new one and the old one stops working)", file=out)
     if not tls and host not in ("127.0.0.1", "localhost", "::1"):
         print("warning: serving plain HTTP beyond this machine: the token crosses the "
               "network in clear (use --tls-cert/--tls-key or a TLS proxy)", file=out)
@@ -85,6 +100,7 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
         dispatcher.stop()
         ray.shutdown()
         store.close()
+        lock.close()
 
 
 def _check_port(host: str, port: int) -> None:
@@ -99,3 +115,54 @@ def _check_port(host: str, port: int) -> None:
         except OSError as exc:
             raise FarmError(f"port: cannot listen on {host}:{port} ({exc.strerror}); is "
                             "another service running there?") from None
+
+
+def hold_home(home: Path, url: str):
+    """Take the home's lock for this process's life (the returned file keeps it): one
+    service per queue. FarmError naming the running one's pid and address when taken,
+    or saying why the home cannot be used."""
+    import fcntl
+
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        handle = open(home / LOCK_FILENAME, "a+")  # noqa: SIM115 (held until exit)
+    except OSError as exc:
+        raise FarmError(f"home: cannot use {home}: {exc.strerror}") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "a process"
+        handle.close()
+        raise FarmError(f"home: {home} is already served by {holder}; stop it first, or "
+                        "give this one another --home") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()} at {url}\n")
+    handle.flush()
+    return handle
+
+
+def open_queue(path: Path) -> ServiceStore:
+    """The home's queue, checked before anything uses it; FarmError in one line saying
+    what is wrong and how to move the file aside (it is left as it is)."""
+    from .store import QueueError, ServiceStore
+
+    try:
+        return ServiceStore(path)
+    except QueueError as exc:
+        raise FarmError(f"queue: {path} {exc}; the file is left as it is: move it aside "
+                        f"(mv {path} {path}.broken) to start with an empty queue") from None
+
+
+def _log_to(home: Path) -> None:
+    """The service's log: its warnings and events to stderr and to the home's log file."""
+    logger = logging.getLogger("metastudio")
+    if logger.handlers:
+        return
+    logger.setLevel(logging.INFO)
+    form = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    for handler in (logging.StreamHandler(sys.stderr),
+                    logging.FileHandler(home / LOG_FILENAME, encoding="utf-8")):
+        handler.setFormatter(form)
+        logger.addHandler(handler)

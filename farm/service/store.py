@@ -61,6 +61,27 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_by_job ON events (job_id, at);
 """
 
+class QueueError(Exception):
+    """The queue file cannot be used (the message says why, to follow its path)."""
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _expected_columns() -> dict[str, list[str]]:
+    """Each table's columns as this version creates them."""
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.executescript(_SCHEMA)
+        tables = [name for (name,) in probe.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: [row[1] for row in probe.execute(f"PRAGMA table_info({t})")]
+                for t in tables}
+    finally:
+        probe.close()
+
+
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 QUEUED, PAUSED, CANCELED = "queued", "paused", "canceled"
 FINAL = (DONE, FAILED, CANCELED)
@@ -115,14 +136,46 @@ class ServiceStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                                   check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # FULL: a frame recorded done must still be done after a power cut or a kill.
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        if self.path.exists() and not self.path.is_file():
+            raise QueueError("is not a file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                       check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise QueueError(f"cannot be opened ({_reason(exc)})") from None
+        try:
+            self._check()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # FULL: a frame recorded done must still be done after a power cut or a kill.
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+        except (sqlite3.Error, QueueError) as exc:
+            self._db.close()
+            raise exc if isinstance(exc, QueueError) else QueueError(
+                f"cannot be used ({_reason(exc)})") from None
+
+    def _check(self) -> None:
+        """QueueError unless the file is an intact SQLite database whose tables, if it
+        has any, are this queue's (read only: a broken file is left as it is)."""
+        try:
+            (verdict,) = self._db.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.Error as exc:
+            raise QueueError(f"is not a readable queue ({_reason(exc)})") from None
+        if verdict != "ok":
+            raise QueueError(f"is damaged (SQLite's check: {verdict})")
+        expected = _expected_columns()
+        for table, columns in expected.items():
+            found = [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
+            if found and found != columns:
+                raise QueueError(f"is not a metastudio queue of this version (table {table} "
+                                 f"has columns {', '.join(found)})")
+        others = {name for (name,) in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'")} - set(expected)
+        if others:
+            raise QueueError(f"is not a metastudio queue (it has tables "
+                             f"{', '.join(sorted(others))})")
 
     def close(self) -> None:
         with self._lock:

@@ -50,7 +50,8 @@ def test_every_call_needs_the_token(service):
 @pytest.mark.parametrize("change, message", [
     ({"scene": "/etc/hostname"}, "scene: /etc/hostname is outside the folders"),
     ({"out": "/tmp/../etc/frames"}, "out: /tmp/../etc/frames is outside"),
-    ({"frames": "1-50000000"}, "frames: '1-50000000' is more than 100000 frames"),
+    ({"frames": "1-500000"}, "frames: '1-500000' is more than 100000 frames"),
+    ({"frames": "9223372036854775808"}, "frames: 9223372036854775808 is outside Blender's"),
     ({"priority": 500}, "priority: Input should be less than or equal to 100"),
     ({"colour": "red"}, "colour: Extra inputs are not permitted"),
     ({"depends_on": ["0123456789ab"]}, "depends_on: no job 0123456789ab"),
@@ -170,25 +171,25 @@ def test_concurrency_limit_and_requirements(service, studio):
         assert client.action(job["id"], "cancel")["state"] == "canceled"
 
 
-def test_failed_frames_retry_elsewhere_blocklist_and_requeue(service, studio):
+def test_an_output_that_cannot_be_written_pauses_the_job_and_blames_no_worker(service,
+                                                                                studio):
     client = service.client()
     out = studio / "blocked"
     (out / "frame_0002.png").mkdir(parents=True)  # frame 2 cannot be written here
-    job = client.submit(render(studio, "blocked", max_attempts=3, blocklist_after=2,
+    job = client.submit(render(studio, "blocked", max_attempts=3, blocklist_after=1,
                                preview=False))
-    failed = wait_for(client, job["id"])
-    assert failed["state"] == "failed" and "frame" in failed["message"]
-    task = next(t for t in failed["tasks"] if t["index"] == 2)
-    assert task["state"] == "failed" and task["attempts"] == 3
-    attempts = client.call("GET", f"/api/jobs/{job['id']}/tasks/2")
-    assert len({a["worker"] for a in attempts}) == 2  # retried on the other worker
-    assert "cannot write" in attempts[0]["error"]
-    assert len(failed["blocklisted"]) == 1
-    assert [t["state"] for t in failed["tasks"]].count("done") == 5
+    paused = wait_for(client, job["id"], states=("paused", "failed", "done"))
+    assert paused["state"] == "paused", paused
+    assert f"cannot write into {out}" in paused["message"], paused["message"]
+    assert "frame_0002.png is a folder" in paused["message"]
+    assert paused["blocklisted"] == []
+    task = next(t for t in paused["tasks"] if t["index"] == 2)
+    assert task["state"] == "pending" and task["attempts"] == 0
+    assert client.call("GET", f"/api/jobs/{job['id']}/tasks/2") == []  # no worker blamed
 
     (out / "frame_0002.png").rmdir()
-    requeued = client.action(job["id"], "requeue")
-    assert requeued["state"] == "queued" and requeued["blocklisted"] == []
+    resumed = client.action(job["id"], "resume")
+    assert resumed["state"] == "queued" and resumed["message"] == ""
     done = wait_for(client, job["id"])
     assert done["state"] == "done" and frames(out) == [f"frame_{n:04d}.png" for n in range(1, 7)]
 

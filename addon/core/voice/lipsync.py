@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..path_guard import check_allowed
 from . import align as aligner
 from .audio import Audio, load_audio
 from .mouth import MouthCue, MouthRules, mouth_cues
@@ -40,6 +41,8 @@ class LipSyncSpec(BaseModel):
     def _one_transcript(self) -> LipSyncSpec:
         if self.text is not None and self.text_file is not None:
             raise ValueError("give text or text_file, not both")
+        if self.text_file is not None:
+            check_allowed(self.text_file)
         if self.text_file is not None and not self.text_file.is_file():
             raise ValueError(f"text_file: file not found: {self.text_file}")
         return self
