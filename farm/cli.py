@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -147,8 +148,10 @@ def run_render(job: RenderJob, progress: str = "bar") -> int:
         print(f"warning: {warning}", file=sys.stderr)
     resumed = f" ({report.skipped} already done)" if report.skipped else ""
     workers = f"{report.workers} worker" + ("s" if report.workers != 1 else "")
+    # With JSON progress, stdout carries JSON lines only: the summary goes to stderr.
     print(f"job {report.job_id}: {report.done + report.skipped}/{report.total} frames "
-          f"in {report.out_dir}{resumed}; {workers}, {report.seconds:.1f} s")
+          f"in {report.out_dir}{resumed}; {workers}, {report.seconds:.1f} s",
+          file=sys.stderr if progress == "json" else sys.stdout)
     if not report.ok:
         details = "\n".join(f"frame {frame}: {error}" for frame, error in report.failed.items())
         raise FrameFailedError(f"{len(report.failed)} frame(s) failed:\n{details}")
@@ -212,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped; run the same command again to resume", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`metastudio voice list | head`): end quietly, and keep
+        # Python from complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -52,6 +52,10 @@ def _cmd_background(args: argparse.Namespace) -> int:
         raise JobSpecError("samples: give 1 to 4096")
     if args.count is not None or args.times:
         return _variations(spec, args)
+    if spec.elevation_map is not None:
+        from metastudio.core.background.elevation import check_elevation_source
+
+        check_elevation_source(str(spec.elevation_map))
     look = None
     if spec.reference_image is not None:
         with stdout_to_stderr():

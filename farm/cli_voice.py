@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from metastudio.core.errors import JobSpecError
 from metastudio.core.schema import build_spec
 
 from .cli_output import print_batch, write_text
@@ -82,6 +83,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_lipsync(args: argparse.Namespace) -> int:
+    if not 0 < args.fps <= 1000:  # also refuses NaN
+        raise JobSpecError(f"fps: give frames per second above 0, up to 1000 (got {args.fps})")
     if args.audio.is_dir():
         return _lipsync_folder(args)
     from metastudio.core.voice import export, lipsync

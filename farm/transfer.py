@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -27,16 +28,20 @@ class FilePayload:
 
 
 class Uploader:
-    """Puts files into the object store once per driver, keyed by content."""
+    """Puts files into the object store once per driver, keyed by content, and lets them
+    go when no job that put them is left (a long-running service would otherwise keep
+    every scene and texture it was ever sent)."""
 
     def __init__(self) -> None:
         self._by_digest: dict[str, FilePayload] = {}
+        self._owners: dict[str, set[str]] = {}
 
-    def put(self, path: Path, data: bytes | None = None) -> FilePayload:
+    def put(self, path: Path, data: bytes | None = None, owner: str = "") -> FilePayload:
         """Upload `path` (or reuse an earlier upload of the same content); `data`, when
-        given, is its content already read."""
+        given, is its content already read; `owner` (a job) keeps it until released."""
         data = Path(path).read_bytes() if data is None else data
         digest = hashlib.sha256(data).hexdigest()
+        self._owners.setdefault(digest, set()).add(owner)
         known = self._by_digest.get(digest)
         if known is not None:
             return FilePayload(digest, Path(path).name, known.size, known.ref)
@@ -44,16 +49,49 @@ class Uploader:
         self._by_digest[digest] = payload
         return payload
 
+    def release(self, owner: str) -> int:
+        """Forget what `owner` put that no other owner holds; Ray frees each object once
+        no payload refers to it. Returns how many were let go."""
+        freed = 0
+        for digest in [d for d, owners in self._owners.items() if owner in owners]:
+            owners = self._owners[digest]
+            owners.discard(owner)
+            if not owners:
+                del self._owners[digest]
+                self._by_digest.pop(digest, None)
+                freed += 1
+        return freed
+
+    def __len__(self) -> int:
+        return len(self._by_digest)
+
+
+CACHE_LIMIT_ENV = "METASTUDIO_WORKER_CACHE_GB"
+DEFAULT_CACHE_GB = 20.0
+
+
+def cache_limit() -> int:
+    """The most a node's cache of job files may hold, in bytes: $METASTUDIO_WORKER_CACHE_GB
+    gigabytes (20 by default)."""
+    try:
+        gigabytes = float(os.environ.get(CACHE_LIMIT_ENV, DEFAULT_CACHE_GB))
+    except ValueError:
+        gigabytes = DEFAULT_CACHE_GB
+    return int(max(gigabytes, 0.0) * 1e9)
+
 
 def materialize(payload: FilePayload, cache_root: str) -> str:
     """Return a local path holding the payload's bytes, fetching them only if missing.
 
     The cache is shared by all workers of a node, so a node receives each file once;
     the write goes to a temporary name first, so a crash never leaves a partial file.
+    A file used is marked fresh; when a new one arrives, the least recently used go
+    until the cache is within its limit (files a job's folder links stay there).
     """
     folder = os.path.join(cache_root, payload.digest[:2], payload.digest)
     local = os.path.join(folder, payload.name)
     if os.path.exists(local) and os.path.getsize(local) == payload.size:
+        os.utime(local)
         return local
     os.makedirs(folder, exist_ok=True)
     data = ray.get(payload.ref[0])
@@ -61,7 +99,37 @@ def materialize(payload: FilePayload, cache_root: str) -> str:
     with open(temporary, "wb") as handle:
         handle.write(data)
     os.replace(temporary, local)
+    evict(cache_root, cache_limit(), keep=local)
     return local
+
+
+def evict(cache_root: str, limit: int, keep: str = "") -> int:
+    """Remove the least recently used files of the cache until it holds at most `limit`
+    bytes (never `keep`); returns how many bytes went."""
+    entries = []
+    for top, _dirs, files in os.walk(cache_root):
+        for name in files:
+            path = os.path.join(top, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            entries.append((info.st_mtime, info.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    freed = 0
+    for _, size, path in sorted(entries):
+        if total - freed <= limit:
+            break
+        if path == keep or ".part-" in path:
+            continue
+        try:
+            os.remove(path)
+        except OSError:
+            continue
+        freed += size
+        with contextlib.suppress(OSError):  # its digest's folder, once empty
+            os.rmdir(os.path.dirname(path))
+    return freed
 
 
 def place(payload: FilePayload, cache_root: str, target: str) -> str:

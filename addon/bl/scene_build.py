@@ -73,7 +73,8 @@ def speak_lines(script: SceneScript, folder: Path, warnings: list[str]) -> list[
             continue
         spoken = speak(VoiceSpec(text=line.text, voice=member.voice, speed=member.speed,
                                  pitch=member.pitch))
-        path = write_wav(spoken.speech, folder / "voices" / f"{index + 1:02d}_{line.who}.wav")
+        path = write_wav(spoken.speech, folder / "voices" / f"{index + 1:02d}_{line.who}.wav",
+                         make_parents=True)
         parts.append(SpokenPart(path, spoken.cues, spoken.duration))
     return parts
 

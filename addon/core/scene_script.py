@@ -162,6 +162,10 @@ def load_script(path: Path) -> SceneScript:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise JobSpecError(f"script: cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        hint = (" (a built scene renders with `metastudio clip`)"
+                if path.suffix.lower() == ".blend" else "")
+        raise JobSpecError(f"script: {path} is not a scene script (TOML text){hint}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

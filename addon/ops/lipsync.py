@@ -90,7 +90,7 @@ def speak_steps(context, params: SpeakKeysSpec, guard, warnings: list[str]):
     yield 0.05, "speaking"
     line = yield from _in_thread(lambda: speak(params), "speaking", 0.05, 0.6)
     existed = path.exists()
-    write_wav(line.speech, path)
+    write_wav(line.speech, path, make_parents=True)
     if not existed:
         guard.add_undo(lambda: os.path.exists(path) and os.unlink(path))
     yield 0.8, "keying the mouth"

@@ -10,12 +10,17 @@ library outside them is refused before it is opened.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from metastudio.core.errors import SceneError
 from metastudio.core.scene_info import resolve_blend_path
+
+# The tracer keeps the files it opened in one cache for the whole process, closed after
+# each scan: scans from the API's threads take turns (each takes milliseconds).
+_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -52,9 +57,7 @@ def scan_blend(path: Path, allowed: Callable[[Path], bool]) -> list[BlendPath]:
 
     Raises SceneError when the file cannot be parsed, OutsideRoots for a refused library.
     """
-    from blender_asset_tracer import blendfile, trace
-    from blender_asset_tracer.blendfile.exceptions import BlendFileError
-    from blender_asset_tracer.trace import blocks2assets, file2blocks
+    from blender_asset_tracer.trace import file2blocks
 
     class RootedIterator(file2blocks.BlockIterator):
         def open_blendfile(self, bfilepath: Path):
@@ -63,8 +66,17 @@ def scan_blend(path: Path, allowed: Callable[[Path], bool]) -> list[BlendPath]:
             return super().open_blendfile(bfilepath)
 
     found: list[BlendPath] = []
+    with _ONE_AT_A_TIME:
+        return _scan(path, RootedIterator, found)
+
+
+def _scan(path: Path, iterator_type, found: list[BlendPath]) -> list[BlendPath]:
+    from blender_asset_tracer import blendfile, trace
+    from blender_asset_tracer.blendfile.exceptions import BlendFileError
+    from blender_asset_tracer.trace import blocks2assets
+
     try:
-        iterator = RootedIterator()
+        iterator = iterator_type()
         bfile = iterator.open_blendfile(path)
         seen = set()
         for block in trace.asset_holding_blocks(iterator.iter_blocks(bfile)):

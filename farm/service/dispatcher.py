@@ -252,6 +252,7 @@ class Dispatcher:
                     self._stop_work_of(job)
                 if not self._in_flight(job_id):
                     del self.jobs[job_id]
+                    self.uploader.release(job_id)  # its scene and files leave Ray
 
     def _stop_work_of(self, job: ActiveJob) -> None:
         """A canceled or deleted job's frames being rendered are stopped: their workers'
@@ -494,7 +495,7 @@ class Dispatcher:
             self._staged(job, str(request.out), list(enumerate(items)), finished)
             return False
         try:
-            job.scene = self.uploader.put(request.scene)
+            job.scene = self.uploader.put(request.scene, owner=job.id)
         except OSError as exc:
             self._fail_job(job, f"scene: cannot read {request.scene}: {exc.strerror}")
             return False
@@ -579,8 +580,9 @@ class Dispatcher:
         try:
             if kind:
                 members = file_set_members(source, kind)
-                return [self.uploader.put(m) for m in members] if members else None
-            return self.uploader.put(source) if source.is_file() else None
+                return ([self.uploader.put(m, owner=job.id) for m in members] if members
+                        else None)
+            return self.uploader.put(source, owner=job.id) if source.is_file() else None
         except OSError:
             return None
 

@@ -82,7 +82,7 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
         print("  (shown once: keep it; clients send it as 'Authorization: Bearer TOKEN', "
               "e.g. METASTUDIO_TOKEN for the command line)", file=out)
     else:
-        print("token: the one shown at the first start (lost it? `metastudio serve "
+        print("(the token was shown at the first start; lost it? `metastudio serve "
               "--new-token` makes a new one and the old one stops working)", file=out)
     if not tls and host not in ("127.0.0.1", "localhost", "::1"):
         print("warning: serving plain HTTP beyond this machine: the token crosses the "

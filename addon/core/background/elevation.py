@@ -59,6 +59,28 @@ def read_elevation(source: str) -> np.ndarray:
     return check_heights(heights, source)
 
 
+# The image formats Blender reads heights from, by their first bytes.
+_IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"v/1\x01")
+
+
+def check_elevation_source(source: str) -> None:
+    """ElevationMapError unless `source` is a usable map: a .npy/.npz grid or a sample
+    is read whole; an image (read by Blender later) must at least be an image file."""
+    if source in SAMPLES or Path(source).suffix.lower() in (".npy", ".npz"):
+        read_elevation(source)
+        return
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise ElevationMapError(f"elevation_map: {source} cannot be read "
+                                f"({exc.strerror})") from None
+    if not head.startswith(_IMAGE_MAGICS):
+        raise ElevationMapError(f"elevation_map: {source} is not a height image (PNG, "
+                                "JPEG, TIFF, EXR) nor a .npy/.npz grid")
+
+
 def check_heights(heights: np.ndarray, source: str) -> np.ndarray:
     """A usable 2D grid of finite heights (NaN holes filled with the lowest height)."""
     heights = np.asarray(heights, dtype=np.float64)

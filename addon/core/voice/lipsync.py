@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..errors import JobSpecError
 from ..path_guard import check_allowed
 from . import align as aligner
 from .audio import Audio, load_audio
@@ -50,7 +51,14 @@ class LipSyncSpec(BaseModel):
     def transcript(self) -> str | None:
         """The transcript, from `text` or `text_file` (None when there is none)."""
         if self.text_file is not None:
-            return self.text_file.read_text(encoding="utf-8")
+            try:
+                return self.text_file.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise JobSpecError(f"text_file: {self.text_file} is not UTF-8 text (give "
+                                   "the transcript as a text file)") from None
+            except OSError as exc:
+                raise JobSpecError(f"text_file: cannot read {self.text_file}: "
+                                   f"{exc.strerror}") from None
         return self.text if self.text and self.text.strip() else None
 
 

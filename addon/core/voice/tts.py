@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..safe_output import write_file
 from . import espeak
 from .mouth import MouthCue, MouthRules, mouth_cues
 from .speech_phones import speech_phones
@@ -47,18 +46,16 @@ def speak(spec: VoiceSpec) -> SpokenLine:
     return SpokenLine(speech, mouth_cues(speech_phones(speech), spec.rules))
 
 
-def write_wav(speech: espeak.Speech, path: str | Path) -> Path:
-    """Write 16-bit PCM WAV atomically (a temporary name, then renamed)."""
+def write_wav(speech: espeak.Speech, path: str | Path, field: str = "out",
+              make_parents: bool = False) -> Path:
+    """Write 16-bit PCM WAV without destroying what the path is (see `safe_output`: a
+    temporary name renamed into place, `-` for standard output); its folder must exist
+    unless `make_parents`."""
+    import io
+
     import soundfile
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(suffix=".wav", dir=path.parent, prefix=".partial-")
-    os.close(handle)
-    try:
-        soundfile.write(temporary, speech.samples, speech.rate, subtype="PCM_16")
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return path
+    buffer = io.BytesIO()
+    soundfile.write(buffer, speech.samples, speech.rate, subtype="PCM_16", format="WAV")
+    write_file(path, buffer.getvalue(), make_parents, field)
+    return Path(path)
