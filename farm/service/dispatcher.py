@@ -248,6 +248,8 @@ class Dispatcher:
             if row is None or row.state in states.FINAL:
                 if row is not None:
                     job.row = row
+                else:  # deleted: nothing more of it goes out
+                    job.row.state = states.CANCELED
                 if row is None or row.state == states.CANCELED:
                     self._stop_work_of(job)
                 if not self._in_flight(job_id):
