@@ -148,10 +148,12 @@ def run_render(job: RenderJob, progress: str = "bar") -> int:
         print(f"warning: {warning}", file=sys.stderr)
     resumed = f" ({report.skipped} already done)" if report.skipped else ""
     workers = f"{report.workers} worker" + ("s" if report.workers != 1 else "")
-    # With JSON progress, stdout carries JSON lines only: the summary goes to stderr.
-    print(f"job {report.job_id}: {report.done + report.skipped}/{report.total} frames "
-          f"in {report.out_dir}{resumed}; {workers}, {report.seconds:.1f} s",
-          file=sys.stderr if progress == "json" else sys.stdout)
+    summary = (f"job {report.job_id}: {report.done + report.skipped}/{report.total} frames "
+               f"in {report.out_dir}{resumed}; {workers}, {report.seconds:.1f} s")
+    if progress == "json":  # stdout carries JSON lines only
+        bar.finish(summary)
+    else:
+        print(summary)
     if not report.ok:
         details = "\n".join(f"frame {frame}: {error}" for frame, error in report.failed.items())
         raise FrameFailedError(f"{len(report.failed)} frame(s) failed:\n{details}")

@@ -67,7 +67,8 @@ class JsonProgress:
     """One JSON object per line on stdout, for programs that drive the farm (the add-on).
 
     {"event": "start", "total": N}, then {"event": "frames", "done": n, "failed": m,
-    "total": N} after every finished or failed frame.
+    "total": N} after every finished or failed frame, and {"event": "finished",
+    "message": "job ...: n/N frames in ..."} at the end.
     """
 
     def __init__(self, stream=None) -> None:
@@ -84,6 +85,10 @@ class JsonProgress:
 
     def update(self, done: int, failed: int = 0) -> None:
         self._emit(event="frames", done=done, failed=failed, total=self.total)
+
+    def finish(self, message: str) -> None:
+        """The job's summary line, {"event": "finished", "message": ...}."""
+        self._emit(event="finished", message=message)
 
     def close(self) -> None:
         pass

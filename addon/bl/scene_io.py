@@ -19,7 +19,9 @@ _FILE_COLLECTIONS = ("images", "movieclips", "sounds", "fonts", "volumes", "cach
 def open_scene(path: str) -> None:
     """Open a .blend (UI-less), raising SceneError with Blender's reason when it cannot."""
     try:
-        bpy.ops.wm.open_mainfile(filepath=path, load_ui=False)
+        # Never the file's own scripts (Python drivers, auto-run text blocks): a farm
+        # opens files it was sent, whatever Blender's preferences say.
+        bpy.ops.wm.open_mainfile(filepath=path, load_ui=False, use_scripts=False)
     except RuntimeError as exc:
         reason = str(exc).strip().splitlines()[-1].removeprefix("Error: ")
         raise SceneError(f"scene: cannot open {path}: {reason}") from None

@@ -114,6 +114,8 @@ class FarmProcess:
                 self.progress.done, self.progress.failed = event["done"], event["failed"]
             elif kind == "text" and event["text"]:
                 self.progress.message = event["text"]
+            elif kind == "finished":
+                self.progress.message = event["message"]
             elif kind == "closed":
                 self._finish()
         return self.progress

@@ -103,7 +103,10 @@ class PathPolicy:
                              f"({', '.join(str(r) for r in self.roots)})")
 
     def contains(self, path: Path) -> bool:
-        """Is `path` (absolute), with `..` and links resolved, inside a root?"""
+        """Is `path`, with `..` and links resolved, inside a root? A relative path (or a
+        Windows path no --path-map turns into one of this machine's) is not."""
+        if not Path(path).is_absolute():
+            return False
         resolved = Path(os.path.realpath(path))
         return any(resolved == root or resolved.is_relative_to(root) for root in self.roots)
 
