@@ -74,10 +74,11 @@ _ANSWERS = {401: "no token, or not the service's", 404: "no such job, frame or f
 
 
 def errors(*statuses: int) -> dict:
-    """The error answers a route can give, in the shape the service sends them (with the
-    401 and 429 every /api route can give)."""
+    """The error answers a route can give, in the shape the service sends them: its own
+    and those every /api route can give (token, throttle, body size, bad parameters), so
+    that FastAPI's default 422 (whose detail is a list) is never declared."""
     return {status: {"model": ErrorDetail, "description": _ANSWERS[status]}
-            for status in sorted({401, 429, *statuses})}
+            for status in sorted({401, 413, 422, 429, *statuses})}
 
 
 def admit(raw, policy: PathPolicy):
@@ -160,7 +161,7 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
 
     # ----- jobs ---------------------------------------------------------------------
     @app.post("/api/jobs", status_code=201, response_model=JobView, dependencies=[Auth],
-              responses=errors(404, 413, 422),
+              responses=errors(),
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"$ref": "#/components/schemas/JobRequest"}}}}})
     def submit(job: Annotated[dict, Body(include_in_schema=False)]) -> JobView:

@@ -264,11 +264,9 @@ class Dispatcher:
             head = worker.queue[0] if worker.queue else None
             if head is None or head.job_id != job.id or worker.stopped_for:
                 continue
-            if head.kind in ("render", "call", "load", "deps", "preview"):
-                worker.stopped_for = job.id
-                self.store.log(job.id, f"stopping {worker.name}: the job was canceled or "
-                                       "deleted")
-                ray.kill(worker.actor, no_restart=True)
+            worker.stopped_for = job.id
+            self.store.log(job.id, f"stopping {worker.name}: the job was canceled or deleted")
+            ray.kill(worker.actor, no_restart=True)
 
     def _in_flight(self, job_id: str) -> bool:
         return any(a.job_id == job_id for w in self.pool.values() for a in w.queue)
@@ -438,8 +436,7 @@ class Dispatcher:
         if not tasks:
             return False
         if job.row.state == states.QUEUED:
-            self.store.set_state(job.id, states.RUNNING, event="started")
-            job.row.state = states.RUNNING
+            self._move(job, states.RUNNING, None, "started", (states.QUEUED,))
         if isinstance(job.request, RenderJobRequest):
             self._ensure_scene(worker, job)
             attempt = max(job.attempts.get(f, 0) for f in tasks) + 1
@@ -752,8 +749,7 @@ class Dispatcher:
         message = (f"paused: cannot write into {folder}: {exc.strerror or exc} (fix the "
                    "folder, then resume the job)")
         if job.row.state != states.PAUSED:
-            self.store.set_state(job.id, states.PAUSED, message, event=message)
-            job.row.state, job.row.message = states.PAUSED, message
+            self._move(job, states.PAUSED, message, message, (states.QUEUED, states.RUNNING))
 
     def _fail_task(self, job: ActiveJob, idx: int, worker: PoolWorker, error: str, text: str,
                    final: bool = False) -> None:
@@ -773,8 +769,19 @@ class Dispatcher:
 
     def _fail_job(self, job: ActiveJob, message: str) -> None:
         job.staging = False
-        self.store.set_state(job.id, states.FAILED, message, event=f"failed: {message}")
-        job.row.state, job.row.message = states.FAILED, message
+        self._move(job, states.FAILED, message, f"failed: {message}",
+                   (states.QUEUED, states.RUNNING, states.PAUSED))
+
+    def _move(self, job: ActiveJob, state: str, message: str | None, event: str,
+              allowed: tuple[str, ...]) -> None:
+        """Move the job to `state` in the queue unless a client moved it meanwhile (a
+        cancel, a pause, a delete: theirs stands); the job's record follows the queue."""
+        if self.store.set_state(job.id, state, message, event, allowed):
+            job.row.state = state
+            if message is not None:
+                job.row.message = message
+        else:
+            job.row = self.store.job(job.id) or job.row
 
     # ----- timeouts -----------------------------------------------------------------
     def timeout(self, job: ActiveJob) -> float | None:
@@ -829,8 +836,7 @@ class Dispatcher:
             preview = job.row.preview
             message = preview.replace("failed:", "preview failed:", 1) if (
                 preview.startswith("failed")) else ""
-            self.store.set_state(job.id, states.DONE, message, event="done")
-            job.row.state = states.DONE
+            self._move(job, states.DONE, message, "done", (states.QUEUED, states.RUNNING))
 
     def _check_stranded(self, job: ActiveJob) -> None:
         """Work is left but no live worker may take it: say why, and fail the job when

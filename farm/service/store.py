@@ -229,14 +229,23 @@ class ServiceStore:
         return [_job(row) for row in rows]
 
     def set_state(self, job_id: str, state: str, message: str | None = None,
-                  event: str | None = None) -> None:
+                  event: str | None = None,
+                  allowed: tuple[str, ...] = (QUEUED, RUNNING, PAUSED)) -> bool:
+        """Move a job to `state` (with `message`, if given) only while it is in one of
+        `allowed`, atomically: what the scheduler concludes never overrides a cancel,
+        pause or delete that came in meanwhile. False when it did not move."""
         now = time.time()
-        statements = [("UPDATE jobs SET state=?, message=COALESCE(?, message), updated=?"
-                       " WHERE id=?", (state, message, now, job_id))]
-        if event:
-            statements.append(("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
-                               (job_id, now, event)))
-        self._write(statements)
+        marks = ",".join("?" * len(allowed))
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            changed = self._db.execute(
+                "UPDATE jobs SET state=?, message=COALESCE(?, message), updated=? WHERE id=?"
+                f" AND state IN ({marks})", (state, message, now, job_id, *allowed)).rowcount
+            if changed and event:
+                self._db.execute("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
+                                 (job_id, now, event))
+            self._db.execute("COMMIT")
+        return bool(changed)
 
     def transition(self, job_id: str, allowed: tuple[str, ...], state: str,
                    event: str) -> bool:

@@ -81,6 +81,8 @@ def test_the_token_is_kept_as_a_hash_and_shown_once(tmp_path):
 def test_frame_counts_are_limited_before_expansion():
     assert len(parse_frames("1-100000", limit=100_000)) == 100_000
     with pytest.raises(JobSpecError, match="more than 100000 frames"):
+        parse_frames("1-1000000", limit=100_000)
+    with pytest.raises(JobSpecError, match="1000000000000 is outside Blender.s frames"):
         parse_frames("1-1000000000000", limit=100_000)
     with pytest.raises(JobSpecError, match="more than 10 frames"):
         parse_frames("1-6,10-15", limit=10)

@@ -242,6 +242,12 @@ def test_the_api_answers_as_its_own_openapi_document_says(service):
 
     status, document = raw_call(service.url, "GET", "/openapi.json")
     assert status == 200
+    assert "HTTPValidationError" not in json.dumps(document)  # its detail is a list
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for code in ("401", "422", "429"):
+                assert operation["responses"][code]["content"]["application/json"][
+                    "schema"] == {"$ref": "#/components/schemas/ErrorDetail"}
     schema = schemathesis.openapi.from_dict(document)
     checks = [not_a_server_error, status_code_conformance, content_type_conformance,
               response_schema_conformance]
