@@ -46,17 +46,18 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def make_scenes(studio: Path, count: int) -> list[str]:
-    """`count` variants of the sample scene, each with its own noise texture (256x256)."""
-    base = build_scene(studio / "base.blend", frames=1, resolution=(32, 18), samples=1)
+def make_scenes(studio: Path, count: int, size: int) -> list[str]:
+    """`count` variants of the sample scene, each with its own noise texture (size x size:
+    noise does not compress, so each is about 4 x size x size bytes)."""
+    base = build_scene(studio / "base.blend", frames=2, resolution=(32, 18), samples=1)
     result = run_bpy("""
         import bpy, numpy
         paths = []
         for n in range(count):
             bpy.ops.wm.open_mainfile(filepath=base)
             rng = numpy.random.default_rng(n)
-            image = bpy.data.images.new(f"noise{n}", 256, 256)
-            image.pixels.foreach_set(rng.random(256 * 256 * 4).astype("float32"))
+            image = bpy.data.images.new(f"noise{n}", size, size)
+            image.pixels.foreach_set(rng.random(size * size * 4).astype("float32"))
             texture = f"{folder}/noise{n}.png"
             image.filepath_raw = texture
             image.file_format = "PNG"
@@ -74,16 +75,18 @@ def make_scenes(studio: Path, count: int) -> list[str]:
             bpy.ops.wm.save_as_mainfile(filepath=path)
             paths.append(path)
         result = paths
-    """, base=base, count=count, folder=str(studio))
+    """, base=base, count=count, folder=str(studio), size=size)
     return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=200)
-    parser.add_argument("--cache-mb", type=float, default=40.0,
+    parser.add_argument("--cache-mb", type=float, default=200.0,
                         help="the workers' node cache limit (METASTUDIO_WORKER_CACHE_GB)")
     parser.add_argument("--report-every", type=int, default=50)
+    parser.add_argument("--texture", type=int, default=1024,
+                        help="each scene's own noise texture is this many pixels square")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="metastudio-mem-") as folder:
         root = Path(folder)
@@ -93,7 +96,7 @@ def main() -> int:
         os.environ["METASTUDIO_WORKER_DIR"] = str(cache)
         os.environ["METASTUDIO_WORKER_CACHE_GB"] = str(args.cache_mb / 1000)
         print(f"making {args.jobs} scenes ...", file=sys.stderr)
-        scenes = make_scenes(studio, args.jobs)
+        scenes = make_scenes(studio, args.jobs, args.texture)
         service = ServiceProcess(root / "home", [studio], "--cpus-per-worker", "1").start()
         rows = []
         try:

@@ -11,6 +11,7 @@ library outside them is refused before it is opened.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,9 @@ from metastudio.core.scene_info import resolve_blend_path
 # The tracer keeps the files it opened in one cache for the whole process, closed after
 # each scan: scans from the API's threads take turns (each takes milliseconds).
 _ONE_AT_A_TIME = threading.Lock()
+# Scans kept: resolved path -> (the .blend files read, their signature, the answer).
+_SCANNED: OrderedDict[Path, tuple[list[Path], tuple, list[BlendPath]]] = OrderedDict()
+_SCANS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -55,19 +59,46 @@ def scan_blend(path: Path, allowed: Callable[[Path], bool]) -> list[BlendPath]:
     the output path of each of its scenes (`write=True`). `allowed(path)` is asked before
     a linked library is opened: a library it refuses is reported and not read.
 
+    A scan takes about 20 ms (the tracer decodes the file's DNA in Python), so the answer
+    is kept while none of the .blend files it read has changed (size, time, inode): a
+    studio submits the same scene again and again.
+
     Raises SceneError when the file cannot be parsed, OutsideRoots for a refused library.
     """
     from blender_asset_tracer.trace import file2blocks
+
+    opened: list[Path] = []
 
     class RootedIterator(file2blocks.BlockIterator):
         def open_blendfile(self, bfilepath: Path):
             if Path(bfilepath).resolve() != path.resolve() and not allowed(Path(bfilepath)):
                 raise OutsideRoots(BlendPath("a linked library", Path(bfilepath)))
+            opened.append(Path(bfilepath))
             return super().open_blendfile(bfilepath)
 
-    found: list[BlendPath] = []
+    key = Path(path).resolve()
     with _ONE_AT_A_TIME:
-        return _scan(path, RootedIterator, found)
+        known = _SCANNED.get(key)
+        if known is not None and _signature(known[0]) == known[1]:
+            _SCANNED.move_to_end(key)
+            return list(known[2])
+        found = _scan(path, RootedIterator, [])
+        _SCANNED[key] = (list(opened), _signature(opened), found)
+        if len(_SCANNED) > _SCANS_KEPT:
+            _SCANNED.popitem(last=False)
+        return list(found)
+
+
+def _signature(paths: list[Path]) -> tuple:
+    """What changes when any of `paths` is rewritten (None for one that is gone)."""
+    marks = []
+    for path in paths:
+        try:
+            info = path.stat()
+            marks.append((info.st_ino, info.st_size, info.st_mtime_ns))
+        except OSError:
+            marks.append(None)
+    return tuple(marks)
 
 
 def _scan(path: Path, iterator_type, found: list[BlendPath]) -> list[BlendPath]:
