@@ -228,6 +228,17 @@ def test_a_broken_queue_stops_the_start_in_one_line_and_is_left_as_it_is(tmp_pat
     assert not (home / "token.sha256").exists()  # no token that was never shown
 
 
+def test_a_home_that_cannot_be_used_stops_the_start_in_one_line(tmp_path):
+    home = tmp_path / "home"
+    home.write_text("a file where the home should be")  # root may write anywhere else
+    done = subprocess.run([str(Path(sys.executable).with_name("metastudio")), "serve",
+                           "--home", str(home), "--port", str(free_port()),
+                           "--root", str(tmp_path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"error: home: cannot use {home}" in done.stderr, done.stderr
+
+
 def test_the_api_answers_as_its_own_openapi_document_says(service):
     """Schemathesis, bounded (about 20 cases per operation, a few hundred requests to
     127.0.0.1 only): no server error, every status and body as the document declares."""
