@@ -9,10 +9,11 @@ import tempfile
 from pathlib import Path
 
 from metastudio.core.background.spec import BackgroundSpec
+from metastudio.core.safe_output import write_file
 from metastudio.core.schema import build_spec
 
 from .cli_model import add_model_arguments, model_values
-from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_result, write_text
+from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_text
 
 
 def add_parsers(sub) -> None:
@@ -154,7 +155,7 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     scene.camera = camera
     aim_weather(scene, terrain)
     if blend is not None:
-        write_result(blend, saved_blend(), "blend")
+        write_file(blend, saved_blend(), field="blend")
         print(f"saved {blend}", file=sys.stderr)
     if still is None:
         return
@@ -166,5 +167,5 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
         path = Path(folder) / "still.png"
         scene.render.filepath = str(path)
         bpy.ops.render.render(write_still=True)
-        write_result(still, path.read_bytes(), "still")
+        write_file(still, path.read_bytes(), field="still")
     print(f"rendered {still}", file=sys.stderr)

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 from metastudio.core.character.spec import CharacterSpec
+from metastudio.core.safe_output import write_file
 from metastudio.core.schema import build_spec
 
 from .cli_model import add_model_arguments, model_values
-from .cli_output import print_batch, stdout_to_stderr, write_result, write_text
+from .cli_output import print_batch, stdout_to_stderr, write_text
 
 
 def add_parsers(sub) -> None:
@@ -57,7 +58,7 @@ def _cmd_character(args: argparse.Namespace) -> int:
             raise JobSpecError(f"blend: {args.blend} must end in .blend")
         with stdout_to_stderr():  # bpy prints reports to stdout; keep it for --json -
             result = build_blend(spec.model_dump_json())
-        write_result(args.blend, result["blend"], "blend")
+        write_file(args.blend, result["blend"], field="blend")
         print(f"saved {args.blend}", file=sys.stderr)
     if args.json is not None:
         write_text(args.json, json.dumps(resolved.as_dict(), indent=2) + "\n")

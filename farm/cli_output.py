@@ -17,10 +17,6 @@ def write_text(path: Path, text: str, field: str = "json") -> None:
     write_file(path, text.encode("utf-8"), field=field)
 
 
-def write_result(path: Path, data: bytes, field: str) -> None:
-    """Write a command's result file (a .blend, an image) as `write_text` does."""
-    write_file(path, data, field=field)
-
 
 @contextlib.contextmanager
 def stdout_to_stderr():

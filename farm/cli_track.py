@@ -8,11 +8,12 @@ import json
 import sys
 from pathlib import Path
 
+from metastudio.core.safe_output import write_file
 from metastudio.core.schema import build_spec
 from metastudio.core.tracking.spec import TrackSpec
 
 from .cli_model import add_model_arguments, model_values
-from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_result, write_text
+from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_text
 
 
 def add_parsers(sub) -> None:
@@ -129,5 +130,5 @@ def _bake(spec: TrackSpec, blend: Path, out: Path) -> None:
     StepRun(bake_track(bpy.context, spec, guard, warnings), guard).run_to_end()
     for warning in warnings:
         print(f"note: {warning}", file=sys.stderr)
-    write_result(out, saved_blend(), "blend")
+    write_file(out, saved_blend(), field="blend")
     print(f"saved {out}", file=sys.stderr)

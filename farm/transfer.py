@@ -62,9 +62,6 @@ class Uploader:
                 freed += 1
         return freed
 
-    def __len__(self) -> int:
-        return len(self._by_digest)
-
 
 CACHE_LIMIT_ENV = "METASTUDIO_WORKER_CACHE_GB"
 DEFAULT_CACHE_GB = 20.0

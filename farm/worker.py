@@ -52,6 +52,18 @@ def read_node_log(relpath: str) -> str:
     return tail(os.path.join(worker_home(), relpath))
 
 
+@ray.remote(num_cpus=0)
+def drop_job_files(job_id: str) -> None:
+    """Remove an ended job's folder on this node (its mirror of the artist's files, its
+    frames in flight, its logs): the files' bytes stay in the node's cache, which is
+    bounded, until they are evicted there (pinned to a node by the caller)."""
+    if not job_id or "/" in job_id or job_id.startswith("."):
+        return
+    home = worker_home()
+    for folder in (os.path.join(home, "jobs", job_id), os.path.join(home, "logs", job_id)):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @dataclass
 class FrameOutcome:
     """What became of one frame on a worker."""

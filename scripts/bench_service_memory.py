@@ -5,7 +5,8 @@ the memory of the service and all it started (proportional set size, PSS, summed
 the service's process group: the API, the dispatcher, Ray's GCS, raylet and object
 store, the workers), the objects Ray still holds (`ray memory` equivalents are not
 reachable from outside, so the object store is measured as the workers' and raylet's
-shared memory inside PSS), and the size of the workers' node cache with its limit.
+shared memory inside PSS), the size of the workers' node cache with its limit, and the
+disk the workers' whole folder takes (cache, job folders, logs; each file once).
 
 Run it on two checkouts to compare (the baseline is the code before issue 18, which
 never released a job's objects nor evicted the cache):
@@ -43,7 +44,13 @@ def session_pss(session: int) -> int:
 
 
 def folder_size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    """Bytes on disk under `folder`, each file once however many links it has."""
+    seen = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            info = path.stat()
+            seen[(info.st_dev, info.st_ino)] = info.st_size
+    return sum(seen.values())
 
 
 def make_scenes(studio: Path, count: int, size: int) -> list[str]:
@@ -112,17 +119,18 @@ def main() -> int:
                     time.sleep(3)  # a sync round: finished jobs leave the dispatcher
                     rows.append((n, session_pss(service.process.pid),
                                  folder_size(cache / "files") if (cache / "files").exists()
-                                 else 0))
+                                 else 0, folder_size(cache)))
                     print(f"after {n:4d} jobs: service and workers {rows[-1][1] / 1e6:7.1f} MB"
                           f" PSS; node cache {rows[-1][2] / 1e6:6.1f} MB (limit "
-                          f"{args.cache_mb:g} MB); {time.monotonic() - started:.0f} s",
-                          flush=True)
+                          f"{args.cache_mb:g} MB), the workers' folder {rows[-1][3] / 1e6:6.1f}"
+                          f" MB on disk; {time.monotonic() - started:.0f} s", flush=True)
             failed = [j for j in client.jobs() if j["state"] != "done"]
         finally:
             service.stop()
     first, last = rows[0], rows[-1]
     print(f"memory after {last[0]} jobs / after the first: {last[1] / first[1]:.2f}x "
-          f"({(last[1] - first[1]) / 1e6:+.1f} MB); cache {last[2] / 1e6:.1f} MB; "
+          f"({(last[1] - first[1]) / 1e6:+.1f} MB); cache {last[2] / 1e6:.1f} MB; workers' "
+          f"folder {last[3] / 1e6:.1f} MB; "
           f"{len(failed)} job(s) not done")
     return 1 if failed else 0
 

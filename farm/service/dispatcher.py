@@ -28,7 +28,7 @@ from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from ..placement import NodeCapacity, WorkerSlot, plan_workers
 from ..transfer import FilePayload, Uploader, write_atomically
-from ..worker import FrameOutcome, RenderWorker, log_relpath, read_node_log
+from ..worker import FrameOutcome, RenderWorker, drop_job_files, log_relpath, read_node_log
 from . import store as states
 from .security import PathPolicy
 from .store import JobRow, ServiceStore
@@ -254,7 +254,15 @@ class Dispatcher:
                     self._stop_work_of(job)
                 if not self._in_flight(job_id):
                     del self.jobs[job_id]
-                    self.uploader.release(job_id)  # its scene and files leave Ray
+                    self._forget(job_id)
+
+    def _forget(self, job_id: str) -> None:
+        """An ended job's scene and files leave Ray's object store, and its folders leave
+        every node it may have used (their bytes stay in each node's bounded cache)."""
+        self.uploader.release(job_id)
+        for node_id in {w.slot.node_id for w in self.pool.values()}:
+            drop_job_files.options(scheduling_strategy=NodeAffinitySchedulingStrategy(
+                node_id, soft=False)).remote(job_id)
 
     def _stop_work_of(self, job: ActiveJob) -> None:
         """A canceled or deleted job's frames being rendered are stopped: their workers'

@@ -185,6 +185,21 @@ def test_cancel_and_delete_stop_frames_being_rendered(service, place):
     assert not any(w["job"] == again["id"] for w in client.workers())
 
 
+def test_an_ended_job_leaves_no_folder_on_the_workers_node(service, place):
+    from metastudio_farm.worker import worker_home
+
+    root, _ = place
+    client = service.client()
+    job = client.submit({"kind": "render", "scene": str(root / "shot.blend"), "frames": "1-2",
+                         "out": str(root / "clean"), "preview": False})
+    assert wait_for(client, job["id"])["state"] == "done"
+    folder = Path(worker_home()) / "jobs" / job["id"]
+    deadline = time.monotonic() + 20
+    while folder.exists():  # gone once the dispatcher lets the ended job go
+        assert time.monotonic() < deadline, sorted(folder.rglob("*"))
+        time.sleep(0.2)
+
+
 def test_a_second_service_on_the_same_home_is_refused_naming_the_first(service, place):
     root, _ = place
     done = subprocess.run([str(Path(sys.executable).with_name("metastudio")), "serve",
