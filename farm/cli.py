@@ -136,11 +136,38 @@ def _read_steps(path: Path) -> list:
     return steps
 
 
+def blender_version_warnings(scene: Path) -> list[str]:
+    """What to say when the scene was saved by a newer Blender than this machine's (the
+    one its workers run); SceneError when it is a newer major version, which cannot be
+    opened here."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from metastudio.core.blendfile import blend_version
+    from metastudio.core.errors import SceneError
+
+    saved = blend_version(scene)
+    try:
+        ours = tuple(int(p) for p in version("bpy").split(".")[:2])
+    except (PackageNotFoundError, ValueError):
+        return []
+    if saved is None or saved <= ours:
+        return []
+    saved_text, ours_text = f"{saved[0]}.{saved[1]}", f"{ours[0]}.{ours[1]}"
+    if saved[0] > ours[0]:
+        raise SceneError(f"scene: {scene} was saved by Blender {saved_text}, a newer major "
+                         f"version than this farm's Blender {ours_text}, which cannot open "
+                         "it")
+    return [f"{scene} was saved by Blender {saved_text}; this farm renders with Blender "
+            f"{ours_text}: what {saved_text} added may be lost or render differently"]
+
+
 def run_render(job: RenderJob, progress: str = "bar") -> int:
     """Render a job showing progress; print a summary; return the exit code."""
     from .progress import JsonProgress, ProgressBar
     from .scheduler import RenderRun
 
+    for warning in blender_version_warnings(job.scene):
+        print(f"warning: {warning}", file=sys.stderr)
     bar = JsonProgress() if progress == "json" else ProgressBar()
     report = RenderRun(job, progress=bar).run()
     bar.close()

@@ -93,11 +93,15 @@ class RenderWorker:
         self.device = "CPU"
 
     def describe(self) -> dict:
-        """Who this worker is: process id, host, node and working folder."""
+        """Who this worker is: process id, host, node, working folder and Blender
+        version (major, minor)."""
+        import bpy
+
         context = ray.get_runtime_context()
         return {"pid": self.pid, "host": socket.gethostname(), "home": self.home,
                 "node_id": context.get_node_id(), "device": self.device,
-                "gpu_ids": context.get_accelerator_ids().get("GPU", [])}
+                "gpu_ids": context.get_accelerator_ids().get("GPU", []),
+                "blender": list(bpy.app.version[:2])}
 
     def load(self, job_id: str, scene: FilePayload | str, source_path: str,
              overrides: RenderOverrides, threads: int, want_gpu: bool,

@@ -31,6 +31,41 @@ def check_blend_file(path: Path) -> Path:
     return path.resolve()
 
 
+def blend_version(path: Path) -> tuple[int, int] | None:
+    """The Blender version that saved a .blend, (major, minor), from its header (under
+    zstd or gzip too); None when the header is not one this reader knows."""
+    import gzip
+
+    import zstandard
+
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(64)
+            handle.seek(0)
+            if head.startswith(b"\x28\xb5\x2f\xfd"):
+                head = zstandard.ZstdDecompressor().stream_reader(handle).read(64)
+            elif head.startswith(b"\x1f\x8b"):
+                head = gzip.GzipFile(fileobj=handle).read(64)
+    except (OSError, EOFError, zstandard.ZstdError):  # gzip's BadGzipFile is an OSError
+        return None
+    return version_from_header(head)
+
+
+def version_from_header(head: bytes) -> tuple[int, int] | None:
+    """(major, minor) from a .blend header: "BLENDER17-01v0502" (Blender 5.0 and later:
+    header size, format, endianness, four digits) or "BLENDER-v402" (before: pointer
+    size, endianness, three digits)."""
+    if not head.startswith(b"BLENDER"):
+        return None
+    if head[7:9].isdigit() and head[12:13] in (b"v", b"V") and head[13:17].isdigit():
+        number = int(head[13:17])
+    elif head[7:8] in (b"-", b"_") and head[8:9] in (b"v", b"V") and head[9:12].isdigit():
+        number = int(head[9:12])
+    else:
+        return None
+    return number // 100, number % 100
+
+
 # Data-blocks that hold the user interface and the file's session (window manager,
 # screens, workspaces, the global block, render info, thumbnail): what Blender saves of
 # a session, not of the scene.

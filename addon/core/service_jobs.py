@@ -234,6 +234,7 @@ class WorkerView(BaseModel):
     done: int
     failed: int
     pid: int = Field(description="the worker's process id on its node")
+    blender: str = Field("", description="the worker's Blender version (major.minor)")
 
 
 class ServiceInfo(BaseModel):

@@ -15,6 +15,7 @@ from fastapi import Path as FastPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from metastudio.core.blendfile import blend_version
 from metastudio.core.errors import MetastudioError
 from metastudio.core.service_jobs import (
     MAX_TASK_INDEX,
@@ -172,9 +173,13 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         for other in job.depends_on:
             if store.job(other) is None:
                 raise _error(422, f"depends_on: no job {other}")
+        saved_by = blend_version(job.scene) if isinstance(job, RenderJobRequest) else None
+        notes = versions_note(saved_by, dispatcher.worker_snapshot)
         name = job.name or (job.scene.name if isinstance(job, RenderJobRequest)
                             else f"{job.batch.operator} batch")
         job_id = store.add_job(job.kind, name, job.model_dump(mode="json"), job.priority)
+        for note in notes:
+            store.log(job_id, note)
         dispatcher.poke()
         return view(row_or_404(job_id))
 
@@ -309,6 +314,29 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
                            problem=dispatcher.error)
 
     return app
+
+
+def versions_note(saved_by: tuple[int, int] | None, workers: list[dict]) -> list[str]:
+    """The job log's lines on the Blender that saved a scene and the farm's; a 422 when
+    every started worker is of an older major version (none could open it)."""
+    if saved_by is None:
+        return []
+    saved = f"{saved_by[0]}.{saved_by[1]}"
+    running = sorted({w["blender"] for w in workers if w.get("blender")},
+                     key=lambda v: tuple(int(p) for p in v.split(".")))
+    ours = [tuple(int(p) for p in v.split(".")) for v in running]
+    if ours and all(v[0] < saved_by[0] for v in ours):
+        raise _error(422, f"scene: saved by Blender {saved}, a newer major version than this "
+                          f"farm's workers (Blender {', '.join(running)}), which cannot open "
+                          f"it: save it from Blender {running[-1]}, or add workers of "
+                          f"Blender {saved_by[0]}")
+    notes = [f"scene saved by Blender {saved}"]
+    older = [v for v, t in zip(running, ours, strict=True) if t < saved_by]
+    if older:
+        notes.append(f"warning: the scene was saved by Blender {saved}; workers running "
+                     f"Blender {', '.join(older)} may lose or render differently what "
+                     f"{saved} added")
+    return notes
 
 
 def _openapi(app: FastAPI) -> dict:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ray
+from metastudio.core.blendfile import blend_version
 from metastudio.core.errors import MetastudioError
 from metastudio.core.scene_info import SceneInfo, file_set_members, split_output_pattern
 from metastudio.core.service_jobs import BatchJobRequest, JobRequest, RenderJobRequest
@@ -88,6 +89,7 @@ class PoolWorker:
     timed_out: bool = False
     stopped_for: str = ""  # the job whose cancel or delete stopped this worker
     pid: int = 0
+    blender: tuple[int, int] | None = None  # (major, minor), once it has started
 
     @property
     def busy(self) -> bool:
@@ -126,6 +128,8 @@ class ActiveJob:
         self.missing: list[str] = []
         self.name_pattern = ""
         self.preview_running = False
+        self.saved_by: tuple[int, int] | None = None  # the Blender that saved the scene
+        self.warned_versions: set[str] = set()
         # Batch jobs
         self.plan = None
 
@@ -407,6 +411,8 @@ class Dispatcher:
             return False
         if request.gpu_type and f"gpu:{request.gpu_type}" not in worker.tags:
             return False
+        if too_old(worker.blender, job.saved_by):
+            return False
         return worker.name not in job.blocklist and all(t in worker.tags for t in request.tags)
 
     def _workers_on(self, job: ActiveJob) -> int:
@@ -501,6 +507,7 @@ class Dispatcher:
                 return False
             self._staged(job, str(request.out), list(enumerate(items)), finished)
             return False
+        job.saved_by = blend_version(request.scene)
         try:
             job.scene = self.uploader.put(request.scene, owner=job.id)
         except OSError as exc:
@@ -513,6 +520,13 @@ class Dispatcher:
 
     def _send_load(self, worker: PoolWorker, job: ActiveJob, staging: bool) -> None:
         request = job.request
+        if (job.saved_by and worker.blender and worker.blender < job.saved_by
+                and worker.name not in job.warned_versions):
+            job.warned_versions.add(worker.name)
+            saved, runs = _dotted(job.saved_by), _dotted(worker.blender)
+            self.store.log(job.id, f"warning: {worker.name} runs Blender {runs}, older than "
+                                   f"Blender {saved} that saved the scene: what {saved} added "
+                                   "may be lost or render differently there")
         ref = worker.actor.load.remote(job.id, job.scene, str(request.scene),
                                        request.overrides, worker.slot.threads,
                                        worker.slot.uses_gpu, False, request.steps)
@@ -633,6 +647,7 @@ class Dispatcher:
         if assignment.kind == "warm":
             worker.ready = True
             worker.pid = result.get("pid", 0)
+            worker.blender = tuple(result.get("blender") or ()) or None
             log.info("worker %s ready (pid %s)", worker.name, result.get("pid"))
             return
         job = self.jobs.get(assignment.job_id)
@@ -868,7 +883,11 @@ class Dispatcher:
         ready = [w for w in self.pool.values() if w.ready]
         unfit = bool(ready) and not any(self._fits(w, job) for w in ready)
         message = _UNFIT if unfit else ""
-        if message != job.row.message and (unfit or job.row.message == _UNFIT):
+        if unfit and job.saved_by and any(too_old(w.blender, job.saved_by) for w in ready):
+            versions = sorted({_dotted(w.blender) for w in ready if w.blender})
+            message = (f"{_UNFIT}: the scene was saved by Blender {_dotted(job.saved_by)}, "
+                       f"the workers run {', '.join(versions)}")
+        if message != job.row.message and (unfit or job.row.message.startswith(_UNFIT)):
             self.store.set_message(job.id, message)
             job.row.message = message
 
@@ -938,13 +957,24 @@ class Dispatcher:
                 "state": "starting" if not worker.ready else ("busy" if head else "idle"),
                 "tags": sorted(worker.tags), "job": head.job_id if head else "",
                 "task": task, "done": worker.done, "failed": worker.failed,
-                "pid": worker.pid})
+                "pid": worker.pid, "blender": _dotted(worker.blender or ())})
         snapshot += [{"name": name, "node": "", "state": "lost", "tags": [], "job": "",
                       "task": "", "done": 0, "failed": 0, "pid": 0}
                      for name in self._lost_names[-8:]
                      if name not in {w.name for w in self.pool.values()}]
         self.worker_snapshot = snapshot
         self.timeouts = {job_id: self.timeout(job) for job_id, job in self.jobs.items()}
+
+
+def too_old(worker: tuple[int, int] | None, saved_by: tuple[int, int] | None) -> bool:
+    """Can a worker of this Blender not open a scene saved by that one? A newer major
+    version's files are not for an older Blender (a newer minor one's open, with a
+    warning in the job's log)."""
+    return bool(worker and saved_by and worker[0] < saved_by[0])
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
 
 
 def _task_error(task) -> str:

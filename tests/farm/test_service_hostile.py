@@ -200,6 +200,45 @@ def test_an_ended_job_leaves_no_folder_on_the_workers_node(service, place):
         time.sleep(0.2)
 
 
+def saved_by(source: Path, target: Path, version: str) -> str:
+    """A copy of a scene whose header says another Blender saved it ("0501": 5.1)."""
+    run_bpy("""
+        import bpy
+        bpy.ops.wm.open_mainfile(filepath=source)
+        bpy.ops.wm.save_as_mainfile(filepath=target, compress=False)
+    """, source=str(source), target=str(target))
+    data = bytearray(target.read_bytes())
+    assert data[:13] == b"BLENDER17-01v", data[:17]
+    data[13:17] = version.encode()
+    target.write_bytes(bytes(data))
+    return str(target)
+
+
+def test_scenes_from_a_newer_blender_are_named_and_refused_across_major_versions(
+        service, place):
+    root, _ = place
+    newer_minor = saved_by(root / "shot.blend", root / "from51.blend", "0501")
+    client = service.client()
+    job = client.submit({"kind": "render", "scene": newer_minor, "frames": "1",
+                         "out": str(root / "from51"), "preview": False})
+    assert wait_for(client, job["id"])["state"] == "done"
+    log = "\n".join(client.log(job["id"]))
+    assert "scene saved by Blender 5.1" in log
+    assert "warning: the scene was saved by Blender 5.1; workers running Blender 5.0" in log
+    assert "runs Blender 5.0, older than Blender 5.1 that saved the scene" in log
+
+    newer_major = saved_by(root / "shot.blend", root / "from60.blend", "0600")
+    status, body = post(service, {"kind": "render", "scene": newer_major})
+    assert status == 422, body
+    assert "saved by Blender 6.0, a newer major version than this farm's workers " \
+           "(Blender 5.0)" in body["detail"]
+    done = subprocess.run([sys.executable, "-m", "metastudio_farm.cli", "render", newer_major,
+                           "--out", str(root / "from60")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and "saved by Blender 6.0" in done.stderr, done.stderr
+    assert not (root / "from60").exists()
+
+
 def test_a_second_service_on_the_same_home_is_refused_naming_the_first(service, place):
     root, _ = place
     done = subprocess.run([str(Path(sys.executable).with_name("metastudio")), "serve",
