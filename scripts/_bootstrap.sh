@@ -4,16 +4,20 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-find_python311() {
-    for candidate in python3.11 "$HOME/.pyenv/versions/3.11"*/bin/python3.11 /usr/bin/python3.11 python3; do
+find_python() {  # find_python 3.13: a python of that version, or fail
+    local want="$1"
+    for candidate in "python$want" "$HOME/.pyenv/versions/$want"*/bin/"python$want" \
+        "/usr/bin/python$want" python3; do
         if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+            "$candidate" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$want'.split('.'))))" 2>/dev/null; then
             command -v "$candidate"
             return 0
         fi
     done
     return 1
 }
+
+find_python311() { find_python 3.11; }
 
 if [ ! -x .venv/bin/python ]; then
     py="$(find_python311)" || {

@@ -1,12 +1,20 @@
-# Sourced by scripts/test: make .venv-bpy<version> for each Blender LTS in scripts/lts/
-# and install the project there without its bpy pin. Needs find_python311 from
-# _bootstrap.sh. Re-installs when a requirements file changes.
+# Sourced by scripts/test: make .venv-bpy<version> for each Blender tier in scripts/lts/
+# (the LTS releases and the newest) and install the project there without its bpy pin.
+# Needs find_python from _bootstrap.sh. Re-installs when a requirements file changes.
 lts_venvs=()
 for requirements in scripts/lts/bpy-*.txt; do
     version="$(basename "$requirements" .txt)"   # bpy-4.5
     venv=".venv-${version//[-.]/}"                # .venv-bpy45
+    # A tier names its Python on a line "# python: 3.13" (3.11 when it does not).
+    want="$(sed -n 's/^# python: *\([0-9.]*\).*/\1/p' "$requirements")"
+    want="${want:-3.11}"
     if [ ! -x "$venv/bin/python" ]; then
-        "$(find_python311)" -m venv "$venv"
+        py="$(find_python "$want")" || {
+            echo "the $version tier needs Python $want (e.g. 'pyenv install $want'); it is" \
+                 "skipped (or set METASTUDIO_LTS=0)" >&2
+            continue
+        }
+        "$py" -m venv "$venv"
     fi
     stamp="$venv/.metastudio-installed"
     if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ] ||

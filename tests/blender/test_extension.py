@@ -16,6 +16,11 @@ from tests.bpy_process import build_scene
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Blender 5.1+ (CPython 3.13) refuses today's zips, whose compiled wheels are for CPython
+# 3.11: zips for both Pythons are issue 19's next step.
+pytestmark = pytest.mark.skipif(sys.version_info[:2] != (3, 11),
+                                reason="the extension zips carry CPython 3.11 wheels only")
+
 INSTALL_AND_DRAW = r"""
 import json, os, sys
 import bpy
