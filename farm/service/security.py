@@ -82,8 +82,8 @@ class PathPolicy:
             return self.map_text(data)
         return data
 
-    def check(self, path: Path | str, field: str, write: bool = False) -> None:
-        """ValueError naming the field when `path` is not inside an allowed root.
+    def refusal(self, path: Path | str, write: bool = False) -> str | None:
+        """Why `path` may not be used (None when it may).
 
         Decided on the text alone, before anything looks at the file (so that the answer
         never says whether something outside exists): the path must be absolute (a
@@ -93,14 +93,27 @@ class PathPolicy:
         """
         text = str(path)
         if not write and text in PACKAGED_SAMPLES:
-            return
+            return None
         candidate = Path(text).expanduser()
         if not candidate.is_absolute():
-            raise ValueError(f"{field}: {text} is not an absolute path (give the path as "
-                             "this service sees it)")
+            return f"{text} is not an absolute path (give the path as this service sees it)"
         if not self.contains(candidate):
-            raise ValueError(f"{field}: {text} is outside the folders this service may use "
-                             f"({', '.join(str(r) for r in self.roots)})")
+            return (f"{text} is outside the folders this service may use "
+                    f"({', '.join(str(r) for r in self.roots)})")
+        return None
+
+    def check(self, path: Path | str, field: str, write: bool = False) -> None:
+        """ValueError naming the field when `path` may not be used (see `refusal`)."""
+        reason = self.refusal(path, write)
+        if reason:
+            raise ValueError(f"{field}: {reason}")
+
+    def guard(self, path: Path) -> None:
+        """The check in the form `path_guard.guarded` takes (no field name: pydantic adds
+        the field's location to the error)."""
+        reason = self.refusal(path)
+        if reason:
+            raise ValueError(reason)
 
     def contains(self, path: Path) -> bool:
         """Is `path`, with `..` and links resolved, inside a root? A relative path (or a
@@ -109,17 +122,6 @@ class PathPolicy:
             return False
         resolved = Path(os.path.realpath(path))
         return any(resolved == root or resolved.is_relative_to(root) for root in self.roots)
-
-    def guard(self, path: Path) -> None:
-        """The check in the form `path_guard.guarded` takes (no field name: pydantic adds
-        the field's location to the error)."""
-        if str(path) in PACKAGED_SAMPLES:
-            return
-        if not Path(path).is_absolute():
-            raise ValueError(f"{path} is not an absolute path (give the path as this "
-                             "service sees it)")
-        if not self.contains(Path(path)):
-            raise ValueError(f"{path} is outside the folders this service may use")
 
     def check_tree(self, folder: Path, field: str, limit: int = 100_000) -> None:
         """ValueError when a link inside `folder` (itself inside the roots) leads out of
@@ -220,7 +222,7 @@ class TokenThrottle:
             return max(0.0, left)
 
     def failed(self, client: str) -> None:
-        """Count a wrong or missing token from `client`."""
+        """Count a wrong token from `client`."""
         now = time.monotonic()
         with self._lock:
             recent = self._failures.setdefault(client, deque())
