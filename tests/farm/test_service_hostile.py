@@ -293,11 +293,14 @@ def test_a_home_that_cannot_be_used_stops_the_start_in_one_line(tmp_path):
     assert f"error: home: cannot use {home}" in done.stderr, done.stderr
 
 
-def test_the_api_answers_as_its_own_openapi_document_says(service):
+def test_the_api_answers_as_its_own_openapi_document_says(service, tmp_path):
     """Schemathesis, bounded (about 20 cases per operation, a few hundred requests to
     127.0.0.1 only): no server error, every status and body as the document declares."""
     import schemathesis
     from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(tmp_path / "hypothesis")  # its caches, not in the checkout
     from schemathesis.checks import (
         content_type_conformance,
         not_a_server_error,
