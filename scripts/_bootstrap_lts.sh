@@ -2,6 +2,7 @@
 # (the LTS releases and the newest) and install the project there without its bpy pin.
 # Needs find_python from _bootstrap.sh. Re-installs when a requirements file changes.
 lts_venvs=()
+lts_requirements=()
 for requirements in scripts/lts/bpy-*.txt; do
     version="$(basename "$requirements" .txt)"   # bpy-4.5
     venv=".venv-${version//[-.]/}"                # .venv-bpy45
@@ -27,4 +28,5 @@ for requirements in scripts/lts/bpy-*.txt; do
         touch "$stamp"
     fi
     lts_venvs+=("$venv")
+    lts_requirements+=("$requirements")
 done

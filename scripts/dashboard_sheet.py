@@ -1,6 +1,7 @@
 """Render docs/dashboard.png: the farm service's dashboard in headless Chromium, with a
-finished render (thumbnails, a frame's log, the preview), a job waiting on it, and one
-whose frame could not be written (blocklisting shown).
+finished render (thumbnails, a frame's log, the preview), one paused because a frame
+could not be written into its folder (the folder and the reason shown), and a job
+waiting on that one.
 
     .venv/bin/python scripts/dashboard_sheet.py   (needs chromium and chromium-driver)"""
 
@@ -39,8 +40,8 @@ def main() -> int:
             service.wait_for_workers(2)
             broken = client.submit({"kind": "render", "scene": scene, "frames": "1-6",
                                     "out": str(studio / "sh020"), "name": "sh020 lighting",
-                                    "preview": False, "blocklist_after": 2})
-            wait_for(client, broken["id"])
+                                    "preview": False})
+            wait_for(client, broken["id"], states=("paused", "failed", "done"))
             shot = client.submit({"kind": "render", "scene": scene, "name": "sh010 anim",
                                   "out": str(studio / "sh010"), "priority": 80})
             wait_for(client, shot["id"])

@@ -217,26 +217,31 @@ def saved_by(source: Path, target: Path, version: str) -> str:
 def test_scenes_from_a_newer_blender_are_named_and_refused_across_major_versions(
         service, place):
     root, _ = place
-    newer_minor = saved_by(root / "shot.blend", root / "from51.blend", "0501")
     client = service.client()
+    ours = client.workers()[0]["blender"]  # e.g. "5.0": the tier's own Blender
+    major, minor = (int(part) for part in ours.split("."))
+    minor_up, major_up = f"{major}.{minor + 1}", f"{major + 1}.0"
+    newer_minor = saved_by(root / "shot.blend", root / "minor_up.blend",
+                           f"{major:02d}{minor + 1:02d}")
     job = client.submit({"kind": "render", "scene": newer_minor, "frames": "1",
-                         "out": str(root / "from51"), "preview": False})
+                         "out": str(root / "minor_up"), "preview": False})
     assert wait_for(client, job["id"])["state"] == "done"
     log = "\n".join(client.log(job["id"]))
-    assert "scene saved by Blender 5.1" in log
-    assert "warning: the scene was saved by Blender 5.1; workers running Blender 5.0" in log
-    assert "runs Blender 5.0, older than Blender 5.1 that saved the scene" in log
+    assert f"scene saved by Blender {minor_up}" in log
+    assert (f"warning: the scene was saved by Blender {minor_up}; workers running Blender "
+            f"{ours}") in log
+    assert f"runs Blender {ours}, older than Blender {minor_up} that saved the scene" in log
 
-    newer_major = saved_by(root / "shot.blend", root / "from60.blend", "0600")
+    newer_major = saved_by(root / "shot.blend", root / "major_up.blend", f"{major + 1:02d}00")
     status, body = post(service, {"kind": "render", "scene": newer_major})
     assert status == 422, body
-    assert "saved by Blender 6.0, a newer major version than this farm's workers " \
-           "(Blender 5.0)" in body["detail"]
+    assert (f"saved by Blender {major_up}, a newer major version than this farm's workers "
+            f"(Blender {ours})") in body["detail"]
     done = subprocess.run([sys.executable, "-m", "metastudio_farm.cli", "render", newer_major,
-                           "--out", str(root / "from60")], capture_output=True, text=True,
+                           "--out", str(root / "major_up")], capture_output=True, text=True,
                           timeout=120)
-    assert done.returncode == 2 and "saved by Blender 6.0" in done.stderr, done.stderr
-    assert not (root / "from60").exists()
+    assert done.returncode == 2 and f"saved by Blender {major_up}" in done.stderr, done.stderr
+    assert not (root / "major_up").exists()
 
 
 def test_a_second_service_on_the_same_home_is_refused_naming_the_first(service, place):
