@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
@@ -23,6 +24,17 @@ from tests.bpy_process import build_scene  # noqa: E402
 from tests.farm.service_process import ServiceProcess, wait_for  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "dashboard.png"
+
+
+def click(browser, css: str) -> None:
+    """Click an element the page may be redrawing (the tables are redrawn every second)."""
+    for _ in range(10):
+        try:
+            browser.find_element(By.CSS_SELECTOR, css).click()
+            return
+        except StaleElementReferenceException:
+            time.sleep(0.2)
+    browser.find_element(By.CSS_SELECTOR, css).click()
 
 
 def main() -> int:
@@ -61,9 +73,9 @@ def main() -> int:
                 browser.find_element(By.ID, "token").send_keys(service.token)
                 browser.find_element(By.ID, "connect").click()
                 time.sleep(2)
-                browser.find_element(By.CSS_SELECTOR, f'tr[data-job="{shot["id"]}"]').click()
+                click(browser, f'tr[data-job="{shot["id"]}"]')
                 time.sleep(3)
-                browser.find_element(By.CSS_SELECTOR, '#grid .cell[data-index="7"]').click()
+                click(browser, '#grid .cell[data-index="7"]')
                 time.sleep(2)
                 browser.save_screenshot(str(OUT))
             finally:
