@@ -4,8 +4,6 @@ before anything outside them is looked at."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from metastudio.core.blendfile import check_blend_file
 from metastudio.core.errors import JobSpecError, MetastudioError
 from metastudio.core.path_guard import guarded
@@ -44,14 +42,13 @@ def admit(raw, policy: PathPolicy) -> RenderJobRequest | BatchJobRequest:
 def _admit_scene(job: RenderJobRequest, policy: PathPolicy) -> None:
     check_blend_file(job.scene)
     try:
-        used = scan_blend(job.scene, lambda path: policy.contains(
-            _mapped(policy, path)))
+        used = scan_blend(job.scene, policy.contains_client_path)
     except OutsideRoots as exc:
         used = [exc.usage]
     for usage in used:
         if usage.write and job.out is not None:
             continue  # the job's own folder replaces the scene's
-        if policy.contains(_mapped(policy, usage.path)):
+        if policy.contains_client_path(usage.path):
             continue
         if usage.write:
             raise JobSpecError(f"scene: {usage.block} writes to {usage.path}, outside the "
@@ -84,8 +81,3 @@ def _admit_batch(job: BatchJobRequest, policy: PathPolicy) -> None:
         plan_for(job)  # reads the folder's scripts and transcripts, under the guard
     except ValueError as exc:
         raise JobSpecError(f"batch: {exc}") from None
-
-
-def _mapped(policy: PathPolicy, path: Path) -> Path:
-    """A path written in the scene on the artist's machine, as this service sees it."""
-    return Path(policy.map_text(str(path)))

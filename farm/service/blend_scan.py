@@ -82,7 +82,7 @@ def scan_blend(path: Path, allowed: Callable[[Path], bool]) -> list[BlendPath]:
         if known is not None and _signature(known[0]) == known[1]:
             _SCANNED.move_to_end(key)
             return list(known[2])
-        found = _scan(path, RootedIterator, [])
+        found = _scan(path, RootedIterator)
         _SCANNED[key] = (list(opened), _signature(opened), found)
         if len(_SCANNED) > _SCANS_KEPT:
             _SCANNED.popitem(last=False)
@@ -101,11 +101,12 @@ def _signature(paths: list[Path]) -> tuple:
     return tuple(marks)
 
 
-def _scan(path: Path, iterator_type, found: list[BlendPath]) -> list[BlendPath]:
+def _scan(path: Path, iterator_type) -> list[BlendPath]:
     from blender_asset_tracer import blendfile, trace
     from blender_asset_tracer.blendfile.exceptions import BlendFileError
     from blender_asset_tracer.trace import blocks2assets
 
+    found: list[BlendPath] = []
     try:
         iterator = iterator_type()
         bfile = iterator.open_blendfile(path)

@@ -584,13 +584,13 @@ class Dispatcher:
         if self.policy is None:
             return ""
         for original in info.dependencies:
-            if not self.policy.contains(Path(self.policy.map_text(original))):
+            if not self.policy.contains_client_path(original):
                 return (f"scene: uses {original}, outside the folders this service may use "
                         "(nothing was read)")
         if job.request.out is None:
             folder, _ = split_output_pattern(info.output_pattern, job.request.scene.parent,
                                              None)
-            if not self.policy.contains(Path(self.policy.map_text(str(folder)))):
+            if not self.policy.contains_client_path(folder):
                 return (f"scene: its output path {info.output_pattern} is outside the folders "
                         "this service may use (give the job an out folder inside them)")
         return ""

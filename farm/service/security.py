@@ -108,6 +108,11 @@ class PathPolicy:
         if reason:
             raise ValueError(f"{field}: {reason}")
 
+    def contains_client_path(self, path: Path | str) -> bool:
+        """`contains` for a path as a client's machine wrote it (in a .blend, say): mapped
+        to this machine's first (see map_text)."""
+        return self.contains(Path(self.map_text(str(path))))
+
     def guard(self, path: Path) -> None:
         """The check in the form `path_guard.guarded` takes (no field name: pydantic adds
         the field's location to the error)."""
