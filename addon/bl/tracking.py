@@ -154,7 +154,8 @@ def _hips_moves(track: Track, body: np.ndarray, bones: dict[str, RestBone],
     image = steady(track.body_image, track.fps, spec.strength, spec.responsiveness)
     if spec.root_motion:
         moves = root_motion(image, body, track.size,
-                            proportion(bones, bone_map, body, track.visibility))
+                            proportion(bones, bone_map, body, track.visibility),
+                            visibility=track.visibility)
     else:
         moves = np.zeros((track.frames, 3))
     feet = {side: bone_map[f"foot.{side}"][0] for side in "LR" if f"foot.{side}" in bone_map}

@@ -121,13 +121,15 @@ def test_quaternions_of_known_rotations():
 
 
 def test_root_motion_follows_the_performer_across_the_frame(sequence):
+    # She is framed from the chest up: her hips are out of sight; head and shoulders lead.
     from metastudio.core.tracking.retarget import root_motion
 
     from .conftest import PAN
 
     result, _ = track(sequence)
     image = steady(result.body_image, result.fps, 0.0)
-    moved = root_motion(image, steady(result.body, result.fps, 0.0), result.size)
+    moved = root_motion(image, steady(result.body, result.fps, 0.0), result.size,
+                        visibility=result.visibility)
     assert np.allclose(moved[0], 0.0)
     assert np.abs(moved[:, 1]).max() < 0.05  # she came no nearer, nor went away
     shoulders = np.linalg.norm(result.body[:, 11] - result.body[:, 12], axis=1)

@@ -66,7 +66,8 @@ result = {"outcome": outcome, "action": action.name if action else None,
           "root_expected": root_motion(
               steady(saved.body_image, saved.fps, 0.5), steady(saved.body, saved.fps, 0.5),
               saved.size, proportion(rest_bones(rig), resolve_map("metastudio", list(
-                  rig.data.bones.keys())), saved.body, saved.visibility))[11].tolist()}
+                  rig.data.bones.keys())), saved.body, saved.visibility),
+              visibility=saved.visibility)[11].tolist()}
 """, video=str(sequence), cache=str(tmp_path / "cache"))
     assert result["outcome"] == ["FINISHED"]
     assert result["action"].startswith("Track") and result["modes"] == "QUATERNION"

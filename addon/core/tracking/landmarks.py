@@ -1,5 +1,6 @@
-"""Body and face landmarks per frame with MediaPipe's bundled models (pose: 33 points in
-metres about the hips and in the image; face mesh: 478 points with the irises), kept as
+"""Body and face landmarks per frame with MediaPipe's pose, face and hand models (run by
+its Tasks API from bundles made at install time: core.tracking.bundles; pose: 33 points
+in metres about the hips and in the image; face mesh: 478 points with the irises), kept as
 arrays, saved to and loaded from a cache file so a re-run with other retarget settings
 does not track again.
 
@@ -13,13 +14,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 from collections.abc import Callable, Generator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import MetastudioError
+from .bundles import BUNDLE_VERSION, bundle_path
 from .media import Clip, open_clip, read_frames
 from .people import Window, find_people, person_from, several_note
 
@@ -31,9 +35,12 @@ FACE_POINTS = 478
 HAND_POINTS = 21
 MAX_SIDE = 640  # pixels: what the models see (they work at 256 or less inside)
 # Bump when what tracking writes changes: old cache files are then ignored.
-TRACKER_VERSION = "mediapipe-0.10.21/3"
+TRACKER_VERSION = f"mediapipe-tasks/bundles-{BUNDLE_VERSION}/4"
 REACQUIRE = 12  # frames lost while following one of several people before looking again
-INSTALL_HINT = "pip install --no-deps mediapipe==0.10.21 (see scripts/data-requirements.txt)"
+FRAME_MS = 40  # the timestamp step between frames given to the video-mode models
+INSTALL_HINT = "pip install --no-deps mediapipe==1.2.3 (see scripts/data-requirements.txt)"
+BUNDLE_HINT = ("./scripts/test makes them; or pip download --no-deps mediapipe==0.10.21 "
+               "and run python -m metastudio.core.tracking.bundles --wheel <that wheel>")
 
 
 class TrackingError(MetastudioError):
@@ -101,47 +108,85 @@ class Track:
             return None
 
 
-def _models():
+def _tasks():
+    """MediaPipe's Tasks API (vision) and the three model bundles (core.tracking.bundles),
+    or a TrackingError saying how to install what is missing."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    logging.getLogger("absl").setLevel(logging.ERROR)
     try:
-        logging.getLogger("absl").setLevel(logging.ERROR)
-        os.environ.setdefault("GLOG_minloglevel", "2")
-        from mediapipe.python.solutions import face_mesh, hands, pose
+        import mediapipe
+        from mediapipe.tasks.python import BaseOptions, vision
     except ImportError as exc:
-        raise TrackingError(f"the tracking models are not installed ({INSTALL_HINT})") \
+        raise TrackingError(f"the tracking runtime is not installed ({INSTALL_HINT})") \
             from exc
-    return pose, face_mesh, hands
+    missing = [str(bundle_path(kind)) for kind in ("pose", "face", "hand")
+               if not bundle_path(kind).is_file()]
+    if missing:
+        raise TrackingError(f"the tracking models are not made: {', '.join(missing)} "
+                            f"({BUNDLE_HINT})")
+    return mediapipe, BaseOptions, vision
+
+
+@contextmanager
+def _native_logs_muted() -> Generator[None, None, None]:
+    """Silence the C++ runtime's own log lines (a hundred per tracker made or closed:
+    LiteRT's INFO and sparsity warnings, which no setting turns off) by pointing file
+    descriptor 2 at /dev/null for the moment; Python's errors still raise as usual."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _points(landmarks) -> np.ndarray:
-    return np.array([(p.x, p.y, p.z) for p in landmarks.landmark], float)
+    return np.array([(p.x, p.y, p.z) for p in landmarks], float)
 
 
 class FrameTracker:
-    """MediaPipe's pose and face mesh in video mode, frame after frame: the engine of
-    both a clip's tracking and live mode. With several people in its first frame it
-    follows the largest (core.tracking.people) and notes so."""
+    """MediaPipe's pose, face and hand landmarkers (Tasks API) in video mode, frame after
+    frame: the engine of both a clip's tracking and live mode. With several people in its
+    first frame it follows the largest (core.tracking.people) and notes so."""
 
     def __init__(self, face: bool = True, hands: bool = False) -> None:
-        pose_module, face_module, hands_module = _models()
-        # Video mode: each model follows the person from frame to frame (faster,
-        # steadier); smoothing off, the filter does it with the artist's strength.
-        self._pose = pose_module.Pose(static_image_mode=False, model_complexity=1,
-                                      smooth_landmarks=False, enable_segmentation=False)
-        # Still-image mode finds whoever is most visible: used to count people in view.
-        self._still = pose_module.Pose(static_image_mode=True, model_complexity=1,
-                                       enable_segmentation=False)
-        self._mesh = face_module.FaceMesh(static_image_mode=False, max_num_faces=1,
-                                          refine_landmarks=True) if face else None
-        self._hands = hands_module.Hands(static_image_mode=False, max_num_hands=2,
-                                         model_complexity=1) if hands else None
+        self._mp, base, vision = _tasks()
+        video = vision.RunningMode.VIDEO
+
+        def options(kind: str, **settings):
+            return dict(base_options=base(model_asset_path=str(bundle_path(kind))),
+                        **settings)
+
+        with _native_logs_muted():
+            # Video mode: each model follows the person from frame to frame (faster,
+            # steadier); the filter (core.tracking.filter) smooths with the artist's
+            # strength.
+            self._pose = vision.PoseLandmarker.create_from_options(
+                vision.PoseLandmarkerOptions(**options("pose", running_mode=video)))
+            # Image mode finds whoever is most visible: used to count people in view.
+            self._still = vision.PoseLandmarker.create_from_options(
+                vision.PoseLandmarkerOptions(**options("pose")))
+            self._mesh = vision.FaceLandmarker.create_from_options(
+                vision.FaceLandmarkerOptions(**options("face", running_mode=video,
+                                                       num_faces=1))) if face else None
+            self._hands = vision.HandLandmarker.create_from_options(
+                vision.HandLandmarkerOptions(**options("hand", running_mode=video,
+                                                       num_hands=2))) if hands else None
         self._window: Window | None = None  # set while one of several people is followed
         self._lost = 0
         self._frames = 0
         self.notes: list[str] = []
 
+    def _image(self, frame: np.ndarray):
+        return self._mp.Image(image_format=self._mp.ImageFormat.SRGB,
+                              data=np.ascontiguousarray(frame))
+
     def _find_one(self, image: np.ndarray) -> np.ndarray | None:
-        found = self._still.process(image).pose_landmarks
-        return None if found is None else _points(found)
+        found = self._still.detect(self._image(image)).pose_landmarks
+        return _points(found[0]) if found else None
 
     def step(self, frame: np.ndarray) -> Frame:
         """One RGB frame tracked; NaN (visibility 0) where nobody, no face or no hand
@@ -155,32 +200,35 @@ class FrameTracker:
                 self.notes.append(several_note(people, size[0]))
             if len(people) > 1 or (window is not None and people):
                 window = Window.around(people[0].box)
+        # Video mode wants rising timestamps; the frame's count stands for its time.
+        stamp = self._frames * FRAME_MS
         self._frames += 1
-        view = window.cut(frame) if window is not None else frame
-        result = self._pose.process(view)
-        if result.pose_world_landmarks is not None:
-            image = _points(result.pose_landmarks)
+        view = self._image(window.cut(frame) if window is not None else frame)
+        result = self._pose.detect_for_video(view, stamp)
+        if result.pose_world_landmarks:
+            image = _points(result.pose_landmarks[0])
             if window is not None:
                 image = window.to_frame(image, size)
                 window = window.follow(person_from(image, size).box)
-            body = _points(result.pose_world_landmarks)
-            seen = np.array([p.visibility for p in result.pose_landmarks.landmark])
+            body = _points(result.pose_world_landmarks[0])
+            seen = np.array([p.visibility for p in result.pose_landmarks[0]], float)
             self._lost = 0
         else:
             body = image = np.full((BODY_POINTS, 3), np.nan)
             seen = np.zeros(BODY_POINTS)
             self._lost += 1
         self._window = window
-        found = self._mesh.process(view).multi_face_landmarks if self._mesh else None
+        found = self._mesh.detect_for_video(view, stamp).face_landmarks if self._mesh \
+            else None
         if found:
             face = _points(found[0])
             face = window.to_frame(face, size) if window is not None else face
         else:
             face = np.full((FACE_POINTS, 3), np.nan)
-        hands, hands_image = self._track_hands(view, window, size, image, seen)
+        hands, hands_image = self._track_hands(view, stamp, window, size, image, seen)
         return Frame(body, image, seen, face, hands, hands_image)
 
-    def _track_hands(self, view: np.ndarray, window: Window | None, size: tuple[int, int],
+    def _track_hands(self, view, stamp: int, window: Window | None, size: tuple[int, int],
                      body_image: np.ndarray, seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The hands in `view`, as the performer's left and right (2 x 21 x 3 each, in
         metres and in the whole frame). A hand is the side whose wrist in the body's
@@ -194,10 +242,9 @@ class FrameTracker:
         if self._hands is None or (body_found and
                                    seen[[L_WRIST, R_WRIST]].max() < HAND_VISIBILITY):
             return world, pictured
-        result = self._hands.process(view)
-        found = list(zip(result.multi_hand_landmarks or [],
-                         result.multi_hand_world_landmarks or [],
-                         result.multi_handedness or [], strict=False))
+        result = self._hands.detect_for_video(view, stamp)
+        found = list(zip(result.hand_landmarks or [], result.hand_world_landmarks or [],
+                         result.handedness or [], strict=False))
         wrists = body_image[[L_WRIST, R_WRIST], :2]
         taken: set[int] = set()
         for landmarks, metres, handedness in found:
@@ -208,7 +255,7 @@ class FrameTracker:
                 order = np.argsort(np.linalg.norm(wrists - points[0, :2], axis=1))
                 side = next((int(i) for i in order if int(i) not in taken), None)
             else:
-                side = 1 if handedness.classification[0].label == "Left" else 0
+                side = 1 if handedness[0].category_name == "Left" else 0
                 side = None if side in taken else side
             if side is None:
                 continue
@@ -218,12 +265,10 @@ class FrameTracker:
 
     def close(self) -> None:
         """Free the models."""
-        self._pose.close()
-        self._still.close()
-        if self._mesh is not None:
-            self._mesh.close()
-        if self._hands is not None:
-            self._hands.close()
+        with _native_logs_muted():
+            for model in (self._pose, self._still, self._mesh, self._hands):
+                if model is not None:
+                    model.close()
 
 
 @dataclass

@@ -311,18 +311,26 @@ def metres_per_pixel(body_image: np.ndarray, body: np.ndarray,
 
 
 def root_motion(body_image: np.ndarray, body: np.ndarray, size: tuple[int, int],
-                scale: float = 1.0, fov: float = ASSUMED_FOV) -> np.ndarray:
+                scale: float = 1.0, fov: float = ASSUMED_FOV,
+                visibility: np.ndarray | None = None) -> np.ndarray:
     """Per frame, how far the hips moved from the first frame, in metres in the
     character's space (frames x 3): across and up from the image, and towards or away
     from the camera from how large the performer looks (a camera `fov` degrees across).
     Metres per pixel at the performer come from `metres_per_pixel`; `scale` then
     turns the performer's moves into the character's (see `proportion`). Gaps must
-    already be filled."""
+    already be filled. Given the landmarks' `visibility`, a clip whose hips are mostly
+    out of sight (a performer framed from the chest up) moves by the head and shoulders
+    together: the model only guesses hips it cannot see, and its guesses drift; two
+    shoulders alone, at a frame's edge, lag a pan (a third short of it, measured)."""
     pixels = np.asarray(body_image, float)[..., :2] * np.array(size, float)
     metres = metres_per_pixel(body_image, body, size)
     focal = size[0] / 2 / np.tan(np.radians(fov) / 2)  # in pixels
     centre = np.array(size, float) / 2
-    hips = (pixels[:, [L_HIP, R_HIP]].mean(axis=1) - centre) * metres[:, None]
+    anchor = [L_HIP, R_HIP]
+    if visibility is not None and \
+            np.median(np.asarray(visibility)[:, anchor].min(axis=1)) < MIN_VISIBILITY:
+        anchor = [NOSE, L_EAR, R_EAR, L_SHOULDER, R_SHOULDER]
+    hips = (pixels[:, anchor].mean(axis=1) - centre) * metres[:, None]
     distance = focal * metres
     # Image right is the performer's left, the character's +X; image down is -Z; away
     # from the camera is +Y (the character faces -Y, towards it).
