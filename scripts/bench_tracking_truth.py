@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,11 +101,13 @@ def poses(seed: int, count: int) -> list[dict]:
             # knee in the towards poses (one leg), else within 15 of straight.
             lift = rng.uniform(20, 80) if toward and side == ("L", "R")[index % 2] else \
                 rng.uniform(-10, 15)
+            # (Turning about +Y by a negative angle takes "down" out to +X, the left;
+            # about +X by a negative angle, forwards to -Y, the camera.)
             thigh = _turned(np.array([0.0, 0.0, -1.0]), np.array([0.0, 1.0, 0.0]),
-                            sign * rng.uniform(0, 25))
-            thigh = _turned(thigh, np.array([1.0, 0.0, 0.0]), lift)
+                            -sign * rng.uniform(0, 25))
+            thigh = _turned(thigh, np.array([1.0, 0.0, 0.0]), -lift)
             knee = rng.uniform(0, 90) if lift > 15 else rng.uniform(0, 20)
-            shin = _turned(thigh, np.array([1.0, 0.0, 0.0]), -knee)
+            shin = _turned(thigh, np.array([1.0, 0.0, 0.0]), knee)  # the knee bends back
             pose.update({f"upper_arm.{side}": arm, f"forearm.{side}": fore,
                          f"thigh.{side}": thigh, f"shin.{side}": shin})
         out.append(pose)
@@ -169,6 +172,33 @@ def summary(errors: dict[str, list[float]], kinds: list[str]) -> dict:
             "limbs": groups, "kinds": by_kind, "count": len(every)}
 
 
+def landmark_errors(track_path: Path, truth: list[dict]) -> tuple[float, float]:
+    """What limits the bake, read off the landmarks themselves: the median angle between
+    the true limb and (a) the tracked world landmarks' limb (3D, what is baked), (b) the
+    tracked picture's limb against the true limb's picture (2D: the camera looks along
+    +Y, so the picture shows X across and Z up)."""
+    from metastudio.core.tracking.landmarks import Track
+    from metastudio.core.tracking.retarget import LIMBS as ENDS
+    from metastudio.core.tracking.retarget import to_blender
+
+    track = Track.load(track_path)
+    world = to_blender(track.body)
+    flat = track.body_image[..., :2] * np.array(track.size, float)
+    three, two = [], []
+    for index, want in enumerate(truth):
+        for part, direction in want.items():
+            start, end = ENDS[part]
+            got = world[index, list(end)].mean(0) - world[index, list(start)].mean(0)
+            if np.isfinite(got).all():
+                three.append(angle(got, direction))
+            seen = flat[index, list(end)].mean(0) - flat[index, list(start)].mean(0)
+            drawn = np.array([direction[0], -direction[2]])  # image y runs down
+            if np.isfinite(seen).all() and np.linalg.norm(drawn) > 0.3:
+                two.append(math.degrees(abs(math.atan2(
+                    seen[0] * drawn[1] - seen[1] * drawn[0], float(np.dot(seen, drawn))))))
+    return float(np.median(three)), float(np.median(two))
+
+
 def legacy_track(python: Path, frames: Path, cache: Path, clip_fps: float) -> bool:
     """Track `frames` with MediaPipe 0.10.21 in `python` and leave the track where the
     operator will find it (the track cache in `cache`): False when there is no 3.11."""
@@ -186,7 +216,7 @@ def legacy_track(python: Path, frames: Path, cache: Path, clip_fps: float) -> bo
     count = len(data["body"])
     track = Track(clip_fps, (WIDTH, HEIGHT), data["body"], data["image"], data["seen"],
                   np.full((count, 478, 3), np.nan))
-    track.save(cache / "metastudio" / "tracks" / f"{cache_key(frames, False)}.npz")
+    track.save(cache / "metastudio" / "tracks" / f"{cache_key(frames, True)}.npz")
     return True
 
 
@@ -195,7 +225,9 @@ def main() -> int:
     parser.add_argument("--set", choices=sorted(SEEDS), default="dev")
     parser.add_argument("--poses", type=int, default=24)
     parser.add_argument("--samples", type=int, default=8)
-    parser.add_argument("--baseline-python", type=Path, default=baseline_python())
+    parser.add_argument("--baseline-python", type=lambda v: Path(v) if v else None,
+                        default=baseline_python(),
+                        help="a CPython 3.11 for MediaPipe 0.10.21; '' for none")
     parser.add_argument("--keep", type=Path, help="keep the rendered frames here")
     args = parser.parse_args()
 
@@ -203,7 +235,6 @@ def main() -> int:
     import metastudio
     from metastudio.core.tracking.retarget import resolve_map
 
-    metastudio.register()
     bpy.ops.wm.read_factory_settings(use_empty=True)
     metastudio.register()
     bpy.ops.metastudio.make_character(params_json=json.dumps(
@@ -214,7 +245,7 @@ def main() -> int:
     scene = bpy.context.scene
     camera = bpy.data.objects.new("camera", bpy.data.cameras.new("camera"))
     scene.collection.objects.link(camera)
-    camera.location, camera.rotation_euler = (0.0, -4.6, 0.95), (math.radians(90), 0, 0)
+    camera.location, camera.rotation_euler = (0.0, -3.1, 0.95), (math.radians(90), 0, 0)
     camera.data.lens = 35
     scene.camera = camera
     sun = bpy.data.objects.new("sun", bpy.data.lights.new("sun", "SUN"))
@@ -261,9 +292,20 @@ def main() -> int:
 
     kinds = [p["kind"] for p in chosen]
     results = {"ours": summary(baked(work / "ours"), kinds)}
+    from metastudio.core.tracking.landmarks import cache_key
+
+    tracks = work / "ours" / "metastudio" / "tracks"
+    results["ours"]["landmarks"] = landmark_errors(
+        tracks / f"{cache_key(frames, True)}.npz", truth)
+    if args.keep:  # the truth and the track beside the frames, to study offline
+        (args.keep / "truth.json").write_text(json.dumps(truth))
+        shutil.copy(tracks / f"{cache_key(frames, True)}.npz", args.keep / "track.npz")
     if args.baseline_python and legacy_track(args.baseline_python, frames,
                                              work / "legacy", scene.render.fps):
         results["0.10.21"] = summary(baked(work / "legacy"), kinds)
+        tracks = work / "legacy" / "metastudio" / "tracks"
+        results["0.10.21"]["landmarks"] = landmark_errors(
+            tracks / f"{cache_key(frames, True)}.npz", truth)
     print(f"set {args.set} (seed {SEEDS[args.set]}), {len(chosen)} poses, bpy "
           f"{bpy.app.version_string}; angle baked vs true limb, degrees")
     for name, found in results.items():
@@ -272,6 +314,8 @@ def main() -> int:
         print(f"  {name:8s} median {found['median']:.1f}, p90 {found['p90']:.1f} "
               f"({found['count']} limbs); by limb: {limbs}; by pose (median/p90): "
               f"{kinds_text}")
+        print(f"           landmarks alone: 3D median {found['landmarks'][0]:.1f}; "
+              f"2D (in the picture) median {found['landmarks'][1]:.1f}")
     return 0
 
 

@@ -28,6 +28,8 @@ import zipfile
 from importlib.metadata import version
 from pathlib import Path
 
+from packaging.version import Version
+
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = ROOT / "addon"
 CACHE = ROOT / "build" / "wheels"
@@ -71,16 +73,22 @@ BLENDER_MAX = {"macos-x64": "5.0.0"}  # exclusive: Blender 4.2 to 4.5 on Intel M
 
 def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] | None,
              blender_platform: str = "", python: str = PYTHONS[0]) -> list[Path]:
-    """Fetch exact-version wheels (no dependencies) into `folder`, once: for `python`
-    on `platform` (its wheel tags), or any wheel when no platform is given."""
+    """Fetch wheels (no dependencies) into `folder`, once: for `python` on `platform`
+    (its wheel tags), or any wheel when no platform is given. The version is this
+    environment's; for another Python, the newest up to it that has a wheel there (a
+    package may have left CPython 3.11 behind: contourpy 1.4 did)."""
     folder.mkdir(parents=True, exist_ok=True)
+    own_python = f"{sys.version_info.major}.{sys.version_info.minor}"
 
-    def pinned(name: str) -> str:
-        return VERSION_FOR.get((name, blender_platform, python)) or version(name)
+    def wanted(name: str) -> tuple[str, str]:
+        pinned = VERSION_FOR.get((name, blender_platform, python))
+        if pinned:
+            return "==", pinned
+        return ("==" if python == own_python or not platform else "<="), version(name)
 
-    wanted = [f"{name}=={pinned(name)}" for name in packages]
     command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-               "--only-binary=:all:", "--dest", str(folder), *wanted]
+               "--only-binary=:all:", "--dest", str(folder),
+               *(f"{name}{''.join(wanted(name))}" for name in packages)]
     if platform:
         for tag in platform:
             command += ["--platform", tag]
@@ -89,15 +97,23 @@ def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] 
     found = []
     tag = "cp" + python.replace(".", "")
     for name in packages:
-        stem = f"{name.replace('-', '_')}-{pinned(name)}-"
-        matches = sorted(folder.glob(f"{stem}*.whl"))
-        # A folder holds both Pythons' wheels: take this one's, or one for any Python.
-        own = [m for m in matches if f"-{tag}-" in m.name] or \
-            [m for m in matches if "-cp3" not in m.name or "abi3" in m.name]
-        if not own:
-            raise SystemExit(f"no wheel of {name} {pinned(name)} for CPython {python} "
+        how, pinned = wanted(name)
+        candidates = []
+        for wheel in folder.glob(f"{name.replace('-', '_')}-*.whl"):
+            release, python_tag, abi = wheel.name.split("-")[1:4]
+            # This Python's own wheel, or one for every Python from an older one on
+            # (cp312-abi3 serves 3.13, not 3.11), or for any Python (py3-none).
+            own = python_tag == tag
+            fits = own or not python_tag.startswith("cp") or (
+                abi == "abi3" and int(python_tag[3:]) <= int(tag[3:]))
+            release = Version(release)
+            if fits and (release == Version(pinned) if how == "==" else
+                         release <= Version(pinned)):
+                candidates.append((release, own, wheel.name, wheel))
+        if not candidates:
+            raise SystemExit(f"no wheel of {name} {how}{pinned} for CPython {python} "
                              f"in {folder}")
-        found.append(own[-1])
+        found.append(max(candidates)[3])
     return found
 
 

