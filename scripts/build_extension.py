@@ -39,7 +39,7 @@ CACHE = ROOT / "build" / "wheels"
 PLATFORMS = {
     "linux-x64": ("manylinux_2_28_x86_64", "manylinux2014_x86_64"),
     "windows-x64": ("win_amd64",),
-    "macos-arm64": ("macosx_11_0_arm64", "macosx_11_0_universal2"),
+    "macos-arm64": ("macosx_11_0_arm64", "macosx_11_0_universal2", "macosx_13_0_arm64"),
     "macos-x64": ("macosx_11_0_x86_64", "macosx_10_13_x86_64", "macosx_11_0_universal2"),
 }
 PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection",
@@ -57,14 +57,21 @@ PER_PLATFORM_PURE = ("mediapipe",)
 # 1.19.2 too, scripts/lts/bpy-4.2.txt); OpenCV's after 4.9 (4.10 needs macOS 12 on
 # Intel, 4.11 macOS 13). MediaPipe 1.x has no Intel Mac wheel: 0.10.21's Tasks API runs
 # the same bundles (it imports protobuf and attrs, added for that platform below).
+# For CPython 3.13 on Apple silicon (Blender 5.1+, macOS 11.2 and later like 4.2's), no
+# onnxruntime has a macOS 11 wheel: 1.23.2's wants macOS 13 (so on macOS 11 and 12 the
+# sentence model is missing there and descriptions are read by keywords: the operators
+# say so).
 VERSION_FOR = {("onnxruntime", "macos-arm64", "3.11"): "1.19.2",
+               ("onnxruntime", "macos-arm64", "3.13"): "1.23.2",
                ("onnxruntime", "macos-x64", "3.11"): "1.19.2",
                ("opencv-python-headless", "macos-arm64", "3.11"): "4.9.0.80",
+               ("opencv-python-headless", "macos-arm64", "3.13"): "4.9.0.80",
                ("opencv-python-headless", "macos-x64", "3.11"): "4.9.0.80",
                ("mediapipe", "macos-x64", "3.11"): "0.10.21",
                ("protobuf", "macos-x64", "3.11"): "4.25.8",
                ("attrs", "macos-x64", "3.11"): "25.4.0"}
 EXTRA = {"macos-x64": ("protobuf", "attrs")}
+NEWER_MACOS_ALLOWED = ("onnxruntime-",)
 # The CPython each Blender embeds: 4.2 to 5.0 run 3.11, 5.1 and later 3.13.
 PYTHONS = ("3.11", "3.13")
 PLATFORM_PYTHONS = {"macos-x64": ("3.11",)}  # bpy's last Intel Mac wheel is 4.5.15
@@ -153,7 +160,14 @@ def wheels_for(platform: str) -> list[Path]:
     for python in PLATFORM_PYTHONS.get(platform, PYTHONS):
         wheels += download(COMPILED + PER_PLATFORM_PURE + EXTRA.get(platform, ()),
                            CACHE / platform, PLATFORMS[platform], platform, python)
-    return list(dict.fromkeys(wheels))
+    wheels = list(dict.fromkeys(wheels))
+    # Blender 4.2+ runs on macOS 11.2: a wheel for a newer macOS is allowed only where
+    # no package has one for 11 (see VERSION_FOR).
+    newer = [w.name for w in wheels if re.search(r"macosx_1[2-9]_", w.name)
+             and not w.name.startswith(NEWER_MACOS_ALLOWED)]
+    if newer:
+        raise SystemExit(f"wheels for a macOS newer than 11: {', '.join(newer)}")
+    return wheels
 
 
 def build(platform: str, out: Path) -> Path:

