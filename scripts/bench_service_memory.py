@@ -59,6 +59,7 @@ def make_scenes(studio: Path, count: int, size: int) -> list[str]:
     base = build_scene(studio / "base.blend", frames=2, resolution=(32, 18), samples=1)
     result = run_bpy("""
         import bpy, numpy
+        from metastudio.bl.nodes import ensure_node_tree
         paths = []
         for n in range(count):
             bpy.ops.wm.open_mainfile(filepath=base)
@@ -71,7 +72,7 @@ def make_scenes(studio: Path, count: int, size: int) -> list[str]:
             image.save()
             image.source = "FILE"
             material = bpy.data.materials.new(f"m{n}")
-            material.use_nodes = True
+            ensure_node_tree(material)
             node = material.node_tree.nodes.new("ShaderNodeTexImage")
             node.image = image
             for obj in bpy.context.scene.objects:

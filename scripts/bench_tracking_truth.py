@@ -233,6 +233,7 @@ def main() -> int:
 
     import bpy
     import metastudio
+    from metastudio.bl.nodes import ensure_node_tree
     from metastudio.core.tracking.retarget import resolve_map
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
@@ -252,7 +253,7 @@ def main() -> int:
     sun.rotation_euler, sun.data.energy = (math.radians(50), 0, math.radians(-20)), 3.0
     scene.collection.objects.link(sun)
     scene.world = bpy.data.worlds.new("sky")
-    scene.world.use_nodes = True
+    ensure_node_tree(scene.world)
     scene.world.node_tree.nodes["Background"].inputs[0].default_value = (0.5, 0.55, 0.6, 1)
     scene.render.engine = "CYCLES"
     scene.cycles.samples = args.samples

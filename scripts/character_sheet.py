@@ -69,10 +69,11 @@ def main() -> int:
 
 def _ink():
     import bpy
+    from metastudio.bl.nodes import ensure_node_tree
 
     ink = bpy.data.materials.get("Ink") or bpy.data.materials.new("Ink")
     ink.diffuse_color = (0.02, 0.02, 0.02, 1)
-    ink.use_nodes = True
+    ensure_node_tree(ink)
     ink.node_tree.nodes["Principled BSDF"].inputs["Base Color"].default_value = (
         0.01, 0.01, 0.01, 1)
     return ink
@@ -80,6 +81,7 @@ def _ink():
 
 def _stage(scene, width: float, samples: int) -> None:
     import bpy
+    from metastudio.bl.nodes import ensure_node_tree
 
     camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
     scene.collection.objects.link(camera)
@@ -94,7 +96,7 @@ def _stage(scene, width: float, samples: int) -> None:
         light.rotation_euler = tuple(math.radians(a) for a in rotation)
         scene.collection.objects.link(light)
     world = bpy.data.worlds.new("Studio")
-    world.use_nodes = True
+    ensure_node_tree(world)
     world.node_tree.nodes["Background"].inputs["Color"].default_value = (0.5, 0.52, 0.55, 1)
     world.node_tree.nodes["Background"].inputs["Strength"].default_value = 0.5
     scene.world = world

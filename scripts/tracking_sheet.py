@@ -59,6 +59,7 @@ def posed_render(photo: Path, still: Path, samples: int) -> list[float]:
     angles (degrees) between posed chains and tracked limbs."""
     import bpy
     import metastudio
+    from metastudio.bl.nodes import ensure_node_tree
     from metastudio.core.tracking.filter import steady
     from metastudio.core.tracking.landmarks import Track, cache_key, default_cache
     from metastudio.core.tracking.retarget import LIMBS, PRESETS, to_blender
@@ -94,7 +95,7 @@ def posed_render(photo: Path, still: Path, samples: int) -> list[float]:
     sun.rotation_euler = (np.radians(50), 0.0, np.radians(-30))
     scene.collection.objects.link(sun)
     world = bpy.data.worlds.new("Grey")
-    world.use_nodes = True
+    ensure_node_tree(world)
     world.node_tree.nodes["Background"].inputs["Color"].default_value = (0.3, 0.3, 0.32, 1)
     scene.world = world
     scene.render.engine = "CYCLES"

@@ -29,6 +29,7 @@ from .background_city import add_buildings
 from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
 from .background_scatter import add_scatter
 from .background_weather import add_clouds, add_precipitation
+from .nodes import ensure_node_tree
 from .scene_guard import SceneGuard
 
 TAG = "metastudio_background"
@@ -205,7 +206,7 @@ def _terrain_object(field: HeightField, v: dict, collection,
 
 def _ground_material() -> bpy.types.Material:
     material = bpy.data.materials.new("Ground")
-    material.use_nodes = True
+    ensure_node_tree(material)
     nodes, links = material.node_tree.nodes, material.node_tree.links
     bsdf = nodes["Principled BSDF"]
     bsdf.inputs["Roughness"].default_value = 0.9
@@ -312,7 +313,7 @@ def _water_material(waves: float = 0.0) -> bpy.types.Material:
     """Clear dark water; with `waves` (0-1), swell and ripples in its surface normal (the
     sea, harder in a storm), which break the reflection of the sky as waves do."""
     material = bpy.data.materials.new("Water")
-    material.use_nodes = True
+    ensure_node_tree(material)
     nodes, links = material.node_tree.nodes, material.node_tree.links
     bsdf = nodes["Principled BSDF"]
     bsdf.inputs["Base Color"].default_value = (0.02, 0.08, 0.1, 1)
@@ -355,7 +356,7 @@ def _fog(v: dict, collection) -> None:
     mesh = bpy.data.meshes.new("Fog")
     mesh.from_pydata(corners, [], faces)
     material = bpy.data.materials.new("Fog")
-    material.use_nodes = True
+    ensure_node_tree(material)
     nodes, links = material.node_tree.nodes, material.node_tree.links
     nodes.remove(nodes["Principled BSDF"])
     scatter = nodes.new("ShaderNodeVolumeScatter")
@@ -384,7 +385,7 @@ def _sky_and_sun(context, v: dict, collection, guard: SceneGuard,
                  look: ReferenceLook | None, spec: BackgroundSpec) -> None:
     scene = context.scene
     world = bpy.data.worlds.new("Background sky")
-    world.use_nodes = True
+    ensure_node_tree(world)
     nodes, links = world.node_tree.nodes, world.node_tree.links
     background = nodes["Background"]
     sky = nodes.new("ShaderNodeTexSky")

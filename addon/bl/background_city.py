@@ -8,6 +8,7 @@ import bpy
 import numpy as np
 
 from ..core.background.city import Buildings
+from .nodes import ensure_node_tree
 
 STOREY = 3.3  # metres, as the core's layout
 BAY = 3.0  # metres between windows along a wall
@@ -61,7 +62,7 @@ def add_buildings(buildings: Buildings, ground_at, night: bool, glow: float, see
 
 def _facade(night: bool, glow: float) -> bpy.types.Material:
     material = bpy.data.materials.new("Facade")
-    material.use_nodes = True
+    ensure_node_tree(material)
     nodes, links = material.node_tree.nodes, material.node_tree.links
     bsdf = nodes["Principled BSDF"]
     uv = nodes.new("ShaderNodeUVMap")

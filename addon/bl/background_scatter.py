@@ -10,6 +10,7 @@ import numpy as np
 from mathutils import Matrix
 
 from ..core.background.scatter import Scatter
+from .nodes import ensure_node_tree
 
 COLOURS = {"leaves": (0.03, 0.12, 0.03), "needles": (0.02, 0.07, 0.03),
            "bark": (0.08, 0.05, 0.03), "rock": (0.2, 0.19, 0.18), "bush": (0.06, 0.14, 0.04),
@@ -19,7 +20,7 @@ COLOURS = {"leaves": (0.03, 0.12, 0.03), "needles": (0.02, 0.07, 0.03),
 def _material(name: str) -> bpy.types.Material:
     material = bpy.data.materials.get(f"Background {name}") or bpy.data.materials.new(
         f"Background {name}")
-    material.use_nodes = True
+    ensure_node_tree(material)
     bsdf = material.node_tree.nodes["Principled BSDF"]
     bsdf.inputs["Base Color"].default_value = (*COLOURS[name], 1.0)
     bsdf.inputs["Roughness"].default_value = 0.8

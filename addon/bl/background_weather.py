@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core.background.precipitation import BOX, Drops
 from .background_scatter import instanced
+from .nodes import ensure_node_tree
 
 # Cloud colour by weather: white puffs, grey decks, dark storm clouds.
 CLOUD_COLOUR = {"cloudy": 0.9, "overcast": 0.55, "fog": 0.7, "rain": 0.4, "snow": 0.6,
@@ -42,7 +43,7 @@ def add_clouds(v: dict, collection, altitude: float) -> bpy.types.Object | None:
 
 def _cloud_material(cover: float, grey: float, seed: int) -> bpy.types.Material:
     material = bpy.data.materials.new("Clouds")
-    material.use_nodes = True
+    ensure_node_tree(material)
     nodes, links = material.node_tree.nodes, material.node_tree.links
     nodes.remove(nodes["Principled BSDF"])
     coords = nodes.new("ShaderNodeTexCoord")
@@ -101,7 +102,7 @@ def _drop_mesh(kind: str) -> bpy.types.Mesh:
     bm.to_mesh(mesh)
     bm.free()
     material = bpy.data.materials.new(f"Background {kind}")
-    material.use_nodes = True
+    ensure_node_tree(material)
     bsdf = material.node_tree.nodes["Principled BSDF"]
     bsdf.inputs["Base Color"].default_value = (*colour, 1.0)
     bsdf.inputs["Roughness"].default_value = 0.3

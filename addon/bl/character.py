@@ -17,6 +17,7 @@ from ..core.character import build as core_build
 from ..core.character.describe import Resolved, resolve
 from ..core.character.spec import CharacterSpec
 from ..core.errors import OperatorError
+from .nodes import ensure_node_tree
 from .scene_guard import SceneGuard
 
 TAG = "metastudio_character"
@@ -130,7 +131,7 @@ def _mesh(name: str, data: core_build.CharacterMesh) -> bpy.types.Mesh:
 def _material(character: str, slot: str, color) -> bpy.types.Material:
     name = f"{character} {slot}"
     material = bpy.data.materials.get(name) or bpy.data.materials.new(name)
-    material.use_nodes = True
+    ensure_node_tree(material)
     nodes = material.node_tree.nodes
     bsdf = nodes.get("Principled BSDF") or nodes.new("ShaderNodeBsdfPrincipled")
     rgba = (*color, 1.0)

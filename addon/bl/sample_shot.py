@@ -12,6 +12,7 @@ import bpy
 
 from ..core.errors import JobSpecError
 from ..core.sample_shot import SampleShotSpec
+from .nodes import ensure_node_tree
 from .scene_guard import SceneGuard
 
 COLLECTION = "Sample Shot"
@@ -57,7 +58,7 @@ def build_sample_shot(scene, spec: SampleShotSpec, guard: SceneGuard
     if scene.world is None:
         guard.remember(scene, "world")
         world = bpy.data.worlds.new("Sky")
-        _ensure_nodes(world)
+        ensure_node_tree(world)
         world.node_tree.nodes["Background"].inputs["Color"].default_value = (0.4, 0.55, 0.8, 1)
         scene.world = world
     if spec.set_frame_range:
@@ -96,16 +97,9 @@ def _sphere_mesh(name: str, radius: float):
     return mesh
 
 
-def _ensure_nodes(block) -> None:
-    # Blender 5.0 always gives new materials and worlds a node tree and deprecates
-    # use_nodes; 4.x still needs it switched on.
-    if block.node_tree is None:
-        block.use_nodes = True
-
-
 def _plain_material(name: str, rgba):
     material = bpy.data.materials.new(name)
-    _ensure_nodes(material)
+    ensure_node_tree(material)
     material.node_tree.nodes["Principled BSDF"].inputs["Base Color"].default_value = rgba
     return material
 

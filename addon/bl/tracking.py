@@ -33,6 +33,7 @@ from ..core.tracking.retarget import (
 )
 from ..core.tracking.spec import DriveSpec, TrackSpec
 from .animation import key_curve
+from .nodes import ensure_node_tree
 from .scene_guard import SceneGuard
 
 FACE_KEY = "jawOpen"  # a mesh with this shape key has the ARKit face
@@ -245,7 +246,7 @@ def _reference_plane(context, clip: Clip, track: Track, rig, start: int) -> None
                       (-width / 2, 0, 2.0)], [], [(0, 1, 2, 3)])
     mesh.uv_layers.new().data.foreach_set("uv", [0, 0, 1, 0, 1, 1, 0, 1])
     material = bpy.data.materials.new("Track reference")
-    material.use_nodes = True
+    ensure_node_tree(material)
     nodes = material.node_tree.nodes
     texture = nodes.new("ShaderNodeTexImage")
     texture.image = image

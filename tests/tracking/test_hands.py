@@ -14,6 +14,7 @@ RENDER = """
 import bpy, json, math, os
 import numpy as np
 import metastudio
+from metastudio.bl.nodes import ensure_node_tree
 metastudio.register()
 bpy.ops.wm.read_factory_settings(use_empty=True)
 bpy.ops.metastudio.make_character(params_json=json.dumps(
@@ -29,7 +30,7 @@ sun = bpy.data.objects.new("sun", bpy.data.lights.new("sun", "SUN"))
 sun.rotation_euler, sun.data.energy = (math.radians(50), 0, math.radians(-20)), 3.0
 scene.collection.objects.link(sun)
 scene.world = bpy.data.worlds.new("sky")
-scene.world.use_nodes = True
+ensure_node_tree(scene.world)
 scene.world.node_tree.nodes["Background"].inputs[0].default_value = (0.5, 0.55, 0.6, 1)
 scene.render.engine = "CYCLES"
 scene.cycles.samples = 8
