@@ -4,13 +4,15 @@ limb (upper arms, forearms, thighs, shins), the angle between the baked and the 
 direction.
 
     .venv/bin/python scripts/bench_tracking_truth.py [--set dev|held-out] [--poses 24]
-        [--baseline-python PY]
+        [--between 3] [--baseline-python PY]
 
 Poses come from a seeded generator: a third with the limbs in the picture plane, a third
 reaching towards the camera (arms forward, a knee raised), a third of either turned up to
 30 degrees. The "dev" set (seed 11) is for trying changes; the "held-out" set (seed 29)
 was fixed before any tuning (2026-12-06) and is measured once per change that is kept.
-Each pose is one Cycles frame, 480x640, the whole body in view.
+Each pose is one Cycles frame, 480x640, the whole body in view; with --between N, N
+frames move from each pose to the next (a performance, as video mode expects: the
+trackers follow the person from frame to frame), and every frame is measured.
 
 Beside ours (MediaPipe's Tasks API on the bundled models, in this environment's
 Blender), the route it replaced: MediaPipe 0.10.21's solutions API (pose in video mode,
@@ -228,6 +230,8 @@ def main() -> int:
     parser.add_argument("--baseline-python", type=lambda v: Path(v) if v else None,
                         default=baseline_python(),
                         help="a CPython 3.11 for MediaPipe 0.10.21; '' for none")
+    parser.add_argument("--between", type=int, default=0,
+                        help="frames moving from each pose to the next (0: poses alone)")
     parser.add_argument("--keep", type=Path, help="keep the rendered frames here")
     args = parser.parse_args()
 
@@ -263,13 +267,26 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="truth-"))
     frames = args.keep or work / "frames"
     frames.mkdir(parents=True, exist_ok=True)
-    truth = []
-    for index, pose in enumerate(chosen):
+    # Each pose's bone rotations; with --between, a performance moving from pose to pose
+    # (each bone turned along the shortest arc), every frame measured.
+    keys = []
+    for pose in chosen:
         pose_rig(rig, chains, pose)
+        keys.append({b.name: b.rotation_quaternion.copy() for b in rig.pose.bones})
+    steps = [(k, j / (args.between + 1)) for k in range(len(keys))
+             for j in range(args.between + 1 if k < len(keys) - 1 else 1)]
+    truth, kinds = [], []
+    for index, (k, t) in enumerate(steps):
+        for bone in rig.pose.bones:
+            rotation = keys[k][bone.name]
+            bone.rotation_quaternion = rotation.slerp(keys[k + 1][bone.name], t) if t \
+                else rotation
+        bpy.context.view_layer.update()
         truth.append(directions(rig, chains))
-        scene.render.filepath = str(frames / f"pose_{index:03d}.png")
+        kinds.append(chosen[k]["kind"])
+        scene.render.filepath = str(frames / f"pose_{index:04d}.png")
         bpy.ops.render.render(write_still=True)
-        print(f"\rrendered {index + 1}/{len(chosen)}", end="", file=sys.stderr)
+        print(f"\rrendered {index + 1}/{len(steps)}", end="", file=sys.stderr)
     print(file=sys.stderr)
 
     def baked(cache: Path) -> dict[str, list[float]]:
@@ -291,7 +308,6 @@ def main() -> int:
                 errors.setdefault(part, []).append(angle(got[part], direction))
         return errors
 
-    kinds = [p["kind"] for p in chosen]
     results = {"ours": summary(baked(work / "ours"), kinds)}
     from metastudio.core.tracking.landmarks import cache_key
 
@@ -307,7 +323,8 @@ def main() -> int:
         tracks = work / "legacy" / "metastudio" / "tracks"
         results["0.10.21"]["landmarks"] = landmark_errors(
             tracks / f"{cache_key(frames, True)}.npz", truth)
-    print(f"set {args.set} (seed {SEEDS[args.set]}), {len(chosen)} poses, bpy "
+    print(f"set {args.set} (seed {SEEDS[args.set]}), {len(chosen)} poses, "
+          f"{args.between} frames between, {len(steps)} frames measured, bpy "
           f"{bpy.app.version_string}; angle baked vs true limb, degrees")
     for name, found in results.items():
         limbs = ", ".join(f"{k} {v:.1f}" for k, v in found["limbs"].items())

@@ -127,8 +127,8 @@ def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] 
 def manifest_for(platform: str, wheels: list[Path]) -> str:
     text = (ADDON / "blender_manifest.toml").read_text()
     tomllib.loads(text)  # fail here, not in Blender, on a broken manifest
-    listed = ",\n".join(f'  "./wheels/{wheel.name}"' for wheel in wheels)
-    added = f'platforms = ["{platform}"]\nwheels = [\n{listed},\n]\n'
+    listed = "".join(f'  "./wheels/{wheel.name}",\n' for wheel in wheels)
+    added = f'platforms = ["{platform}"]\nwheels = [\n{listed}]\n'
     if platform in BLENDER_MAX:
         added += f'blender_version_max = "{BLENDER_MAX[platform]}"\n'
     # Top-level keys must come before the first [table] (such as [permissions]).

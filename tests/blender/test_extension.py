@@ -374,3 +374,56 @@ def test_zip_installs_enables_draws_renders_on_farm_saves_and_disables(linux_zip
     assert {"Ball", "Ball.001", "Camera.001", "Ground.001", "Cube"} <= set(result["shot_objects"])
     assert result["shot_frames"] == 24  # the runner's own parameters, not the panel's
     assert result["after_disable"] is False
+
+
+REFUSED = r"""
+import json, os, sys
+sys.path.insert(0, os.environ["BARE_BPY"])
+import bpy
+
+try:
+    done = sorted(bpy.ops.extensions.package_install_files(
+        filepath=sys.argv[1], repo="user_default", enable_on_install=True))
+    message = ""
+except RuntimeError as exc:
+    done, message = ["REFUSED"], str(exc)
+folder = os.path.join(os.environ["BLENDER_USER_RESOURCES"], "extensions", "user_default")
+print("@@" + json.dumps({"done": done, "message": message,
+                         "version": list(bpy.app.version),
+                         "enabled": [a.module for a in bpy.context.preferences.addons
+                                     if a.module.endswith("metastudio")],
+                         "installed": sorted(n for n in os.listdir(folder) if n[0] != ".")
+                         if os.path.isdir(folder) else []}))
+"""
+
+
+def test_a_zip_outside_its_blender_range_is_refused_by_blender_itself(tmp_path):
+    # The Intel Mac zip's manifest stops at 5.0 (exclusive): Blender 5.0+ refuses it with
+    # its own message, before anything of it runs; older Blenders install and enable it
+    # (here a zip with that manifest and an empty add-on, for Linux).
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_extension import manifest_for
+
+    manifest = manifest_for("macos-x64", []).replace('platforms = ["macos-x64"]',
+                                                      'platforms = ["linux-x64"]')
+    assert 'blender_version_max = "5.0.0"' in manifest
+    small = tmp_path / "metastudio-old.zip"
+    with zipfile.ZipFile(small, "w") as archive:
+        archive.writestr("blender_manifest.toml", manifest)
+        archive.writestr("__init__.py", "def register():\n    pass\n\n\n"
+                                        "def unregister():\n    pass\n")
+    env = {**os.environ, "BLENDER_USER_RESOURCES": str(tmp_path / "blender-user"),
+           "BARE_BPY": str(bare_bpy(tmp_path / "bare"))}
+    proc = subprocess.run([sys.executable, "-I", "-S", "-c", REFUSED, str(small)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.split("@@")[-1].splitlines()[0])
+    assert "Traceback" not in proc.stderr
+    if result["version"] >= [5, 0, 0]:
+        # Blender's own words (the operator reports them as an error), nothing installed.
+        shown = result["message"] + proc.stdout + proc.stderr
+        assert "must be less than the maximum version (5.0.0)" in shown, shown[-2000:]
+        assert result["installed"] == [] and result["enabled"] == []
+    else:
+        assert result["installed"] == ["metastudio"]
+        assert result["enabled"] == ["bl_ext.user_default.metastudio"]
