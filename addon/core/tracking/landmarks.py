@@ -26,6 +26,7 @@ from ..errors import MetastudioError
 from .bundles import BUNDLE_VERSION, bundle_path
 from .media import Clip, open_clip, read_frames
 from .people import Window, find_people, person_from, several_note
+from .picture import guided_frame
 
 L_WRIST, R_WRIST = 15, 16
 HAND_VISIBILITY = 0.3  # a wrist seen less than this: its hand is not looked for
@@ -35,7 +36,7 @@ FACE_POINTS = 478
 HAND_POINTS = 21
 MAX_SIDE = 640  # pixels: what the models see (they work at 256 or less inside)
 # Bump when what tracking writes changes: old cache files are then ignored.
-TRACKER_VERSION = f"mediapipe-tasks/bundles-{BUNDLE_VERSION}/4"
+TRACKER_VERSION = f"mediapipe-tasks/bundles-{BUNDLE_VERSION}/5"
 REACQUIRE = 12  # frames lost while following one of several people before looking again
 FRAME_MS = 40  # the timestamp step between frames given to the video-mode models
 INSTALL_HINT = "pip install --no-deps mediapipe==1.2.3 (see scripts/data-requirements.txt)"
@@ -50,7 +51,8 @@ class TrackingError(MetastudioError):
 @dataclass
 class Track:
     """Per frame: body landmarks in metres about the hips (frames x 33 x 3; x to the
-    image's right, y down, z away from the camera, as MediaPipe gives them), the same
+    image's right, y down, z away from the camera, as MediaPipe gives them, the limbs
+    turned to run as the picture shows them: core.tracking.picture), the same
     points in the image (x, y in 0-1 of width and height, z relative depth), their
     visibility (0-1), the face mesh in the image (frames x 478 x 3), and the hands when
     tracked (frames x 2 x 21 x 3, the performer's left hand then right: in metres about
@@ -210,8 +212,9 @@ class FrameTracker:
             if window is not None:
                 image = window.to_frame(image, size)
                 window = window.follow(person_from(image, size).box)
-            body = _points(result.pose_world_landmarks[0])
             seen = np.array([p.visibility for p in result.pose_landmarks[0]], float)
+            # The limbs turned to run along the picture (its directions are the truer).
+            body = guided_frame(_points(result.pose_world_landmarks[0]), image, seen, size)
             self._lost = 0
         else:
             body = image = np.full((BODY_POINTS, 3), np.nan)
