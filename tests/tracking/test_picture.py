@@ -2,7 +2,6 @@
 limb keeps its length, the hand rides on the forearm, unseen limbs are left alone."""
 
 import numpy as np
-
 from metastudio.core.tracking.picture import guided_frame
 
 from .conftest import whole_body_pose
