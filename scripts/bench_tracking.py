@@ -130,8 +130,10 @@ def baseline_fps(python: Path, video: Path) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=150)
-    parser.add_argument("--baseline-python", type=Path, default=baseline_python(),
-                        help="a CPython 3.11 for MediaPipe 0.10.21 (default: a 3.11 tier's)")
+    parser.add_argument("--baseline-python", type=lambda v: Path(v) if v else None,
+                        default=baseline_python(),
+                        help="a CPython 3.11 for MediaPipe 0.10.21 (default: a 3.11 "
+                             "tier's; '' for none)")
     args = parser.parse_args()
     frames = panning(args.frames)
     import bpy

