@@ -201,6 +201,21 @@ def landmark_errors(track_path: Path, truth: list[dict]) -> tuple[float, float]:
     return float(np.median(three)), float(np.median(two))
 
 
+def write_sheet(path: Path, rows: dict[str, list[Path]]) -> None:
+    """Rows of frames (the true pose, then each route's bake), each labelled."""
+    import cv2
+
+    lines = []
+    for name, files in rows.items():
+        cells = [cv2.resize(cv2.imread(str(f)), (240, 320), interpolation=cv2.INTER_AREA)
+                 for f in files]
+        line = np.hstack(cells)
+        cv2.putText(line, name if name == "truth" else f"baked: {name}", (8, 24),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.7, (255, 255, 255), 2, cv2.LINE_AA)
+        lines.append(line)
+    cv2.imwrite(str(path), np.vstack(lines))
+
+
 def legacy_track(python: Path, frames: Path, cache: Path, clip_fps: float) -> bool:
     """Track `frames` with MediaPipe 0.10.21 in `python` and leave the track where the
     operator will find it (the track cache in `cache`): False when there is no 3.11."""
@@ -233,6 +248,9 @@ def main() -> int:
     parser.add_argument("--between", type=int, default=0,
                         help="frames moving from each pose to the next (0: poses alone)")
     parser.add_argument("--keep", type=Path, help="keep the rendered frames here")
+    parser.add_argument("--sheet", type=Path,
+                        help="write a PNG: four true frames above the rig baked by each "
+                             "route, from the same camera")
     args = parser.parse_args()
 
     import bpy
@@ -289,7 +307,10 @@ def main() -> int:
         print(f"\rrendered {index + 1}/{len(steps)}", end="", file=sys.stderr)
     print(file=sys.stderr)
 
-    def baked(cache: Path) -> dict[str, list[float]]:
+    shots = [len(truth) * k // 8 for k in (1, 3, 5, 7)]  # frames drawn on the --sheet
+    drawn: dict[str, list[Path]] = {"truth": [frames / f"pose_{i:04d}.png" for i in shots]}
+
+    def baked(cache: Path, name: str = "") -> dict[str, list[float]]:
         for bone in rig.pose.bones:
             bone.rotation_quaternion = (1, 0, 0, 0)
             bone.rotation_euler = (0, 0, 0)
@@ -306,9 +327,16 @@ def main() -> int:
             got = directions(rig, chains)
             for part, direction in want.items():
                 errors.setdefault(part, []).append(angle(got[part], direction))
+        if args.sheet and name:  # the baked rig from the same camera, for the sheet
+            drawn[name] = []
+            for index in shots:
+                scene.frame_set(start + index)
+                scene.render.filepath = str(work / f"{name}_{index:04d}.png")
+                bpy.ops.render.render(write_still=True)
+                drawn[name].append(Path(scene.render.filepath))
         return errors
 
-    results = {"ours": summary(baked(work / "ours"), kinds)}
+    results = {"ours": summary(baked(work / "ours", "ours"), kinds)}
     from metastudio.core.tracking.landmarks import cache_key
 
     tracks = work / "ours" / "metastudio" / "tracks"
@@ -319,10 +347,12 @@ def main() -> int:
         shutil.copy(tracks / f"{cache_key(frames, True)}.npz", args.keep / "track.npz")
     if args.baseline_python and legacy_track(args.baseline_python, frames,
                                              work / "legacy", scene.render.fps):
-        results["0.10.21"] = summary(baked(work / "legacy"), kinds)
+        results["0.10.21"] = summary(baked(work / "legacy", "0.10.21"), kinds)
         tracks = work / "legacy" / "metastudio" / "tracks"
         results["0.10.21"]["landmarks"] = landmark_errors(
             tracks / f"{cache_key(frames, True)}.npz", truth)
+    if args.sheet:
+        write_sheet(args.sheet, drawn)
     print(f"set {args.set} (seed {SEEDS[args.set]}), {len(chosen)} poses, "
           f"{args.between} frames between, {len(steps)} frames measured, bpy "
           f"{bpy.app.version_string}; angle baked vs true limb, degrees")
