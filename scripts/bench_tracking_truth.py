@@ -206,11 +206,11 @@ def write_sheet(path: Path, rows: dict[str, list[Path]]) -> None:
     import cv2
 
     lines = []
-    for name, files in rows.items():
+    for name, files in sorted(rows.items(), key=lambda row: "(side)" in row[0]):
         cells = [cv2.resize(cv2.imread(str(f)), (240, 320), interpolation=cv2.INTER_AREA)
                  for f in files]
         line = np.hstack(cells)
-        cv2.putText(line, name if name == "truth" else f"baked: {name}", (8, 24),
+        cv2.putText(line, name if name.startswith("truth") else f"baked: {name}", (8, 24),
                     cv2.FONT_HERSHEY_SIMPLEX, 0.7, (255, 255, 255), 2, cv2.LINE_AA)
         lines.append(line)
     cv2.imwrite(str(path), np.vstack(lines))
@@ -309,6 +309,26 @@ def main() -> int:
 
     shots = [len(truth) * k // 8 for k in (1, 3, 5, 7)]  # frames drawn on the --sheet
     drawn: dict[str, list[Path]] = {"truth": [frames / f"pose_{i:04d}.png" for i in shots]}
+    # A camera on the character's left, square to the first: depth shows there.
+    side = bpy.data.objects.new("side", bpy.data.cameras.new("side"))
+    scene.collection.objects.link(side)
+    side.location, side.rotation_euler = (3.1, 0.0, 0.95), (math.radians(90), 0,
+                                                             math.radians(90))
+    side.data.lens = 35
+    if args.sheet:
+        scene.camera = side
+        drawn["truth (side)"] = []
+        for index in shots:
+            k, t = steps[index]
+            for bone in rig.pose.bones:
+                rotation = keys[k][bone.name]
+                bone.rotation_quaternion = rotation.slerp(keys[k + 1][bone.name], t) if t \
+                    else rotation
+            bpy.context.view_layer.update()
+            scene.render.filepath = str(work / f"truth_side_{index:04d}.png")
+            bpy.ops.render.render(write_still=True)
+            drawn["truth (side)"].append(Path(scene.render.filepath))
+        scene.camera = camera
 
     def baked(cache: Path, name: str = "") -> dict[str, list[float]]:
         for bone in rig.pose.bones:
@@ -327,13 +347,16 @@ def main() -> int:
             got = directions(rig, chains)
             for part, direction in want.items():
                 errors.setdefault(part, []).append(angle(got[part], direction))
-        if args.sheet and name:  # the baked rig from the same camera, for the sheet
-            drawn[name] = []
-            for index in shots:
-                scene.frame_set(start + index)
-                scene.render.filepath = str(work / f"{name}_{index:04d}.png")
-                bpy.ops.render.render(write_still=True)
-                drawn[name].append(Path(scene.render.filepath))
+        if args.sheet and name:  # the baked rig from the front and the side, for the sheet
+            for view, eye in (("", camera), (" (side)", side)):
+                scene.camera = eye
+                drawn[name + view] = []
+                for index in shots:
+                    scene.frame_set(start + index)
+                    scene.render.filepath = str(work / f"{name}{view}_{index:04d}.png")
+                    bpy.ops.render.render(write_still=True)
+                    drawn[name + view].append(Path(scene.render.filepath))
+            scene.camera = camera
         return errors
 
     results = {"ours": summary(baked(work / "ours", "ours"), kinds)}
