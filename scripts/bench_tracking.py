@@ -112,17 +112,22 @@ def baseline_python() -> Path | None:
     return None
 
 
-def baseline_fps(python: Path, video: Path) -> dict[str, float]:
-    """The replaced route's and Holistic's frames a second on `video`, run by `python`
-    with MediaPipe 0.10.21 from build/legacy-mediapipe (installed there once)."""
+def legacy_env(python: Path) -> dict[str, str]:
+    """The environment in which `python` imports MediaPipe 0.10.21 from
+    build/legacy-mediapipe, installed there once (from the wheel the bootstrap keeps)."""
     if not (LEGACY / "mediapipe").exists():
         wheels = sorted((ROOT / "build" / "wheels" / "legacy").glob("mediapipe-0.10.21-*.whl"))
         source = str(wheels[-1]) if wheels else "mediapipe==0.10.21"
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
                         "--target", str(LEGACY), source, "protobuf>=4.25.8,<5", "attrs"],
                        check=True)
-    env = {**os.environ, "PYTHONPATH": str(LEGACY), "GLOG_minloglevel": "2"}
-    done = subprocess.run([str(python), "-c", LEGACY_RUN, str(video)], env=env,
+    return {**os.environ, "PYTHONPATH": str(LEGACY), "GLOG_minloglevel": "2"}
+
+
+def baseline_fps(python: Path, video: Path) -> dict[str, float]:
+    """The replaced route's and Holistic's frames a second on `video`, run by `python`
+    with MediaPipe 0.10.21 (see `legacy_env`)."""
+    done = subprocess.run([str(python), "-c", LEGACY_RUN, str(video)], env=legacy_env(python),
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -37,7 +37,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from bench_tracking import LEGACY, baseline_python  # noqa: E402
+from bench_tracking import baseline_python, legacy_env  # noqa: E402
 
 SEEDS = {"dev": 11, "held-out": 29}
 LIMBS = ("upper_arm", "forearm", "thigh", "shin")
@@ -216,25 +216,19 @@ def write_sheet(path: Path, rows: dict[str, list[Path]]) -> None:
     cv2.imwrite(str(path), np.vstack(lines))
 
 
-def legacy_track(python: Path, frames: Path, cache: Path, clip_fps: float) -> bool:
+def legacy_track(python: Path, frames: Path, cache: Path, clip_fps: float) -> None:
     """Track `frames` with MediaPipe 0.10.21 in `python` and leave the track where the
-    operator will find it (the track cache in `cache`): False when there is no 3.11."""
+    operator will find it (the track cache in `cache`)."""
     from metastudio.core.tracking.landmarks import Track, cache_key
 
-    if not (LEGACY / "mediapipe").exists():
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
-                        "--target", str(LEGACY), "mediapipe==0.10.21",
-                        "protobuf>=4.25.8,<5", "attrs"], check=True)
     out = frames.parent / "legacy.npz"
-    env = {**os.environ, "PYTHONPATH": str(LEGACY), "GLOG_minloglevel": "2"}
-    subprocess.run([str(python), "-c", LEGACY_TRACK, str(frames), str(out)], env=env,
-                   check=True, capture_output=True)
+    subprocess.run([str(python), "-c", LEGACY_TRACK, str(frames), str(out)],
+                   env=legacy_env(python), check=True, capture_output=True)
     data = np.load(out)
     count = len(data["body"])
     track = Track(clip_fps, (WIDTH, HEIGHT), data["body"], data["image"], data["seen"],
                   np.full((count, 478, 3), np.nan))
     track.save(cache / "metastudio" / "tracks" / f"{cache_key(frames, True)}.npz")
-    return True
 
 
 def main() -> int:
@@ -368,8 +362,8 @@ def main() -> int:
     if args.keep:  # the truth and the track beside the frames, to study offline
         (args.keep / "truth.json").write_text(json.dumps(truth))
         shutil.copy(tracks / f"{cache_key(frames, True)}.npz", args.keep / "track.npz")
-    if args.baseline_python and legacy_track(args.baseline_python, frames,
-                                             work / "legacy", scene.render.fps):
+    if args.baseline_python:
+        legacy_track(args.baseline_python, frames, work / "legacy", scene.render.fps)
         results["0.10.21"] = summary(baked(work / "legacy", "0.10.21"), kinds)
         tracks = work / "legacy" / "metastudio" / "tracks"
         results["0.10.21"]["landmarks"] = landmark_errors(
