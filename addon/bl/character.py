@@ -17,6 +17,7 @@ from ..core.character import build as core_build
 from ..core.character.describe import Resolved, resolve
 from ..core.character.spec import CharacterSpec
 from ..core.errors import OperatorError
+from .character_garments import GARMENT, dress
 from .nodes import ensure_node_tree
 from .scene_guard import SceneGuard
 
@@ -27,7 +28,7 @@ def find_character(name: str) -> tuple[bpy.types.Object | None, bpy.types.Object
     """The mesh and armature objects of the character called `name`, if it exists."""
     mesh = armature = None
     for obj in bpy.data.objects:
-        if obj.get(TAG) == name:
+        if obj.get(TAG) == name and GARMENT not in obj:
             if obj.type == "MESH":
                 mesh = obj
             elif obj.type == "ARMATURE":
@@ -76,8 +77,18 @@ def build_character(context, spec: CharacterSpec, guard: SceneGuard, warnings: l
         _shape_keys(obj, data)
         if face_action is not None:
             _set_action(obj.data.shape_keys, face_action)
+    yield 0.9, "dressing"
+    undressed = dress(spec.name, data, collection, obj, armature if data.bones else None,
+                      guard)
     _detail(obj, spec.detail)
     yield 0.95, "tidying up"
+    for old in undressed:  # garments no longer worn, garment meshes replaced
+        if isinstance(old, bpy.types.Object):
+            obj_data = old.data
+            bpy.data.objects.remove(old)
+            old = obj_data
+        if old.users == 0:
+            bpy.data.meshes.remove(old)
     # The replaced mesh and armature data go once nothing else uses them (a failure
     # before this point rolls back to them).
     for old in replaced:

@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from metastudio.core.character import build, data, macro
+from metastudio.core.character import build, data, garments, macro
 from metastudio.core.character.describe import resolve
 from metastudio.core.character.spec import CharacterSpec
 from metastudio.core.errors import JobSpecError
@@ -123,13 +123,95 @@ def woman():
 
 
 def test_built_arrays(woman):
-    assert woman.positions.shape == (13886, 3) and woman.faces.shape == (13838, 4)
-    assert 1.4 < woman.height < 1.9 and abs(woman.positions[:, 2].min()) < 1e-6
-    weighted = np.zeros(len(woman.positions), bool)
-    for index, weight in woman.weights.values():
-        weighted[index[weight > 0]] = True
-    assert weighted.all(), f"{(~weighted).sum()} vertices without weight"
-    assert {"top", "bottom"} <= {build.MATERIALS[i] for i in np.unique(woman.face_material)}
+    # The body without the skin the garments hide (13,886 vertices naked).
+    assert 8000 < len(woman.positions) < 11000 and woman.faces.shape[1] == 4
+    assert 1.4 < woman.height < 1.9 and woman.positions[:, 2].min() > 0.03  # feet in shoes
+    for mesh in [woman, *woman.garments]:
+        weighted = np.zeros(len(mesh.positions), bool)
+        for index, weight in mesh.weights.values():
+            weighted[index[weight > 0]] = True
+        assert weighted.all(), f"{(~weighted).sum()} vertices without weight"
+    assert [g.name for g in woman.garments] == ["shoes", "bottom", "top"]
+    assert [g.fabric for g in woman.garments] == ["leather", "denim", "cotton"]
+    assert set(build.MATERIALS) == {"skin", "eyes", "mouth", "hair"}
+
+
+def _hem_zigzag(garment):
+    """For each vertex of an open hem, how far it stands off the line through its two
+    neighbours along the hem, as a fraction of their distance: about 0 on a smooth
+    line, 0.5 and more on a sawtooth."""
+    pairs = np.concatenate([garment.faces[:, [i, (i + 1) % 4]] for i in range(4)])
+    pairs = np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1)
+    unique, counts = np.unique(pairs, axis=0, return_counts=True)
+    open_edges = unique[counts == 1]
+    neighbours = {}
+    for a, b in open_edges:
+        neighbours.setdefault(int(a), []).append(int(b))
+        neighbours.setdefault(int(b), []).append(int(a))
+    p = garment.positions.astype(np.float64)
+    out = []
+    for v, (a, b) in ((v, n) for v, n in neighbours.items() if len(n) == 2):
+        chord = p[b] - p[a]
+        span = np.linalg.norm(chord)
+        off = np.cross(p[v] - p[a], chord / max(span, 1e-12))
+        out.append(np.linalg.norm(off) / max(span, 1e-9))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("description", [
+    "a woman in a red t-shirt and blue jeans", "a boy in shorts and a hoodie",
+    "a girl in a dress"])
+def test_every_hem_is_a_clean_line(description):
+    """Hems follow a smooth line (no sawtooth): at the 95th percentile a hem vertex
+    stands off its neighbours' midpoint by under a fifth of their distance."""
+    mesh = build.build(values_of(description, rig="none", face_shapes=False).values)
+    for garment in mesh.garments:
+        if garment.name == "shoes":
+            continue
+        zigzag = _hem_zigzag(garment)
+        assert len(zigzag) > 40 and np.percentile(zigzag, 95) < 0.2, (
+            garment.name, np.percentile(zigzag, 95))
+
+
+def test_garments_stand_off_the_skin_and_hide_it(woman):
+    body_points = garments_body(woman)
+    for garment in woman.garments:
+        if garment.name == "shoes":
+            continue
+        gap = np.linalg.norm(garment.positions - body_points[garment.source], axis=1)
+        assert np.median(gap) > 0.004, garment.name
+    # A T-shirt bridges what a garment hides (the nipples, the navel): over its front,
+    # the sharpest bump (a vertex off its neighbours' mean, along the normal) is well
+    # under the skin's there.
+    top = woman.garments[-1]
+    inner = ~np.isin(np.arange(len(top.positions)), garments._boundary(top.faces))
+    front = inner & (top.positions[:, 1] < -0.05)
+    worn = _bump(top.positions.astype(np.float64), top.faces)[front]
+    skin = _bump(body_points[top.source], top.faces)[front]
+    assert np.abs(worn).max() < 0.6 * np.abs(skin).max()
+
+
+def _bump(points, faces):
+    mean = garments.smooth_values(points, faces, 1)
+    return ((points - mean) * garments.vertex_normals(points, faces)).sum(axis=1)
+
+
+def test_shoes_are_shoes_not_feet(woman):
+    shoes = woman.garments[0]
+    assert shoes.fabric == "leather"
+    assert abs(shoes.positions[:, 2].min()) < 0.002  # the sole on the floor
+    # Two closed lofted shells of rounded rings: no toes.
+    assert len(shoes.positions) == 2 * (28 * 24 + 2)
+    # A trouser hem rests on the shoe, above the sole.
+    bottom = woman.garments[1]
+    assert shoes.positions[:, 2].max() > bottom.positions[:, 2].min() > 0.03
+
+
+def garments_body(mesh):
+    values = values_of("a woman in a red t-shirt and blue jeans", hair="none").values
+    points = data.to_blender(build.shaped_positions(values))
+    points[:, 2] -= points[:, 2].min()
+    return points
 
 
 def test_face_shapes_move_only_the_head(woman):
@@ -146,9 +228,12 @@ def test_hair_and_skirt_are_worn_helpers():
     bald = build.build(values_of("a bald man", rig="none", face_shapes=False).values)
     short = build.build(values_of("a man with short hair", rig="none",
                                   face_shapes=False).values)
-    long = build.build(values_of("a woman with long hair in a skirt", rig="none",
+    long = build.build(values_of("a man with long hair", rig="none",
                                  face_shapes=False).values)
+    skirt = build.build(values_of("a woman in a skirt", rig="none",
+                                  face_shapes=False).values)
     assert len(bald.positions) < len(short.positions) < len(long.positions)
+    assert [(g.name, g.kind) for g in skirt.garments][1] == ("bottom", "skirt")
     hair = build.MATERIALS.index("hair")
     assert hair not in bald.face_material and hair in short.face_material
     # Nothing of a haircut hangs in front of the face below the eyes.

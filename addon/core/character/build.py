@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import data, macro
+from . import data, garments, macro
 
 KEEP_GROUPS = ("body", "helper-l-eye", "helper-r-eye", "helper-upper-teeth",
                "helper-lower-teeth", "helper-tongue")
 # Helper shapes worn when asked for: a skirt (skirts and dresses), a hair cap.
 SKIRT, HAIR = "helper-skirt", "helper-hair"
-MATERIALS = ("skin", "eyes", "mouth", "top", "bottom", "shoes", "hair")
+MATERIALS = ("skin", "eyes", "mouth", "hair")
 RIG_FILES = {"default": ("standard", "rig.default.json", "weights.default.json"),
              "game_engine": ("standard", "rig.game_engine.json", "weights.game_engine.json"),
              "mixamo": ("standard", "rig.mixamo.json", "weights.mixamo.json"),
@@ -30,11 +30,6 @@ ANCESTRY = {"mixed": {"african": 1 / 3, "asian": 1 / 3, "caucasian": 1 / 3},
             "african": {"african": 0.8, "asian": 0.1, "caucasian": 0.1},
             "asian": {"african": 0.1, "asian": 0.8, "caucasian": 0.1},
             "european": {"african": 0.1, "asian": 0.1, "caucasian": 0.8}}
-# Which default-rig bones a garment covers (a body face takes the garment of the bone
-# that moves it most).
-_SHORT_SLEEVE_OFF = ("lowerarm", "upperarm02")
-_SHORTS_OFF = ("lowerleg", "upperleg02")
-_SHOE_BONES = ("foot", "toe")
 # Skin tone stops (0 lightest .. 1 darkest), linear RGB.
 _SKIN = ((0.0, (0.87, 0.68, 0.58)), (0.25, (0.74, 0.5, 0.38)), (0.45, (0.56, 0.36, 0.22)),
          (0.6, (0.43, 0.26, 0.15)), (0.75, (0.26, 0.14, 0.08)), (1.0, (0.09, 0.045, 0.025)))
@@ -71,6 +66,7 @@ class CharacterMesh:
     weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     shapes: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (V, 3) offsets
     height: float = 0.0
+    garments: list = field(default_factory=list)  # garments.Garment, worn over the body
 
 
 def skin_rgb(tone: float) -> tuple[float, float, float]:
@@ -125,38 +121,35 @@ def build(values: dict) -> CharacterMesh:
     """The character's arrays from resolved values (see describe.resolve)."""
     base = data.base_mesh()
     full = shaped_positions(values)
+    default_bones, default_weights = _rig_files("default")
+    points = data.to_blender(full)
+    floor = points[:, 2].min()
+    points[:, 2] -= floor
+    body = _garment_body(base, points, default_bones, default_weights, full)
+    worn, hidden = garments.dress(body, values["top"], values["bottom"],
+                                  base.group_faces(SKIRT))
     groups = list(KEEP_GROUPS)
-    if values["bottom"] == "skirt" or values["top"] == "dress":
-        groups.append(SKIRT)
     if values.get("hair", "none") != "none":
         groups.append(HAIR)
     keep_faces = np.concatenate([base.group_faces(g) for g in groups])
+    keep_faces = np.setdiff1d(keep_faces, hidden)
     if values.get("hair", "none") != "none":
         keep_faces = _cut_hair(keep_faces, values["hair"], base, full)
     keep_faces.sort()
     used = np.unique(base.faces[keep_faces])
     remap = np.full(len(full), -1, np.int64)
     remap[used] = np.arange(len(used))
-    positions = data.to_blender(full[used])
-    floor = positions[:, 2].min()
-    positions[:, 2] -= floor
+    positions = points[used]
     faces = remap[base.faces[keep_faces]].astype(np.int32)
     corner_uvs = base.uvs[base.face_uvs[keep_faces]]
     group_of_face = np.array(base.groups)[base.face_group[keep_faces]]
-
-    default_bones, default_weights = _rig_files("default")
-    def joint_z(bone: str, end: str = "head") -> float:
-        return float(data.to_blender(_joint(default_bones[bone][end], full, base))[2] - floor)
-
-    materials = _face_materials(values, faces, group_of_face, default_weights, remap,
-                                len(used), positions, joint_z("upperleg01.L"),
-                                joint_z("spine03"), joint_z("neck01"))
+    materials = _face_materials(group_of_face)
     colors = {"skin": skin_rgb(values["skin_tone"]), "eyes": EYE_RGB[values["eye_color"]],
               "mouth": (0.55, 0.2, 0.2), "top": tuple(values["top_color"]),
               "bottom": tuple(values["bottom_color"]), "shoes": tuple(values["shoes_color"]),
               "hair": tuple(values.get("hair_color", (0.05, 0.03, 0.02)))}
     mesh = CharacterMesh(positions.astype(np.float32), faces, corner_uvs, materials, colors,
-                         _iris(base, full, remap, len(used)))
+                         _iris(base, full, remap, len(used)), garments=worn)
     mesh.height = float(positions[:, 2].max())
 
     if values["rig"] != "none":
@@ -173,23 +166,93 @@ def build(values: dict) -> CharacterMesh:
                                    bool(spec.get("use_connect", False)),
                                    {**(spec.get("rigify") or {}),
                                     "collections": spec.get("collections") or []}))
-        for name, pairs in weights.items():
-            if name.startswith("mhmask-"):
-                continue  # MakeHuman's smoothing masks, not bones
-            table = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
-            index = remap[table[:, 0].astype(np.int64)]
-            keep = (index >= 0) & (table[:, 1] > 1e-4)
-            if keep.any():
-                mesh.weights[name] = (index[keep].astype(np.int32),
-                                      table[keep, 1].astype(np.float32))
+        mesh.weights = _weights(weights, remap)
+        for garment in worn:
+            garment.weights = _gathered_weights(weights, garment.source, len(full))
     if values["face_shapes"]:
         mesh.shapes = face_shapes(remap, len(used))
+        every = face_shapes(np.arange(len(full)), len(full), arkit_only=True)
+        for garment in worn:
+            garment.shapes = {name: offsets[garment.source]
+                              for name, offsets in every.items()
+                              if np.abs(offsets[garment.source]).max() > 1e-6}
     return mesh
 
 
-def face_shapes(remap: np.ndarray, count: int) -> dict[str, np.ndarray]:
-    """The 52 ARKit face shapes plus the lip-sync mouth shapes made from them, as
-    offsets of the kept vertices (metres, Z up)."""
+def _weights(table: dict, remap: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A rig's weights (base-mesh vertex, weight) for the vertices `remap` keeps."""
+    out = {}
+    for name, pairs in table.items():
+        if name.startswith("mhmask-"):
+            continue  # MakeHuman's smoothing masks, not bones
+        pairs = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
+        index = remap[pairs[:, 0].astype(np.int64)]
+        keep = (index >= 0) & (pairs[:, 1] > 1e-4)
+        if keep.any():
+            out[name] = (index[keep].astype(np.int32), pairs[keep, 1].astype(np.float32))
+    return out
+
+
+def _gathered_weights(table: dict, source: np.ndarray,
+                      count: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A rig's weights for vertices that each follow a base-mesh vertex (several may
+    follow the same one)."""
+    out = {}
+    for name, pairs in table.items():
+        if name.startswith("mhmask-"):
+            continue
+        pairs = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
+        per_vertex = np.zeros(count, np.float32)
+        per_vertex[pairs[:, 0].astype(np.int64)] = pairs[:, 1]
+        weight = per_vertex[source]
+        keep = np.flatnonzero(weight > 1e-4)
+        if len(keep):
+            out[name] = (keep.astype(np.int32), weight[keep])
+    return out
+
+
+def _garment_body(base, points, bones, weights, full) -> garments.Body:
+    """The shaped body as garments see it: parts by the bone that moves each vertex,
+    and the default rig's joints."""
+    identity = np.arange(len(points))
+    owner = _dominant_bone(weights, identity, len(points))
+    part = np.full(len(points), garments.REST, np.int8)
+    for i, name in enumerate(owner):
+        if name.startswith(garments._ARM):
+            part[i] = garments.ARM_L if name.endswith(".L") else garments.ARM_R
+        elif name.startswith(garments._LEG):
+            part[i] = garments.LEG
+    floor = data.to_blender(full)[:, 2].min()
+
+    def head(bone: str) -> np.ndarray:
+        at = data.to_blender(_joint(bones[bone]["head"], full, base))
+        at[2] -= floor
+        return at
+
+    joints = {"neck": head("neck01"), "waist": head("spine03"),
+              "hip": np.abs(head("upperleg01.L")), "knee": np.abs(head("lowerleg01.L")),
+              "ankle": np.abs(head("foot.L"))}
+    for side in ("L", "R"):
+        joints[f"shoulder.{side}"] = head(f"upperarm01.{side}")
+        joints[f"elbow.{side}"] = head(f"lowerarm01.{side}")
+        joints[f"wrist.{side}"] = head(f"wrist.{side}")
+    # The neck's radius a little above its base (for necklines).
+    neck = joints["neck"]
+    band = (np.abs(points[:, 2] - neck[2] - 0.03) < 0.01) & (part == garments.REST) & (
+        np.linalg.norm(points[:, :2] - neck[:2], axis=1) < 0.1)
+    joints["neck_radius"] = np.array([np.median(np.linalg.norm(
+        points[band, :2] - neck[:2], axis=1)) if band.any() else 0.055])
+    for key in ("hip", "knee", "ankle"):
+        joints[key][1:] = head({"hip": "upperleg01.L", "knee": "lowerleg01.L",
+                                "ankle": "foot.L"}[key])[1:]
+    return garments.Body(points, base.faces, base.face_uvs, base.uvs,
+                         base.group_faces("body"), part, joints)
+
+
+def face_shapes(remap: np.ndarray, count: int,
+                arkit_only: bool = False) -> dict[str, np.ndarray]:
+    """The 52 ARKit face shapes plus (unless `arkit_only`) the lip-sync mouth shapes made
+    from them, as offsets of the kept vertices (metres, Z up)."""
     from ..voice.keying import preset_shapes
 
     shapes = {}
@@ -199,6 +262,8 @@ def face_shapes(remap: np.ndarray, count: int) -> dict[str, np.ndarray]:
         keep = index >= 0
         offsets[index[keep]] = data.to_blender(target.offsets[keep])
         shapes[name] = offsets
+    if arkit_only:
+        return shapes
     for viseme_weights in preset_shapes("visemes").items():
         key_name, = viseme_weights[1]
         arkit = preset_shapes("arkit")[viseme_weights[0]]
@@ -242,48 +307,13 @@ def _dominant_bone(weights: dict, remap: np.ndarray, count: int) -> np.ndarray:
     return np.array(names + [""], dtype=object)[owner]
 
 
-def _face_materials(values, faces, group_of_face, weights, remap, count,
-                    positions, hip_z, waist_z, neck_z) -> np.ndarray:
-    """Garments as material zones: limbs by the bone that moves them, the torso split at
-    a hem line (a jacket reaches below the hips, a T-shirt to the waist)."""
-    bone = _dominant_bone(weights, remap, count)
-    face_bone = bone[faces[:, 0]]
-    face_z = positions[faces].mean(axis=1)[:, 2]
-
-    def covers(prefixes, off=()):
-        return np.array([b.startswith(prefixes) and not b.startswith(off) if b else False
-                         for b in face_bone])
-
-    elsewhere = covers(("head", "jaw", "levator", "oris", "risorius", "orbicularis",
-                        "oculi", "temporalis", "special", "tongue", "eye", "wrist", "finger",
-                        "metacarpal", "upperarm", "lowerarm", "upperleg", "lowerleg",
-                        "foot", "toe"))
-    torso = ~elsewhere & (face_z <= neck_z - 0.03)  # a collar just below the neck
-    material = np.zeros(len(faces), np.int32)
-    top, bottom = values["top"], values["bottom"]
-    if top == "dress":
-        skirt = covers(("upperleg01",)) | (torso & (face_z < waist_z))
-        material[skirt] = MATERIALS.index("top")
-    if bottom != "none":
-        legs = covers(("upperleg", "lowerleg"), _SHORTS_OFF if bottom == "shorts" else ())
-        if bottom == "skirt":
-            legs = covers(("upperleg01",))
-        material[legs | (torso & (face_z < waist_z))] = MATERIALS.index("bottom")
-    if top != "none":
-        hem = {"long_sleeves": hip_z + 0.03, "short_sleeves": hip_z + 0.06,
-               "dress": hip_z}[top]
-        arms = covers(("upperarm", "lowerarm"),
-                      _SHORT_SLEEVE_OFF if top == "short_sleeves" else ())
-        if top == "dress":
-            arms = covers(("upperarm01",))
-        material[arms | (torso & (face_z >= hem))] = MATERIALS.index("top")
-    material[covers(_SHOE_BONES)] = MATERIALS.index("shoes")
-    is_body = group_of_face == "body"
-    material[~is_body] = MATERIALS.index("mouth")
-    material[group_of_face == SKIRT] = MATERIALS.index("top" if top == "dress" else "bottom")
+def _face_materials(group_of_face: np.ndarray) -> np.ndarray:
+    """The body's material zones: skin, the eyes, the inside of the mouth, a hair cap
+    (garments are their own meshes)."""
+    material = np.full(len(group_of_face), MATERIALS.index("skin"), np.int32)
+    material[group_of_face != "body"] = MATERIALS.index("mouth")
     material[group_of_face == HAIR] = MATERIALS.index("hair")
-    eyes = np.isin(group_of_face, ["helper-l-eye", "helper-r-eye"])
-    material[eyes] = MATERIALS.index("eyes")
+    material[np.isin(group_of_face, ["helper-l-eye", "helper-r-eye"])] = MATERIALS.index("eyes")
     return material
 
 
