@@ -63,10 +63,21 @@ result = {
     "keys": len(mesh.shape_keys.key_blocks), "materials": [m.name for m in mesh.materials],
     "height": float(rest[:, 2].max()),
     "summary": body["metastudio_resolved_summary"],
+    "garments": {o.name: [m.type for m in o.modifiers] for o in bpy.data.objects
+                 if "metastudio_garment" in o},
+    "garments_weighted": all(all(v.groups for v in o.data.vertices)
+                             for o in bpy.data.objects if "metastudio_garment" in o),
+    "garments_parent": sorted({o.parent.name for o in bpy.data.objects
+                               if "metastudio_garment" in o}),
 }
 """)
     assert result["status"] == ["FINISHED"]
-    assert (result["vertices"], result["polygons"]) == (13886, 13838)
+    # The naked body has 13,886 vertices; the skin under the garments is dropped.
+    assert 8000 < result["vertices"] < 11000
+    assert result["garments"] == {
+        "Character bottom": ["ARMATURE", "SOLIDIFY"], "Character shoes": ["ARMATURE", "SOLIDIFY"],
+        "Character top": ["ARMATURE", "SOLIDIFY"]}
+    assert result["garments_weighted"] and result["garments_parent"] == ["Character rig"]
     assert result["loose"] == 0 and result["weighted"]
     assert result["bones"] == 163 and result["modifier"] == ["ARMATURE"]
     assert result["parent"] == "Character rig"
@@ -140,8 +151,9 @@ result = {
     "summary": body["metastudio_resolved_summary"],
 }
 """)
-    assert result["same_object"] and result["objects"] == ["Ana", "Ana rig"]
-    assert (result["meshes"], result["armatures"]) == (1, 1)
+    assert result["same_object"]
+    assert result["objects"] == ["Ana", "Ana bottom", "Ana rig", "Ana shoes", "Ana top"]
+    assert (result["meshes"], result["armatures"]) == (4, 1)  # the body and 3 garments
     assert result["location"][0] == pytest.approx(2.0)
     assert result["action"] and result["jaw_at_5"] == pytest.approx(0.7)
     assert result["summary"].startswith("male, 75 years")

@@ -282,12 +282,18 @@ def _make(body: Body, cover: _Cover, which: str, kind: str) -> tuple[Garment, np
     level = cover.level(body, which)
     faces = body.body_faces
     source, p, local, uvs = _cut(body, level)
+    on_skin = p.copy()
     hem = np.zeros(len(source), bool)
     hem[_boundary(local)] = True
     p = smooth(p, local, SMOOTHING[which], pinned=hem)
     if kind == "trousers":
         p = _straight_legs(body, source, p)
-    p = p + vertex_normals(p, local) * EASE[kind]
+    normals = vertex_normals(p, local)
+    p = p + normals * EASE[kind]
+    # Smoothing flattens what stands out (a shoulder's edge) into the skin: no vertex
+    # may end up nearer its body point than 2 mm along its normal.
+    depth = ((p - on_skin) * normals).sum(axis=1)
+    p += normals * np.maximum(0.002 - depth, 0.0)[:, None]
     hidden = faces[(level[body.faces[faces]] < -HIDE_MARGIN).all(axis=1)]
     garment = Garment(which, kind, FABRIC[kind], source, p.astype(np.float32), local, uvs,
                       0.003)
