@@ -17,8 +17,9 @@ from ..core.character import build as core_build
 from ..core.character.describe import Resolved, resolve
 from ..core.character.spec import CharacterSpec
 from ..core.errors import OperatorError
+from . import character_face
 from .character_garments import GARMENT, dress
-from .nodes import ensure_node_tree
+from .character_hair import HAIR, grow
 from .scene_guard import SceneGuard
 
 TAG = "metastudio_character"
@@ -28,7 +29,7 @@ def find_character(name: str) -> tuple[bpy.types.Object | None, bpy.types.Object
     """The mesh and armature objects of the character called `name`, if it exists."""
     mesh = armature = None
     for obj in bpy.data.objects:
-        if obj.get(TAG) == name and GARMENT not in obj:
+        if obj.get(TAG) == name and GARMENT not in obj and HAIR not in obj:
             if obj.type == "MESH":
                 mesh = obj
             elif obj.type == "ARMATURE":
@@ -80,15 +81,18 @@ def build_character(context, spec: CharacterSpec, guard: SceneGuard, warnings: l
     yield 0.9, "dressing"
     undressed = dress(spec.name, data, collection, obj, armature if data.bones else None,
                       guard)
+    yield 0.93, "growing the hair"
+    undressed += grow(spec.name, data.hair, data.colors["hair"], collection, obj, guard)
     _detail(obj, spec.detail)
     yield 0.95, "tidying up"
-    for old in undressed:  # garments no longer worn, garment meshes replaced
+    for old in undressed:  # garments and hair no longer worn, their replaced data
         if isinstance(old, bpy.types.Object):
             obj_data = old.data
             bpy.data.objects.remove(old)
             old = obj_data
         if old.users == 0:
-            bpy.data.meshes.remove(old)
+            (bpy.data.meshes if isinstance(old, bpy.types.Mesh)
+             else bpy.data.hair_curves).remove(old)
     # The replaced mesh and armature data go once nothing else uses them (a failure
     # before this point rolls back to them).
     for old in replaced:
@@ -132,45 +136,17 @@ def _mesh(name: str, data: core_build.CharacterMesh) -> bpy.types.Mesh:
     mesh.polygons.foreach_set("use_smooth", np.ones(len(mesh.polygons), bool))
     iris = mesh.attributes.new("iris", "FLOAT", "POINT")
     iris.data.foreach_set("value", data.iris)
+    plane = mesh.attributes.new("eye_plane", "FLOAT2", "POINT")
+    plane.data.foreach_set("vector", data.eye_plane.ravel())
+    scalp = mesh.attributes.new("scalp", "FLOAT", "POINT")
+    scalp.data.foreach_set("value", data.scalp)
+    character_face.paint_regions(mesh, corner)
     for material in core_build.MATERIALS:
-        mesh.materials.append(_material(name, material, data.colors[material]))
+        mesh.materials.append(character_face.material(name, material, data.colors[material],
+                                                      data.colors["hair"]))
     mesh.polygons.foreach_set("material_index", data.face_material)
     mesh.update()
     return mesh
-
-
-def _material(character: str, slot: str, color) -> bpy.types.Material:
-    name = f"{character} {slot}"
-    material = bpy.data.materials.get(name) or bpy.data.materials.new(name)
-    ensure_node_tree(material)
-    nodes = material.node_tree.nodes
-    bsdf = nodes.get("Principled BSDF") or nodes.new("ShaderNodeBsdfPrincipled")
-    rgba = (*color, 1.0)
-    material.diffuse_color = rgba
-    bsdf.inputs["Base Color"].default_value = rgba
-    bsdf.inputs["Roughness"].default_value = {"skin": 0.45, "eyes": 0.1, "mouth": 0.3,
-                                              "hair": 0.55}.get(slot, 0.8)
-    if slot == "skin":
-        bsdf.inputs["Subsurface Weight"].default_value = 0.15
-        bsdf.inputs["Subsurface Radius"].default_value = (1.0, 0.35, 0.2)
-        bsdf.inputs["Subsurface Scale"].default_value = 0.005  # metres: skin, not wax
-    if slot == "eyes":
-        _iris_nodes(material, bsdf, rgba)
-    return material
-
-
-def _iris_nodes(material, bsdf, iris_rgba) -> None:
-    nodes, links = material.node_tree.nodes, material.node_tree.links
-    attribute = nodes.get("Iris") or nodes.new("ShaderNodeAttribute")
-    attribute.name = "Iris"
-    attribute.attribute_name = "iris"
-    mix = nodes.get("Iris mix") or nodes.new("ShaderNodeMix")
-    mix.name = "Iris mix"
-    mix.data_type = "RGBA"
-    mix.inputs["A"].default_value = (0.8, 0.78, 0.75, 1.0)  # the white
-    mix.inputs["B"].default_value = iris_rgba
-    links.new(attribute.outputs["Fac"], mix.inputs["Factor"])
-    links.new(mix.outputs["Result"], bsdf.inputs["Base Color"])
 
 
 def _armature(context, name, data, collection, existing, guard,

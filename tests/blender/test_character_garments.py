@@ -117,7 +117,58 @@ def test_new_clothes_replace_the_old_garments():
 make(description="a man in a jacket and trousers", name="Bo")
 make(description="a woman in a dress", name="Bo")
 result = {"objects": sorted(o.name for o in bpy.data.objects),
-          "meshes": sorted(m.name for m in bpy.data.meshes)}
+          "meshes": sorted(m.name for m in bpy.data.meshes),
+          "curves": len(bpy.data.hair_curves)}
 """)
-    assert result["objects"] == ["Bo", "Bo rig", "Bo shoes", "Bo top", "Bo top skirt"]
+    assert result["objects"] == ["Bo", "Bo eyebrows", "Bo hair", "Bo rig", "Bo shoes",
+                                 "Bo top", "Bo top skirt"]
     assert len(result["meshes"]) == 4  # no orphaned garment mesh left behind
+    assert result["curves"] == 2
+
+
+def test_hair_is_strands_rooted_on_the_scalp_that_follow_the_head():
+    result = run_bpy(SETUP + """
+from mathutils import Vector
+from mathutils.bvhtree import BVHTree
+make(description="a woman with long wavy hair", name="Ann")
+body = bpy.data.objects["Ann"]
+rig = bpy.data.objects["Ann rig"]
+hair = {o["metastudio_hair"]: o for o in bpy.data.objects if "metastudio_hair" in o}
+
+def roots_off_skin():
+    dg = bpy.context.evaluated_depsgraph_get()
+    ev = body.evaluated_get(dg)
+    mesh = ev.to_mesh()
+    skin = BVHTree.FromPolygons([body.matrix_world @ v.co for v in mesh.vertices],
+                                [tuple(p.vertices) for p in mesh.polygons])
+    ev.to_mesh_clear()
+    out = {}
+    for kind, obj in hair.items():
+        curves = obj.evaluated_get(dg).data
+        first = [c.first_point_index for c in curves.curves]
+        positions = [obj.matrix_world @ curves.points[i].position for i in first[::25]]
+        gaps = [skin.find_nearest(p)[3] for p in positions]
+        out[kind] = (len(curves.curves), max(gaps), sorted(gaps)[len(gaps) // 2])
+    return out
+
+rest = roots_off_skin()
+rig.pose.bones["head"].rotation_mode = "XYZ"
+rig.pose.bones["head"].rotation_euler = (0.3, 0.0, 0.5)  # nod and turn the head
+rig.pose.bones["neck02"].rotation_mode = "XYZ"
+rig.pose.bones["neck02"].rotation_euler = (0.0, 0.0, 0.2)
+bpy.context.view_layer.update()
+posed = roots_off_skin()
+material = hair["hair"].data.materials[0]
+result = {"rest": rest, "posed": posed, "kinds": sorted(hair),
+          "parent": [hair["hair"].parent.name, hair["hair"].data.surface.name],
+          "shader": [n.bl_idname for n in material.node_tree.nodes]}
+""")
+    assert result["kinds"] == ["eyebrows", "hair"]
+    assert result["parent"] == ["Ann", "Ann"]
+    assert "ShaderNodeBsdfHairPrincipled" in result["shader"]
+    for pose in ("rest", "posed"):
+        count, worst, median = result[pose]["hair"]
+        assert count >= 3000
+        # Roots on the scalp: at most a few millimetres off it, at rest and posed.
+        assert median < 0.001 and worst < 0.003, (pose, result[pose])
+        assert result[pose]["eyebrows"][1] < 0.004

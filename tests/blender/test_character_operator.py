@@ -152,7 +152,8 @@ result = {
 }
 """)
     assert result["same_object"]
-    assert result["objects"] == ["Ana", "Ana bottom", "Ana rig", "Ana shoes", "Ana top"]
+    assert result["objects"] == ["Ana", "Ana bottom", "Ana eyebrows", "Ana hair", "Ana rig",
+                                 "Ana shoes", "Ana top"]
     assert (result["meshes"], result["armatures"]) == (4, 1)  # the body and 3 garments
     assert result["location"][0] == pytest.approx(2.0)
     assert result["action"] and result["jaw_at_5"] == pytest.approx(0.7)

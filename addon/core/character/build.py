@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import data, garments, macro
+from . import data, garments, hair, macro
 
+LASHES = ("helper-l-eyelashes-1", "helper-l-eyelashes-2", "helper-r-eyelashes-1",
+          "helper-r-eyelashes-2")
 KEEP_GROUPS = ("body", "helper-l-eye", "helper-r-eye", "helper-upper-teeth",
-               "helper-lower-teeth", "helper-tongue")
-# Helper shapes worn when asked for: a skirt (skirts and dresses), a hair cap.
-SKIRT, HAIR = "helper-skirt", "helper-hair"
-MATERIALS = ("skin", "eyes", "mouth", "hair")
+               "helper-lower-teeth", "helper-tongue", *LASHES)
+# MakeHuman's skirt helper, worn as the skirt of skirts and dresses.
+SKIRT = "helper-skirt"
+MATERIALS = ("skin", "eyes", "mouth", "teeth", "lashes")
 RIG_FILES = {"default": ("standard", "rig.default.json", "weights.default.json"),
              "game_engine": ("standard", "rig.game_engine.json", "weights.game_engine.json"),
              "mixamo": ("standard", "rig.mixamo.json", "weights.mixamo.json"),
@@ -62,11 +64,16 @@ class CharacterMesh:
     face_material: np.ndarray  # (F,) int32 index into MATERIALS
     colors: dict[str, tuple[float, float, float]]  # material name -> linear RGB
     iris: np.ndarray  # (V,) float32: 1 at the iris, 0 elsewhere (eyes only)
+    eye_plane: np.ndarray | None = None  # (V, 2) float32: see _eye_plane
     bones: list[Bone] = field(default_factory=list)
     weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     shapes: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (V, 3) offsets
     height: float = 0.0
     garments: list = field(default_factory=list)  # garments.Garment, worn over the body
+    hair: list = field(default_factory=list)  # hair.Strands: scalp, eyebrows, beard
+    head: object = None  # hair.Head: what the hair grew on
+    scalp: np.ndarray | None = None  # (V,) float32: how much the skin takes the hair's
+    # colour (under hair the scalp does not show pale between the strands)
 
 
 def skin_rgb(tone: float) -> tuple[float, float, float]:
@@ -128,13 +135,8 @@ def build(values: dict) -> CharacterMesh:
     body = _garment_body(base, points, default_bones, default_weights, full)
     worn, hidden = garments.dress(body, values["top"], values["bottom"],
                                   base.group_faces(SKIRT))
-    groups = list(KEEP_GROUPS)
-    if values.get("hair", "none") != "none":
-        groups.append(HAIR)
-    keep_faces = np.concatenate([base.group_faces(g) for g in groups])
+    keep_faces = np.concatenate([base.group_faces(g) for g in KEEP_GROUPS])
     keep_faces = np.setdiff1d(keep_faces, hidden)
-    if values.get("hair", "none") != "none":
-        keep_faces = _cut_hair(keep_faces, values["hair"], base, full)
     keep_faces.sort()
     used = np.unique(base.faces[keep_faces])
     remap = np.full(len(full), -1, np.int64)
@@ -147,9 +149,14 @@ def build(values: dict) -> CharacterMesh:
     colors = {"skin": skin_rgb(values["skin_tone"]), "eyes": EYE_RGB[values["eye_color"]],
               "mouth": (0.55, 0.2, 0.2), "top": tuple(values["top_color"]),
               "bottom": tuple(values["bottom_color"]), "shoes": tuple(values["shoes_color"]),
-              "hair": tuple(values.get("hair_color", (0.05, 0.03, 0.02)))}
+              "hair": tuple(values.get("hair_color", (0.05, 0.03, 0.02))),
+              "teeth": (0.78, 0.74, 0.62), "lashes": (0.015, 0.012, 0.01)}
     mesh = CharacterMesh(positions.astype(np.float32), faces, corner_uvs, materials, colors,
                          _iris(base, full, remap, len(used)), garments=worn)
+    mesh.eye_plane = _eye_plane(base, full, remap, len(used))
+    mesh.head = _head(base, points, body)
+    mesh.hair = _strands(mesh.head, values)
+    mesh.scalp = _scalp(mesh.head, values, remap, len(used))
     mesh.height = float(positions[:, 2].max())
 
     if values["rig"] != "none":
@@ -274,22 +281,51 @@ def face_shapes(remap: np.ndarray, count: int,
     return shapes
 
 
-def _cut_hair(faces: np.ndarray, cut: str, base: data.BaseMesh,
-              full: np.ndarray) -> np.ndarray:
-    """MakeHuman's hair helper is long hair that also falls over the face: drop what
-    hangs in front of the face below the brow, and for a short cut everything below the
-    ears."""
-    hair = base.face_group[faces] == base.groups.index(HAIR)
-    centre = data.to_blender(full[base.faces[faces]].mean(axis=1))
-    eyes = data.to_blender(np.concatenate([full[base.group_vertices(f"helper-{s}-eye")]
-                                           for s in ("l", "r")]))
-    eye_z, eye_front = eyes[:, 2].mean(), eyes[:, 1].min()
-    head_y = data.to_blender(full[base.group_vertices("helper-hair")]).mean(axis=0)[1]
-    face_curtain = (centre[:, 1] < head_y - 0.02) & (centre[:, 2] < eye_z + 0.035)
-    drop = face_curtain | (centre[:, 1] < eye_front + 0.005)
-    if cut == "short":
-        drop |= centre[:, 2] < eye_z - 0.04
-    return faces[~(hair & drop)]
+def _head(base, points, body: garments.Body) -> hair.Head:
+    """The head as hair sees it: its skin faces, the eyes, the mouth, the neck, and the
+    shoulders that long hair rests on."""
+    eyes = np.array([points[base.group_vertices(f"helper-{side}-eye")].mean(axis=0)
+                     for side in ("l", "r")])
+    eye_radius = float(np.linalg.norm(points[base.group_vertices("helper-l-eye")] - eyes[0],
+                                      axis=1).max())
+    teeth = points[np.concatenate([base.group_vertices("helper-upper-teeth"),
+                                   base.group_vertices("helper-lower-teeth")])]
+    mouth = np.array([0.0, teeth[:, 1].min(), teeth[:, 2].mean()])
+    neck = body.joints["neck"]
+    faces = base.faces[body.body_faces]
+    centres = points[faces].mean(axis=1)
+    head_faces = faces[centres[:, 2] > neck[2] + 0.03]
+    low = (centres[:, 2] < neck[2] + 0.02) & (centres[:, 2] > neck[2] - 0.35) & (
+        body.part[faces[:, 0]] == garments.REST)
+    rest = np.unique(faces[low])[::3]
+    normals = garments.vertex_normals(points, faces)
+    head_uvs = base.uvs[base.face_uvs[body.body_faces][centres[:, 2] > neck[2] + 0.03]]
+    return hair.Head(points, head_faces, eyes, eye_radius, mouth, neck, points[rest],
+                     normals[rest], head_uvs)
+
+
+def _strands(head: hair.Head, values: dict) -> list:
+    """Scalp hair, eyebrows and facial hair for the resolved values."""
+    seed = int(values.get("seed", 0))
+    detail = values.get("detail", "low")
+    out = [hair.scalp_hair(head, values.get("hair", "none"),
+                           values.get("hair_texture", "straight"),
+                           values.get("hair_part", "centre"), detail, seed),
+           hair.eyebrows(head, seed),
+           hair.facial_hair(head, values.get("facial_hair", "none"), seed)]
+    return [s for s in out if s is not None]
+
+
+def _scalp(head: hair.Head, values: dict, remap: np.ndarray, count: int) -> np.ndarray:
+    """1 on the scalp under the hair (less for a buzz cut), fading over a ring."""
+    out = np.zeros(count, np.float32)
+    style = values.get("hair", "none")
+    if style == "none":
+        return out
+    inside = hair.scalp_mask(head, head.points[head.faces].mean(axis=1))
+    ids = remap[np.unique(head.faces[inside])]
+    out[ids[ids >= 0]] = 0.6 if style == "buzz" else 0.9
+    return out
 
 
 def _dominant_bone(weights: dict, remap: np.ndarray, count: int) -> np.ndarray:
@@ -308,13 +344,36 @@ def _dominant_bone(weights: dict, remap: np.ndarray, count: int) -> np.ndarray:
 
 
 def _face_materials(group_of_face: np.ndarray) -> np.ndarray:
-    """The body's material zones: skin, the eyes, the inside of the mouth, a hair cap
-    (garments are their own meshes)."""
+    """The body's material zones: skin, the eyes, the tongue, the teeth, the lashes
+    (garments and hair are objects of their own)."""
     material = np.full(len(group_of_face), MATERIALS.index("skin"), np.int32)
     material[group_of_face != "body"] = MATERIALS.index("mouth")
-    material[group_of_face == HAIR] = MATERIALS.index("hair")
+    material[np.isin(group_of_face, ["helper-upper-teeth", "helper-lower-teeth"])] = (
+        MATERIALS.index("teeth"))
+    material[np.isin(group_of_face, LASHES)] = MATERIALS.index("lashes")
     material[np.isin(group_of_face, ["helper-l-eye", "helper-r-eye"])] = MATERIALS.index("eyes")
     return material
+
+
+def _eye_plane(base, full, remap, count) -> np.ndarray:
+    """Where each eyeball vertex lies seen from straight in front of the eye, in
+    eyeball radii (0, 0 at the pupil's centre; the back half far out at 2, 2): the eye
+    shader draws the pupil, the iris and the limbal ring as circles in it. The
+    projection is linear in the vertex positions, so it interpolates exactly across
+    the eyeball's few faces."""
+    plane = np.full((count, 2), 2.0, np.float32)
+    for side in ("l", "r"):
+        vertices = base.group_vertices(f"helper-{side}-eye")
+        points = full[vertices]
+        centre = points.mean(axis=0)
+        radius = np.linalg.norm(points - centre, axis=1).max()
+        rel = (points - centre) / max(radius, 1e-6)
+        front = rel[:, 2] > 0  # MakeHuman's eyes look along +Z
+        # Mirror the left eye's x so that both irises' patterns match.
+        x = rel[:, 0] if side == "l" else -rel[:, 0]
+        xy = np.stack([x, rel[:, 1]], axis=1)
+        plane[remap[vertices[front]]] = xy[front]
+    return plane
 
 
 def _iris(base, full, remap, count) -> np.ndarray:

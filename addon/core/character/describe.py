@@ -64,11 +64,26 @@ _FIELDS: dict[str, tuple[list[tuple[list[str], object]], list[str]]] = {
                    (["blue eyes", "blue-eyed", "bright blue eyes"], "blue"),
                    (["grey eyes", "gray eyes", "grey-eyed"], "grey")],
                   ["eyes", "a person", "a face"]),
-    "hair": ([(["bald", "a bald head", "a shaved head", "hairless"], "none"),
-              (["short hair", "a crew cut", "a short haircut", "cropped hair"], "short"),
-              (["long hair", "a ponytail", "flowing hair", "shoulder-length hair"],
-               "long")],
+    "hair": ([(["bald", "a bald head", "hairless", "a clean-shaven head"], "none"),
+              (["a buzz cut", "a shaved head", "a crew cut", "cropped hair"], "buzz"),
+              (["short hair", "a short haircut", "a pixie cut", "a quiff"], "short"),
+              (["a bob", "a bob cut", "chin-length hair"], "bob"),
+              (["shoulder-length hair", "medium-length hair", "a shag"], "shoulder"),
+              (["long hair", "flowing hair", "waist-length hair", "long locks"], "long"),
+              (["a ponytail", "hair tied back", "hair pulled back in a tail"], "ponytail"),
+              (["a bun", "hair in a bun", "a top knot", "hair up in a chignon"], "bun"),
+              (["a braid", "a plait", "braided hair", "a pigtail"], "braid")],
              ["a person", "a face", "eyes"]),
+    "hair_texture": ([(["straight hair", "sleek hair", "poker-straight hair"], "straight"),
+                      (["wavy hair", "waves", "loose waves"], "wavy"),
+                      (["curly hair", "curls", "ringlets"], "curly"),
+                      (["coily hair", "an afro", "kinky hair", "tight coils"], "coily")],
+                     ["hair", "a person", "a haircut"]),
+    "facial_hair": ([(["clean-shaven", "a smooth shaven face"], "none"),
+                     (["stubble", "unshaven", "a five o'clock shadow"], "stubble"),
+                     (["a moustache", "a mustache", "a handlebar moustache"], "moustache"),
+                     (["a beard", "bearded", "a full beard", "a goatee"], "beard")],
+                    ["a person", "a face", "hair"]),
     "hair_color": ([(["blonde hair", "blond hair", "fair hair", "a blonde"], "blonde"),
                     (["brown hair", "brunette hair", "a brunette"], "brown"),
                     (["black hair", "jet-black hair", "dark hair"], "black"),
@@ -170,7 +185,8 @@ _TOPICS = {
                "a muscular person", "a person"],
     "skin": ["dark skin", "pale skin", "a complexion", "skin tone", "tanned skin"],
     "eyes": ["blue eyes", "brown eyes", "eyes", "green-eyed"],
-    "hair": ["hair", "blonde hair", "grey hair", "bald", "a ponytail", "curly hair"],
+    "hair": ["hair", "blonde hair", "grey hair", "bald", "a ponytail", "curly hair",
+             "a bob", "a bun", "a beard", "a moustache", "stubble"],
     "clothing": [e for examples, _, _ in _GARMENTS for e in examples],
     "other": ["a walking stick", "holding a cup", "a dog", "a hat", "glasses", "a bag",
               "standing", "smiling"],
@@ -258,7 +274,8 @@ def resolve(spec: CharacterSpec) -> Resolved:
     by_topic = {t: [c for c in chunks if topics[c] == t] for t in _TOPICS}
     described = _person_fields(by_topic["person"])
     for name, chunk_topic in (("skin_tone", "skin"), ("eye_color", "eyes"), ("hair", "hair"),
-                              ("hair_color", "hair")):
+                              ("hair_color", "hair"), ("hair_texture", "hair"),
+                              ("facial_hair", "hair")):
         if by_topic[chunk_topic]:
             found = _best(by_topic[chunk_topic], *_FIELDS[name])
             if found:
@@ -303,15 +320,35 @@ def resolve(spec: CharacterSpec) -> Resolved:
 def _hair(spec, described, values, sources, rng) -> None:
     """Hair: explicit, else described, else short; its colour likewise, else grey for
     the old and brown (or a seeded pick) for the rest."""
+    hair_words = {"hair", "hair_color", "hair_texture"} & set(described)
     if spec.hair is not None:
         values["hair"], sources["hair"] = spec.hair, "set by hand"
-    elif "hair" in described or "hair_color" in described:
-        kind = described["hair"][0] if "hair" in described else "short"
-        chunk = (described.get("hair") or described["hair_color"])[2]
-        values["hair"], sources["hair"] = kind, f"description: \"{chunk}\""
+    elif "hair" in described:
+        kind, confidence, chunk, _ = described["hair"]
+        values["hair"], sources["hair"] = kind, f"description: \"{chunk}\" ({confidence:.0%} sure)"
     else:
-        values["hair"] = "short" if rng is None else str(rng.choice(["short", "long"]))
-        sources["hair"] = "default" if rng is None else f"seed {spec.seed}"
+        female = values["gender"] < 0.5
+        if rng is None:
+            kind = "shoulder" if female else "short"
+        else:
+            kind = str(rng.choice(["bob", "shoulder", "long", "ponytail", "bun"] if female
+                                  else ["buzz", "short", "short", "shoulder"]))
+        values["hair"] = kind
+        if hair_words:  # "blonde hair": hair, of the default cut
+            chunk = described[sorted(hair_words)[0]][2]
+            sources["hair"] = f"description: \"{chunk}\" (the cut by default)"
+        else:
+            sources["hair"] = "default" if rng is None else f"seed {spec.seed}"
+    _pick(spec, "hair_texture", described, values, sources, rng,
+          {"african": ("coily", "curly"), "asian": ("straight", "straight", "wavy"),
+           "european": ("straight", "wavy", "curly"),
+           "mixed": ("straight", "wavy", "curly", "coily")}[values["ancestry"]])
+    _pick(spec, "hair_part", {}, values, sources, rng, ("centre", "left", "right"))
+    if values["gender"] < 0.5 or values["age"] < 16:
+        facial = ("none",)
+    else:
+        facial = ("none", "none", "stubble", "moustache", "beard")
+    _pick(spec, "facial_hair", described, values, sources, rng, facial)
     if spec.hair_color is not None:
         values["hair_color"], sources["hair_color"] = spec.hair_color, "set by hand"
     elif "hair_color" in described:
@@ -325,6 +362,21 @@ def _hair(spec, described, values, sources, rng) -> None:
         sources["hair_color"] = f"seed {spec.seed}"
     else:
         values["hair_color"], sources["hair_color"] = HAIR_RGB["brown"], "default"
+
+
+def _pick(spec, name, described, values, sources, rng, choices) -> None:
+    """A field that is explicit, else described, else the first choice (or a seeded
+    pick among the choices)."""
+    if getattr(spec, name) is not None:
+        values[name], sources[name] = getattr(spec, name), "set by hand"
+    elif name in described:
+        value, confidence, chunk, _ = described[name]
+        values[name] = value
+        sources[name] = f"description: \"{chunk}\" ({confidence:.0%} sure)"
+    elif rng is None:
+        values[name], sources[name] = choices[0], "default"
+    else:
+        values[name], sources[name] = str(rng.choice(list(choices))), f"seed {spec.seed}"
 
 
 def _vary(name: str, default, rng):

@@ -15,6 +15,10 @@ Top = Literal["none", "short_sleeves", "long_sleeves", "dress"]
 Bottom = Literal["none", "shorts", "trousers", "skirt"]
 Ancestry = Literal["mixed", "african", "asian", "european"]
 Rig = Literal["default", "game_engine", "mixamo", "rigify", "none"]
+HairStyle = Literal["none", "buzz", "short", "bob", "shoulder", "long", "ponytail", "bun",
+                    "braid"]
+HairTexture = Literal["straight", "wavy", "curly", "coily"]
+FacialHair = Literal["none", "stubble", "moustache", "beard"]
 # An RGB colour that may be left unset (Annotated outside the Optional: a dict marker
 # inside a Union cannot be hashed).
 OptionalColor = Annotated[tuple[float, float, float] | None, {"subtype": COLOR}]
@@ -44,8 +48,15 @@ class CharacterSpec(BaseModel):
     ancestry: Ancestry | None = Field(None, description="body and face shape by ancestry")
     skin_tone: float | None = Field(None, ge=0, le=1, description="0 lightest, 1 darkest")
     eye_color: EyeColor | None = Field(None, description="colour of the irises")
-    hair: Literal["none", "short", "long"] | None = Field(
-        None, description="hair: none (bald), a short cut, or long")
+    hair: HairStyle | None = Field(
+        None, description="haircut: none (bald), buzz, short, bob, shoulder-length, "
+                          "long, ponytail, bun or braid")
+    hair_texture: HairTexture | None = Field(
+        None, description="straight, wavy, curly or coily")
+    hair_part: Literal["centre", "left", "right"] | None = Field(
+        None, description="where the hair parts")
+    facial_hair: FacialHair | None = Field(
+        None, description="none (clean-shaven), stubble, a moustache or a beard")
     hair_color: OptionalColor = Field(None, description="colour of the hair")
     top: Top | None = Field(None, description="what covers the upper body")
     top_color: OptionalColor = Field(None, description="colour of the top")
