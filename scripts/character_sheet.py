@@ -3,7 +3,8 @@
     .venv/bin/python scripts/character_sheet.py [--out docs/characters.png] [--samples 24]
 
 Each description is built by the Make Character operator side by side in one scene, its
-text set under the feet, and the row rendered headless with Cycles.
+text set under the feet, and the row rendered headless with Cycles; below it, a close-up
+of each face (hair, brows, eyes, lips), rendered one by one and set in a second row.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ DESCRIPTIONS = [
     "a slender teenage girl with green eyes wearing a purple dress",
     "a bald, short, stocky grandfather in a navy coat and khaki trousers",
     "a young woman with pale skin and blonde hair, a white t-shirt and a denim skirt",
+    "a young man with a curly black afro and a beard, in a white t-shirt and jeans",
+    "a Korean schoolgirl with a black ponytail, a white shirt and a navy skirt",
 ]
+FACE_SIZE = 280
 
 
 def main() -> int:
@@ -60,11 +64,74 @@ def main() -> int:
     print(f"built {len(DESCRIPTIONS)} characters in {time.perf_counter() - started:.1f} s")
     _stage(scene, spacing * len(DESCRIPTIONS), args.samples)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    scene.render.filepath = str(args.out.resolve())
+    work = args.out.with_suffix(".parts")
+    work.mkdir(exist_ok=True)
     started = time.perf_counter()
+    scene.render.filepath = str((work / "row.png").resolve())
     bpy.ops.render.render(write_still=True)
+    faces = _faces(scene, spacing, work)
+    _stitch(work / "row.png", faces, args.out)
+    for part in [work / "row.png", *faces]:
+        part.unlink()
+    work.rmdir()
     print(f"rendered {args.out} in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _faces(scene, spacing: float, work: Path) -> list[Path]:
+    """A close-up of each character's face, lit by the sheet's lights."""
+    import bpy
+
+    camera = scene.camera
+    saved = (camera.data.type, camera.location.copy(), camera.rotation_euler.copy(),
+             scene.render.resolution_x, scene.render.resolution_y)
+    camera.data.type, camera.data.lens, camera.data.clip_start = "PERSP", 85, 0.01
+    scene.render.resolution_x = scene.render.resolution_y = FACE_SIZE
+    paths = []
+    for index in range(len(DESCRIPTIONS)):
+        x = (index - (len(DESCRIPTIONS) - 1) / 2) * spacing
+        body = bpy.data.objects[f"C{index + 1}"]
+        top = max(v.co.z for v in body.data.vertices)
+        eyes = [v.co for v in body.data.vertices if v.co.z > top * 0.9]
+        eye_z = sum(v.z for v in eyes) / len(eyes)
+        camera.location = (x + 0.18, -0.62, eye_z - 0.02)
+        camera.rotation_euler = (math.radians(90), 0.0, math.radians(16))
+        path = work / f"face{index + 1}.png"
+        scene.render.filepath = str(path.resolve())
+        bpy.ops.render.render(write_still=True)
+        paths.append(path)
+    camera.data.type, camera.location, camera.rotation_euler = saved[:3]
+    scene.render.resolution_x, scene.render.resolution_y = saved[3:]
+    return paths
+
+
+def _stitch(row: Path, faces: list[Path], out: Path) -> None:
+    """The full-body row above the row of faces, centred under each character."""
+    import bpy
+    import numpy as np
+
+    def pixels(path):
+        image = bpy.data.images.load(str(path))
+        width, height = image.size
+        values = np.empty(width * height * 4, np.float32)
+        image.pixels.foreach_get(values)
+        bpy.data.images.remove(image)
+        return values.reshape(height, width, 4)
+
+    top = pixels(row)
+    width = top.shape[1]
+    band = np.ones((FACE_SIZE + 20, width, 4), np.float32) * top[-1:, :, :].mean(axis=1)
+    step = width / len(faces)
+    for index, path in enumerate(faces):
+        face = pixels(path)
+        left = int(step * index + (step - FACE_SIZE) / 2)
+        band[10:10 + FACE_SIZE, left:left + FACE_SIZE] = face
+    sheet = np.concatenate([band, top], axis=0)  # images are stored bottom row first
+    image = bpy.data.images.new("sheet", width, sheet.shape[0], alpha=True)
+    image.pixels.foreach_set(sheet.ravel())
+    image.filepath_raw, image.file_format = str(out.resolve()), "PNG"
+    image.save()
+    bpy.data.images.remove(image)
 
 
 def _ink():
@@ -107,8 +174,8 @@ def _stage(scene, width: float, samples: int) -> None:
     scene.render.engine = "CYCLES"
     scene.cycles.device = "CPU"
     scene.cycles.samples = samples
-    scene.render.resolution_x = 1800
-    scene.render.resolution_y = int(1800 * 2.5 / (width + 0.2))
+    scene.render.resolution_x = 300 * len(DESCRIPTIONS)
+    scene.render.resolution_y = int(scene.render.resolution_x * 2.5 / (width + 0.2))
     scene.view_settings.view_transform = "AgX" if "AgX" in [
         t.identifier for t in scene.view_settings.bl_rna.properties["view_transform"]
         .enum_items] else "Filmic"

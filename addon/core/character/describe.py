@@ -66,7 +66,8 @@ _FIELDS: dict[str, tuple[list[tuple[list[str], object]], list[str]]] = {
                   ["eyes", "a person", "a face"]),
     "hair": ([(["bald", "a bald head", "hairless", "a clean-shaven head"], "none"),
               (["a buzz cut", "a shaved head", "a crew cut", "cropped hair"], "buzz"),
-              (["short hair", "a short haircut", "a pixie cut", "a quiff"], "short"),
+              (["short hair", "a short haircut", "a pixie cut", "a quiff", "an afro",
+                "a big afro"], "short"),
               (["a bob", "a bob cut", "chin-length hair"], "bob"),
               (["shoulder-length hair", "medium-length hair", "a shag"], "shoulder"),
               (["long hair", "flowing hair", "waist-length hair", "long locks"], "long"),
@@ -186,7 +187,7 @@ _TOPICS = {
     "skin": ["dark skin", "pale skin", "a complexion", "skin tone", "tanned skin"],
     "eyes": ["blue eyes", "brown eyes", "eyes", "green-eyed"],
     "hair": ["hair", "blonde hair", "grey hair", "bald", "a ponytail", "curly hair",
-             "a bob", "a bun", "a beard", "a moustache", "stubble"],
+             "a bob", "a bun", "a beard", "a moustache", "stubble", "an afro"],
     "clothing": [e for examples, _, _ in _GARMENTS for e in examples],
     "other": ["a walking stick", "holding a cup", "a dog", "a hat", "glasses", "a bag",
               "standing", "smiling"],
@@ -343,7 +344,9 @@ def _hair(spec, described, values, sources, rng) -> None:
           {"african": ("coily", "curly"), "asian": ("straight", "straight", "wavy"),
            "european": ("straight", "wavy", "curly"),
            "mixed": ("straight", "wavy", "curly", "coily")}[values["ancestry"]])
-    _pick(spec, "hair_part", {}, values, sources, rng, ("centre", "left", "right"))
+    parts = (("left", "right", "centre") if values["hair"] in ("buzz", "short")
+             else ("centre", "left", "right"))
+    _pick(spec, "hair_part", {}, values, sources, rng, parts)
     if values["gender"] < 0.5 or values["age"] < 16:
         facial = ("none",)
     else:

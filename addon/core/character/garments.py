@@ -196,6 +196,30 @@ def _cut(body: Body, level: np.ndarray):
             np.concatenate(out_uvs).astype(np.float32))
 
 
+def _largest_piece(source, points, faces, uvs):
+    """The garment's largest connected piece: a cut can leave islands (the skin under
+    a heavy chin lies inside a neckline's reach) that no garment has."""
+    parent = np.arange(len(points))
+
+    def find(v):
+        root = v
+        while parent[root] != root:
+            root = parent[root]
+        while parent[v] != root:
+            parent[v], v = root, parent[v]
+        return root
+    for a, b in edges_of(faces):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    roots = np.array([find(v) for v in range(len(points))])
+    biggest = np.bincount(roots).argmax()
+    keep_faces = roots[faces[:, 0]] == biggest
+    used, local = np.unique(faces[keep_faces], return_inverse=True)
+    return (source[used], points[used], local.reshape(-1, 4).astype(np.int32),
+            uvs[keep_faces])
+
+
 def edges_of(faces: np.ndarray) -> np.ndarray:
     """Unique undirected edges (E, 2) of quads and repeated-vertex triangles."""
     pairs = np.concatenate([faces[:, [i, (i + 1) % 4]] for i in range(4)])
@@ -282,6 +306,7 @@ def _make(body: Body, cover: _Cover, which: str, kind: str) -> tuple[Garment, np
     level = cover.level(body, which)
     faces = body.body_faces
     source, p, local, uvs = _cut(body, level)
+    source, p, local, uvs = _largest_piece(source, p, local, uvs)
     on_skin = p.copy()
     hem = np.zeros(len(source), bool)
     hem[_boundary(local)] = True

@@ -187,7 +187,8 @@ def _comb(head: Head, style: str, part: str, roots, normals) -> np.ndarray:
         target = _gather_point(head, style)
         direction = target - roots
     elif style in ("short", "buzz"):
-        direction = 0.6 * back + 0.4 * down * (1 - front) + 0.5 * lateral * (0.4 + front)
+        # Swept back from the forehead, over and down the sides and the back.
+        direction = 0.8 * back + 0.5 * down * (1 - front) + 0.3 * lateral * (0.3 + front)
     else:  # falling styles: swept to the sides from the parting and back, then down
         direction = (1.2 * lateral * (0.25 + front) + 0.5 * down * (1 - front)
                      + 0.5 * back)
@@ -205,7 +206,7 @@ def _gather_point(head: Head, style: str) -> np.ndarray:
 
 
 def _grow(head: Head, skull: _Skull, roots, directions, lengths, points: int,
-          end_z: float | None, lift: float) -> np.ndarray:
+          end_z: float | None, lift: float, stiff: bool = False) -> np.ndarray:
     """Guide strands stepped from their roots: along the scalp while on the head, then
     falling under gravity, kept off the skull, the face and the shoulders."""
     n = len(roots)
@@ -219,9 +220,12 @@ def _grow(head: Head, skull: _Skull, roots, directions, lengths, points: int,
         normal = skull.normal(position)
         on_head = skull.near(position, lift + 0.01)
         # On the head the strand follows the surface; off it, gravity takes over.
-        gravity = np.where(on_head, 0.06, 0.6)[:, None]
+        gravity = np.where(on_head, 0.02 if end_z is None else 0.06, 0.6)[:, None]
+        if stiff:
+            gravity = gravity * 0.0
         heading = heading + gravity * (down - heading)
-        heading = np.where(on_head[:, None], _tangent(normal, heading), heading)
+        if not stiff:  # stiff strands (an afro) keep standing out from the head
+            heading = np.where(on_head[:, None], _tangent(normal, heading), heading)
         heading /= np.maximum(np.linalg.norm(heading, axis=1, keepdims=True), 1e-9)
         position = position + heading * step
         position = skull.outside(position, lift * min(1.0, k / 3))
@@ -357,7 +361,10 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
         length = np.full(GUIDES, 0.006)
         end_z = None
     elif style == "short":
-        length = rng.uniform(0.045, 0.07, GUIDES)
+        # Longest on top, tapered to a couple of centimetres at the sides and the nape.
+        top = guide_roots[:, 2].max()
+        height = np.clip((guide_roots[:, 2] - (eye_z - 0.03)) / (top - eye_z + 0.03), 0, 1)
+        length = (0.018 + 0.05 * height ** 1.5) * rng.uniform(0.85, 1.15, GUIDES)
         end_z = None
     else:
         end_z = {"bob": head.mouth[2] - 0.03, "shoulder": head.neck[2] - 0.04,
@@ -367,10 +374,17 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
                             0.05) * 1.6 + 0.05
     lift = {"buzz": 0.001, "short": 0.004}.get(style, 0.007)
     directions = _comb(head, style, part, guide_roots, guide_normals)
+    afro = style == "short" and texture == "coily"
+    if afro:  # coily hair cut short stands out from the head as a rounded volume
+        directions = guide_normals + 0.35 * directions
+        directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+        length = rng.uniform(0.045, 0.06, GUIDES)
+        lift = 0.01
     if style in ("ponytail", "bun", "braid"):
         guides = _gathered(head, skull, style, guide_roots, directions, points, rng)
     else:
-        guides = _grow(head, skull, guide_roots, directions, length, points, end_z, lift)
+        guides = _grow(head, skull, guide_roots, directions, length, points, end_z, lift,
+                       stiff=afro)
         guides = _resample(guides, points)
     clump = {"buzz": 0.0, "short": 0.3}.get(style, 0.75)
     gathered = style in ("ponytail", "bun", "braid")
@@ -383,7 +397,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
         strands = _texture(strands, texture, rng)
     # The children's last word: none inside the skull, none over the face.
     strands = skull.outside(strands.reshape(-1, 3), lift * 0.5).reshape(strands.shape)
-    if style not in ("buzz", "ponytail", "bun", "braid"):
+    if style in ("bob", "shoulder", "long"):
         strands = _out_of_face(head, skull, strands)
     strands[:, 0] = roots  # roots stay on the scalp
     return Strands("hair", strands.astype(np.float32), 0.0005, 0.00015, uv)
