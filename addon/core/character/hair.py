@@ -155,11 +155,19 @@ def _tangent(normal: np.ndarray, direction: np.ndarray) -> np.ndarray:
     return t / np.maximum(np.linalg.norm(t, axis=-1, keepdims=True), 1e-9)
 
 
+def _centre_y(head: Head) -> float:
+    """Half way between the forehead and the back of the head (not the vertices' mean:
+    the face has many more of them than the back of the head)."""
+    skin = head.points[np.unique(head.faces)]
+    cranium = skin[skin[:, 2] > head.eyes[:, 2].mean()]
+    return float((cranium[:, 1].min() + cranium[:, 1].max()) / 2)
+
+
 def scalp_mask(head: Head, centres: np.ndarray) -> np.ndarray:
     """Which face centres lie on the scalp: above a hairline that is high at the
     forehead, just above the ears at the sides and low at the nape; not on the ears."""
     eye_z = head.eyes[:, 2].mean()
-    centre_y = head.points[head.faces].reshape(-1, 3)[:, 1].mean()
+    centre_y = _centre_y(head)
     depth = 0.09
     front = np.clip((centre_y - centres[:, 1]) / depth, -1.0, 1.0)
     hairline = np.where(front > 0, 0.018 + 0.045 * front ** 2, 0.018 - 0.1 * front ** 2)
@@ -177,9 +185,12 @@ def _part_x(part: str) -> float:
 def _comb(head: Head, style: str, part: str, roots, normals) -> np.ndarray:
     """The direction each root's strand leaves in, on the scalp: away from the parting,
     back from the face, down the head."""
-    skull_centre_y = head.points[head.faces].reshape(-1, 3)[:, 1].mean()
+    skull_centre_y = _centre_y(head)
     side = np.sign(roots[:, 0] - _part_x(part) + 1e-6)
-    lateral = np.stack([side, np.zeros_like(side), np.zeros_like(side)], axis=1)
+    # Next to the parting, hair first runs back along it and only then out: the
+    # parting shows as a line, not a bald strip.
+    away = np.clip(np.abs(roots[:, 0] - _part_x(part)) / 0.02, 0.25, 1.0)
+    lateral = np.stack([side * away, np.zeros_like(side), np.zeros_like(side)], axis=1)
     down = np.array([0.0, 0.0, -1.0])
     back = np.array([0.0, 1.0, 0.0])
     front = np.clip((skull_centre_y - roots[:, 1]) / 0.09, 0.0, 1.0)[:, None]
@@ -465,12 +476,12 @@ def eyebrows(head: Head, seed: int, thickness: float = 1.0) -> Strands:
         # An arch from above the inner corner to past the outer one, highest two
         # thirds of the way out, thick at the head and thin at the tail.
         arch = eye[2] + r * (1.35 + 0.3 * np.exp(-((dx - 0.6) / 1.1) ** 2))
-        half = r * np.clip(0.42 - 0.14 * dx, 0.12, 0.5)
+        half = r * np.clip(0.3 - 0.1 * dx, 0.08, 0.36)
         along = np.clip(1.0 - (dx - 1.9).clip(0) / 0.4, 0, 1) * (dx > -1.15)
         near = centres[:, 1] < eye[1] + 1.4 * r
         offset = (centres[:, 2] - arch) / half
         weight += np.exp(-offset ** 2) * (np.abs(offset) < 1.6) * along * near
-    count = int(2600 * thickness)
+    count = int(1800 * thickness)
     roots, normals, uv = _sample_faces(head, np.clip(weight, 0, 1), count, rng)
     # Brow hairs point up at the head of the brow and out along the rest of it.
     inner = np.abs(roots[:, 0]) < np.abs(head.eyes[:, 0]).max() - 0.3 * r
