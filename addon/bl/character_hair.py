@@ -27,7 +27,9 @@ def grow(name: str, strands: list, color, collection, body: bpy.types.Object,
     stale = []
     for kind in strands:
         curves = _curves(f"{name} {kind.name}", kind)
-        tint = color if kind.name != "stubble" else tuple(c * 0.8 for c in color)
+        # Brows and stubble read darker than the hair on the head (finer, denser hairs
+        # over skin; grey and blonde brows are still not white).
+        tint = color if kind.name == "hair" else tuple(c * 0.65 for c in color)
         curves.materials.append(hair_material(f"{name} {kind.name}", tint))
         obj = existing.pop(kind.name, None)
         if obj is None:
