@@ -19,11 +19,12 @@ def add_parsers(sub) -> None:
     """Add the `character` subcommand."""
     p = sub.add_parser(
         "character", help="a rigged, skinned human from a description",
-        description="Make a character from a description: body, skin, eyes, simple "
-        "clothes, a rig with weights, the 52 ARKit face shapes and the lip-sync mouth "
-        "shapes. Options set a field by hand and win over the description. Prints the "
-        "resolved fields and where each came from. With --count N, makes N variations "
-        "(one seed each) on the farm into --out.")
+        description="Make a character from a description: body, skin, a face, garments "
+        "(their own meshes), strand hair, eyebrows and facial hair, a rig with weights, "
+        "the 52 ARKit face shapes and the lip-sync mouth shapes. Options set a field by "
+        "hand and win over the description. Prints the resolved fields and where each "
+        "came from. With --count N, makes N variations (one seed each) on the farm into "
+        "--out.")
     p.add_argument("description", nargs="?", default="", help="who to make, in words")
     add_model_arguments(p, CharacterSpec, skip=("description",))
     p.add_argument("--json", type=Path, help="write the resolved fields as JSON here "

@@ -29,7 +29,7 @@ import bpy
 bpy.ops.wm.open_mainfile(filepath=path)
 result = sorted(o.name for o in bpy.data.objects)
 """, path=str(blends[1]))
-    assert opened == ["Guest 2", "Guest 2 rig", "Guest 2 shoes", "Guest 2 top",
-                      "Guest 2 top skirt"]
+    assert opened == ["Guest 2", "Guest 2 eyebrows", "Guest 2 hair", "Guest 2 rig",
+                      "Guest 2 shoes", "Guest 2 top", "Guest 2 top skirt"]
     again = run_crowd(spec.model_dump_json(), 3, out)
     assert (again.done, again.skipped) == (1, 2)
