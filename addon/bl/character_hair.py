@@ -109,9 +109,10 @@ def hair_material(name: str, color) -> bpy.types.Material:
     # Direct colouring reads lighter than the colour given (light scatters through
     # the strands many times): darken it to match.
     hair.inputs["Color"].default_value = (*(c ** 1.6 for c in color), 1.0)
-    hair.inputs["Roughness"].default_value = 0.32
-    hair.inputs["Radial Roughness"].default_value = 0.4
-    hair.inputs["Coat"].default_value = 0.08
+    # Dry hair: a soft sheen, not the wet look of a low roughness and a coat.
+    hair.inputs["Roughness"].default_value = 0.42
+    hair.inputs["Radial Roughness"].default_value = 0.5
+    hair.inputs["Coat"].default_value = 0.0
     hair.inputs["Random Roughness"].default_value = 0.25
     material.node_tree.links.new(hair.outputs[0], output.inputs["Surface"])
     material.diffuse_color = (*color, 1.0)

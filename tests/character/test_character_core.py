@@ -98,6 +98,12 @@ def test_empty_and_nonsense_descriptions_are_explained():
     assert "describes" in values_of("asdf qwerty zxcv").notes[0]
 
 
+def test_what_cannot_be_built_is_reported():
+    notes = values_of("a man with a walking stick, wearing a hat with a feather").notes
+    assert any("left out" in n and "walking stick" in n for n in notes), notes
+    assert any("left out" in n and "hat" in n for n in notes), notes
+
+
 def test_contradiction_is_reported():
     r = values_of("a young old man")
     assert any(note.startswith("age:") for note in r.notes)

@@ -312,6 +312,12 @@ def resolve(spec: CharacterSpec) -> Resolved:
     if chunks and not any(s.startswith("description") for s in sources.values()):
         notes.append(f"nothing in \"{spec.description.strip()}\" describes a person's "
                      f"body or clothes: defaults used")
+    else:
+        for chunk in by_topic["other"]:
+            # Props, accessories and expressions are not built yet: say so, never drop
+            # them silently.
+            notes.append(f"left out: \"{chunk}\" (props, accessories and expressions "
+                         f"are not built yet)")
     for name in ("rig", "face_shapes", "detail", "name", "seed"):
         values[name] = getattr(spec, name)
         sources[name] = "set by hand" if name in spec.model_fields_set else "default"

@@ -397,7 +397,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
         guides = _grow(head, skull, guide_roots, directions, length, points, end_z, lift,
                        stiff=afro)
         guides = _resample(guides, points)
-    clump = {"buzz": 0.0, "short": 0.3}.get(style, 0.75)
+    clump = {"buzz": 0.0, "short": 0.3}.get(style, 0.55)
     gathered = style in ("ponytail", "bun", "braid")
     strands = _children(guides, guide_roots, roots, clump, rng,
                         np.inf if gathered else _part_x(part))
