@@ -71,6 +71,9 @@ class _Skull:
         cranium = skin[skin[:, 2] > eye_z]
         self.centre = np.array([0.0, (cranium[:, 1].min() + cranium[:, 1].max()) / 2,
                                 eye_z + 0.02])
+        # Below the mouth the map says nothing useful (the jaw and the neck narrow):
+        # points there are left to the face and shoulder rules.
+        self.floor = float(head.mouth[2])
         rows, cols, radius = self._cells(skin)
         grid = np.zeros((self.ROWS, self.COLUMNS))
         np.maximum.at(grid, (rows, cols), radius)
@@ -107,7 +110,8 @@ class _Skull:
         rel = q - self.centre
         distance = np.linalg.norm(rel, axis=-1, keepdims=True)
         least = self.radius(q)[..., None] + margin
-        return np.where(distance < least,
+        inside = (distance < least) & (q[..., 2:3] > self.floor)
+        return np.where(inside,
                         self.centre + rel / np.maximum(distance, 1e-9) * least, q)
 
     def normal(self, q: np.ndarray) -> np.ndarray:
@@ -260,6 +264,19 @@ def _out_of_face(head: Head, skull: _Skull, q: np.ndarray) -> np.ndarray:
     return q
 
 
+def _trim_at_face(head: Head, skull: _Skull, strands: np.ndarray) -> np.ndarray:
+    """Strands cut where they would enter the face: the rest of such a strand is folded
+    onto its last point outside (moving single points aside would leave long straight
+    jumps across the cheek)."""
+    moved = _out_of_face(head, skull, strands)
+    inside = np.any(moved != strands, axis=2)
+    if not inside.any():
+        return strands
+    first = np.where(inside.any(axis=1), inside.argmax(axis=1), strands.shape[1])
+    index = np.minimum(np.arange(strands.shape[1])[None, :], np.maximum(first - 1, 0)[:, None])
+    return np.take_along_axis(strands, index[:, :, None], axis=1)
+
+
 def _off_shoulders(head: Head, q: np.ndarray, margin: float) -> np.ndarray:
     """Points pushed out of the shoulders and the upper back (nearest body point along
     its normal)."""
@@ -409,7 +426,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
     # The children's last word: none inside the skull, none over the face.
     strands = skull.outside(strands.reshape(-1, 3), lift * 0.5).reshape(strands.shape)
     if style in ("bob", "shoulder", "long"):
-        strands = _out_of_face(head, skull, strands)
+        strands = _trim_at_face(head, skull, strands)
     strands[:, 0] = roots  # roots stay on the scalp
     return Strands("hair", strands.astype(np.float32), 0.0005, 0.00015, uv)
 
