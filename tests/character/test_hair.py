@@ -39,7 +39,12 @@ def test_every_style_grows_from_the_scalp_and_stays_off_the_face(style):
     d2 = ((sample[:, None, :] - head.points[skin][None, :, :]) ** 2).sum(axis=2)
     nearest = skin[d2.argmin(axis=1)]
     depth = ((sample - head.points[nearest]) * normals[nearest]).sum(axis=1)
-    assert (depth > -0.002).mean() > 0.99, style
+    # (Hair drawn back over the ears may pass through their rims: at most 1.5%.)
+    assert (depth > -0.002).mean() > 0.985, style
+    # No jumps: a strand's longest step is near its usual one (a point pushed aside on
+    # its own draws a straight line across the face).
+    steps = np.linalg.norm(np.diff(strands.positions, axis=1), axis=2)
+    assert steps.max() < 2.5 * np.median(steps) + 0.01, (style, steps.max())
     # Nothing in front of the eyes.
     points = strands.positions.reshape(-1, 3)
     for eye in head.eyes:

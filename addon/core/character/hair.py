@@ -66,8 +66,12 @@ class _Skull:
     ROWS, COLUMNS = 45, 90
 
     def __init__(self, head: Head) -> None:
-        skin = head.points[np.unique(head.faces)]
         eye_z = head.eyes[:, 2].mean()
+        # The scalp and the forehead only: rays from inside the skull meet each once
+        # (the ears and the jaw would stand in front of the scalp behind them).
+        centres = head.points[head.faces].mean(axis=1)
+        keep = scalp_mask(head, centres) | (centres[:, 2] > eye_z + 0.02)
+        skin = head.points[np.unique(head.faces[keep])]
         cranium = skin[skin[:, 2] > eye_z]
         self.centre = np.array([0.0, (cranium[:, 1].min() + cranium[:, 1].max()) / 2,
                                 eye_z + 0.02])
@@ -77,8 +81,7 @@ class _Skull:
         rows, cols, radius = self._cells(skin)
         grid = np.zeros((self.ROWS, self.COLUMNS))
         np.maximum.at(grid, (rows, cols), radius)
-        # Cells no vertex fell in take their column's nearest filled value, then the
-        # map is dilated and smoothed a little (the skin between vertices bulges).
+        # Cells no vertex fell in take their column's nearest filled value.
         for col in range(self.COLUMNS):
             filled = np.flatnonzero(grid[:, col] > 0)
             if len(filled):
@@ -88,7 +91,9 @@ class _Skull:
         padded[1:-1, 0], padded[1:-1, -1] = grid[:, -1], grid[:, 0]  # wraps round
         windows = np.stack([padded[i:i + self.ROWS, j:j + self.COLUMNS]
                             for i in range(3) for j in range(3)])
-        self.grid = 0.5 * windows.max(axis=0) + 0.5 * windows.mean(axis=0)
+        # A light blur only: a max over neighbouring cells overstates the radius where
+        # the head curves fast (temples), lifting hair centimetres off the scalp.
+        self.grid = np.maximum(grid, windows.mean(axis=0))
 
     def _cells(self, q: np.ndarray):
         rel = q - self.centre
@@ -176,10 +181,17 @@ def scalp_mask(head: Head, centres: np.ndarray) -> np.ndarray:
     front = np.clip((centre_y - centres[:, 1]) / depth, -1.0, 1.0)
     hairline = np.where(front > 0, 0.018 + 0.045 * front ** 2, 0.018 - 0.1 * front ** 2)
     above = centres[:, 2] > eye_z + hairline
+    return above & ~_ears(head, centres)
+
+
+def _ears(head: Head, q: np.ndarray) -> np.ndarray:
+    """Which points are on the ears: the sides of the head, around the eyes' height,
+    half way back."""
+    eye_z = head.eyes[:, 2].mean()
     width = np.abs(head.points[head.faces].reshape(-1, 3)[:, 0]).max()
-    ear = (np.abs(centres[:, 0]) > width - 0.022) & (centres[:, 2] < eye_z + 0.04) & (
-        np.abs(front) < 0.55)
-    return above & ~ear
+    front = np.clip((_centre_y(head) - q[:, 1]) / 0.09, -1.0, 1.0)
+    return (np.abs(q[:, 0]) > width - 0.022) & (q[:, 2] < eye_z + 0.04) & (
+        q[:, 2] > eye_z - 0.06) & (np.abs(front) < 0.55)
 
 
 def _part_x(part: str) -> float:
