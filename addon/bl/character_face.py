@@ -12,7 +12,7 @@ import bpy
 import numpy as np
 
 from ..core.character import data
-from .nodes import ensure_node_tree
+from .nodes import ensure_node_tree, multiply_by_noise
 
 # Region masks (MakeHuman UV layout) and how each tints the skin (RGB multipliers).
 REGIONS = {"lips": ("mpfb_lips.jpg", (0.86, 0.5, 0.52)),
@@ -80,20 +80,8 @@ def _skin(mat, bsdf, color, hair_color) -> None:
     bsdf.inputs["Subsurface Scale"].default_value = 0.005  # metres: skin, not wax
     coords = nodes.new("ShaderNodeTexCoord")
     # Mottling: skin is never one flat colour.
-    blotch = nodes.new("ShaderNodeTexNoise")
-    blotch.inputs["Scale"].default_value = 45.0
-    blotch.inputs["Detail"].default_value = 3.0
-    links.new(coords.outputs["Object"], blotch.inputs["Vector"])
-    spread = nodes.new("ShaderNodeMapRange")
-    spread.inputs["To Min"].default_value = 0.93
-    spread.inputs["To Max"].default_value = 1.05
-    links.new(blotch.outputs["Fac"], spread.inputs["Value"])
-    colour = nodes.new("ShaderNodeMix")
-    colour.data_type, colour.blend_type = "RGBA", "MULTIPLY"
-    colour.inputs["Factor"].default_value = 1.0
-    colour.inputs["A"].default_value = (*color, 1.0)
-    links.new(spread.outputs["Result"], colour.inputs["B"])
-    current = colour.outputs["Result"]
+    current = multiply_by_noise(mat.node_tree, (*color, 1.0), coords.outputs["Object"],
+                                45.0, 0.93, 1.05, detail=3.0)
     roughness = None
     for region, (_, tint) in REGIONS.items():
         mask = nodes.new("ShaderNodeAttribute")
@@ -152,27 +140,18 @@ def _eyes(mat, bsdf, iris_color) -> None:
         stop = stops.new(position)
         stop.color = (*rgb, 1.0)
     links.new(radius.outputs["Value"], ramp.inputs["Fac"])
-    # Fibres: streaks running out from the pupil, strongest in the iris.
-    fibres = nodes.new("ShaderNodeTexNoise")
-    fibres.inputs["Scale"].default_value = 6.0
-    stretch = nodes.new("ShaderNodeVectorMath")
-    stretch.operation = "NORMALIZE"
-    links.new(plane.outputs["Vector"], stretch.inputs[0])
+    # Fibres: streaks running out from the pupil (noise sampled along the direction
+    # from the pupil only), strongest in the iris.
+    direction = nodes.new("ShaderNodeVectorMath")
+    direction.operation = "NORMALIZE"
+    links.new(plane.outputs["Vector"], direction.inputs[0])
     scale = nodes.new("ShaderNodeVectorMath")
     scale.operation = "SCALE"
     scale.inputs["Scale"].default_value = 8.0
-    links.new(stretch.outputs["Vector"], scale.inputs[0])
-    links.new(scale.outputs["Vector"], fibres.inputs["Vector"])
-    streak = nodes.new("ShaderNodeMapRange")
-    streak.inputs["To Min"].default_value = 0.7
-    streak.inputs["To Max"].default_value = 1.35
-    links.new(fibres.outputs["Fac"], streak.inputs["Value"])
-    mix = nodes.new("ShaderNodeMix")
-    mix.data_type, mix.blend_type = "RGBA", "MULTIPLY"
-    mix.inputs["Factor"].default_value = 1.0
-    links.new(ramp.outputs["Color"], mix.inputs["A"])
-    links.new(streak.outputs["Result"], mix.inputs["B"])
-    links.new(mix.outputs["Result"], bsdf.inputs["Base Color"])
+    links.new(direction.outputs["Vector"], scale.inputs[0])
+    fibred = multiply_by_noise(mat.node_tree, ramp.outputs["Color"],
+                               scale.outputs["Vector"], 6.0, 0.7, 1.35)
+    links.new(fibred, bsdf.inputs["Base Color"])
     bsdf.inputs["Roughness"].default_value = 0.4
     bsdf.inputs["Coat Weight"].default_value = 1.0
     bsdf.inputs["Coat Roughness"].default_value = 0.02

@@ -7,7 +7,8 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from .nodes import ensure_node_tree
+from .character_parts import parts_of, place
+from .nodes import ensure_node_tree, multiply_by_noise
 
 GARMENT = "metastudio_garment"
 # Principled settings per fabric: roughness, sheen weight, sheen tint, and the weave's
@@ -24,8 +25,7 @@ FABRICS = {
 
 def garments_of(name: str) -> dict[str, bpy.types.Object]:
     """The garment objects of the character `name`, by garment name."""
-    return {obj[GARMENT]: obj for obj in bpy.data.objects
-            if obj.get("metastudio_character") == name and GARMENT in obj}
+    return parts_of(name, GARMENT)
 
 
 def dress(name: str, data, collection, body: bpy.types.Object,
@@ -39,16 +39,8 @@ def dress(name: str, data, collection, body: bpy.types.Object,
         mesh = _mesh(f"{name} {garment.name}", garment)
         mesh.materials.append(fabric_material(f"{name} {garment.name}", garment.fabric,
                                               data.colors[garment.name.split()[0]]))
-        obj = existing.pop(garment.name, None)
-        if obj is None:
-            obj = bpy.data.objects.new(f"{name} {garment.name}", mesh)
-            collection.objects.link(obj)
-            obj["metastudio_character"] = name
-            obj[GARMENT] = garment.name
-        else:
-            guard.remember(obj, "data")
-            replaced.append(obj.data)
-            obj.data = mesh
+        obj = place(existing, GARMENT, garment.name, f"{name} {garment.name}", name, mesh,
+                    collection, guard, replaced)
         obj.modifiers.clear()
         obj.vertex_groups.clear()
         if armature is not None:
@@ -114,19 +106,8 @@ def fabric_material(name: str, fabric: str, color) -> bpy.types.Material:
     bsdf.inputs["Sheen Tint"].default_value = (*(tint * c + (1 - tint) for c in color), 1)
     coords = nodes.new("ShaderNodeTexCoord")
     # The colour varies softly over the garment (dye, wear), never by more than 12%.
-    blotch = nodes.new("ShaderNodeTexNoise")
-    blotch.inputs["Scale"].default_value = 18.0
-    links.new(coords.outputs["Object"], blotch.inputs["Vector"])
-    ramp = nodes.new("ShaderNodeMapRange")
-    ramp.inputs["To Min"].default_value = 0.88
-    ramp.inputs["To Max"].default_value = 1.06
-    links.new(blotch.outputs["Fac"], ramp.inputs["Value"])
-    tinted = nodes.new("ShaderNodeMix")
-    tinted.data_type, tinted.blend_type = "RGBA", "MULTIPLY"
-    tinted.inputs["Factor"].default_value = 1.0
-    tinted.inputs["A"].default_value = rgba
-    links.new(ramp.outputs["Result"], tinted.inputs["B"])
-    links.new(tinted.outputs["Result"], bsdf.inputs["Base Color"])
+    varied = multiply_by_noise(tree, rgba, coords.outputs["Object"], 18.0, 0.88, 1.06)
+    links.new(varied, bsdf.inputs["Base Color"])
     pattern = _weave(nodes, links, coords, weave, scale)
     bump = nodes.new("ShaderNodeBump")
     bump.inputs["Strength"].default_value = strength

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
+from .character_parts import parts_of, place
 from .nodes import ensure_node_tree
 
 HAIR = "metastudio_hair"
@@ -15,8 +16,7 @@ HAIR = "metastudio_hair"
 
 def hair_of(name: str) -> dict[str, bpy.types.Object]:
     """The hair objects of the character `name`, by kind."""
-    return {obj[HAIR]: obj for obj in bpy.data.objects
-            if obj.get("metastudio_character") == name and HAIR in obj}
+    return parts_of(name, HAIR)
 
 
 def grow(name: str, strands: list, color, collection, body: bpy.types.Object,
@@ -31,16 +31,8 @@ def grow(name: str, strands: list, color, collection, body: bpy.types.Object,
         # over skin; grey and blonde brows are still not white).
         tint = color if kind.name == "hair" else tuple(c * 0.65 for c in color)
         curves.materials.append(hair_material(f"{name} {kind.name}", tint))
-        obj = existing.pop(kind.name, None)
-        if obj is None:
-            obj = bpy.data.objects.new(f"{name} {kind.name}", curves)
-            collection.objects.link(obj)
-            obj["metastudio_character"] = name
-            obj[HAIR] = kind.name
-        else:
-            guard.remember(obj, "data")
-            stale.append(obj.data)
-            obj.data = curves
+        obj = place(existing, HAIR, kind.name, f"{name} {kind.name}", name, curves,
+                    collection, guard, stale)
         _attach(obj, body, guard)
     return list(existing.values()) + stale
 

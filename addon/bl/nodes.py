@@ -8,3 +8,29 @@ def ensure_node_tree(block) -> None:
     deprecates `use_nodes` (5.2 warns; 6.0 removes it); 4.x still needs it switched on."""
     if block.node_tree is None:
         block.use_nodes = True
+
+
+def multiply_by_noise(tree, colour, vector, scale: float, low: float, high: float,
+                      detail: float | None = None):
+    """The output socket of `colour` (an RGBA value or a socket) multiplied by a noise
+    texture at `vector` mapped to [low, high]: soft variation (dye, skin mottling,
+    iris fibres) without an image."""
+    nodes, links = tree.nodes, tree.links
+    noise = nodes.new("ShaderNodeTexNoise")
+    noise.inputs["Scale"].default_value = scale
+    if detail is not None:
+        noise.inputs["Detail"].default_value = detail
+    links.new(vector, noise.inputs["Vector"])
+    spread = nodes.new("ShaderNodeMapRange")
+    spread.inputs["To Min"].default_value = low
+    spread.inputs["To Max"].default_value = high
+    links.new(noise.outputs["Fac"], spread.inputs["Value"])
+    product = nodes.new("ShaderNodeMix")
+    product.data_type, product.blend_type = "RGBA", "MULTIPLY"
+    product.inputs["Factor"].default_value = 1.0
+    if isinstance(colour, tuple):
+        product.inputs["A"].default_value = colour
+    else:
+        links.new(colour, product.inputs["A"])
+    links.new(spread.outputs["Result"], product.inputs["B"])
+    return product.outputs["Result"]
