@@ -20,6 +20,7 @@ from ..core.errors import OperatorError
 from . import character_face
 from .character_garments import GARMENT, dress
 from .character_hair import HAIR, grow
+from .character_parts import add_weights
 from .scene_guard import SceneGuard
 
 TAG = "metastudio_character"
@@ -183,17 +184,7 @@ def _armature(context, name, data, collection, existing, guard,
 
 def _skin(obj, armature, data, guard) -> None:
     obj.vertex_groups.clear()
-    bones = armature.data.bones
-    for name, (index, weight) in data.weights.items():
-        # A Rigify rig deforms with DEF- copies of the metarig's bones.
-        if f"DEF-{name}" in bones:
-            name = f"DEF-{name}"
-        group = obj.vertex_groups.get(name) or obj.vertex_groups.new(name=name)
-        # One call per distinct weight, not per vertex.
-        order = np.argsort(weight, kind="stable")
-        values, starts = np.unique(weight[order], return_index=True)
-        for value, chunk in zip(values, np.split(index[order], starts[1:]), strict=True):
-            group.add(chunk.tolist(), float(value), "REPLACE")
+    add_weights(obj, data.weights, armature.data.bones)
     modifier = next((m for m in obj.modifiers if m.type == "ARMATURE"), None)
     if modifier is None:
         modifier = obj.modifiers.new("Armature", "ARMATURE")

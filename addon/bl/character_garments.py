@@ -7,7 +7,7 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from .character_parts import parts_of, place
+from .character_parts import add_weights, parts_of, place
 from .nodes import ensure_node_tree, multiply_by_noise
 
 GARMENT = "metastudio_garment"
@@ -44,7 +44,7 @@ def dress(name: str, data, collection, body: bpy.types.Object,
         obj.modifiers.clear()
         obj.vertex_groups.clear()
         if armature is not None:
-            _weights(obj, garment.weights, armature.data.bones)
+            add_weights(obj, garment.weights, armature.data.bones)
             modifier = obj.modifiers.new("Armature", "ARMATURE")
             modifier.object = armature
         solid = obj.modifiers.new("Thickness", "SOLIDIFY")
@@ -75,16 +75,6 @@ def _mesh(name: str, garment) -> bpy.types.Mesh:
     mesh.polygons.foreach_set("use_smooth", np.ones(len(mesh.polygons), bool))
     mesh.update()
     return mesh
-
-
-def _weights(obj, weights, bones) -> None:
-    for bone, (index, weight) in weights.items():
-        # A Rigify rig deforms with DEF- copies of the metarig's bones.
-        group = obj.vertex_groups.new(name=f"DEF-{bone}" if f"DEF-{bone}" in bones else bone)
-        order = np.argsort(weight, kind="stable")
-        values, starts = np.unique(weight[order], return_index=True)
-        for value, chunk in zip(values, np.split(index[order], starts[1:]), strict=True):
-            group.add(chunk.tolist(), float(value), "REPLACE")
 
 
 def fabric_material(name: str, fabric: str, color) -> bpy.types.Material:

@@ -4,6 +4,7 @@ found by a tag, made once and updated in place when the character is built again
 from __future__ import annotations
 
 import bpy
+import numpy as np
 
 CHARACTER = "metastudio_character"
 
@@ -30,3 +31,17 @@ def place(existing: dict, tag: str, part: str, label: str, character: str, data,
         replaced.append(obj.data)
         obj.data = data
     return obj
+
+
+def add_weights(obj, weights: dict, bones) -> None:
+    """Vertex groups from (index, weight) arrays per bone, named as the rig's deforming
+    bones (a Rigify rig deforms with DEF- copies of the metarig's bones); one call per
+    distinct weight, not per vertex."""
+    for name, (index, weight) in weights.items():
+        if f"DEF-{name}" in bones:
+            name = f"DEF-{name}"
+        group = obj.vertex_groups.get(name) or obj.vertex_groups.new(name=name)
+        order = np.argsort(weight, kind="stable")
+        values, starts = np.unique(weight[order], return_index=True)
+        for value, chunk in zip(values, np.split(index[order], starts[1:]), strict=True):
+            group.add(chunk.tolist(), float(value), "REPLACE")

@@ -132,7 +132,7 @@ def build(values: dict) -> CharacterMesh:
     points = data.to_blender(full)
     floor = points[:, 2].min()
     points[:, 2] -= floor
-    body = _garment_body(base, points, default_bones, default_weights, full)
+    body = _garment_body(base, points, default_bones, default_weights, full, floor)
     worn, hidden = garments.dress(body, values["top"], values["bottom"],
                                   base.group_faces(SKIRT))
     keep_faces = np.concatenate([base.group_faces(g) for g in KEEP_GROUPS])
@@ -173,41 +173,27 @@ def build(values: dict) -> CharacterMesh:
                                    bool(spec.get("use_connect", False)),
                                    {**(spec.get("rigify") or {}),
                                     "collections": spec.get("collections") or []}))
-        mesh.weights = _weights(weights, remap)
+        mesh.weights = _weights(weights, used, len(full))
         for garment in worn:
-            garment.weights = _gathered_weights(weights, garment.source, len(full))
+            garment.weights = _weights(weights, garment.source, len(full))
     if values["face_shapes"]:
-        mesh.shapes = face_shapes(remap, len(used))
-        every = face_shapes(np.arange(len(full)), len(full), arkit_only=True)
+        arkit = arkit_offsets(len(full))  # once, for the body and the garments
+        mesh.shapes = face_shapes(used, arkit)
         for garment in worn:
             garment.shapes = {name: offsets[garment.source]
-                              for name, offsets in every.items()
+                              for name, offsets in arkit.items()
                               if np.abs(offsets[garment.source]).max() > 1e-6}
     return mesh
 
 
-def _weights(table: dict, remap: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """A rig's weights (base-mesh vertex, weight) for the vertices `remap` keeps."""
+def _weights(table: dict, source: np.ndarray,
+             count: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A rig's weights for vertices that each follow a base-mesh vertex `source[i]`
+    (the body's kept vertices, or a garment's, several of which may follow one)."""
     out = {}
     for name, pairs in table.items():
         if name.startswith("mhmask-"):
             continue  # MakeHuman's smoothing masks, not bones
-        pairs = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
-        index = remap[pairs[:, 0].astype(np.int64)]
-        keep = (index >= 0) & (pairs[:, 1] > 1e-4)
-        if keep.any():
-            out[name] = (index[keep].astype(np.int32), pairs[keep, 1].astype(np.float32))
-    return out
-
-
-def _gathered_weights(table: dict, source: np.ndarray,
-                      count: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """A rig's weights for vertices that each follow a base-mesh vertex (several may
-    follow the same one)."""
-    out = {}
-    for name, pairs in table.items():
-        if name.startswith("mhmask-"):
-            continue
         pairs = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
         per_vertex = np.zeros(count, np.float32)
         per_vertex[pairs[:, 0].astype(np.int64)] = pairs[:, 1]
@@ -218,7 +204,7 @@ def _gathered_weights(table: dict, source: np.ndarray,
     return out
 
 
-def _garment_body(base, points, bones, weights, full) -> garments.Body:
+def _garment_body(base, points, bones, weights, full, floor) -> garments.Body:
     """The shaped body as garments see it: parts by the bone that moves each vertex,
     and the default rig's joints."""
     identity = np.arange(len(points))
@@ -229,16 +215,16 @@ def _garment_body(base, points, bones, weights, full) -> garments.Body:
             part[i] = garments.ARM_L if name.endswith(".L") else garments.ARM_R
         elif name.startswith(garments._LEG):
             part[i] = garments.LEG
-    floor = data.to_blender(full)[:, 2].min()
-
     def head(bone: str) -> np.ndarray:
         at = data.to_blender(_joint(bones[bone]["head"], full, base))
         at[2] -= floor
         return at
 
-    joints = {"neck": head("neck01"), "waist": head("spine03"),
-              "hip": np.abs(head("upperleg01.L")), "knee": np.abs(head("lowerleg01.L")),
-              "ankle": np.abs(head("foot.L"))}
+    joints = {"neck": head("neck01"), "waist": head("spine03")}
+    # The legs' joints on the +X side (garments mirror them with the sign of x).
+    for key, bone in (("hip", "upperleg01.L"), ("knee", "lowerleg01.L"), ("ankle", "foot.L")):
+        joints[key] = head(bone)
+        joints[key][0] = abs(joints[key][0])
     for side in ("L", "R"):
         joints[f"shoulder.{side}"] = head(f"upperarm01.{side}")
         joints[f"elbow.{side}"] = head(f"lowerarm01.{side}")
@@ -249,28 +235,27 @@ def _garment_body(base, points, bones, weights, full) -> garments.Body:
         np.linalg.norm(points[:, :2] - neck[:2], axis=1) < 0.1)
     joints["neck_radius"] = np.array([np.median(np.linalg.norm(
         points[band, :2] - neck[:2], axis=1)) if band.any() else 0.055])
-    for key in ("hip", "knee", "ankle"):
-        joints[key][1:] = head({"hip": "upperleg01.L", "knee": "lowerleg01.L",
-                                "ankle": "foot.L"}[key])[1:]
     return garments.Body(points, base.faces, base.face_uvs, base.uvs,
                          base.group_faces("body"), part, joints)
 
 
-def face_shapes(remap: np.ndarray, count: int,
-                arkit_only: bool = False) -> dict[str, np.ndarray]:
-    """The 52 ARKit face shapes plus (unless `arkit_only`) the lip-sync mouth shapes made
-    from them, as offsets of the kept vertices (metres, Z up)."""
-    from ..voice.keying import preset_shapes
-
+def arkit_offsets(count: int) -> dict[str, np.ndarray]:
+    """The 52 ARKit face shapes as offsets of every base-mesh vertex (metres, Z up)."""
     shapes = {}
     for name, target in data.face_unit_targets().items():
         offsets = np.zeros((count, 3), np.float32)
-        index = remap[target.indices]
-        keep = index >= 0
-        offsets[index[keep]] = data.to_blender(target.offsets[keep])
+        offsets[target.indices] = data.to_blender(target.offsets)
         shapes[name] = offsets
-    if arkit_only:
-        return shapes
+    return shapes
+
+
+def face_shapes(source: np.ndarray, arkit: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The ARKit shapes plus the lip-sync mouth shapes made from them, as offsets of the
+    vertices that follow base-mesh vertices `source`."""
+    from ..voice.keying import preset_shapes
+
+    shapes = {name: offsets[source] for name, offsets in arkit.items()}
+    count = len(source)
     for viseme_weights in preset_shapes("visemes").items():
         key_name, = viseme_weights[1]
         arkit = preset_shapes("arkit")[viseme_weights[0]]
