@@ -19,9 +19,11 @@ if TYPE_CHECKING:  # the farm (Ray) is imported only when a batch runs
     from .batch import BatchPlan, BatchReport
 
 
-def build_blend(spec_json: str) -> dict:
+def build_blend(spec_json: str, avatar_json: str | None = None) -> dict:
     """Build one character in this process's bpy; returns the .blend's bytes, the resolved
-    spec and the notes. Runs on a Ray worker or in the command line's process."""
+    spec and the notes, and with `avatar_json` (an AvatarSpec) the avatar export's
+    figures (the file is written where it says). Runs on a Ray worker or in the command
+    line's process."""
     import bpy
     from metastudio.bl.character import build_character, find_character
     from metastudio.bl.scene_guard import SceneGuard
@@ -33,8 +35,17 @@ def build_blend(spec_json: str) -> dict:
     for _ in build_character(bpy.context, spec, SceneGuard(), notes):
         pass
     mesh, _ = find_character(spec.name)
-    return {"blend": saved_blend(), "resolved": json.loads(mesh["metastudio_resolved"]),
-            "notes": notes}
+    result = {"blend": saved_blend(), "resolved": json.loads(mesh["metastudio_resolved"]),
+              "notes": notes}
+    if avatar_json is not None:
+        from metastudio.bl.avatar import export_avatar
+        from metastudio.core.character.avatar import AvatarSpec
+
+        report: dict = {}
+        for _ in export_avatar(AvatarSpec.model_validate_json(avatar_json), report):
+            pass
+        result["avatar"] = report
+    return result
 
 
 def plan_crowd(spec_json: str, count: int, out: Path) -> BatchPlan:

@@ -30,6 +30,11 @@ def add_parsers(sub) -> None:
     p.add_argument("--json", type=Path, help="write the resolved fields as JSON here "
                                              "('-': stdout)")
     p.add_argument("--blend", type=Path, help="save the character in this .blend")
+    p.add_argument("--export", type=Path, metavar="OUT",
+                   help="write the character as an avatar: OUT.vrm (VRM 1.0), .glb, .fbx "
+                        "or .usd/.usdc/.usda/.usdz (materials baked, hair as cards)")
+    p.add_argument("--texture-size", type=int, default=1024, choices=(512, 1024, 2048),
+                   help="for --export: the baked textures' size")
     p.add_argument("--count", type=int, help="a crowd: this many variations, on the farm")
     p.add_argument("--out", type=Path, help="for --count: the folder of .blend files")
     p.add_argument("--address", help="for --count: Ray cluster address (default: local)")
@@ -52,15 +57,37 @@ def _cmd_character(args: argparse.Namespace) -> int:
 
     resolved = resolve(spec)
     print(resolved.summary(), file=sys.stderr)
-    if args.blend is not None:
+    if args.blend is not None or args.export is not None:
         from .character_batch import build_blend
 
-        if args.blend.suffix.lower() != ".blend":
+        if args.blend is not None and args.blend.suffix.lower() != ".blend":
             raise JobSpecError(f"blend: {args.blend} must end in .blend")
+        avatar = None
+        if args.export is not None:
+            from metastudio.core.character.avatar import AvatarSpec, export_format
+            from metastudio.core.safe_output import resolve_output
+
+            # A wrong path fails before the build, not after it.
+            resolve_output(args.export, field="export")
+            export_format(args.export)
+            if spec.rig == "none" and args.export.suffix.lower() == ".vrm":
+                raise JobSpecError("rig: a VRM avatar needs a skeleton; build the "
+                                   "character with rig default, game_engine or mixamo")
+            avatar = AvatarSpec(name=spec.name, path=args.export,
+                                texture_size=args.texture_size)
         with stdout_to_stderr():  # bpy prints reports to stdout; keep it for --json -
-            result = build_blend(spec.model_dump_json())
-        write_file(args.blend, result["blend"], field="blend")
-        print(f"saved {args.blend}", file=sys.stderr)
+            result = build_blend(spec.model_dump_json(),
+                                 avatar.model_dump_json() if avatar else None)
+        if args.blend is not None:
+            write_file(args.blend, result["blend"], field="blend")
+            print(f"saved {args.blend}", file=sys.stderr)
+        if avatar is not None:
+            report = result["avatar"]
+            print(f"exported {args.export}: {report['triangles']:,} triangles, "
+                  f"{report['materials']} materials, {report['bones']} bones, "
+                  f"{report['seconds']:.1f} s", file=sys.stderr)
+            for line in report["over_budget"]:
+                print(f"warning: {line}", file=sys.stderr)
     if args.json is not None:
         write_text(args.json, json.dumps(resolved.as_dict(), indent=2) + "\n")
     return 0

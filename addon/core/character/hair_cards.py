@@ -1,0 +1,182 @@
+"""Hair cards baked from strands (no bpy): what real-time worlds draw instead of hair.
+
+A real-time engine cannot draw thousands of curves, so the strands are gathered into
+cards: the strands are clustered by where they grow and where they end; each cluster
+becomes one strip that follows the cluster's mean strand, as wide as its strands spread,
+lying flat over the head; and the cluster's own strands are drawn into the card's tile
+of a texture atlas (colour and coverage), so that each card looks like the hair it
+replaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SAMPLES = 8  # points along each card
+MIN_HALF_WIDTH, MAX_HALF_WIDTH = 0.004, 0.03  # metres
+
+
+@dataclass
+class Cards:
+    """Card strips: quads between SAMPLES rows of three vertices (left, middle, right)."""
+
+    positions: np.ndarray  # (V, 3)
+    faces: np.ndarray  # (F, 4) vertex indices
+    uvs: np.ndarray  # (F, 4, 2) per corner
+    roots: np.ndarray  # (cards, 3) where each card grows from
+    card_of_vertex: np.ndarray  # (V,) which card a vertex belongs to
+    texture: np.ndarray  # (size, size, 4) float RGBA, linear
+
+
+def resample(points: np.ndarray, offsets: np.ndarray, count: int = SAMPLES) -> np.ndarray:
+    """Every curve (points[offsets[i]:offsets[i+1]]) as `count` points evenly spaced
+    along its length: (curves, count, 3)."""
+    out = np.empty((len(offsets) - 1, count, 3))
+    for i, (start, end) in enumerate(zip(offsets[:-1], offsets[1:], strict=True)):
+        curve = points[start:end]
+        steps = np.linalg.norm(np.diff(curve, axis=0), axis=1)
+        along = np.concatenate([[0.0], np.cumsum(steps)])
+        where = np.linspace(0.0, along[-1], count)
+        for axis in range(3):
+            out[i, :, axis] = np.interp(where, along, curve[:, axis])
+    return out
+
+
+def _clusters(strands: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """k-means labels over where each strand grows and where it ends (the root counts
+    double: a card must not bridge two partings)."""
+    features = np.concatenate([strands[:, 0] * 2.0, strands[:, -1]], axis=1)
+    rng = np.random.default_rng(seed)
+    centres = features[rng.choice(len(features), count, replace=False)]
+    labels = np.zeros(len(features), int)
+    for _ in range(12):
+        distances = ((features[:, None, :] - centres[None]) ** 2).sum(-1)
+        labels = distances.argmin(1)
+        for k in range(count):
+            members = features[labels == k]
+            if len(members):
+                centres[k] = members.mean(0)
+    return labels
+
+
+def card_count(strands: int, kind: str) -> int:
+    """How many cards a kind of hair gets: enough to keep its silhouette."""
+    per = {"hair": 45, "brows": 60, "beard": 40, "moustache": 40, "stubble": 200}
+    low, high = (24, 180) if kind == "hair" else (6, 60)
+    return int(np.clip(strands // per.get(kind, 50), low, high))
+
+
+def make_cards(strands: np.ndarray, centre: np.ndarray, color, kind: str = "hair",
+               size: int = 1024, seed: int = 0) -> Cards:
+    """Cards for `strands` (curves, SAMPLES, 3), lying over a head centred at `centre`,
+    with an atlas of `size` square drawn from the strands in `color` (linear RGB)."""
+    count = min(card_count(len(strands), kind), len(strands))
+    labels = _clusters(strands, count, seed)
+    grid = int(np.ceil(np.sqrt(count)))
+    tile = size // grid
+    colour = np.zeros((size, size, 3))
+    cover = np.zeros((size, size))
+    rng = np.random.default_rng(seed + 1)
+    positions, faces, uvs, roots, owner = [], [], [], [], []
+    for card in range(count):
+        members = strands[labels == card]
+        if not len(members):
+            continue
+        line = members.mean(0)
+        tangent = np.gradient(line, axis=0)
+        tangent /= np.maximum(np.linalg.norm(tangent, axis=1, keepdims=True), 1e-9)
+        outward = line - centre
+        outward -= (outward * tangent).sum(1, keepdims=True) * tangent
+        outward /= np.maximum(np.linalg.norm(outward, axis=1, keepdims=True), 1e-9)
+        across = np.cross(tangent, outward)
+        lateral = ((members - line) * across).sum(-1)  # (members, SAMPLES)
+        half = np.clip(np.percentile(np.abs(lateral), 90, axis=0) + 0.002,
+                       MIN_HALF_WIDTH, MAX_HALF_WIDTH)
+        half[-1] *= 0.6  # cards taper to their tips as locks do
+        base = len(positions) * 3 * SAMPLES  # each card before has 3 x SAMPLES vertices
+        # Three columns, the middle one raised a little off the head: a card with some
+        # body reads as a lock from the side, a flat one vanishes edge-on.
+        rows = [line - across * half[:, None], line + outward * half[:, None] * 0.35,
+                line + across * half[:, None]]
+        positions.append(np.stack(rows, axis=1).reshape(-1, 3))
+        owner.append(np.full(3 * SAMPLES, card))
+        roots.append(line[0])
+        u0, v0 = (card % grid) * tile, (card // grid) * tile
+        for i in range(SAMPLES - 1):
+            for c in range(2):
+                a, b = base + i * 3 + c, base + (i + 1) * 3 + c
+                faces.append((a, a + 1, b + 1, b))
+                corner = [(c / 2, i / (SAMPLES - 1)), ((c + 1) / 2, i / (SAMPLES - 1)),
+                          ((c + 1) / 2, (i + 1) / (SAMPLES - 1)),
+                          (c / 2, (i + 1) / (SAMPLES - 1))]
+                # The atlas' v runs up the image; a tile's top is the card's root.
+                uvs.append([((u0 + 1 + u * (tile - 2)) / size,
+                              1.0 - (v0 + 1 + v * (tile - 2)) / size) for u, v in corner])
+        _draw(colour, cover, lateral / half, u0, v0, tile, color, rng)
+    texture = _finish(colour, cover, color)
+    return Cards(np.concatenate(positions), np.asarray(faces), np.asarray(uvs),
+                 np.asarray(roots), np.concatenate(owner), texture)
+
+
+def _draw(colour, cover, across, u0, v0, tile, color, rng) -> None:
+    """Draw each strand of a card into its tile: across is (strands, SAMPLES) in -1..1."""
+    steps = 4 * tile
+    t = np.linspace(0.0, 1.0, steps)
+    rows = v0 + 1 + t * (tile - 3)
+    for strand in across:
+        x = np.interp(t, np.linspace(0.0, 1.0, SAMPLES), np.clip(strand, -1, 1))
+        columns = u0 + 1 + (x + 1) / 2 * (tile - 3)
+        shade = rng.uniform(0.7, 1.25)
+        r, c = rows.astype(int), columns.astype(int)
+        # A strand thins to its tip: full coverage to 70% of its length, then less.
+        alpha = np.clip((1.0 - t) / 0.3, 0.0, 1.0)
+        for dc, weight in ((0, 1.0), (1, 0.5)):
+            np.add.at(cover, (r, c + dc), alpha * weight)
+            np.add.at(colour, (r, c + dc), (np.asarray(color) * shade)[None]
+                      * (alpha * weight)[:, None])
+
+
+def _finish(colour, cover, color) -> np.ndarray:
+    """RGBA from the accumulated strands: colour averaged where drawn, the hair's colour
+    elsewhere (so that mipmaps do not bleed black into the cards' edges)."""
+    rgb = np.where(cover[..., None] > 0, colour / np.maximum(cover[..., None], 1e-9),
+                   np.asarray(color)[None, None])
+    alpha = np.clip(cover * 0.8, 0.0, 1.0)
+    # One pixel of blur: a strand a pixel wide aliases to dashes when minified.
+    padded = np.pad(alpha, 1, mode="edge")
+    alpha = (padded[1:-1, 1:-1] * 4 + padded[:-2, 1:-1] + padded[2:, 1:-1]
+             + padded[1:-1, :-2] + padded[1:-1, 2:]) / 8
+    return np.concatenate([rgb, alpha[..., None]], axis=-1)
+
+
+# Short hair lies on the skin: a card would stand off it, so it is painted into the skin's
+# texture instead, strand by strand, as real-time avatars' brows and stubble are.
+PAINTED = {"eyebrows": 0.85, "stubble": 0.35, "moustache": 0.85, "beard": 0.9}
+
+
+def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
+                  opacity: float) -> None:
+    """Draw strands given in the texture's UV space, (strands, points, 2), over an RGB(A)
+    float texture (rows run down the image, v up), in `color` at `opacity` per strand."""
+    height, width = texture.shape[:2]
+    points = uv_strands.shape[1]
+    t = np.linspace(0.0, 1.0, 12 * points)
+    along = np.linspace(0.0, 1.0, points)
+    cover = np.zeros((height, width))
+    for strand in uv_strands:
+        u = np.interp(t, along, strand[:, 0]) * (width - 1)
+        v = (1.0 - np.interp(t, along, strand[:, 1])) * (height - 1)
+        # Hairs thin to their tips.
+        alpha = opacity * np.clip((1.0 - t) / 0.4, 0.2, 1.0)
+        # A segment whose ends fall in two UV islands (across a seam) would be drawn
+        # across the atlas: it is left out.
+        jumps = np.linalg.norm(np.diff(strand, axis=0), axis=1) > 0.02
+        segment = np.minimum((t * (points - 1)).astype(int), points - 2)
+        alpha = np.where(jumps[segment], 0.0, alpha)
+        r = np.clip(v.round().astype(int), 0, height - 1)
+        c = np.clip(u.round().astype(int), 0, width - 1)
+        np.maximum.at(cover, (r, c), alpha)
+    tint = np.asarray(color, float)[None, None, :3]
+    texture[..., :3] = texture[..., :3] * (1.0 - cover[..., None]) + tint * cover[..., None]
