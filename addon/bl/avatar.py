@@ -20,9 +20,18 @@ from pathlib import Path
 
 import bpy
 import numpy as np
+from mathutils import Vector
 
 from ..core.character import avatar
-from ..core.character.hair_cards import PAINTED, make_cards, paint_strands, resample
+from ..core.character.hair_cards import (
+    JOINTS,
+    PAINTED,
+    lock_weights,
+    locks,
+    make_cards,
+    paint_strands,
+    resample,
+)
 from ..core.errors import JobSpecError, OperatorError
 from ..core.safe_output import OutputError, move_into, resolve_output
 from .character import find_character
@@ -58,6 +67,7 @@ def export_avatar(spec: avatar.AvatarSpec, report: dict):
                 f"baked {obj.name}"
         if spec.hair_cards:
             yield 0.7, "making hair cards"
+            parts.head = avatar.HUMANOID.get(resolved.get("rig"), {}).get("head")
             parts.meshes += _hair_cards(spec.name, body, parts, spec.texture_size, made)
         figures = _figures(parts)
         report.update(figures)
@@ -145,6 +155,11 @@ class _Made:
                                          view_layer=self.scene.view_layers[0], **more)
 
     def remove(self) -> None:
+        # Besides the copies: what the VRM add-on made in the export's scene (its
+        # spring-bone colliders are empties).
+        for obj in list(self.scene.objects):
+            if obj not in self.objects:
+                bpy.data.objects.remove(obj)
         for obj in self.objects:
             bpy.data.objects.remove(obj)
         for block in self.blocks:
@@ -166,6 +181,8 @@ def _remove_block(block) -> None:
 class _Parts:
     def __init__(self, rig, meshes, body) -> None:
         self.rig, self.meshes, self.body = rig, meshes, body
+        self.springs: list[list[str]] = []  # bone chains that swing (hair locks)
+        self.head = None  # the rig's head bone, when the rig has a humanoid map
 
 
 def _copies(name: str, body, rig, made: _Made) -> _Parts:
@@ -383,6 +400,7 @@ def _hair_cards(name: str, body, parts: _Parts, size: int, made: _Made) -> list:
         mesh.from_pydata(cards.positions.tolist(), [], cards.faces.tolist())
         mesh.uv_layers.new(name="UVMap").data.foreach_set("uv", cards.uvs.ravel())
         mesh.polygons.foreach_set("use_smooth", np.ones(len(mesh.polygons), bool))
+        mesh.normals_split_custom_set_from_vertices(cards.normals.tolist())
         image = bpy.data.images.new(bpy.path.clean_name(f"{name} {kind} cards"),
                                     *cards.texture.shape[:2], alpha=True)
         made.blocks.append(image)
@@ -407,8 +425,59 @@ def _hair_cards(name: str, body, parts: _Parts, size: int, made: _Made) -> list:
             obj.parent = parts.rig
             obj.matrix_parent_inverse = parts.rig.matrix_world.inverted()
             obj.modifiers.new("Armature", "ARMATURE").object = parts.rig
+            if kind == "hair" and parts.head in parts.rig.data.bones:
+                _swinging_locks(obj, cards, body, parts, made)
         objects.append(obj)
     return objects
+
+
+def _swinging_locks(obj, cards, body, parts: _Parts, made: _Made) -> None:
+    """Long hair hangs in locks on chains of bones from the head (VRM's spring bones
+    swing them): the bones are added to the export's rig, and the cards' rows past
+    the roots weighted to them."""
+    found = locks(cards.lines)
+    if not found:
+        return
+    to_rig = parts.rig.matrix_world.inverted() @ body.matrix_world
+    chains = []
+    with made.current():
+        _select(bpy.context, _Parts(parts.rig, [], None))
+        bpy.ops.object.mode_set(mode="EDIT")
+        try:
+            bones = parts.rig.data.edit_bones
+            for number, lock in enumerate(found, start=1):
+                parent, chain = bones[parts.head], []
+                joints = [to_rig @ Vector(p) for p in lock.joints]
+                # The last joint is a short end bone: a spring's tip needs a length.
+                joints.append(joints[-1] + (joints[-1] - joints[-2]).normalized() * 0.03)
+                for j in range(JOINTS + 1):
+                    bone = bones.new(f"hair_{number:02d}_{j + 1}")
+                    bone.head, bone.tail = joints[j], joints[j + 1]
+                    bone.parent, bone.use_connect = parent, j > 0
+                    parent = bone
+                    chain.append(bone.name)
+                chains.append(chain)
+        finally:
+            bpy.ops.object.mode_set(mode="OBJECT")
+    swing = lock_weights(cards.card_of_vertex, found)
+    total = np.zeros(len(cards.positions))
+    for (lock, joint), (index, weight) in swing.items():
+        group = obj.vertex_groups.new(name=chains[lock][joint])
+        for i, w in zip(index.tolist(), weight.tolist(), strict=True):
+            group.add([i], w, "REPLACE")
+        total[index] += weight
+    # What swings no longer follows the skin it grew from.
+    chain_groups = {name for chain in chains for name in chain}
+    for group in obj.vertex_groups:
+        if group.name in chain_groups:
+            continue
+        for i in np.flatnonzero(total > 0).tolist():
+            try:
+                w = group.weight(i)
+            except RuntimeError:  # not in this group
+                continue
+            group.add([i], w * max(0.0, 1.0 - total[i]), "REPLACE")
+    parts.springs = chains
 
 
 def _paint_short_hair(body, image) -> None:
@@ -479,13 +548,14 @@ def _strands(hair, body) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _hair_colour(hair) -> tuple[float, float, float]:
-    """The colour the hair shader was given (linear)."""
+    """The hair's own colour (linear): the strand shader is given it to the power 1.6,
+    since light scattered through many strands brightens it; a card shows one layer."""
     material = hair.active_material
     if material is not None and material.node_tree is not None:
         for node in material.node_tree.nodes:
             if node.type == "BSDF_HAIR_PRINCIPLED":
-                return tuple(node.inputs["Color"].default_value[:3])
-    return (0.05, 0.03, 0.02)
+                return tuple(c ** (1 / 1.6) for c in node.inputs["Color"].default_value[:3])
+    return (0.1, 0.06, 0.04)
 
 
 def _vertex_weights(obj) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -525,6 +595,8 @@ def _figures(parts: _Parts) -> dict[str, int]:
 
 
 def _select(context, parts: _Parts) -> None:
+    """The parts selected and the rig (or the body) active, in the current scene."""
+    context.view_layer.update()  # objects linked a moment ago get their bases
     for obj in context.view_layer.objects:
         obj.select_set(False)
     for obj in parts.meshes + ([parts.rig] if parts.rig else []):
@@ -639,6 +711,7 @@ def _vrm_settings(parts: _Parts, bones: dict, spec: avatar.AvatarSpec) -> None:
         is_head = obj is body or obj.name.endswith((" hair", " brows", " beard",
                                                     " moustache", " stubble"))
         annotation.type = "auto" if is_head else "both"
+    _springs(parts, bones)
     meta = vrm1.meta
     meta.vrm_name = spec.name
     meta.version = "1"
@@ -652,6 +725,53 @@ def _vrm_settings(parts: _Parts, bones: dict, spec: avatar.AvatarSpec) -> None:
     meta.allow_redistribution = True
     meta.modification = "allowModificationRedistribution"
     meta.other_license_url = "https://creativecommons.org/publicdomain/zero/1.0/"
+
+
+# Colliders the hair swings around: (humanoid bone, offset from the bone's head along
+# (x, y, z) in the rig's space, radius), metres.
+COLLIDERS = (("head", (0.0, -0.01, 0.08), 0.095), ("neck", (0.0, 0.0, 0.04), 0.06),
+             ("upperChest", (0.0, 0.02, 0.05), 0.13),
+             ("leftUpperArm", (0.0, 0.0, 0.0), 0.06),
+             ("rightUpperArm", (0.0, 0.0, 0.0), 0.06))
+
+
+def _springs(parts: _Parts, bones: dict) -> None:
+    """VRM spring bones for the hair's locks, colliding with the head, the neck, the
+    chest and the shoulders."""
+    if not parts.springs:
+        return
+    spring_bone = parts.rig.data.vrm_addon_extension.spring_bone1
+    with parts_context(parts):
+        group = spring_bone.add_collider_group()
+        group.vrm_name = "Body"
+        for human, offset, radius in COLLIDERS:
+            bone = bones.get(human)
+            if bone not in parts.rig.data.bones:
+                continue
+            collider = spring_bone.add_collider(bpy.context, parts.rig)
+            collider.node.bone_name = bone
+            collider.shape.sphere.radius = radius
+            # The offset is in the bone's own space: turn the rig-space one into it.
+            rest = parts.rig.data.bones[bone].matrix_local.to_3x3().inverted()
+            collider.shape.sphere.offset = tuple(rest @ Vector(offset))
+            group.add_collider().collider_uuid = collider.uuid
+        for number, chain in enumerate(parts.springs, start=1):
+            spring = spring_bone.add_spring()
+            spring.vrm_name = f"Hair {number}"
+            for name in chain:
+                joint = spring.add_joint()
+                joint.node.bone_name = name
+                joint.hit_radius = 0.015
+                joint.stiffness = 0.6
+                joint.gravity_power = 0.35
+                joint.gravity_dir = (0.0, 0.0, -1.0)
+                joint.drag_force = 0.45
+            spring.add_collider_group().collider_group_uuid = group.uuid
+
+
+def parts_context(parts: _Parts):
+    """A context whose active object is the export's rig (the add-on reads it)."""
+    return bpy.context.temp_override(active_object=parts.rig, object=parts.rig)
 
 
 def _eye_centre(body) -> np.ndarray:

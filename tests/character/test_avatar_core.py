@@ -4,7 +4,6 @@ character has, and hair cards that follow the strands they replace."""
 
 import numpy as np
 import pytest
-
 from metastudio.core.character import build
 from metastudio.core.character.avatar import (
     EXPRESSIONS,
@@ -14,7 +13,16 @@ from metastudio.core.character.avatar import (
     over_budget,
 )
 from metastudio.core.character.describe import resolve
-from metastudio.core.character.hair_cards import make_cards, paint_strands, resample
+from metastudio.core.character.hair_cards import (
+    FREE_FROM,
+    JOINTS,
+    SAMPLES,
+    lock_weights,
+    locks,
+    make_cards,
+    paint_strands,
+    resample,
+)
 from metastudio.core.character.spec import CharacterSpec
 from metastudio.core.errors import JobSpecError
 
@@ -132,5 +140,32 @@ def test_painted_strands_skip_seams():
     across = np.array([[[0.1, 0.5], [0.115, 0.5], [0.9, 0.5], [0.915, 0.5]]])
     paint_strands(texture, across, (0, 0, 0), 1.0)
     row = texture[49:51, :, 0].min(axis=0)
-    assert row[10] < 0.5 and row[90] < 1.0  # both pieces drawn (the tip fainter)
+    assert row[10] <= 0.5 and row[90] < 1.0  # both pieces drawn (the tip fainter)
     assert row[20:85].min() == 1.0  # not the jump across the atlas between them
+
+
+def test_long_cards_hang_in_locks_whose_weights_blend_from_the_head():
+    points, offsets = _hanging_strands()
+    cards = make_cards(resample(points, offsets), np.zeros(3), (0.2, 0.1, 0.05), "hair",
+                       size=256)
+    found = locks(cards.lines)
+    assert 2 <= len(found) <= 12
+    assert sorted(int(c) for lock in found for c in lock.cards) == list(
+        range(len(cards.lines)))  # every card is long enough here (25 cm)
+    for lock in found:
+        assert lock.joints.shape == (JOINTS + 1, 3)
+        assert np.all(np.diff(lock.joints[:, 2]) < 0)  # down the lock
+    weights = lock_weights(cards.card_of_vertex, found)
+    total = np.zeros(len(cards.positions))
+    for (_, joint), (index, weight) in weights.items():
+        assert 0 <= joint < JOINTS
+        total[index] += weight
+    row = (np.arange(len(total)) % (3 * SAMPLES)) // 3
+    assert np.all(total[row <= FREE_FROM] == 0)  # the roots stay on the head
+    assert np.allclose(total[row == SAMPLES - 1], 1.0)  # the tips swing freely
+    assert np.all(total <= 1.0 + 1e-9)
+    # Short hair does not swing.
+    short = cards.lines.copy()
+    short[:, :, 2] = short[:, :1, 2] - np.linspace(0, 0.05, SAMPLES)[None]
+    short[:, :, :2] = short[:, :1, :2]
+    assert locks(short) == []

@@ -27,6 +27,8 @@ class Cards:
     uvs: np.ndarray  # (F, 4, 2) per corner
     roots: np.ndarray  # (cards, 3) where each card grows from
     card_of_vertex: np.ndarray  # (V,) which card a vertex belongs to
+    normals: np.ndarray  # (V, 3) away from the head: the hair shades as one volume
+    lines: np.ndarray  # (cards, SAMPLES, 3) each card's middle line, root to tip
     texture: np.ndarray  # (size, size, 4) float RGBA, linear
 
 
@@ -79,7 +81,7 @@ def make_cards(strands: np.ndarray, centre: np.ndarray, color, kind: str = "hair
     colour = np.zeros((size, size, 3))
     cover = np.zeros((size, size))
     rng = np.random.default_rng(seed + 1)
-    positions, faces, uvs, roots, owner = [], [], [], [], []
+    positions, faces, uvs, roots, owner, normals, lines = [], [], [], [], [], [], []
     for card in range(count):
         members = strands[labels == card]
         if not len(members):
@@ -102,7 +104,9 @@ def make_cards(strands: np.ndarray, centre: np.ndarray, color, kind: str = "hair
                 line + across * half[:, None]]
         positions.append(np.stack(rows, axis=1).reshape(-1, 3))
         owner.append(np.full(3 * SAMPLES, card))
+        normals.append(np.repeat(outward, 3, axis=0))
         roots.append(line[0])
+        lines.append(line)
         u0, v0 = (card % grid) * tile, (card // grid) * tile
         for i in range(SAMPLES - 1):
             for c in range(2):
@@ -117,7 +121,8 @@ def make_cards(strands: np.ndarray, centre: np.ndarray, color, kind: str = "hair
         _draw(colour, cover, lateral / half, u0, v0, tile, color, rng)
     texture = _finish(colour, cover, color)
     return Cards(np.concatenate(positions), np.asarray(faces), np.asarray(uvs),
-                 np.asarray(roots), np.concatenate(owner), texture)
+                 np.asarray(roots), np.concatenate(owner), np.concatenate(normals),
+                 np.asarray(lines), texture)
 
 
 def _draw(colour, cover, across, u0, v0, tile, color, rng) -> None:
@@ -151,9 +156,76 @@ def _finish(colour, cover, color) -> np.ndarray:
     return np.concatenate([rgb, alpha[..., None]], axis=-1)
 
 
+@dataclass
+class Lock:
+    """Long cards that swing together on one chain of bones (a VRM spring)."""
+
+    cards: np.ndarray  # card indices
+    joints: np.ndarray  # (JOINTS + 1, 3) bone heads down the lock, then the last tail
+
+
+JOINTS = 3
+FREE_FROM = 2  # a card's rows up to this one stay with the head (the roots never swing)
+LOCK_LENGTH = 0.12  # cards shorter than this (metres, root to tip) do not swing
+
+
+def locks(lines: np.ndarray, seed: int = 0) -> list[Lock]:
+    """Group the cards long enough to swing into locks by where they hang (their tips
+    and middles), each with a chain of JOINTS bones along the lock's mean line from
+    the row FREE_FROM to the tip."""
+    length = np.linalg.norm(lines[:, -1] - lines[:, 0], axis=1)
+    long = np.flatnonzero(length > LOCK_LENGTH)
+    if len(long) < 2:
+        return []
+    count = int(np.clip(len(long) // 6, 2, 12))
+    features = np.concatenate([lines[long, -1], lines[long, SAMPLES // 2]], axis=1)
+    rng = np.random.default_rng(seed)
+    centres = features[rng.choice(len(long), count, replace=False)]
+    for _ in range(12):
+        labels = ((features[:, None] - centres[None]) ** 2).sum(-1).argmin(1)
+        for k in range(count):
+            if (labels == k).any():
+                centres[k] = features[labels == k].mean(0)
+    out = []
+    for k in range(count):
+        members = long[labels == k]
+        if not len(members):
+            continue
+        line = lines[members].mean(0)
+        at = np.linspace(FREE_FROM, SAMPLES - 1, JOINTS + 1)
+        joints = np.stack([np.interp(at, np.arange(SAMPLES), line[:, axis])
+                           for axis in range(3)], axis=1)
+        out.append(Lock(members, joints))
+    return out
+
+
+def lock_weights(card_of_vertex: np.ndarray, locks_: list[Lock]) -> dict:
+    """Weights for the card vertices that swing: {(lock, joint): (vertices, weights)}.
+    A card's vertex rows run root to tip (three per row); rows past FREE_FROM blend
+    from the head (weights the caller keeps at 1 - these) into the lock's joints."""
+    row = (np.arange(len(card_of_vertex)) % (3 * SAMPLES)) // 3
+    lock_of_card = {int(c): i for i, lock in enumerate(locks_) for c in lock.cards}
+    lock = np.array([lock_of_card.get(int(c), -1) for c in card_of_vertex])
+    span = (SAMPLES - 1 - FREE_FROM) / JOINTS
+    # Where a row lies along the chain, in joints (0 at its first bone's head).
+    along = (row - FREE_FROM) / span
+    out: dict = {}
+    for joint in range(JOINTS):
+        # A tent over each bone's length, so neighbouring bones blend smoothly.
+        weight = np.clip(1.0 - np.abs(along - (joint + 0.5)), 0.0, 1.0)
+        if joint == JOINTS - 1:
+            weight = np.where(along > joint + 0.5, 1.0, weight)
+        weight = np.where((lock >= 0) & (row > FREE_FROM), weight, 0.0)
+        for i in np.unique(lock[lock >= 0]):
+            keep = np.flatnonzero((lock == i) & (weight > 0))
+            if len(keep):
+                out[(int(i), joint)] = (keep, weight[keep])
+    return out
+
+
 # Short hair lies on the skin: a card would stand off it, so it is painted into the skin's
 # texture instead, strand by strand, as real-time avatars' brows and stubble are.
-PAINTED = {"eyebrows": 0.85, "stubble": 0.35, "moustache": 0.85, "beard": 0.9}
+PAINTED = {"eyebrows": 0.9, "stubble": 0.5, "moustache": 0.9, "beard": 0.95}
 
 
 def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
@@ -162,12 +234,13 @@ def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
     float texture (rows run down the image, v up), in `color` at `opacity` per strand."""
     height, width = texture.shape[:2]
     points = uv_strands.shape[1]
-    t = np.linspace(0.0, 1.0, 12 * points)
+    t = np.linspace(0.0, 1.0, 24 * points)
     along = np.linspace(0.0, 1.0, points)
-    cover = np.zeros((height, width))
+    # Drawn at twice the size and averaged down: hairs a texel wide without stairs.
+    cover = np.zeros((2 * height, 2 * width))
     for strand in uv_strands:
-        u = np.interp(t, along, strand[:, 0]) * (width - 1)
-        v = (1.0 - np.interp(t, along, strand[:, 1])) * (height - 1)
+        u = np.interp(t, along, strand[:, 0]) * (2 * width - 1)
+        v = (1.0 - np.interp(t, along, strand[:, 1])) * (2 * height - 1)
         # Hairs thin to their tips.
         alpha = opacity * np.clip((1.0 - t) / 0.4, 0.2, 1.0)
         # A segment whose ends fall in two UV islands (across a seam) would be drawn
@@ -175,8 +248,9 @@ def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
         jumps = np.linalg.norm(np.diff(strand, axis=0), axis=1) > 0.02
         segment = np.minimum((t * (points - 1)).astype(int), points - 2)
         alpha = np.where(jumps[segment], 0.0, alpha)
-        r = np.clip(v.round().astype(int), 0, height - 1)
-        c = np.clip(u.round().astype(int), 0, width - 1)
+        r = np.clip(v.round().astype(int), 0, 2 * height - 1)
+        c = np.clip(u.round().astype(int), 0, 2 * width - 1)
         np.maximum.at(cover, (r, c), alpha)
+    cover = cover.reshape(height, 2, width, 2).mean(axis=(1, 3))
     tint = np.asarray(color, float)[None, None, :3]
     texture[..., :3] = texture[..., :3] * (1.0 - cover[..., None]) + tint * cover[..., None]
