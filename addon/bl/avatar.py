@@ -34,6 +34,7 @@ from ..core.character.hair_cards import (
 )
 from ..core.errors import JobSpecError, OperatorError
 from ..core.safe_output import OutputError, move_into, resolve_output
+from .animation import fcurves, key_curve
 from .character import find_character
 from .character_garments import garments_of
 from .character_hair import hair_of
@@ -59,6 +60,8 @@ def export_avatar(spec: avatar.AvatarSpec, report: dict):
     yield 0.05, "copying the character"
     made = _Made()
     try:
+        if fmt == "vrm":
+            made.addon_enabled_here = _enable_vrm_addon()
         parts = _copies(spec.name, body, rig, made)
         yield 0.15, "baking the materials"
         for obj in parts.meshes:
@@ -87,6 +90,11 @@ def export_avatar(spec: avatar.AvatarSpec, report: dict):
             move_into(temporary, target)
         finally:
             Path(temporary).unlink(missing_ok=True)
+        if fmt == "vrm" and spec.animation:
+            yield 0.9, "writing the animation (.vrma)"
+            motion = _write_vrma(parts, made, target.with_suffix(".vrma"))
+            if motion:
+                report["animation"] = motion
     finally:
         made.remove()
     report["seconds"] = time.perf_counter() - started
@@ -113,6 +121,7 @@ class _Made:
     def __init__(self) -> None:
         self.objects, self.blocks, self.renamed = [], [], []
         self.body = self.source_body = None  # the body's copy, and the body
+        self.addon_enabled_here = False
         # A scene of its own: the exporters and the bake see only the avatar's copies.
         self.scene = bpy.data.scenes.new("metastudio avatar export")
         self.collection = bpy.data.collections.new("metastudio avatar export")
@@ -167,6 +176,12 @@ class _Made:
         for obj, name in self.renamed:
             obj.name = name
         bpy.data.scenes.remove(self.scene)
+        if self.addon_enabled_here and bpy.app.background:
+            # Headless (a farm worker, a script): leave no add-on registered, as with
+            # Rigify (bpy 4.5 as a module hangs at exit while classes are registered).
+            import addon_utils
+
+            addon_utils.disable(VRM_ADDON, default_set=True)
         bpy.data.collections.remove(self.collection)
 
 
@@ -637,19 +652,11 @@ _WRITERS = {"glb": _write_glb, "fbx": _write_fbx, "usd": _write_usd}
 
 
 def _write_vrm(parts: _Parts, bones: dict, spec: avatar.AvatarSpec, path: str) -> None:
-    enabled_here = _enable_vrm_addon()
-    try:
-        _vrm_settings(parts, bones, spec)
-        result = bpy.ops.export_scene.vrm(filepath=path,
-                                          armature_object_name=parts.rig.name,
-                                          ignore_warning=True)
-        if result != {"FINISHED"}:
-            raise OperatorError(f"export: the VRM add-on did not write the file ({result})")
-    finally:
-        if enabled_here and bpy.app.background:
-            import addon_utils
-
-            addon_utils.disable(VRM_ADDON, default_set=True)
+    _vrm_settings(parts, bones, spec)
+    result = bpy.ops.export_scene.vrm(filepath=path, armature_object_name=parts.rig.name,
+                                      ignore_warning=True)
+    if result != {"FINISHED"}:
+        raise OperatorError(f"export: the VRM add-on did not write the file ({result})")
 
 
 def _enable_vrm_addon() -> bool:
@@ -725,6 +732,53 @@ def _vrm_settings(parts: _Parts, bones: dict, spec: avatar.AvatarSpec) -> None:
     meta.allow_redistribution = True
     meta.modification = "allowModificationRedistribution"
     meta.other_license_url = "https://creativecommons.org/publicdomain/zero/1.0/"
+
+
+def _write_vrma(parts: _Parts, made: _Made, path: Path) -> str | None:
+    """The character's face keys (as VRM expressions) and its rig's action as VRM
+    Animation beside the avatar; None (nothing written) when neither is animated."""
+    source = made.source_body
+    keys = source.data.shape_keys
+    curves = {}
+    for curve in (fcurves(keys) if keys is not None else []):
+        name = curve.data_path.removeprefix('key_blocks["').removesuffix('"].value')
+        if name != curve.data_path:
+            curves[name] = curve
+    rig_action = parts.rig.animation_data.action if parts.rig.animation_data else None
+    if not curves and rig_action is None:
+        return None
+    ranges = [c.range() for c in curves.values()]
+    if rig_action is not None:
+        ranges.append(rig_action.frame_range)
+    start = int(min(r[0] for r in ranges))
+    end = int(np.ceil(max(r[1] for r in ranges)))
+    frames = np.arange(start, end + 1, dtype=float)
+    shapes = {name: np.array([curve.evaluate(f) for f in frames])
+              for name, curve in curves.items()}
+    presets = parts.rig.data.vrm_addon_extension.vrm1.expressions.preset
+    tracks = avatar.expression_tracks(shapes)
+    for name, values in tracks.items():
+        key_curve(parts.rig.data, getattr(presets, avatar.snake(name)), "preview", 0,
+                  frames, values)
+    scene, original = made.scene, bpy.context.scene
+    scene.frame_start, scene.frame_end = start, end
+    scene.render.fps, scene.render.fps_base = original.render.fps, original.render.fps_base
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".vrma")
+    os.close(handle)
+    try:
+        with made.current():
+            _select(bpy.context, _Parts(parts.rig, [], None))
+            result = bpy.ops.export_scene.vrma(filepath=temporary,
+                                               armature_object_name=parts.rig.name)
+        if result != {"FINISHED"}:
+            raise OperatorError(f"export: the VRM add-on did not write {path.name}")
+        move_into(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    what = ", ".join(sorted(tracks)) or "no expressions"
+    return f"{path} ({end - start + 1} frames: {what}" + (
+        ", the rig's action)" if rig_action is not None else ")")
 
 
 # Colliders the hair swings around: (humanoid bone, offset from the bone's head along

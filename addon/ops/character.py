@@ -52,6 +52,8 @@ class METASTUDIO_OT_export_avatar(SteppedOperator, bpy.types.Operator):
         r = self._report
         text = (f"Exported {params.path.name}: {r.get('triangles', 0):,} triangles, "
                 f"{r.get('materials', 0)} materials, {r.get('bones', 0)} bones")
+        if r.get("animation"):
+            text += f"; its animation: {r['animation']}"
         over = r.get("over_budget") or []
         return text + (f" (over budget: {'; '.join(over)})" if over else "")
 

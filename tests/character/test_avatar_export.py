@@ -132,3 +132,42 @@ def test_bad_export_is_one_line_naming_the_field(tmp_path, args, message):
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and message in errors[0], proc.stderr[-2000:]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_lipsync_leaves_with_the_avatar_as_vrm_animation_and_glb_animation(
+        tmp_path, client_check):
+    from tests.bpy_process import run_bpy
+
+    line = "Hello everyone, today we look at the moon."
+    run_bpy("""
+import bpy, json
+import metastudio
+metastudio.register()
+bpy.ops.wm.read_factory_settings(use_empty=True)
+bpy.ops.metastudio.make_character(params_json=json.dumps(
+    {"description": "a man with short hair in a blue shirt", "name": "Host"}))
+bpy.ops.metastudio.speak(params_json=json.dumps(
+    {"text": line, "target": "Host", "add_sound": False}))
+for suffix in ("vrm", "glb"):
+    bpy.ops.metastudio.export_avatar(params_json=json.dumps(
+        {"name": "Host", "path": f"{out}/host.{suffix}", "texture_size": 512}))
+result = True
+""", hard_exit=True, out=str(tmp_path), line=line)
+    assert (tmp_path / "host.vrma").exists()
+    driver = clients.browser(300, 300)
+    try:
+        report = clients.view_vrm(driver, tmp_path / "host.vrm", None,
+                                  animation=tmp_path / "host.vrma", width=300, height=300)
+    finally:
+        driver.quit()
+    assert "error" not in report, report
+    # The spoken line, as three-vrm-animation plays it: about as long as the line, the
+    # mouth opening on its vowels.
+    assert 1.5 < report["duration"] < 6.0
+    assert report["animated"]["aa"] > 0.5 and report["animated"]["oh"] > 0.3
+    assert max(report["animated"].get(v, 0) for v in ("ih", "ee")) > 0.5
+    data = gltf_json(tmp_path / "host.glb")
+    weights = [c for a in data.get("animations", []) for c in a["channels"]
+               if c["target"]["path"] == "weights"]
+    assert weights, "the face's keys are in the GLB as morph-target animation"
+    assert clients.validate(tmp_path / "host.glb")["issues"]["numErrors"] == 0

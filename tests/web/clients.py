@@ -77,14 +77,19 @@ def browser(width: int = 800, height: int = 800):
     return webdriver.Chrome(service=Service(DRIVER), options=options)
 
 
-def view_vrm(driver, path: Path, screenshot: Path | None = None, **query) -> dict:
+def view_vrm(driver, path: Path, screenshot: Path | None = None,
+             animation: Path | None = None, **query) -> dict:
     """Load a VRM in three-vrm (viewer.html) with expressions and a view set by `query`
-    (aa=1, blink=1, view="face"); returns what the page loaded, and saves the canvas."""
+    (aa=1, blink=1, view="face", swing=1), and a VRM Animation played on it; returns
+    what the page loaded, and saves the canvas."""
     with tempfile.TemporaryDirectory(prefix="metastudio-vrm-") as folder:
         root = Path(folder)
         for name in ("viewer.html", "node_modules"):
             (root / name).symlink_to(WEB / name)
         (root / "avatar.vrm").symlink_to(path.resolve())
+        if animation is not None:
+            (root / "animation.vrma").symlink_to(animation.resolve())
+            query["vrma"] = "animation.vrma"
         with _served(root) as address:
             arguments = "&".join(f"{k}={v}" for k, v in {"file": "avatar.vrm",
                                                          **query}.items())

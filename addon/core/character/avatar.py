@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import JobSpecError
@@ -170,3 +171,61 @@ def over_budget(figures: dict[str, int]) -> list[str]:
     """What exceeds the real-time budget, as sentences (empty when all is within)."""
     return [f"{what} {figures[what]:,} over the budget of {limit:,}"
             for what, limit in BUDGET.items() if figures.get(what, 0) > limit]
+
+
+# The lip-sync's visemes as VRM's five vowels, which real-time worlds drive: closures
+# (PP, sil) close the mouth, the consonants open it a little towards their nearest vowel.
+VOWELS: dict[str, dict[str, float]] = {
+    "aa": {"aa": 1.0}, "E": {"ee": 1.0}, "ih": {"ih": 1.0}, "oh": {"oh": 1.0},
+    "ou": {"ou": 1.0}, "FF": {"ih": 0.2}, "TH": {"ih": 0.3},
+    "DD": {"ih": 0.35, "ee": 0.15}, "kk": {"aa": 0.3, "ih": 0.25},
+    "CH": {"ih": 0.4, "ou": 0.25}, "SS": {"ih": 0.5}, "nn": {"ih": 0.3},
+    "RR": {"ou": 0.4}, "PP": {}, "sil": {},
+}
+# The character's viseme shapes by the lip-sync's viseme names.
+VISEME_SHAPES = {"viseme_aa": "aa", "viseme_E": "E", "viseme_I": "ih", "viseme_O": "oh",
+                 "viseme_U": "ou", "viseme_FF": "FF", "viseme_TH": "TH",
+                 "viseme_DD": "DD", "viseme_kk": "kk", "viseme_CH": "CH",
+                 "viseme_SS": "SS", "viseme_nn": "nn", "viseme_RR": "RR",
+                 "viseme_PP": "PP", "viseme_sil": "sil"}
+
+
+def visemes_from_arkit(shapes: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The visemes whose ARKit mixes (core.voice.phones.ARKIT, what the lip-sync keys)
+    best make the keyed mouth shapes, frame by frame: non-negative least squares by
+    projected gradient (15 visemes, all frames at once)."""
+    from ..voice.phones import ARKIT
+
+    names = [v for v in ARKIT if ARKIT[v]]
+    columns = sorted({shape for v in names for shape in ARKIT[v]})
+    basis = np.array([[ARKIT[v].get(c, 0.0) for c in columns] for v in names])
+    frames = len(next(iter(shapes.values())))
+    target = np.stack([np.asarray(shapes.get(c, np.zeros(frames)), float)
+                       for c in columns], axis=1)
+    step = 1.0 / np.linalg.eigvalsh(basis @ basis.T).max()
+    mix = np.zeros((frames, len(names)))
+    for _ in range(400):
+        mix = np.maximum(mix - step * (mix @ basis - target) @ basis.T, 0.0)
+    return {name: mix[:, i] for i, name in enumerate(names)}
+
+
+def expression_tracks(shapes: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """VRM expression values per frame from face-shape values per frame: the vowels
+    from the visemes (keyed as viseme shapes, or read back from the ARKit mouth shapes
+    the lip-sync keys), the blinks from the eyelids; only what moves."""
+    visemes = {VISEME_SHAPES[s]: np.asarray(v, float) for s, v in shapes.items()
+               if s in VISEME_SHAPES}
+    if not visemes and any(s.startswith(("jaw", "mouth")) for s in shapes):
+        visemes = visemes_from_arkit(shapes)
+    out: dict[str, np.ndarray] = {}
+    for viseme, values in visemes.items():
+        for vowel, weight in VOWELS.get(viseme, {}).items():
+            out[vowel] = out.get(vowel, 0.0) + weight * values
+    out = {name: np.clip(values, 0.0, 1.0) for name, values in out.items()}
+    left, right = shapes.get("eyeBlinkLeft"), shapes.get("eyeBlinkRight")
+    if left is not None and right is not None:
+        both = np.minimum(left, right)
+        out["blink"] = np.asarray(both, float)
+        out["blinkLeft"] = np.asarray(left, float) - both
+        out["blinkRight"] = np.asarray(right, float) - both
+    return {name: values for name, values in out.items() if np.any(values > 0.01)}
