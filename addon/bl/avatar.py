@@ -65,7 +65,8 @@ def export_avatar(spec: avatar.AvatarSpec, report: dict):
         parts = _copies(spec.name, body, rig, made)
         yield 0.15, "baking the materials"
         for obj in parts.meshes:
-            _bake(obj, spec.texture_size, made)
+            _bake(obj, spec.texture_size, made,
+                  _cap_colour(spec.name) if spec.hair_cards else None)
             yield 0.15 + 0.5 * (parts.meshes.index(obj) + 1) / len(parts.meshes), \
                 f"baked {obj.name}"
         if spec.hair_cards:
@@ -248,7 +249,14 @@ def _link(obj, made: _Made) -> None:
 
 # --- materials ---------------------------------------------------------------------
 
-def _bake(obj, size: int, made: _Made) -> None:
+def _cap_colour(name: str):
+    """The hair's colour when it becomes cards (the scalp under them is painted in it,
+    so that gaps between cards read as hair, as real-time hair does), else None."""
+    hair = hair_of(name).get("hair")
+    return _hair_colour(hair) if hair is not None else None
+
+
+def _bake(obj, size: int, made: _Made, cap=None) -> None:
     """Replace each of the copy's materials (on the object, not the shared mesh) by a
     plain PBR material whose base colour is the original's, baked by Cycles."""
     mesh = obj.data
@@ -265,7 +273,7 @@ def _bake(obj, size: int, made: _Made) -> None:
         made.blocks.append(image)
         baker = material.copy()
         made.blocks.append(baker)
-        _emit_base_colour(baker, image)
+        _emit_base_colour(baker, image, cap)
         bakers.append((index, baker))
         targets[index] = (material, image)
     if not targets:
@@ -320,11 +328,16 @@ def _material_indices(mesh) -> np.ndarray:
     return indices
 
 
-def _emit_base_colour(material, image) -> None:
+def _emit_base_colour(material, image, cap=None) -> None:
     """In a throw-away copy: the Base Color's source shown as emission, and the image
-    the bake writes into as the active node."""
+    the bake writes into as the active node; with `cap`, the scalp in that colour."""
     tree = material.node_tree
     nodes, links = tree.nodes, tree.links
+    for node in nodes:
+        if cap is not None and node.type == "ATTRIBUTE" and node.attribute_name == "scalp":
+            for link in node.outputs["Fac"].links:
+                if link.to_node.type == "MIX":
+                    link.to_node.inputs["B"].default_value = (*cap, 1.0)
     bsdf = next((n for n in nodes if n.type == "BSDF_PRINCIPLED"), None)
     output = next(n for n in nodes if n.type == "OUTPUT_MATERIAL")
     emission = nodes.new("ShaderNodeEmission")
@@ -363,7 +376,8 @@ def _pbr(original, image, made: _Made, alpha: bool = False) -> bpy.types.Materia
     bsdf = next(n for n in nodes if n.type == "BSDF_PRINCIPLED")
     source = next((n for n in original.node_tree.nodes if n.type == "BSDF_PRINCIPLED"),
                   None)
-    roughness = source.inputs["Roughness"].default_value if source else 0.6
+    # Hair (a Principled Hair shader, no Principled BSDF) is matte as a sheet of cards.
+    roughness = source.inputs["Roughness"].default_value if source else 0.75
     bsdf.inputs["Roughness"].default_value = roughness
     texture = nodes.new("ShaderNodeTexImage")
     texture.image = image
@@ -419,7 +433,10 @@ def _hair_cards(name: str, body, parts: _Parts, size: int, made: _Made) -> list:
         image = bpy.data.images.new(bpy.path.clean_name(f"{name} {kind} cards"),
                                     *cards.texture.shape[:2], alpha=True)
         made.blocks.append(image)
-        image.pixels.foreach_set(cards.texture[::-1].astype(np.float32).ravel())
+        # A byte image holds sRGB: the cards' linear colours are encoded for it.
+        texture = cards.texture.copy()
+        texture[..., :3] = texture[..., :3] ** (1 / 2.2)
+        image.pixels.foreach_set(texture[::-1].astype(np.float32).ravel())
         _pack(image)
         material = _pbr(hair.active_material or _plain(f"{name} {kind}", color, made),
                         image, made, alpha=True)
