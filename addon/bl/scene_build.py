@@ -14,6 +14,7 @@ import bmesh
 import bpy
 from mathutils import Quaternion, Vector
 
+from ..core.character.hair import density_for_head
 from ..core.character.spec import CharacterSpec
 from ..core.idle import IdleKeys, idle_keys, positions_for
 from ..core.scene_script import SceneScript, Shot, TimedLine, shots, timeline
@@ -101,10 +102,15 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
     positions = positions_for(names)
     _clear_stage(scene, list(positions.values()), script.camera.lens)
     rigs, faces = {}, {}
+    # The hair grows as many strands as the closest shot shows (tiny previews and
+    # tests pay for a few hundred, a 720p close-up for all).
+    density = density_for_head(closeup_head_pixels(script.output.resolution))
     for number, member in enumerate(script.cast):
         spec = (member.character or CharacterSpec()).model_copy(update={
             "name": member.name, "description": member.description or (
                 member.character.description if member.character else "")})
+        if "hair_density" not in spec.model_fields_set:
+            spec = spec.model_copy(update={"hair_density": density})
         for fraction, message in build_character(context, spec, guard, warnings):
             done = (number + fraction) / len(script.cast)
             yield 0.35 + 0.35 * done, f"{member.name}: {message}"
@@ -144,6 +150,19 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
     _meter(scene)
     yield 1.0, f"{len(lines)} lines, {length:.1f} s"
     return built
+
+
+CLOSEUP_DISTANCE = 0.9  # metres from the head at a 50 mm lens (scaled with the lens)
+HEAD_HEIGHT = 0.24  # chin to crown, metres
+
+
+def closeup_head_pixels(resolution) -> float:
+    """How tall a head is in a close-up (_cameras: 0.9 m at 50 mm, the distance grows
+    with the lens, so the framing does not change with it), in pixels; the sensor is
+    36 mm across the frame's wider side."""
+    width, height = resolution
+    frame = CLOSEUP_DISTANCE * 36.0 / 50.0 * min(width, height) / max(width, height)
+    return HEAD_HEIGHT / frame * height
 
 
 def _render_settings(scene, script: SceneScript, length: float) -> None:
@@ -388,7 +407,8 @@ def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, position
     for name, head in heads.items():
         toward = (wide_at - head).normalized()
         cameras[("closeup", name)] = _camera(scene, f"Cam {name} close", lens,
-                                             head + toward * 0.9 * lens / 50, head)
+                                             head + toward * CLOSEUP_DISTANCE * lens / 50,
+                                             head)
         cameras[("medium", name)] = _camera(scene, f"Cam {name} medium", lens,
                                             head + toward * 2.0 * lens / 50,
                                             head - Vector((0, 0, 0.3)))

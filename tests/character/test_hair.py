@@ -116,3 +116,18 @@ def test_description_reads_hair_style_texture_and_beard():
         "ponytail", "curly", "beard")
     values = resolve(CharacterSpec(description="a woman with a blonde bob")).values
     assert values["hair"] == "bob"
+
+
+def test_strand_counts_follow_the_heads_size_on_screen():
+    from metastudio.core.character.hair import FULL_HEAD_PIXELS, MIN_DENSITY, density_for_head
+
+    assert density_for_head(FULL_HEAD_PIXELS * 2) == 1.0
+    assert density_for_head(FULL_HEAD_PIXELS / 4) == 0.25
+    assert density_for_head(3) == MIN_DENSITY
+    full = made("a man", hair="long", facial_hair="beard")
+    small = made("a man", hair="long", facial_hair="beard", hair_density=0.1)
+    for kind in ("hair", "eyebrows", "beard"):
+        a, b = (len(next(s for s in data.hair if s.name == kind).positions)
+                for data in (full, small))
+        assert b < a * 0.2, (kind, a, b)
+        assert b >= 100  # never bald for being small

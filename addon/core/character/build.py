@@ -293,11 +293,12 @@ def _strands(head: hair.Head, values: dict) -> list:
     """Scalp hair, eyebrows and facial hair for the resolved values."""
     seed = int(values.get("seed", 0))
     detail = values.get("detail", "low")
+    density = float(values.get("hair_density", 1.0))
     out = [hair.scalp_hair(head, values.get("hair", "none"),
                            values.get("hair_texture", "straight"),
-                           values.get("hair_part", "centre"), detail, seed),
-           hair.eyebrows(head, seed),
-           hair.facial_hair(head, values.get("facial_hair", "none"), seed)]
+                           values.get("hair_part", "centre"), detail, seed, density),
+           hair.eyebrows(head, seed, density=density),
+           hair.facial_hair(head, values.get("facial_hair", "none"), seed, density)]
     return [s for s in out if s is not None]
 
 

@@ -318,7 +318,7 @@ def resolve(spec: CharacterSpec) -> Resolved:
             # them silently.
             notes.append(f"left out: \"{chunk}\" (props, accessories and expressions "
                          f"are not built yet)")
-    for name in ("rig", "face_shapes", "detail", "name", "seed"):
+    for name in ("rig", "face_shapes", "detail", "hair_density", "name", "seed"):
         values[name] = getattr(spec, name)
         sources[name] = "set by hand" if name in spec.model_fields_set else "default"
     return Resolved(values, sources, notes)

@@ -22,6 +22,20 @@ TEXTURES = ("straight", "wavy", "curly", "coily")
 FACIAL = ("none", "stubble", "moustache", "beard")
 # Strands per detail level (render time grows with them; see BENCHMARKS.md).
 STRANDS = {"low": 6000, "high": 20000}
+# A head this many pixels tall on screen shows every strand of its detail level; a
+# smaller one gets fewer (in proportion, down to MIN_DENSITY): a wide shot or a
+# thumbnail does not pay for hair it cannot show.
+FULL_HEAD_PIXELS = 400
+MIN_DENSITY = 0.05
+
+
+def density_for_head(pixels: float) -> float:
+    """The share of strands a head `pixels` tall on screen needs."""
+    return float(min(1.0, max(MIN_DENSITY, pixels / FULL_HEAD_PIXELS)))
+
+
+def _count(full: int, density: float, least: int) -> int:
+    return max(least, int(round(full * density)))
 GUIDES = 320
 
 
@@ -384,7 +398,7 @@ def _resample(strands: np.ndarray, points: int) -> np.ndarray:
 
 
 def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
-               seed: int) -> Strands | None:
+               seed: int, density: float = 1.0) -> Strands | None:
     """The scalp's strands for a style, or None (bald)."""
     if style == "none":
         return None
@@ -393,7 +407,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
     centres = head.points[head.faces].mean(axis=1)
     mask = scalp_mask(head, centres).astype(np.float64)
     eye_z = head.eyes[:, 2].mean()
-    count = STRANDS[detail] * (2 if style == "buzz" else 1)
+    count = _count(STRANDS[detail] * (2 if style == "buzz" else 1), density, 300)
     roots, normals, uv = _sample_faces(head, mask, count, rng)
     guide_roots, guide_normals, _ = _sample_faces(head, mask, GUIDES, rng)
     points = {"buzz": 4, "short": 10}.get(style, 24)
@@ -493,7 +507,8 @@ def _gathered(head: Head, skull: _Skull, style: str, roots, directions, points, 
     return _resample(strands, points)
 
 
-def eyebrows(head: Head, seed: int, thickness: float = 1.0) -> Strands:
+def eyebrows(head: Head, seed: int, thickness: float = 1.0,
+             density: float = 1.0) -> Strands:
     """Eyebrows: short strands lying on the brow ridge, pointing out from the nose and
     a little up, thicker towards the nose."""
     rng = np.random.default_rng(seed + 1)
@@ -510,7 +525,7 @@ def eyebrows(head: Head, seed: int, thickness: float = 1.0) -> Strands:
         near = centres[:, 1] < eye[1] + 1.4 * r
         offset = (centres[:, 2] - arch) / half
         weight += np.exp(-offset ** 2) * (np.abs(offset) < 1.6) * along * near
-    count = int(1800 * thickness)
+    count = _count(int(1800 * thickness), density, 120)
     roots, normals, uv = _sample_faces(head, np.clip(weight, 0, 1), count, rng)
     # Brow hairs point up at the head of the brow and out along the rest of it.
     inner = np.abs(roots[:, 0]) < np.abs(head.eyes[:, 0]).max() - 0.3 * r
@@ -525,7 +540,8 @@ def eyebrows(head: Head, seed: int, thickness: float = 1.0) -> Strands:
     return Strands("eyebrows", strands.astype(np.float32), 0.00009, 0.00003, uv)
 
 
-def facial_hair(head: Head, kind: str, seed: int) -> Strands | None:
+def facial_hair(head: Head, kind: str, seed: int,
+                density: float = 1.0) -> Strands | None:
     """Stubble, a moustache or a beard on the lower face."""
     if kind == "none":
         return None
@@ -539,11 +555,13 @@ def facial_hair(head: Head, kind: str, seed: int) -> Strands | None:
     jaw = front & (centres[:, 2] < eye_z - 0.045) & (centres[:, 2] > head.neck[2] + 0.03) & ~(
         (np.abs(centres[:, 0] - mouth[0]) < 0.024) & (np.abs(centres[:, 2] - mouth[2]) < 0.006))
     if kind == "moustache":
-        mask, count, length, points = lip, 500, (0.006, 0.011), 5
+        mask, count, length, points = lip, _count(500, density, 60), (0.006, 0.011), 5
     elif kind == "stubble":
-        mask, count, length, points = jaw | lip, 5000, (0.0008, 0.0016), 2
+        mask, count, length, points = jaw | lip, _count(5000, density, 300), (
+            0.0008, 0.0016), 2
     else:
-        mask, count, length, points = jaw | lip, 3000, (0.012, 0.022), 8
+        mask, count, length, points = jaw | lip, _count(3000, density, 200), (
+            0.012, 0.022), 8
     roots, normals, uv = _sample_faces(head, mask.astype(float), count, rng)
     direction = _tangent(normals, np.array([0.0, -0.25, -1.0]))
     along = 0.55 * direction + 0.45 * normals

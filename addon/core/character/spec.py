@@ -70,6 +70,10 @@ class CharacterSpec(BaseModel):
                                                 "lip-sync mouth shapes")
     detail: Literal["low", "high"] = Field("low", description="high adds a subdivision "
                                                               "surface for renders")
+    hair_density: float = Field(1.0, ge=0.02, le=1.0,
+                                description="the share of the detail level's hair "
+                                            "strands to grow (a scene lowers it where "
+                                            "heads are small on screen)")
 
     @field_validator("top_color", "bottom_color", "shoes_color")
     @classmethod
