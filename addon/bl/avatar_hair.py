@@ -1,0 +1,163 @@
+"""Export Avatar's hair: hair cards baked from the strands (core.character.hair_cards),
+weighted as the skin they grow from, long locks hung on chains of bones that VRM's
+spring bones swing."""
+
+from __future__ import annotations
+
+import bpy
+import numpy as np
+from mathutils import Vector
+
+from ..core.character.hair_cards import (
+    JOINTS,
+    PAINTED,
+    lock_weights,
+    locks,
+    make_cards,
+    resample,
+)
+from .avatar_parts import Made, Parts, hair_colour, link, pack, pbr, read_strands, select
+from .character_hair import hair_of
+from .character_parts import add_weights
+
+
+def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
+    """One card mesh per hair object (hair, brows, facial hair), weighted as the skin
+    where each card grows."""
+    scalp = _attribute(body.data, "scalp")
+    skin = np.empty(len(body.data.vertices) * 3)
+    body.data.vertices.foreach_get("co", skin)
+    skin = skin.reshape(-1, 3)
+    top = skin[scalp > 0.5] if (scalp > 0.5).any() else skin[skin[:, 2] > skin[:, 2].max()
+                                                               - 0.1]
+    centre = top.mean(0) - np.array([0.0, 0.0, 0.04])
+    weights = _vertex_weights(body)
+    objects = []
+    for kind, hair in sorted(hair_of(name).items()):
+        points, offsets = read_strands(hair, body)
+        if len(offsets) < 2 or kind in PAINTED:
+            continue
+        color = hair_colour(hair)
+        cards = make_cards(resample(points, offsets), centre, color, kind,
+                           size=size if kind == "hair" else size // 2)
+        mesh = bpy.data.meshes.new(f"{name} {kind} cards")
+        made.blocks.append(mesh)
+        mesh.from_pydata(cards.positions.tolist(), [], cards.faces.tolist())
+        mesh.uv_layers.new(name="UVMap").data.foreach_set("uv", cards.uvs.ravel())
+        mesh.polygons.foreach_set("use_smooth", np.ones(len(mesh.polygons), bool))
+        mesh.normals_split_custom_set_from_vertices(cards.normals.tolist())
+        image = bpy.data.images.new(bpy.path.clean_name(f"{name} {kind} cards"),
+                                    *cards.texture.shape[:2], alpha=True)
+        made.blocks.append(image)
+        # A byte image holds sRGB: the cards' linear colours are encoded for it.
+        texture = cards.texture.copy()
+        texture[..., :3] = texture[..., :3] ** (1 / 2.2)
+        image.pixels.foreach_set(texture[::-1].astype(np.float32).ravel())
+        pack(image)
+        material = pbr(hair.active_material or _plain(f"{name} {kind}", color, made),
+                        image, made, alpha=True)
+        mesh.materials.append(material)
+        obj = bpy.data.objects.new("cards", mesh)
+        obj.name = made.take_name(hair)
+        obj.matrix_world = body.matrix_world.copy()
+        link(obj, made)
+        if parts.rig is not None:
+            # Each card moves as the skin it grows from (the head; a beard with the jaw).
+            nearest = np.array([np.argmin(((skin - root) ** 2).sum(1))
+                                for root in cards.roots])
+            source = nearest[cards.card_of_vertex]
+            spread = {bone: _spread(index, weight, source)
+                      for bone, (index, weight) in weights.items()}
+            add_weights(obj, {bone: pair for bone, pair in spread.items() if len(pair[0])},
+                        parts.rig.data.bones)
+            obj.parent = parts.rig
+            obj.matrix_parent_inverse = parts.rig.matrix_world.inverted()
+            obj.modifiers.new("Armature", "ARMATURE").object = parts.rig
+            if kind == "hair" and parts.head in parts.rig.data.bones:
+                _swinging_locks(obj, cards, body, parts, made)
+        objects.append(obj)
+    return objects
+
+
+def _swinging_locks(obj, cards, body, parts: Parts, made: Made) -> None:
+    """Long hair hangs in locks on chains of bones from the head (VRM's spring bones
+    swing them): the bones are added to the export's rig, and the cards' rows past
+    the roots weighted to them."""
+    found = locks(cards.lines)
+    if not found:
+        return
+    to_rig = parts.rig.matrix_world.inverted() @ body.matrix_world
+    chains = []
+    with made.current():
+        select(bpy.context, Parts(parts.rig, [], None))
+        bpy.ops.object.mode_set(mode="EDIT")
+        try:
+            bones = parts.rig.data.edit_bones
+            for number, lock in enumerate(found, start=1):
+                parent, chain = bones[parts.head], []
+                joints = [to_rig @ Vector(p) for p in lock.joints]
+                # The last joint is a short end bone: a spring's tip needs a length.
+                joints.append(joints[-1] + (joints[-1] - joints[-2]).normalized() * 0.03)
+                for j in range(JOINTS + 1):
+                    bone = bones.new(f"hair_{number:02d}_{j + 1}")
+                    bone.head, bone.tail = joints[j], joints[j + 1]
+                    bone.parent, bone.use_connect = parent, j > 0
+                    parent = bone
+                    chain.append(bone.name)
+                chains.append(chain)
+        finally:
+            bpy.ops.object.mode_set(mode="OBJECT")
+    swing = lock_weights(cards.card_of_vertex, found)
+    total = np.zeros(len(cards.positions))
+    for (lock, joint), (index, weight) in swing.items():
+        group = obj.vertex_groups.new(name=chains[lock][joint])
+        for i, w in zip(index.tolist(), weight.tolist(), strict=True):
+            group.add([i], w, "REPLACE")
+        total[index] += weight
+    # What swings no longer follows the skin it grew from.
+    chain_groups = {name for chain in chains for name in chain}
+    for group in obj.vertex_groups:
+        if group.name in chain_groups:
+            continue
+        for i in np.flatnonzero(total > 0).tolist():
+            try:
+                w = group.weight(i)
+            except RuntimeError:  # not in this group
+                continue
+            group.add([i], w * max(0.0, 1.0 - total[i]), "REPLACE")
+    parts.springs = chains
+
+
+def _plain(name: str, color, made: Made):
+    material = bpy.data.materials.new(name)
+    made.blocks.append(material)
+    return material
+
+
+def _attribute(mesh, name: str) -> np.ndarray:
+    values = np.zeros(len(mesh.vertices), np.float32)
+    if name in mesh.attributes:
+        mesh.attributes[name].data.foreach_get("value", values)
+    return values
+
+
+def _vertex_weights(obj) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The skin's weights as {group name: (vertex indices, weights)}."""
+    names = {group.index: group.name for group in obj.vertex_groups}
+    columns: dict[str, tuple[list, list]] = {}
+    for vertex in obj.data.vertices:
+        for element in vertex.groups:
+            if element.weight > 0:
+                index, weight = columns.setdefault(names[element.group], ([], []))
+                index.append(vertex.index)
+                weight.append(element.weight)
+    return {name: (np.array(i), np.array(w)) for name, (i, w) in columns.items()}
+
+
+def _spread(index: np.ndarray, weight: np.ndarray, source: np.ndarray):
+    """A group's weights on new vertices that each copy one skin vertex's."""
+    lookup = np.zeros(int(max(index.max(), source.max())) + 1)
+    lookup[index] = weight
+    values = lookup[source]
+    keep = np.flatnonzero(values > 0)
+    return keep, values[keep]
