@@ -20,6 +20,7 @@ FABRICS = {
     "knit": (0.95, 0.5, 0.5, ("rib", 120.0, 0.3)),
     "silk": (0.35, 0.15, 0.9, ("noise", 1400.0, 0.03)),
     "leather": (0.45, 0.0, 0.0, ("grain", 400.0, 0.12)),
+    "acetate": (0.18, 0.0, 0.0, ("noise", 300.0, 0.0)),  # glasses' polished frames
 }
 
 
@@ -47,8 +48,9 @@ def dress(name: str, data, collection, body: bpy.types.Object,
             add_weights(obj, garment.weights, armature.data.bones)
             modifier = obj.modifiers.new("Armature", "ARMATURE")
             modifier.object = armature
-        solid = obj.modifiers.new("Thickness", "SOLIDIFY")
-        solid.thickness, solid.offset = garment.thickness, -1.0
+        if garment.thickness > 0:  # glasses are tubes already
+            solid = obj.modifiers.new("Thickness", "SOLIDIFY")
+            solid.thickness, solid.offset = garment.thickness, -1.0
         parent = armature or body
         if obj.parent is not parent:
             guard.remember(obj, "parent")

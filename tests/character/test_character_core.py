@@ -267,3 +267,41 @@ def test_every_rig_weights_every_vertex(rig):
         assert {"limbs.super_limb", "spines.basic_spine", "spines.super_head"} <= types
     if rig == "mixamo":
         assert "mixamorig:Hips" in names
+
+
+@pytest.mark.parametrize("words, style", [("a teacher with glasses", "rectangular"),
+                                          ("an old man in round spectacles", "round")])
+def test_glasses_sit_in_front_of_the_eyes_and_rest_on_the_ears(words, style):
+    resolved = resolve(CharacterSpec(description=words))
+    assert resolved.values["glasses"] == style, resolved.sources["glasses"]
+    mesh = build.build(resolved.values)
+    frame = next(g for g in mesh.garments if g.name == "glasses")
+    head = mesh.head
+    ids = np.unique(head.faces)
+    skin = head.points[ids]
+    normals = garments.vertex_normals(head.points, head.faces)[ids]
+    nearest = np.array([np.linalg.norm(skin - p, axis=1).argmin() for p in frame.positions])
+    # Never in the skin: every frame point outside the head by its nearest vertex's normal
+    # (the temples rest on the ears' roots, so they come close there).
+    outside = ((frame.positions - skin[nearest]) * normals[nearest]).sum(axis=1)
+    assert outside.min() > 0.0005
+    # Both rims in front of the eyes (the face looks along -Y), centred on them.
+    eyes = head.eyes
+    front = frame.positions[frame.positions[:, 1] < eyes[:, 1].min() - 0.005]
+    for eye in eyes:
+        rim = front[np.sign(front[:, 0]) == np.sign(eye[0])]
+        assert abs(rim[:, 0].mean() - eye[0]) < 0.006 and abs(rim[:, 2].mean() - eye[2]) < 0.008
+    # The temples reach back past the ears' front, and the frame is mirror-symmetric.
+    assert frame.positions[:, 1].max() > eyes[:, 1].mean() + 0.08
+    mirrored = frame.positions * np.array([-1.0, 1.0, 1.0])
+    far = [np.linalg.norm(frame.positions - p, axis=1).min() for p in mirrored[::5]]
+    assert max(far) < 0.003
+    # Rigid on the head bone, no face shapes.
+    assert list(frame.weights) == ["head"] and not frame.shapes
+
+
+def test_a_crowd_wears_some_glasses_and_one_character_none_unless_asked():
+    assert resolve(CharacterSpec(description="a man")).values["glasses"] == "none"
+    worn = [resolve(CharacterSpec(description="a man", seed=s)).values["glasses"]
+            for s in range(1, 31)]
+    assert 0 < sum(w != "none" for w in worn) < 20

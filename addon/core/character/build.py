@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import data, garments, hair, macro
+from .glasses import glasses as make_glasses
 
 LASHES = ("helper-l-eyelashes-1", "helper-l-eyelashes-2", "helper-r-eyelashes-1",
           "helper-r-eyelashes-2")
@@ -150,11 +151,14 @@ def build(values: dict) -> CharacterMesh:
               "mouth": (0.55, 0.2, 0.2), "top": tuple(values["top_color"]),
               "bottom": tuple(values["bottom_color"]), "shoes": tuple(values["shoes_color"]),
               "hair": tuple(values.get("hair_color", (0.05, 0.03, 0.02))),
-              "teeth": (0.78, 0.74, 0.62), "lashes": (0.015, 0.012, 0.01)}
+              "teeth": (0.78, 0.74, 0.62), "lashes": (0.015, 0.012, 0.01),
+              "glasses": (0.02, 0.015, 0.012)}
     mesh = CharacterMesh(positions.astype(np.float32), faces, corner_uvs, materials, colors,
                          _iris(base, full, remap, len(used)), garments=worn)
     mesh.eye_plane = _eye_plane(base, full, remap, len(used))
     mesh.head = _head(base, points, body)
+    if values.get("glasses", "none") != "none":
+        worn.append(_glasses(mesh.head, values["glasses"], base, points))
     mesh.hair = _strands(mesh.head, values)
     mesh.scalp = _scalp(mesh.head, values, remap, len(used))
     mesh.height = float(positions[:, 2].max())
@@ -176,10 +180,18 @@ def build(values: dict) -> CharacterMesh:
         mesh.weights = _weights(weights, used, len(full))
         for garment in worn:
             garment.weights = _weights(weights, garment.source, len(full))
+            if garment.name == "glasses":  # rigid, on the head bone (Rigify: spine.006)
+                bone = next((b for b in ("head", "mixamorig:Head", "spine.006")
+                             if b in weights),
+                            max(garment.weights, key=lambda b: garment.weights[b][1].max()))
+                garment.weights = {bone: (np.arange(len(garment.positions)),
+                                          np.ones(len(garment.positions)))}
     if values["face_shapes"]:
         arkit = arkit_offsets(len(full))  # once, for the body and the garments
         mesh.shapes = face_shapes(used, arkit)
         for garment in worn:
+            if garment.name == "glasses":
+                continue
             garment.shapes = {name: offsets[garment.source]
                               for name, offsets in arkit.items()
                               if np.abs(offsets[garment.source]).max() > 1e-6}
@@ -287,6 +299,17 @@ def _head(base, points, body: garments.Body) -> hair.Head:
     head_uvs = base.uvs[base.face_uvs[body.body_faces][centres[:, 2] > neck[2] + 0.03]]
     return hair.Head(points, head_faces, eyes, eye_radius, mouth, neck, points[rest],
                      normals[rest], head_uvs)
+
+
+def _glasses(head: hair.Head, style: str, base, points) -> garments.Garment:
+    """The glasses as a garment that follows one vertex of the brow between the eyes
+    (so the head bone carries it, and no face shape bends it)."""
+    positions, faces, uvs = make_glasses(head.points, head.faces, head.eyes,
+                                         head.eye_radius, style)
+    between = head.eyes.mean(axis=0) + np.array([0.0, -0.01, 0.025])
+    anchor = int(np.argmin(np.linalg.norm(points - between, axis=1)))
+    return garments.Garment("glasses", style, "acetate",
+                            np.full(len(positions), anchor), positions, faces, uvs, 0.0)
 
 
 def _strands(head: hair.Head, values: dict) -> list:

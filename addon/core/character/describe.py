@@ -85,6 +85,13 @@ _FIELDS: dict[str, tuple[list[tuple[list[str], object]], list[str]]] = {
                      (["a moustache", "a mustache", "a handlebar moustache"], "moustache"),
                      (["a beard", "bearded", "a full beard", "a goatee"], "beard")],
                     ["a person", "a face", "hair"]),
+    "glasses": ([(["glasses", "spectacles", "eyeglasses", "reading glasses",
+                   "wearing glasses", "bespectacled", "rectangular glasses",
+                   "square glasses", "thick-rimmed glasses", "horn-rimmed glasses"],
+                  "rectangular"),
+                 (["round glasses", "round spectacles", "round wire-rimmed glasses",
+                   "little round glasses"], "round")],
+                ["a person", "a face", "eyes"]),
     "hair_color": ([(["blonde hair", "blond hair", "fair hair", "a blonde"], "blonde"),
                     (["brown hair", "brunette hair", "a brunette"], "brown"),
                     (["black hair", "jet-black hair", "dark hair"], "black"),
@@ -189,9 +196,11 @@ _TOPICS = {
     "hair": ["hair", "blonde hair", "grey hair", "bald", "a ponytail", "curly hair",
              "a bob", "a bun", "a beard", "a moustache", "stubble", "an afro"],
     "clothing": [e for examples, _, _ in _GARMENTS for e in examples],
-    "other": ["a walking stick", "holding a cup", "a dog", "a hat", "glasses", "a bag",
+    "accessories": ["glasses", "spectacles", "round glasses", "eyeglasses"],
+    "other": ["a walking stick", "holding a cup", "a dog", "a hat", "a bag",
               "standing", "smiling"],
 }
+_GLASSES_WORDS = re.compile(r"\bglasses\b|eyeglass|spectacle|\bspecs\b|안경", re.IGNORECASE)
 _PERSON_FIELDS = ("gender", "age", "height", "weight", "muscle", "ancestry")
 _STOP = {"a", "an", "the", "his", "her", "their", "its", "of", "very", "quite", "rather",
          "person", "someone", "looking"}
@@ -272,6 +281,10 @@ def resolve(spec: CharacterSpec) -> Resolved:
         if topics[chunk] == "clothing" and len(_items(chunk)) == 1 and \
                 _person_lift(chunk) > _garment_lift(chunk):
             topics[chunk] = "person"
+        # Glasses are a closed vocabulary: without one of its words a phrase is not
+        # about them, however close it sounds (nonsense came out "76% glasses").
+        if topics[chunk] == "accessories" and not _GLASSES_WORDS.search(chunk):
+            topics[chunk] = "other"
     by_topic = {t: [c for c in chunks if topics[c] == t] for t in _TOPICS}
     described = _person_fields(by_topic["person"])
     for name, chunk_topic in (("skin_tone", "skin"), ("eye_color", "eyes"), ("hair", "hair"),
@@ -281,6 +294,11 @@ def resolve(spec: CharacterSpec) -> Resolved:
             found = _best(by_topic[chunk_topic], *_FIELDS[name])
             if found:
                 described[name] = found
+    # Glasses wherever their words are ("a bespectacled professor" is about a person).
+    spoken = [c for c in chunks if _GLASSES_WORDS.search(c) and "sunglass" not in c.lower()]
+    found = _best(spoken, *_FIELDS["glasses"]) if spoken else None
+    if found:
+        described["glasses"] = found
     ages = [int(m.group(1)) for m in _AGE_NUMBER.finditer(spec.description)]
     if ages:
         described["age"] = (float(min(max(ages[0], 1), 90)), 1.0, f"{ages[0]} years old",
@@ -309,15 +327,18 @@ def resolve(spec: CharacterSpec) -> Resolved:
                 "default" if rng is None else f"seed {spec.seed}")
     _hair(spec, described, values, sources, rng)
     _clothes(spec, by_topic["clothing"], values, sources, rng)
+    # A crowd (seeded) has a few people in glasses; one character has none unless asked.
+    _pick(spec, "glasses", described, values, sources, rng,
+          ("none", "none", "none", "none", "rectangular", "round"))
     if chunks and not any(s.startswith("description") for s in sources.values()):
         notes.append(f"nothing in \"{spec.description.strip()}\" describes a person's "
                      f"body or clothes: defaults used")
     else:
         for chunk in by_topic["other"]:
-            # Props, accessories and expressions are not built yet: say so, never drop
-            # them silently.
-            notes.append(f"left out: \"{chunk}\" (props, accessories and expressions "
-                         f"are not built yet)")
+            # Props, accessories but glasses, and expressions are not built yet: say so,
+            # never drop them silently.
+            notes.append(f"left out: \"{chunk}\" (props, hats, bags and other "
+                         f"accessories, and expressions are not built yet)")
     for name in ("rig", "face_shapes", "detail", "hair_density", "name", "seed"):
         values[name] = getattr(spec, name)
         sources[name] = "set by hand" if name in spec.model_fields_set else "default"

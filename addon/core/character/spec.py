@@ -19,6 +19,7 @@ HairStyle = Literal["none", "buzz", "short", "bob", "shoulder", "long", "ponytai
                     "braid"]
 HairTexture = Literal["straight", "wavy", "curly", "coily"]
 FacialHair = Literal["none", "stubble", "moustache", "beard"]
+Glasses = Literal["none", "round", "rectangular"]
 # An RGB colour that may be left unset (Annotated outside the Optional: a dict marker
 # inside a Union cannot be hashed).
 OptionalColor = Annotated[tuple[float, float, float] | None, {"subtype": COLOR}]
@@ -58,6 +59,8 @@ class CharacterSpec(BaseModel):
     facial_hair: FacialHair | None = Field(
         None, description="none (clean-shaven), stubble, a moustache or a beard")
     hair_color: OptionalColor = Field(None, description="colour of the hair")
+    glasses: Glasses | None = Field(None, description="none, round or rectangular "
+                                                      "frames")
     top: Top | None = Field(None, description="what covers the upper body")
     top_color: OptionalColor = Field(None, description="colour of the top")
     bottom: Bottom | None = Field(None, description="what covers the legs")
