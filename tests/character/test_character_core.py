@@ -69,7 +69,7 @@ def test_description_resolves_each_field():
     ("a toddler", "age", lambda a: a <= 5),
     ("a skinny lad", "weight", lambda w: w < 0.3),
     ("a bodybuilder", "muscle", lambda m: m > 0.7),
-    ("someone in a hoodie", "top", lambda t: t == "long_sleeves"),
+    ("someone in a hoodie", "top", lambda t: t == "hoodie"),
     ("a girl in a sundress", "top", lambda t: t == "dress"),
     ("a man wearing bermuda shorts", "bottom", lambda b: b == "shorts"),
     ("a woman with blue eyes", "eye_color", lambda e: e == "blue"),
@@ -172,8 +172,8 @@ def test_every_hem_is_a_clean_line(description):
     stands off its neighbours' midpoint by under a fifth of their distance."""
     mesh = build.build(values_of(description, rig="none", face_shapes=False).values)
     for garment in mesh.garments:
-        if garment.name == "shoes":
-            continue
+        if garment.name not in ("top", "bottom", "top skirt"):
+            continue  # shoes are lofted, a hoodie's hood and pocket laid on: no cut hems
         zigzag = _hem_zigzag(garment)
         assert len(zigzag) > 40 and np.percentile(zigzag, 95) < 0.2, (
             garment.name, np.percentile(zigzag, 95))
@@ -305,3 +305,31 @@ def test_a_crowd_wears_some_glasses_and_one_character_none_unless_asked():
     worn = [resolve(CharacterSpec(description="a man", seed=s)).values["glasses"]
             for s in range(1, 31)]
     assert 0 < sum(w != "none" for w in worn) < 20
+
+
+def test_a_hoodie_has_its_hood_down_its_drawstrings_and_its_pocket():
+    resolved = resolve(CharacterSpec(description="a teenage boy in a red hoodie and jeans"))
+    assert resolved.values["top"] == "hoodie", resolved.sources["top"]
+    mesh = build.build(resolved.values)
+    parts = {g.name: g for g in mesh.garments}
+    assert {"top", "top hood", "top pocket"} <= set(parts)
+    top = parts["top"].positions
+    neck = mesh.head.neck
+    hood, pocket = parts["top hood"].positions, parts["top pocket"].positions
+    # The hood lies behind the neck and down the back; the pocket on the belly.
+    assert np.median(hood[:, 1]) > neck[1] and hood[:, 2].min() > neck[2] - 0.3
+    assert pocket[:, 1].max() < neck[1] and pocket[:, 2].max() < neck[2] - 0.2
+    # Neither sinks into the top: each point is outside the top's nearest point along
+    # that point's normal (the top is its own mesh, eased off the skin).
+    normals = garments.vertex_normals(top, parts["top"].faces)
+    for points in (hood, pocket):
+        nearest = np.array([np.linalg.norm(top - p, axis=1).argmin() for p in points])
+        outside = ((points - top[nearest]) * normals[nearest]).sum(axis=1)
+        assert np.percentile(outside, 2) > -0.002, np.percentile(outside, 2)
+    # They follow the trunk (weights from the body; an arm at most shares a shoulder).
+    for name in ("top hood", "top pocket"):
+        weights = parts[name].weights
+        assert weights
+        arm = [w.max() for b, (_, w) in weights.items()
+               if b.startswith(("upperarm", "lowerarm"))]
+        assert max(arm, default=0.0) < 0.5, (name, max(arm))

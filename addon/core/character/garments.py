@@ -19,11 +19,13 @@ import numpy as np
 
 # How far (metres) each garment stands off the skin, and how many smoothing passes it
 # gets: a tight T-shirt still bridges the navel and the nipples.
-EASE = {"short_sleeves": 0.008, "long_sleeves": 0.011, "dress": 0.007, "trousers": 0.007,
+EASE = {"short_sleeves": 0.008, "long_sleeves": 0.011, "hoodie": 0.016, "dress": 0.007,
+        "trousers": 0.007,
         "shorts": 0.008, "skirt": 0.004, "shoes": 0.006}
 SMOOTHING = {"top": 24, "bottom": 24}
 # The fabric each kind reads as (the shader's kind: see bl.character_materials).
-FABRIC = {"short_sleeves": "cotton", "long_sleeves": "wool", "dress": "silk",
+FABRIC = {"short_sleeves": "cotton", "long_sleeves": "wool", "hoodie": "wool",
+          "dress": "silk",
           "trousers": "denim", "shorts": "cotton", "skirt": "cotton", "shoes": "leather"}
 # Skin kept under a hem (metres) so that no gap opens between the garment and the body.
 HIDE_MARGIN = 0.03
@@ -106,7 +108,7 @@ class _Cover:
         j = body.joints
         if self.top == "dress":
             return j["waist"][2] - 0.04
-        return j["hip"][2] + (0.03 if self.top == "long_sleeves" else 0.06)
+        return j["hip"][2] + {"long_sleeves": 0.03, "hoodie": 0.0}.get(self.top, 0.06)
 
 
 def _neckline(body: Body, p: np.ndarray) -> np.ndarray:
@@ -500,4 +502,31 @@ def dress(body: Body, top: str, bottom: str,
         _layer(garment, garments[1:])
         garments.append(garment)
         hidden.append(under)
+        if top == "hoodie":
+            garments += _hoodie_parts(body, garment)
     return garments, np.unique(np.concatenate(hidden))
+
+
+def _hoodie_parts(body: Body, top: Garment) -> list[Garment]:
+    """The hood (down) and the pocket, laid on the top, each vertex following the trunk's
+    body vertex nearest to it."""
+    from . import hoodie
+
+    trunk = np.flatnonzero(body.part == REST)
+    out = []
+    for name, (points, faces, uvs) in (("top hood", hoodie.hood(body.joints, top.positions)),
+                                       ("top pocket", hoodie.pocket(body.joints,
+                                                                    top.positions))):
+        source = np.empty(len(points), np.int64)
+        for start in range(0, len(points), 256):
+            rows = points[start:start + 256]
+            d2 = ((rows[:, None, :] - body.points[trunk][None]) ** 2).sum(axis=2)
+            source[start:start + 256] = trunk[d2.argmin(axis=1)]
+        # The pocket is a sheet (Solidify gives it thickness); the hood's parts are
+        # tubes and a sheet on the back that the roll hides the top of.
+        thickness = 0.003
+        out.append(Garment(name, "hoodie", FABRIC["hoodie"], source,
+                           points.astype(np.float32), np.asarray(faces, np.int32),
+                           np.asarray(uvs, np.float32), thickness))
+    return out
+

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tube import tube as _tube
+
 STYLES = ("round", "rectangular")
 CLEARANCE = 0.009  # from the most forward point of brow and cheek behind a rim
 FRAME = 0.0025  # the frame's half-thickness (a 5 mm acetate rim)
@@ -28,42 +30,6 @@ def _rim(style: str, half_width: float, half_height: float) -> np.ndarray:
     x = np.sign(np.cos(t)) * np.abs(np.cos(t)) ** power * half_width
     z = np.sign(np.sin(t)) * np.abs(np.sin(t)) ** power * half_height
     return np.stack([x, z], axis=1)
-
-
-def _tube(path: np.ndarray, closed: bool, radius: float, sides: int = 6):
-    """Vertices and quads of a tube of `radius` along `path` (N, 3)."""
-    count = len(path)
-    ahead = np.roll(path, -1, axis=0) - np.roll(path, 1, axis=0)
-    if not closed:
-        ahead[0], ahead[-1] = path[1] - path[0], path[-1] - path[-2]
-    ahead /= np.maximum(np.linalg.norm(ahead, axis=1, keepdims=True), 1e-9)
-    # A frame that does not twist: start from the axis least along the path, carry it.
-    up = np.zeros((count, 3))
-    seed = np.eye(3)[np.argmin(np.abs(ahead[0]))]
-    for i in range(count):
-        side = seed - ahead[i] * (seed @ ahead[i])
-        up[i] = side / np.linalg.norm(side)
-        seed = up[i]
-    across = np.cross(ahead, up)
-    angles = np.linspace(0.0, 2.0 * np.pi, sides, endpoint=False)
-    ring = (np.cos(angles)[None, :, None] * up[:, None, :]
-            + np.sin(angles)[None, :, None] * across[:, None, :])
-    points = (path[:, None, :] + radius * ring).reshape(-1, 3)
-    faces = []
-    segments = count if closed else count - 1
-    for i in range(segments):
-        j = (i + 1) % count
-        for k in range(sides):
-            m = (k + 1) % sides
-            faces.append((i * sides + k, i * sides + m, j * sides + m, j * sides + k))
-    if not closed:  # cap the ends (a temple's tip, where it meets a rim)
-        for end in (0, count - 1):
-            ring_ids = [end * sides + k for k in range(sides)]
-            for k in range(1, sides - 1, 2):
-                quad = (ring_ids[0], ring_ids[k], ring_ids[k + 1],
-                        ring_ids[min(k + 2, sides - 1)])
-                faces.append(quad if end else quad[::-1])
-    return points, np.asarray(faces, np.int32)
 
 
 def _out(side: np.ndarray, y: float, z: float, fallback: float) -> float:
