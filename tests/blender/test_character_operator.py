@@ -74,9 +74,11 @@ result = {
     assert result["status"] == ["FINISHED"]
     # The naked body has 13,886 vertices; the skin under the garments is dropped.
     assert 8000 < result["vertices"] < 11000
+    # A red jacket: open over a shirt, with lapels and a collar.
     assert result["garments"] == {
         "Character bottom": ["ARMATURE", "SOLIDIFY"], "Character shoes": ["ARMATURE", "SOLIDIFY"],
-        "Character top": ["ARMATURE", "SOLIDIFY"]}
+        "Character shirt": ["ARMATURE", "SOLIDIFY"], "Character top": ["ARMATURE", "SOLIDIFY"],
+        "Character top lapels": ["ARMATURE", "SOLIDIFY"]}
     assert result["garments_weighted"] and result["garments_parent"] == ["Character rig"]
     assert result["loose"] == 0 and result["weighted"]
     assert result["bones"] == 163 and result["modifier"] == ["ARMATURE"]

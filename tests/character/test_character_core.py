@@ -59,7 +59,7 @@ def test_description_resolves_each_field():
     v = r.values
     assert v["gender"] < 0.3 and v["age"] >= 60 and v["height"] > 0.6
     assert v["skin_tone"] > 0.7
-    assert v["top"] == "long_sleeves" and v["top_color"][0] > 3 * v["top_color"][2]
+    assert v["top"] == "jacket" and v["top_color"][0] > 3 * v["top_color"][2]
     assert r.sources["age"].startswith('description: "elderly"')
     assert "default" in r.sources["weight"]
 
@@ -82,7 +82,7 @@ def test_paraphrases(description, field, check):
 def test_lone_adjectives_describe_the_person():
     v = values_of("a bald, short, stocky grandfather in a navy coat and khaki trousers").values
     assert v["height"] < 0.5 and v["weight"] > 0.6 and v["hair"] == "none"
-    assert v["bottom"] == "trousers" and v["top"] == "long_sleeves"
+    assert v["bottom"] == "trousers" and v["top"] == "jacket"
     assert values_of("a chubby little boy in shorts").values["bottom"] == "shorts"
 
 
@@ -333,3 +333,32 @@ def test_a_hoodie_has_its_hood_down_its_drawstrings_and_its_pocket():
         arm = [w.max() for b, (_, w) in weights.items()
                if b.startswith(("upperarm", "lowerarm"))]
         assert max(arm, default=0.0) < 0.5, (name, max(arm))
+
+
+def test_a_jacket_is_open_over_a_shirt_with_lapels_and_a_collar():
+    resolved = resolve(CharacterSpec(description="a tall elderly woman in a red jacket"))
+    assert resolved.values["top"] == "jacket", resolved.sources["top"]
+    mesh = build.build(resolved.values)
+    parts = {g.name: g for g in mesh.garments}
+    assert {"shirt", "top", "top lapels"} <= set(parts)
+    jacket, shirt = parts["top"].positions, parts["shirt"].positions
+    neck = mesh.head.neck
+    # Open at the front: no jacket at the chest's middle, where the shirt is.
+    chest = neck[2] - 0.15
+    middle = (np.abs(jacket[:, 0]) < 0.03) & (np.abs(jacket[:, 2] - chest) < 0.03) & (
+        jacket[:, 1] < neck[1])
+    assert not middle.any()
+    assert ((np.abs(shirt[:, 0]) < 0.03) & (np.abs(shirt[:, 2] - chest) < 0.03)).any()
+    # The jacket is outside the shirt: where both are, the jacket stands further out
+    # (measured along the nearest shirt vertex's normal, which is rough at the shoulders'
+    # seams: a few millimetres either way there).
+    normals = garments.vertex_normals(shirt, parts["shirt"].faces)
+    nearest = np.array([np.linalg.norm(shirt - p, axis=1).argmin() for p in jacket[::7]])
+    outside = ((jacket[::7] - shirt[nearest]) * normals[nearest]).sum(axis=1)
+    assert np.median(outside) > 0.005 and np.percentile(outside, 95) > 0.0
+    assert np.percentile(outside, 5) > -0.005
+    # Two lapels, either side of the opening, on the front, over the jacket.
+    lapels = parts["top lapels"].positions
+    front = lapels[lapels[:, 1] < neck[1] - 0.02]
+    assert (front[:, 0] < -0.03).any() and (front[:, 0] > 0.03).any()
+    assert parts["shirt"].fabric == "cotton" and mesh.colors["shirt"] != mesh.colors["top"]

@@ -152,7 +152,7 @@ def build(values: dict) -> CharacterMesh:
               "bottom": tuple(values["bottom_color"]), "shoes": tuple(values["shoes_color"]),
               "hair": tuple(values.get("hair_color", (0.05, 0.03, 0.02))),
               "teeth": (0.78, 0.74, 0.62), "lashes": (0.015, 0.012, 0.01),
-              "glasses": (0.02, 0.015, 0.012)}
+              "glasses": (0.02, 0.015, 0.012), "shirt": (0.82, 0.82, 0.8)}
     mesh = CharacterMesh(positions.astype(np.float32), faces, corner_uvs, materials, colors,
                          _iris(base, full, remap, len(used)), garments=worn)
     mesh.eye_plane = _eye_plane(base, full, remap, len(used))

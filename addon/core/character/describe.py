@@ -104,8 +104,10 @@ HAIR_RGB = {"blonde": (0.55, 0.38, 0.16), "brown": (0.1, 0.05, 0.025),
             "black": (0.012, 0.01, 0.01), "red": (0.35, 0.08, 0.02),
             "grey": (0.3, 0.3, 0.3), "white": (0.75, 0.75, 0.73)}
 _GARMENTS: list[tuple[list[str], str, str]] = [  # (examples, slot, kind)
-    (["a jacket", "a coat", "a sweater", "a blazer", "a long-sleeved shirt",
-      "a cardigan", "a parka"], "top", "long_sleeves"),
+    (["a sweater", "a long-sleeved shirt", "a cardigan", "a jumper", "a pullover",
+      "a blouse"], "top", "long_sleeves"),
+    (["a jacket", "a blazer", "a suit jacket", "a coat", "an open jacket", "a parka",
+      "a sport coat", "a business suit", "a suit"], "top", "jacket"),
     (["a hoodie", "a hooded sweatshirt", "a hooded top", "a hoody"], "top", "hoodie"),
     (["a t-shirt", "a short-sleeved shirt", "a tank top", "a polo shirt", "a vest top"],
      "top", "short_sleeves"),

@@ -19,12 +19,14 @@ import numpy as np
 
 # How far (metres) each garment stands off the skin, and how many smoothing passes it
 # gets: a tight T-shirt still bridges the navel and the nipples.
-EASE = {"short_sleeves": 0.008, "long_sleeves": 0.011, "hoodie": 0.016, "dress": 0.007,
+EASE = {"short_sleeves": 0.008, "long_sleeves": 0.011, "hoodie": 0.016, "jacket": 0.02,
+        "dress": 0.007,
         "trousers": 0.007,
         "shorts": 0.008, "skirt": 0.004, "shoes": 0.006}
 SMOOTHING = {"top": 24, "bottom": 24}
 # The fabric each kind reads as (the shader's kind: see bl.character_materials).
 FABRIC = {"short_sleeves": "cotton", "long_sleeves": "wool", "hoodie": "wool",
+          "jacket": "wool", "shirt": "cotton",
           "dress": "silk",
           "trousers": "denim", "shorts": "cotton", "skirt": "cotton", "shoes": "leather"}
 # Skin kept under a hem (metres) so that no gap opens between the garment and the body.
@@ -82,6 +84,8 @@ class _Cover:
         if which == "top":
             torso = (part == REST) | (part == LEG)
             level[torso] = np.maximum(self.hem(body) - z, _neckline(body, p))[torso]
+            if self.top == "jacket":  # open at the front: a V to the waist, then a gap
+                level[torso] = np.maximum(level[torso], _opening(body, p)[torso])
             for side, arm in ((ARM_L, "L"), (ARM_R, "R")):
                 rows = part == side
                 t, length = _along(p[rows], j[f"shoulder.{arm}"], j[f"elbow.{arm}"],
@@ -108,7 +112,8 @@ class _Cover:
         j = body.joints
         if self.top == "dress":
             return j["waist"][2] - 0.04
-        return j["hip"][2] + {"long_sleeves": 0.03, "hoodie": 0.0}.get(self.top, 0.06)
+        return j["hip"][2] + {"long_sleeves": 0.03, "hoodie": 0.0,
+                              "jacket": -0.03}.get(self.top, 0.06)
 
 
 def _neckline(body: Body, p: np.ndarray) -> np.ndarray:
@@ -125,6 +130,17 @@ def _neckline(body: Body, p: np.ndarray) -> np.ndarray:
     near_neck = _smooth_min(ring - radial, p[:, 2] - low, 0.008)
     # Above the ring's reach (the head, which is wider than the neck) nothing is covered.
     return np.maximum(near_neck, p[:, 2] - (neck[2] + 0.02))
+
+
+def _opening(body: Body, p: np.ndarray) -> np.ndarray:
+    """An open jacket's front: positive (uncovered) within a V from the neckline down to
+    the waist (where the lapels end), then a strip 4 cm wide to the hem; only at the
+    front (the figure faces -Y)."""
+    neck, waist = body.joints["neck"], body.joints["waist"]
+    rise = np.clip((p[:, 2] - waist[2]) / max(neck[2] - waist[2], 1e-6), 0.0, 1.0)
+    half = 0.02 + 0.07 * rise ** 1.2
+    front = p[:, 1] < neck[1] - 0.02
+    return np.where(front, half - np.abs(p[:, 0] - neck[0]), -1.0)
 
 
 def _smooth_min(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
@@ -497,6 +513,12 @@ def dress(body: Body, top: str, bottom: str,
         garment, under = _skirt(body, "dress" if top == "dress" else "skirt", skirt_faces)
         garments.append(garment)
         hidden.append(under)
+    if top == "jacket":  # a shirt under the open jacket
+        shirt, under = _make(body, _Cover("long_sleeves", bottom), "top", "long_sleeves")
+        shirt.name, shirt.fabric = "shirt", FABRIC["shirt"]
+        _layer(shirt, garments[1:])
+        garments.append(shirt)
+        hidden.append(under)
     if top != "none":
         garment, under = _make(body, cover, "top", top)
         _layer(garment, garments[1:])
@@ -504,7 +526,30 @@ def dress(body: Body, top: str, bottom: str,
         hidden.append(under)
         if top == "hoodie":
             garments += _hoodie_parts(body, garment)
+        if top == "jacket":
+            garments += _jacket_parts(body, garment)
     return garments, np.unique(np.concatenate(hidden))
+
+
+def _jacket_parts(body: Body, top: Garment) -> list[Garment]:
+    """The lapels and the collar, laid on the jacket, following the trunk."""
+    from . import jacket
+
+    points, faces, uvs = jacket.lapels_and_collar(body.joints, top.positions, top.faces)
+    return [Garment("top lapels", "jacket", FABRIC["jacket"], _trunk_source(body, points),
+                    points.astype(np.float32), np.asarray(faces, np.int32),
+                    np.asarray(uvs, np.float32), 0.003)]
+
+
+def _trunk_source(body: Body, points: np.ndarray) -> np.ndarray:
+    """The trunk's body vertex nearest to each point (what the point follows)."""
+    trunk = np.flatnonzero(body.part == REST)
+    source = np.empty(len(points), np.int64)
+    for start in range(0, len(points), 256):
+        rows = points[start:start + 256]
+        d2 = ((rows[:, None, :] - body.points[trunk][None]) ** 2).sum(axis=2)
+        source[start:start + 256] = trunk[d2.argmin(axis=1)]
+    return source
 
 
 def _hoodie_parts(body: Body, top: Garment) -> list[Garment]:
@@ -512,16 +557,11 @@ def _hoodie_parts(body: Body, top: Garment) -> list[Garment]:
     body vertex nearest to it."""
     from . import hoodie
 
-    trunk = np.flatnonzero(body.part == REST)
     out = []
     for name, (points, faces, uvs) in (("top hood", hoodie.hood(body.joints, top.positions)),
                                        ("top pocket", hoodie.pocket(body.joints,
                                                                     top.positions))):
-        source = np.empty(len(points), np.int64)
-        for start in range(0, len(points), 256):
-            rows = points[start:start + 256]
-            d2 = ((rows[:, None, :] - body.points[trunk][None]) ** 2).sum(axis=2)
-            source[start:start + 256] = trunk[d2.argmin(axis=1)]
+        source = _trunk_source(body, points)
         # The pocket is a sheet (Solidify gives it thickness); the hood's parts are
         # tubes and a sheet on the back that the roll hides the top of.
         thickness = 0.003
