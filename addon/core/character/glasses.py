@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tube import join
 from .tube import tube as _tube
 
 STYLES = ("round", "rectangular")
@@ -123,12 +124,6 @@ def glasses(points: np.ndarray, head_faces: np.ndarray, eyes: np.ndarray,
         smooth = np.stack([np.interp(fine, np.arange(len(path)), path[:, k])
                            for k in range(3)], axis=1)
         parts.append(_tube(smooth, False, FRAME * 0.7))
-    positions, faces, offset = [], [], 0
-    for part_points, part_faces in parts:
-        positions.append(part_points)
-        faces.append(part_faces + offset)
-        offset += len(part_points)
-    positions = np.concatenate(positions).astype(np.float32)
-    faces = np.concatenate(faces).astype(np.int32)
+    # One colour: every face maps to the whole UV square.
     corner = np.array([(0, 0), (1, 0), (1, 1), (0, 1)], np.float32)
-    return positions, faces, np.broadcast_to(corner, (len(faces), 4, 2)).copy()
+    return join([(p, f, np.broadcast_to(corner, (len(f), 4, 2))) for p, f in parts])

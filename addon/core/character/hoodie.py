@@ -13,20 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tube import tube, tube_uvs
+from .tube import join, surface_y, tube, tube_uvs
 
 ROLL_AROUND = 31  # points round the rolled edge
 STRING_RADIUS = 0.003
-
-
-def _surface(top: np.ndarray, x: float, z: float, back: bool, reach: float = 0.02):
-    """The top's surface at (x, z) on its back (largest y) or front (smallest y)."""
-    near = (np.abs(top[:, 0] - x) < reach) & (np.abs(top[:, 2] - z) < reach)
-    while not near.any() and reach < 0.1:
-        reach *= 1.6
-        near = (np.abs(top[:, 0] - x) < reach) & (np.abs(top[:, 2] - z) < reach)
-    ys = top[near, 1]
-    return float(ys.max() if back else ys.min())
 
 
 def _sheet(rows: int, columns: int, place) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -74,7 +64,7 @@ def hood(joints: dict, top: np.ndarray):
         x, z = neck[0] + u * width, back_z - v * depth
         # Full in the middle (a hood holds some air), its edges lying on the back.
         lift = 0.004 + 0.014 * (1.0 - u * u) * np.sin(np.pi * min(v * 1.3, 1.0))
-        return x, _surface(top, x, z, back=True) + lift, z
+        return x, surface_y(top, x, z, back=True, reach=0.02) + lift, z
 
     points, faces, uvs = _sheet(8, 9, hanging)
     parts.append((points, faces, uvs * np.array([0.5, 0.7], np.float32)
@@ -83,12 +73,13 @@ def hood(joints: dict, top: np.ndarray):
     for sign in (-1.0, 1.0):
         x = neck[0] + sign * 0.035
         zs = np.linspace(neck[2] - 0.045, neck[2] - 0.17, 10)
-        path = np.array([(x + sign * 0.004 * t, _surface(top, x, z, back=False) - 0.005, z)
+        path = np.array([(x + sign * 0.004 * t,
+                          surface_y(top, x, z, back=False, reach=0.02) - 0.005, z)
                          for t, z in enumerate(zs)])
         points, faces = tube(path, False, STRING_RADIUS, sides=5)
         box = (0.5, 0.75, 1.0, 0.87) if sign < 0 else (0.5, 0.88, 1.0, 1.0)
         parts.append((points, faces, tube_uvs(len(path), 5, False, faces, box)))
-    return _join(parts)
+    return join(parts)
 
 
 def pocket(joints: dict, top: np.ndarray):
@@ -101,18 +92,7 @@ def pocket(joints: dict, top: np.ndarray):
         # Wider at the bottom; the sides slant in towards the top (the openings).
         width = 0.13 - 0.035 * v
         x, z = u * width, bottom + v * height
-        return x, _surface(top, x, z, back=False) - 0.005, z
+        return x, surface_y(top, x, z, back=False, reach=0.02) - 0.005, z
 
     return _sheet(6, 11, patch)
 
-
-def _join(parts):
-    positions, faces, uvs, offset = [], [], [], 0
-    for points, part_faces, part_uvs in parts:
-        positions.append(points)
-        faces.append(part_faces + offset)
-        uvs.append(part_uvs)
-        offset += len(points)
-    return (np.concatenate(positions).astype(np.float32),
-            np.concatenate(faces).astype(np.int32),
-            np.concatenate(uvs).astype(np.float32))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tube import tube, tube_uvs
+from .tube import join, surface_y, tube, tube_uvs
 
 LAPEL_WIDTH = 0.07
 ROWS = 12
@@ -28,14 +28,6 @@ def _boundary_points(positions: np.ndarray, faces: np.ndarray) -> np.ndarray:
                   for a, b in zip(corners, corners[1:] + corners[:1], strict=True)]
     keys, counts = np.unique(np.array(edges), axis=0, return_counts=True)
     return positions[np.unique(keys[counts == 1])]
-
-
-def _front(jacket: np.ndarray, x: float, z: float, reach: float = 0.015) -> float:
-    near = (np.abs(jacket[:, 0] - x) < reach) & (np.abs(jacket[:, 2] - z) < reach)
-    while not near.any() and reach < 0.1:
-        reach *= 1.6
-        near = (np.abs(jacket[:, 0] - x) < reach) & (np.abs(jacket[:, 2] - z) < reach)
-    return float(jacket[near, 1].min())
 
 
 def lapels_and_collar(joints: dict, jacket: np.ndarray, faces: np.ndarray):
@@ -61,7 +53,7 @@ def lapels_and_collar(joints: dict, jacket: np.ndarray, faces: np.ndarray):
             for t in (0.0, 0.5, 1.0):
                 px, pz = x + sign * width * t, z - 0.2 * width * t
                 lift = 0.004 + 0.002 * (1.0 - t)  # the fold stands a little off
-                row.append((px, _front(jacket, px, pz) - lift, pz))
+                row.append((px, surface_y(jacket, px, pz, back=False) - lift, pz))
             rows.append(row)
         points = np.asarray(rows, float).reshape(-1, 3)
         quads = [(r * 3 + c, r * 3 + c + 1, (r + 1) * 3 + c + 1, (r + 1) * 3 + c)
@@ -92,12 +84,4 @@ def lapels_and_collar(joints: dict, jacket: np.ndarray, faces: np.ndarray):
     band = 0.017 * (0.35 + 0.65 * np.cos(angle / 1.4) ** 2)
     points, quads = tube(path, False, band, sides=8, squash=0.3)
     parts.append((points, quads, tube_uvs(len(path), 8, False, quads, (0.5, 0, 1, 1))))
-    positions, all_faces, uvs, offset = [], [], [], 0
-    for points, quads, part_uvs in parts:
-        positions.append(points)
-        all_faces.append(quads + offset)
-        uvs.append(part_uvs)
-        offset += len(points)
-    return (np.concatenate(positions).astype(np.float32),
-            np.concatenate(all_faces).astype(np.int32),
-            np.concatenate(uvs).astype(np.float32))
+    return join(parts)

@@ -1,4 +1,6 @@
-"""Tubes swept along paths (no bpy): glasses' frames, a hood's rolled edge, drawstrings."""
+"""Small meshes laid on a character (no bpy): tubes swept along paths (glasses' frames,
+a hood's rolled edge, drawstrings, a collar), the surface of a garment to lay them on,
+and parts joined into one mesh."""
 
 from __future__ import annotations
 
@@ -55,3 +57,28 @@ def tube_uvs(count: int, sides: int, closed: bool, faces: np.ndarray,
     uv = np.stack([u0 + (u1 - u0) * np.clip(along, 0, 1),
                    v0 + (v1 - v0) * around], axis=-1)
     return uv.astype(np.float32)
+
+
+def surface_y(points: np.ndarray, x: float, z: float, back: bool,
+              reach: float = 0.015) -> float:
+    """A garment's (or the body's) surface at (x, z): its back (largest y) or its front
+    (smallest y; the figure faces -Y). The window widens until it holds points."""
+    near = (np.abs(points[:, 0] - x) < reach) & (np.abs(points[:, 2] - z) < reach)
+    while not near.any() and reach < 0.1:
+        reach *= 1.6
+        near = (np.abs(points[:, 0] - x) < reach) & (np.abs(points[:, 2] - z) < reach)
+    ys = points[near, 1]
+    return float(ys.max() if back else ys.min())
+
+
+def join(parts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One mesh from (points, quads, corner uvs) parts: positions, quads, corner uvs."""
+    positions, faces, uvs, offset = [], [], [], 0
+    for points, part_faces, part_uvs in parts:
+        positions.append(points)
+        faces.append(np.asarray(part_faces) + offset)
+        uvs.append(part_uvs)
+        offset += len(points)
+    return (np.concatenate(positions).astype(np.float32),
+            np.concatenate(faces).astype(np.int32),
+            np.concatenate(uvs).astype(np.float32))
