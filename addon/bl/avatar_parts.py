@@ -192,8 +192,8 @@ def pbr(original, image, made: Made, alpha: bool = False) -> bpy.types.Material:
     ensure_node_tree(material)
     nodes, links = material.node_tree.nodes, material.node_tree.links
     bsdf = next(n for n in nodes if n.type == "BSDF_PRINCIPLED")
-    nodes = original.node_tree.nodes if original.node_tree is not None else ()
-    source = next((n for n in nodes if n.type == "BSDF_PRINCIPLED"), None)
+    theirs = original.node_tree.nodes if original.node_tree is not None else ()
+    source = next((n for n in theirs if n.type == "BSDF_PRINCIPLED"), None)
     # Hair (a Principled Hair shader, no Principled BSDF) is matte as a sheet of cards.
     roughness = source.inputs["Roughness"].default_value if source else 0.75
     bsdf.inputs["Roughness"].default_value = roughness

@@ -83,6 +83,21 @@ def write_file(path: Path | str, data: bytes, make_parents: bool = False,
         raise OutputError(f"{field}: cannot write {path}: {exc.strerror}") from None
 
 
+def leftovers(folder: Path | str, older_than: float) -> list[Path]:
+    """Temporary files `write_file` left in `folder` (".NAME.XXXXXXXX.part", regular
+    files) last written before `older_than` (a time.time()): what a process killed in
+    the middle of a write leaves, and no live writer of this process's is still using."""
+    found = []
+    for path in Path(folder).glob(".*.part"):
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_mtime < older_than:
+            found.append(path)
+    return found
+
+
 def move_into(temporary: Path | str, path: Path | str) -> None:
     """Put a finished temporary file (beside `path`, same disk) in `path`'s place with
     the mode it should have, or copy it through when `path` is a device or a pipe."""

@@ -21,6 +21,7 @@ from pathlib import Path
 import ray
 from metastudio.core.blendfile import blend_version
 from metastudio.core.errors import MetastudioError
+from metastudio.core.safe_output import leftovers
 from metastudio.core.scene_info import SceneInfo, file_set_members, split_output_pattern
 from metastudio.core.service_jobs import BatchJobRequest, JobRequest, RenderJobRequest
 from pydantic import TypeAdapter
@@ -161,6 +162,7 @@ class Dispatcher:
         self.policy = policy
         self.pool: dict[tuple[str, int], PoolWorker] = {}
         self.jobs: dict[str, ActiveJob] = {}
+        self._started_at = time.time()
         self.uploader = Uploader()
         self._respawns: dict[tuple[str, int], int] = {}
         self._poke = threading.Event()
@@ -609,6 +611,10 @@ class Dispatcher:
 
     def _staged(self, job: ActiveJob, out_dir: str, tasks: list[tuple[int, str]],
                 finished: set[int]) -> None:
+        # A service killed while writing a frame left its temporary file: gone before
+        # the frame is done again (only files from before this service started).
+        for leftover in leftovers(out_dir, self._started_at):
+            leftover.unlink(missing_ok=True)
         self.store.stage(job.id, out_dir, tasks, finished)
         job.out_dir = Path(out_dir)
         job.row.out_dir = out_dir

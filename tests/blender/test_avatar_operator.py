@@ -12,6 +12,9 @@ def state():
                                [s.material.name for s in o.material_slots if s.material])
                               for o in bpy.data.objects),
             "materials": sorted(m.name for m in bpy.data.materials),
+            # Nothing added to the artist's materials either (a bake node, an image).
+            "nodes": sorted((m.name, sorted(n.bl_idname for n in m.node_tree.nodes))
+                            for m in bpy.data.materials if m.node_tree),
             "images": sorted(i.name for i in bpy.data.images),
             "meshes": sorted(m.name for m in bpy.data.meshes),
             "scenes": sorted(s.name for s in bpy.data.scenes),
