@@ -9,8 +9,9 @@ import bpy
 import numpy as np
 
 from ..core.character.hair_cards import PAINTED, paint_strands, resample
-from .avatar_parts import Made, hair_colour, material_indices, pack, pbr, read_strands
+from .avatar_parts import EYES, Made, hair_colour, material_indices, pack, pbr, read_strands
 from .character_hair import hair_of
+from .character_parts import CHARACTER
 
 
 def cap_colour(name: str):
@@ -60,9 +61,7 @@ def bake(obj, size: int, made: Made, cap=None) -> None:
 
 
 def _eye_uvs(mesh) -> None:
-    eyes = next((i for i, m in enumerate(mesh.materials) if m and m.name.endswith(" eyes")),
-                None)
-    if eyes is None or "eye_plane" not in mesh.attributes:
+    if "eye_plane" not in mesh.attributes:
         return
     plane = np.empty(len(mesh.vertices) * 2, np.float32)
     mesh.attributes["eye_plane"].data.foreach_get("vector", plane)
@@ -72,7 +71,7 @@ def _eye_uvs(mesh) -> None:
     mesh.loops.foreach_get("vertex_index", corners)
     face_of_corner = np.repeat(np.arange(len(mesh.polygons)),
                                [p.loop_total for p in mesh.polygons])
-    on_eye = material_indices(mesh)[face_of_corner] == eyes
+    on_eye = material_indices(mesh)[face_of_corner] == EYES
     layer = mesh.uv_layers["UVMap"].data
     uv = np.empty(len(mesh.loops) * 2, np.float32)
     layer.foreach_get("uv", uv)
@@ -139,7 +138,7 @@ def _paint_short_hair(body, image) -> None:
     image.pixels.foreach_get(pixels)
     texture = pixels.reshape(height, width, 4)[::-1].copy()
     painted = False
-    for kind, hair in hair_of(body.get("metastudio_character", body.name)).items():
+    for kind, hair in hair_of(body[CHARACTER]).items():
         if kind not in PAINTED:
             continue
         points, offsets = read_strands(hair, body)

@@ -54,7 +54,7 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
         texture[..., :3] = texture[..., :3] ** (1 / 2.2)
         image.pixels.foreach_set(texture[::-1].astype(np.float32).ravel())
         pack(image)
-        material = pbr(hair.active_material or _plain(f"{name} {kind}", color, made),
+        material = pbr(hair.active_material or _plain(f"{name} {kind}", made),
                         image, made, alpha=True)
         mesh.materials.append(material)
         obj = bpy.data.objects.new("cards", mesh)
@@ -66,26 +66,30 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
             nearest = np.array([np.argmin(((skin - root) ** 2).sum(1))
                                 for root in cards.roots])
             source = nearest[cards.card_of_vertex]
-            spread = {bone: _spread(index, weight, source)
+            swing = (_swinging_locks(cards, body, parts, made)
+                     if kind == "hair" and parts.head in parts.rig.data.bones else {})
+            # What swings no longer follows the skin it grew from, in proportion.
+            stays = np.ones(len(cards.positions))
+            for index, weight in swing.values():
+                stays[index] -= weight
+            spread = {bone: _spread(index, weight, source, np.maximum(stays, 0.0))
                       for bone, (index, weight) in weights.items()}
-            add_weights(obj, {bone: pair for bone, pair in spread.items() if len(pair[0])},
-                        parts.rig.data.bones)
+            add_weights(obj, {bone: pair for bone, pair in {**spread, **swing}.items()
+                              if len(pair[0])}, parts.rig.data.bones)
             obj.parent = parts.rig
             obj.matrix_parent_inverse = parts.rig.matrix_world.inverted()
             obj.modifiers.new("Armature", "ARMATURE").object = parts.rig
-            if kind == "hair" and parts.head in parts.rig.data.bones:
-                _swinging_locks(obj, cards, body, parts, made)
         objects.append(obj)
     return objects
 
 
-def _swinging_locks(obj, cards, body, parts: Parts, made: Made) -> None:
+def _swinging_locks(cards, body, parts: Parts, made: Made) -> dict:
     """Long hair hangs in locks on chains of bones from the head (VRM's spring bones
-    swing them): the bones are added to the export's rig, and the cards' rows past
-    the roots weighted to them."""
+    swing them): the bones are added to the export's rig; returns the cards' weights on
+    them ({bone: (vertices, weights)}: the rows past the roots)."""
     found = locks(cards.lines)
     if not found:
-        return
+        return {}
     to_rig = parts.rig.matrix_world.inverted() @ body.matrix_world
     chains = []
     with made.current():
@@ -107,28 +111,12 @@ def _swinging_locks(obj, cards, body, parts: Parts, made: Made) -> None:
                 chains.append(chain)
         finally:
             bpy.ops.object.mode_set(mode="OBJECT")
-    swing = lock_weights(cards.card_of_vertex, found)
-    total = np.zeros(len(cards.positions))
-    for (lock, joint), (index, weight) in swing.items():
-        group = obj.vertex_groups.new(name=chains[lock][joint])
-        for i, w in zip(index.tolist(), weight.tolist(), strict=True):
-            group.add([i], w, "REPLACE")
-        total[index] += weight
-    # What swings no longer follows the skin it grew from.
-    chain_groups = {name for chain in chains for name in chain}
-    for group in obj.vertex_groups:
-        if group.name in chain_groups:
-            continue
-        for i in np.flatnonzero(total > 0).tolist():
-            try:
-                w = group.weight(i)
-            except RuntimeError:  # not in this group
-                continue
-            group.add([i], w * max(0.0, 1.0 - total[i]), "REPLACE")
     parts.springs = chains
+    return {chains[lock][joint]: pair for (lock, joint), pair in
+            lock_weights(cards.card_of_vertex, found).items()}
 
 
-def _plain(name: str, color, made: Made):
+def _plain(name: str, made: Made):
     material = bpy.data.materials.new(name)
     made.blocks.append(material)
     return material
@@ -154,10 +142,12 @@ def _vertex_weights(obj) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return {name: (np.array(i), np.array(w)) for name, (i, w) in columns.items()}
 
 
-def _spread(index: np.ndarray, weight: np.ndarray, source: np.ndarray):
-    """A group's weights on new vertices that each copy one skin vertex's."""
+def _spread(index: np.ndarray, weight: np.ndarray, source: np.ndarray,
+            scale: np.ndarray):
+    """A group's weights on new vertices that each copy one skin vertex's, times the
+    share (`scale`, per new vertex) that follows the skin."""
     lookup = np.zeros(int(max(index.max(), source.max())) + 1)
     lookup[index] = weight
-    values = lookup[source]
+    values = lookup[source] * scale
     keep = np.flatnonzero(values > 0)
     return keep, values[keep]

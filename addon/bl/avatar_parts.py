@@ -9,11 +9,13 @@ import contextlib
 import bpy
 import numpy as np
 
+from ..core.character.build import MATERIALS
 from ..core.errors import OperatorError
 from .character_garments import garments_of
 from .nodes import ensure_node_tree
 
 VRM_ADDON = "io_scene_vrm"
+EYES = MATERIALS.index("eyes")  # the body's eye material slot
 
 
 class Made:

@@ -17,7 +17,7 @@ from ..core.character import avatar
 from ..core.errors import OperatorError
 from ..core.safe_output import move_into
 from .animation import fcurves, key_curve
-from .avatar_parts import VRM_ADDON, Made, Parts, material_indices, select
+from .avatar_parts import EYES, VRM_ADDON, Made, Parts, material_indices, select
 
 
 def write_vrm(parts: Parts, bones: dict, spec: avatar.AvatarSpec, path: str) -> None:
@@ -230,10 +230,8 @@ def _rig_context(parts: Parts):
 def _eye_centre(body) -> np.ndarray:
     """Between the eyes, in the body's space: the centre of the eye material's faces."""
     mesh = body.data
-    eyes_slot = next((i for i, m in enumerate(mesh.materials)
-                      if m and m.name.endswith(" eyes")), None)
     indices = material_indices(mesh)
-    corners = [v for p, m in zip(mesh.polygons, indices, strict=True) if m == eyes_slot
+    corners = [v for p, m in zip(mesh.polygons, indices, strict=True) if m == EYES
                for v in p.vertices]
     positions = np.array([mesh.vertices[v].co for v in corners]) if corners else \
         np.zeros((1, 3))

@@ -307,12 +307,20 @@ def test_a_crowd_wears_some_glasses_and_one_character_none_unless_asked():
     assert 0 < sum(w != "none" for w in worn) < 20
 
 
-def test_a_hoodie_has_its_hood_down_its_drawstrings_and_its_pocket():
-    resolved = resolve(CharacterSpec(description="a teenage boy in a red hoodie and jeans"))
-    assert resolved.values["top"] == "hoodie", resolved.sources["top"]
+def dressed(description: str, top: str, parts: set[str]):
+    """A character whose description must resolve to the `top` kind, and its garments
+    by name (which must include `parts`)."""
+    resolved = resolve(CharacterSpec(description=description))
+    assert resolved.values["top"] == top, resolved.sources["top"]
     mesh = build.build(resolved.values)
-    parts = {g.name: g for g in mesh.garments}
-    assert {"top", "top hood", "top pocket"} <= set(parts)
+    garments_by_name = {g.name: g for g in mesh.garments}
+    assert parts <= set(garments_by_name)
+    return mesh, garments_by_name
+
+
+def test_a_hoodie_has_its_hood_down_its_drawstrings_and_its_pocket():
+    mesh, parts = dressed("a teenage boy in a red hoodie and jeans", "hoodie",
+                          {"top", "top hood", "top pocket"})
     top = parts["top"].positions
     neck = mesh.head.neck
     hood, pocket = parts["top hood"].positions, parts["top pocket"].positions
@@ -336,11 +344,8 @@ def test_a_hoodie_has_its_hood_down_its_drawstrings_and_its_pocket():
 
 
 def test_a_jacket_is_open_over_a_shirt_with_lapels_and_a_collar():
-    resolved = resolve(CharacterSpec(description="a tall elderly woman in a red jacket"))
-    assert resolved.values["top"] == "jacket", resolved.sources["top"]
-    mesh = build.build(resolved.values)
-    parts = {g.name: g for g in mesh.garments}
-    assert {"shirt", "top", "top lapels"} <= set(parts)
+    mesh, parts = dressed("a tall elderly woman in a red jacket", "jacket",
+                          {"shirt", "top", "top lapels"})
     jacket, shirt = parts["top"].positions, parts["shirt"].positions
     neck = mesh.head.neck
     # Open at the front: no jacket at the chest's middle, where the shirt is.

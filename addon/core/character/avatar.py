@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import JobSpecError
+from ..voice.keying import preset_shapes
 
 FORMATS = {".vrm": "vrm", ".glb": "glb", ".fbx": "fbx", ".usd": "usd", ".usdc": "usd",
            ".usda": "usd", ".usdz": "usd"}
@@ -183,11 +184,8 @@ VOWELS: dict[str, dict[str, float]] = {
     "RR": {"ou": 0.4}, "PP": {}, "sil": {},
 }
 # The character's viseme shapes by the lip-sync's viseme names.
-VISEME_SHAPES = {"viseme_aa": "aa", "viseme_E": "E", "viseme_I": "ih", "viseme_O": "oh",
-                 "viseme_U": "ou", "viseme_FF": "FF", "viseme_TH": "TH",
-                 "viseme_DD": "DD", "viseme_kk": "kk", "viseme_CH": "CH",
-                 "viseme_SS": "SS", "viseme_nn": "nn", "viseme_RR": "RR",
-                 "viseme_PP": "PP", "viseme_sil": "sil"}
+VISEME_SHAPES = {key: viseme for viseme, keys in preset_shapes("visemes").items()
+                 for key in keys}
 
 
 def visemes_from_arkit(shapes: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
