@@ -54,6 +54,8 @@ bpy.ops.export_scene.gltf(filepath=f"{folder}/plain.glb", export_format="GLB",
                           use_selection=True, export_morph=True, export_skins=True)
 out["plain_glb"] = time.perf_counter() - begun
 print("@@" + json.dumps(out))
+import shutil
+shutil.rmtree(folder, ignore_errors=True)
 os._exit(0)
 """
 

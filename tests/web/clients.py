@@ -5,6 +5,7 @@ nothing here touches the network but a server on 127.0.0.1 for the page."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import http.server
 import json
@@ -68,6 +69,7 @@ def browser(width: int = 800, height: int = 800):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="metastudio-chromium-")
+    atexit.register(shutil.rmtree, profile, True)  # the profile goes with the process
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
                  "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
                  "--disable-background-networking", "--disable-component-update",
