@@ -4,6 +4,8 @@ spring bones swing."""
 
 from __future__ import annotations
 
+import json
+
 import bpy
 import numpy as np
 from mathutils import Vector
@@ -16,7 +18,9 @@ from ..core.character.hair_cards import (
     make_cards,
     resample,
 )
+from ..core.character.hat import Crown, press_points
 from .avatar_parts import Made, Parts, hair_colour, link, pack, pbr, read_strands, select
+from .character_garments import CROWN, garments_of
 from .character_hair import hair_of
 from .character_parts import add_weights
 
@@ -32,6 +36,9 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
                                                                - 0.1]
     centre = top.mean(0) - np.array([0.0, 0.0, 0.04])
     weights = _vertex_weights(body)
+    hat = garments_of(name).get("hat")
+    crown = (Crown.from_dict(json.loads(hat[CROWN])) if hat is not None and CROWN in hat
+             else None)
     objects = []
     for kind, hair in sorted(hair_of(name).items()):
         points, offsets = read_strands(hair, body)
@@ -40,6 +47,10 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
         color = hair_colour(hair)
         cards = make_cards(resample(points, offsets), centre, color, kind,
                            size=size if kind == "hair" else size // 2)
+        if kind == "hair" and crown is not None:
+            # A card is wider than its strands: under a hat its corners are pressed
+            # inside the crown as the strands were, or they show through it.
+            cards.positions = press_points(cards.positions, crown)[0].astype(np.float32)
         mesh = bpy.data.meshes.new(f"{name} {kind} cards")
         made.blocks.append(mesh)
         mesh.from_pydata(cards.positions.tolist(), [], cards.faces.tolist())

@@ -4,6 +4,8 @@ silk or leather under any light, with no texture file."""
 
 from __future__ import annotations
 
+import json
+
 import bpy
 import numpy as np
 
@@ -11,6 +13,7 @@ from .character_parts import add_weights, parts_of, place
 from .nodes import ensure_node_tree, multiply_by_noise
 
 GARMENT = "metastudio_garment"
+CROWN = "metastudio_crown"
 # Principled settings per fabric: roughness, sheen weight, sheen tint, and the weave's
 # bump (texture kind, scale, strength).
 FABRICS = {
@@ -21,6 +24,11 @@ FABRICS = {
     "silk": (0.35, 0.15, 0.9, ("noise", 1400.0, 0.03)),
     "leather": (0.45, 0.0, 0.0, ("grain", 400.0, 0.12)),
     "acetate": (0.18, 0.0, 0.0, ("noise", 300.0, 0.0)),  # glasses' polished frames
+    # Hats: a beanie's ribs run up the crown (in its UVs, round the head), a straw hat's
+    # plait goes round it in rings, felt is fine and matte.
+    "rib_knit": (0.95, 0.55, 0.5, ("rib_uv", 36.0, 0.35)),
+    "straw": (0.7, 0.1, 0.2, ("rings_uv", 22.0, 0.3)),
+    "felt": (0.9, 0.45, 0.4, ("noise", 700.0, 0.04)),
 }
 
 
@@ -44,6 +52,10 @@ def dress(name: str, data, collection, body: bpy.types.Object,
                     collection, guard, replaced)
         obj.modifiers.clear()
         obj.vertex_groups.clear()
+        if garment.crown is not None:  # the avatar export presses hair cards with it
+            obj[CROWN] = json.dumps(garment.crown.as_dict())
+        elif CROWN in obj:
+            del obj[CROWN]
         if armature is not None:
             add_weights(obj, garment.weights, armature.data.bones)
             modifier = obj.modifiers.new("Armature", "ARMATURE")
@@ -112,13 +124,14 @@ def fabric_material(name: str, fabric: str, color) -> bpy.types.Material:
 def _weave(nodes, links, coords, kind: str, scale: float):
     """The output socket of a small-scale pattern: twill for denim, ribs for knit, a
     grain for leather, fine noise for plain weaves."""
-    if kind in ("twill", "rib"):
+    if kind in ("twill", "rib", "rib_uv", "rings_uv"):
         wave = nodes.new("ShaderNodeTexWave")
         wave.wave_type = "BANDS"
-        wave.bands_direction = "DIAGONAL" if kind == "twill" else "X"
+        wave.bands_direction = {"twill": "DIAGONAL", "rings_uv": "Y"}.get(kind, "X")
         wave.inputs["Scale"].default_value = scale
-        wave.inputs["Distortion"].default_value = 2.0
-        links.new(coords.outputs["Object"], wave.inputs["Vector"])
+        wave.inputs["Distortion"].default_value = 2.0 if kind in ("twill", "rib") else 0.5
+        space = "UV" if kind.endswith("_uv") else "Object"
+        links.new(coords.outputs[space], wave.inputs["Vector"])
         return wave.outputs["Fac"]
     if kind == "grain":
         cells = nodes.new("ShaderNodeTexVoronoi")

@@ -172,3 +172,57 @@ result = {"rest": rest, "posed": posed, "kinds": sorted(hair),
         # Roots on the scalp: at most a few millimetres off it, at rest and posed.
         assert median < 0.001 and worst < 0.003, (pose, result[pose])
         assert result[pose]["eyebrows"][1] < 0.004
+
+
+def test_a_hat_rides_on_the_head_and_keeps_the_hair_under_it_when_the_head_turns():
+    result = run_bpy(SETUP + """
+from mathutils.bvhtree import BVHTree
+make(description="a woman with long straight hair in a red baseball cap", name="Cy")
+rig = bpy.data.objects["Cy rig"]
+cap = bpy.data.objects["Cy hat"]
+hair = bpy.data.objects["Cy hair"]
+
+def poking():
+    # Hair points outside the cap's evaluated shell that a ray from the head's centre
+    # reaches only after crossing the cap: strands showing through it.
+    dg = bpy.context.evaluated_depsgraph_get()
+    ev = cap.evaluated_get(dg)
+    mesh = ev.to_mesh()
+    points = [cap.matrix_world @ v.co for v in mesh.vertices]
+    shell = BVHTree.FromPolygons(points, [tuple(p.vertices) for p in mesh.polygons])
+    ev.to_mesh_clear()
+    centre = sum(points, mathutils.Vector()) / len(points)
+    centre.z -= 0.05
+    curves = hair.evaluated_get(dg).data
+    positions = np.zeros(len(curves.points) * 3)
+    curves.attributes["position"].data.foreach_get("vector", positions)
+    through = 0
+    sample = positions.reshape(-1, 3)[::7]
+    for p in sample:
+        q = hair.matrix_world @ mathutils.Vector(p)
+        ray = q - centre
+        hit = shell.ray_cast(centre, ray.normalized(), ray.length)
+        through += hit[0] is not None
+    return through, len(sample), [tuple(points[i]) for i in (0, 500)]
+
+import mathutils
+rest = poking()
+bone = rig.pose.bones["head"]
+bone.rotation_mode = "XYZ"
+bone.rotation_euler = (0.35, 0.0, 0.6)
+bpy.context.view_layer.update()
+turned = poking()
+result = {"groups": [g.name for g in cap.vertex_groups], "crown": "metastudio_crown" in cap,
+          "rest": rest[:2], "turned": turned[:2], "moved": [
+              (mathutils.Vector(a) - mathutils.Vector(b)).length
+              for a, b in zip(rest[2], turned[2])],
+          "summary": bpy.data.objects["Cy"]["metastudio_resolved"]}
+""")
+    assert result["groups"] == ["head"] and result["crown"]
+    assert '"hat": "cap"' in result["summary"]
+    assert min(result["moved"]) > 0.01  # the cap turned with the head
+    for pose in ("rest", "turned"):
+        through, total = result[pose]
+        assert total > 1000
+        # Points of strands crossing the cap: none but a few at its very band.
+        assert through <= 0.01 * total, (pose, through, total)

@@ -103,7 +103,8 @@ def test_vrm_loads_in_three_vrm_and_its_expressions_drive_the_face(vrm, tmp_path
 
 def test_glb_has_arkit_shapes_and_passes_the_validator(tmp_path, client_check):
     path = tmp_path / "student.glb"
-    proc = run("a boy of about twelve with short black hair in a red t-shirt and shorts",
+    proc = run("a boy of about twelve with short black hair in a blue cap, a red t-shirt "
+               "and shorts",
                "--name", "Student", "--rig", "game_engine", "--export", str(path),
                "--texture-size", "512")
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -114,7 +115,8 @@ def test_glb_has_arkit_shapes_and_passes_the_validator(tmp_path, client_check):
              for name in mesh.get("extras", {}).get("targetNames", [])}
     assert set(ARKIT) <= names and "viseme_aa" in names
     assert {m["name"] for m in data["materials"]} >= {"Student skin", "Student eyes",
-                                                      "Student top", "Student hair"}
+                                                      "Student top", "Student hair",
+                                                      "Student hat"}
     assert report["info"]["totalTriangleCount"] <= 70_000
     assert not list(tmp_path.glob(".*"))  # no temporary file left beside it
 

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 from metastudio.core.character import build, data, garments, macro
-from metastudio.core.character.describe import resolve
+from metastudio.core.character.describe import COLORS, resolve
 from metastudio.core.character.spec import CharacterSpec
 from metastudio.core.errors import JobSpecError
 from metastudio.core.schema import build_spec
@@ -99,9 +99,17 @@ def test_empty_and_nonsense_descriptions_are_explained():
 
 
 def test_what_cannot_be_built_is_reported():
-    notes = values_of("a man with a walking stick, wearing a hat with a feather").notes
+    resolved = values_of("a man with a walking stick, wearing a hat with a feather")
+    notes = resolved.notes
     assert any("left out" in n and "walking stick" in n for n in notes), notes
-    assert any("left out" in n and "hat" in n for n in notes), notes
+    # The hat is built, its feather is not (and is not taken for a haircut).
+    assert resolved.values["hat"] == "fedora"
+    assert any("left out" in n and "feather" in n for n in notes), notes
+    assert "feather" not in resolved.sources["hair"]
+    # Garments that are not built are reported, not made into the nearest one that is.
+    caped = values_of("a woman in a long red cape")
+    assert caped.values["top_color"] != COLORS["red"]
+    assert any("left out" in n and "cape" in n for n in caped.notes), caped.notes
 
 
 def test_contradiction_is_reported():

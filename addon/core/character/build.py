@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import data, garments, hair, macro
+from . import hat as hats
 from .glasses import glasses as make_glasses
 
 LASHES = ("helper-l-eyelashes-1", "helper-l-eyelashes-2", "helper-r-eyelashes-1",
@@ -23,6 +24,8 @@ KEEP_GROUPS = ("body", "helper-l-eye", "helper-r-eye", "helper-upper-teeth",
                "helper-lower-teeth", "helper-tongue", *LASHES)
 # MakeHuman's skirt helper, worn as the skirt of skirts and dresses.
 SKIRT = "helper-skirt"
+# Worn pieces that ride on the head bone whole: no skin weights, no face shapes.
+RIGID = ("glasses", "hat")
 MATERIALS = ("skin", "eyes", "mouth", "teeth", "lashes")
 RIG_FILES = {"default": ("standard", "rig.default.json", "weights.default.json"),
              "game_engine": ("standard", "rig.game_engine.json", "weights.game_engine.json"),
@@ -152,7 +155,8 @@ def build(values: dict) -> CharacterMesh:
               "bottom": tuple(values["bottom_color"]), "shoes": tuple(values["shoes_color"]),
               "hair": tuple(values.get("hair_color", (0.05, 0.03, 0.02))),
               "teeth": (0.78, 0.74, 0.62), "lashes": (0.015, 0.012, 0.01),
-              "glasses": (0.02, 0.015, 0.012), "shirt": (0.82, 0.82, 0.8)}
+              "glasses": (0.02, 0.015, 0.012), "shirt": (0.82, 0.82, 0.8),
+              "hat": tuple(values.get("hat_color", (0.06, 0.06, 0.07)))}
     mesh = CharacterMesh(positions.astype(np.float32), faces, corner_uvs, materials, colors,
                          _iris(base, full, remap, len(used)), garments=worn)
     mesh.eye_plane = _eye_plane(base, full, remap, len(used))
@@ -160,6 +164,8 @@ def build(values: dict) -> CharacterMesh:
     if values.get("glasses", "none") != "none":
         worn.append(_glasses(mesh.head, values["glasses"], base, points))
     mesh.hair = _strands(mesh.head, values)
+    if values.get("hat", "none") != "none":
+        worn.append(_hat(mesh, values, points))
     mesh.scalp = _scalp(mesh.head, values, remap, len(used))
     mesh.height = float(positions[:, 2].max())
 
@@ -180,7 +186,7 @@ def build(values: dict) -> CharacterMesh:
         mesh.weights = _weights(weights, used, len(full))
         for garment in worn:
             garment.weights = _weights(weights, garment.source, len(full))
-            if garment.name == "glasses":  # rigid, on the head bone (Rigify: spine.006)
+            if garment.name in RIGID:  # on the head bone (Rigify: spine.006)
                 bone = next((b for b in ("head", "mixamorig:Head", "spine.006")
                              if b in weights),
                             max(garment.weights, key=lambda b: garment.weights[b][1].max()))
@@ -190,7 +196,7 @@ def build(values: dict) -> CharacterMesh:
         arkit = arkit_offsets(len(full))  # once, for the body and the garments
         mesh.shapes = face_shapes(used, arkit)
         for garment in worn:
-            if garment.name == "glasses":
+            if garment.name in RIGID:
                 continue
             garment.shapes = {name: offsets[garment.source]
                               for name, offsets in arkit.items()
@@ -306,10 +312,33 @@ def _glasses(head: hair.Head, style: str, base, points) -> garments.Garment:
     (so the head bone carries it, and no face shape bends it)."""
     positions, faces, uvs = make_glasses(head.points, head.faces, head.eyes,
                                          head.eye_radius, style)
-    between = head.eyes.mean(axis=0) + np.array([0.0, -0.01, 0.025])
-    anchor = int(np.argmin(np.linalg.norm(points - between, axis=1)))
     return garments.Garment("glasses", style, "acetate",
-                            np.full(len(positions), anchor), positions, faces, uvs, 0.0)
+                            np.full(len(positions), _anchor(points, head)), positions, faces,
+                            uvs, 0.0)
+
+
+def _anchor(points: np.ndarray, head: hair.Head) -> int:
+    """The brow vertex between the eyes: what rigid head-worn pieces follow."""
+    between = head.eyes.mean(axis=0) + np.array([0.0, -0.01, 0.025])
+    return int(np.argmin(np.linalg.norm(points - between, axis=1)))
+
+
+def _hat(mesh: CharacterMesh, values: dict, points) -> garments.Garment:
+    """The hat as a garment on the head bone; the scalp hair under it pressed inside
+    its crown (and the strands it hides whole dropped)."""
+    haircut = values.get("hair", "none")
+    afro = haircut == "short" and values.get("hair_texture") == "coily"
+    made = hats.hat(mesh.head, values["hat"], haircut, afro)
+    skull = hair.Skull(mesh.head)
+    for strands in mesh.hair:
+        if strands.name == "hair":
+            strands.positions, kept = hats.press_hair(strands.positions, made.crown, skull)
+            if strands.surface_uv is not None:
+                strands.surface_uv = strands.surface_uv[kept]
+    return garments.Garment("hat", values["hat"], hats.FABRIC[values["hat"]],
+                            np.full(len(made.positions), _anchor(points, mesh.head)),
+                            made.positions, made.faces, made.corner_uvs,
+                            hats.THICKNESS[values["hat"]], crown=made.crown)
 
 
 def _strands(head: hair.Head, values: dict) -> list:

@@ -117,6 +117,13 @@ _GARMENTS: list[tuple[list[str], str, str]] = [  # (examples, slot, kind)
     (["a skirt", "a miniskirt", "a long skirt"], "bottom", "skirt"),
     (["shoes", "boots", "sneakers", "sandals", "trainers"], "shoes", "shoes"),
 ]
+# What people wear or carry that is not built: a phrase nearest one of these is reported,
+# not made into the nearest garment that is ("a cape" is not a hoodie).
+_NOT_BUILT = ["a cape", "a cloak", "a scarf", "a shawl", "a kilt", "an apron", "a poncho",
+              "a kimono", "a hanbok", "a sari", "a toga", "a robe", "a tie", "a bow tie",
+              "gloves", "mittens", "a backpack", "a bag", "a handbag", "an umbrella",
+              "a belt", "a necklace", "a wristwatch", "a uniform with medals", "wings",
+              "armour", "a costume", "overalls", "a swimsuit", "a bikini", "pyjamas"]
 _CLOTHING_NEUTRAL = ["a person", "someone", "skin", "eyes", "hair"]
 # Colour names (the one closed vocabulary here), linear RGB for Blender materials.
 COLORS: dict[str, tuple[float, float, float]] = {
@@ -204,6 +211,35 @@ _TOPICS = {
               "standing", "smiling"],
 }
 _GLASSES_WORDS = re.compile(r"\bglasses\b|eyeglass|spectacle|\bspecs\b|안경", re.IGNORECASE)
+# Hats are a closed vocabulary too, read as words: the kinds built, in the order they
+# are tried (a "straw hat" is a sun hat before it is a hat), and headwear not built yet,
+# which is reported rather than made into the nearest hat.
+_HATS_NOT_BUILT = re.compile(
+    r"\b(top hats?|berets?|helmets?|hard hats?|crowns?|tiaras?|turbans?|hijabs?|"
+    r"head ?scarf|headscarves|bonnets?|graduation caps?|mortarboards?|swimming caps?|"
+    r"shower caps?|chef'?s hats?|witch'?s hats?|wizard'?s hats?|party hats?|"
+    r"headbands?|hoods? up)\b|베레모|헬멧|왕관|터번", re.IGNORECASE)
+_HAT_WORDS = (
+    ("beanie", re.compile(r"\b(beanies?|bobble hats?|woolly hats?|wooly hats?|wool(en)? "
+                          r"hats?|knit(ted)? (hats?|caps?)|ski hats?|toques?|watch caps?|"
+                          r"winter hats?|pom-?pom hats?)\b|비니|털모자", re.IGNORECASE)),
+    ("sun_hat", re.compile(r"\b(sun ?hats?|straw hats?|panama( hats?)?|beach hats?|"
+                           r"wide-? ?brimmed hats?|sombreros?|bucket hats?)\b|밀짚\s*모자|"
+                           r"챙\s*넓은\s*모자", re.IGNORECASE)),
+    ("cap", re.compile(r"\b(baseball caps?|ball caps?|trucker caps?|snapbacks?|"
+                       r"sports? caps?|caps?)\b|야구\s*모자|캡", re.IGNORECASE)),
+    ("fedora", re.compile(r"\b(fedoras?|trilbys?|trilbies|homburgs?|cowboy hats?|"
+                          r"hats?)\b|중절모|모자", re.IGNORECASE)),
+)
+_HAIR_WORDS = re.compile(
+    r"hair|bald|buzz|crew cut|shave|shaven|\bcut\b|\bcrop|pony ?tail|\bbuns?\b|"
+    r"top ?knot|chignon|braid|plait|pigtail|afro|curl|ringlet|\blocks\b|dreadlock|"
+    r"cornrow|mohawk|fringe|bangs|beard|moustache|mustache|stubble|goatee|sideburn|"
+    r"blond|brunette|redhead|ginger|\bbob\b|pixie|quiff|shag|mullet|wav|straight|"
+    r"coil|kinky|frizz|bouffant|undercut|\bfade\b|머리|헤어|대머리|수염|단발|포니테일|"
+    r"곱슬|생머리|땋은", re.IGNORECASE)
+HAT_RGB = {"beanie": (0.06, 0.06, 0.07), "cap": (0.02, 0.04, 0.13),
+           "sun_hat": (0.6, 0.45, 0.22), "fedora": (0.09, 0.06, 0.045)}
 _PERSON_FIELDS = ("gender", "age", "height", "weight", "muscle", "ancestry")
 _STOP = {"a", "an", "the", "his", "her", "their", "its", "of", "very", "quite", "rather",
          "person", "someone", "looking"}
@@ -288,6 +324,14 @@ def resolve(spec: CharacterSpec) -> Resolved:
         # about them, however close it sounds (nonsense came out "76% glasses").
         if topics[chunk] == "accessories" and not _GLASSES_WORDS.search(chunk):
             topics[chunk] = "other"
+        # A hat of a kind that is built is worn, whatever the phrase sounded like (it
+        # must not dye the top: "a red cap"); one that is not built stays "other" and
+        # is reported.
+        if _hat_in(chunk) is not None:
+            topics[chunk] = "hat"
+        # Hair too is spoken of in words of its own: "a feather" is not a ponytail.
+        elif topics[chunk] == "hair" and not _HAIR_WORDS.search(chunk):
+            topics[chunk] = "other"
     by_topic = {t: [c for c in chunks if topics[c] == t] for t in _TOPICS}
     described = _person_fields(by_topic["person"])
     for name, chunk_topic in (("skin_tone", "skin"), ("eye_color", "eyes"), ("hair", "hair"),
@@ -329,23 +373,54 @@ def resolve(spec: CharacterSpec) -> Resolved:
             values[name], sources[name] = _vary(name, default, rng), (
                 "default" if rng is None else f"seed {spec.seed}")
     _hair(spec, described, values, sources, rng)
-    _clothes(spec, by_topic["clothing"], values, sources, rng)
+    _clothes(spec, by_topic["clothing"], values, sources, rng, notes)
     # A crowd (seeded) has a few people in glasses; one character has none unless asked.
     _pick(spec, "glasses", described, values, sources, rng,
           ("none", "none", "none", "none", "rectangular", "round"))
+    _hat(spec, [c for c in chunks if topics[c] == "hat"], values, sources)
     if chunks and not any(s.startswith("description") for s in sources.values()):
         notes.append(f"nothing in \"{spec.description.strip()}\" describes a person's "
                      f"body or clothes: defaults used")
-    else:
+    # What is not built is reported wherever something else was understood (a lone
+    # nonsense phrase is not listed back as a thing left out).
+    if set(topics.values()) != {"other"}:
         for chunk in by_topic["other"]:
             # Props, accessories but glasses, and expressions are not built yet: say so,
             # never drop them silently.
-            notes.append(f"left out: \"{chunk}\" (props, hats, bags and other "
-                         f"accessories, and expressions are not built yet)")
+            notes.append(f"left out: \"{chunk}\" (props, bags, headwear other than "
+                         f"beanies, caps, sun hats and fedoras, other accessories, and "
+                         f"expressions are not built yet)")
     for name in ("rig", "face_shapes", "detail", "hair_density", "name", "seed"):
         values[name] = getattr(spec, name)
         sources[name] = "set by hand" if name in spec.model_fields_set else "default"
     return Resolved(values, sources, notes)
+
+
+def _hat_in(chunk: str) -> str | None:
+    """The kind of hat a phrase speaks of, if it is one that is built."""
+    if _HATS_NOT_BUILT.search(chunk):
+        return None
+    return next((kind for kind, words in _HAT_WORDS if words.search(chunk)), None)
+
+
+def _hat(spec, chunks, values, sources) -> None:
+    """The hat and its colour: explicit, else described, else none (and its kind's
+    usual colour)."""
+    said = [(kind, chunk) for chunk in chunks if (kind := _hat_in(chunk)) is not None]
+    if spec.hat is not None:
+        values["hat"], sources["hat"] = spec.hat, "set by hand"
+    elif said:
+        values["hat"], sources["hat"] = said[0][0], f"description: \"{said[0][1]}\""
+    else:
+        values["hat"], sources["hat"] = "none", "default"
+    colour = next((c for _, chunk in said if (c := _colour_in(chunk)) is not None), None)
+    if spec.hat_color is not None:
+        values["hat_color"], sources["hat_color"] = spec.hat_color, "set by hand"
+    elif colour is not None:
+        values["hat_color"], sources["hat_color"] = colour, sources["hat"]
+    else:
+        values["hat_color"] = HAT_RGB.get(values["hat"], HAT_RGB["beanie"])
+        sources["hat_color"] = "the hat's usual colour"
 
 
 def _hair(spec, described, values, sources, rng) -> None:
@@ -428,10 +503,11 @@ def _vary(name: str, default, rng):
     return round(float(np.clip(default + rng.normal(0, 0.15), 0, 1)), 3)
 
 
-def _clothes(spec, chunks, values, sources, rng) -> None:
+def _clothes(spec, chunks, values, sources, rng, notes) -> None:
     found: dict[str, tuple[str, object, str]] = {}
     if chunks:
         options = [(examples, (slot, kind)) for examples, slot, kind in _GARMENTS]
+        options += [([example], ("", example)) for example in _NOT_BUILT]
         table, neutral = option_table(chunks, options, _CLOTHING_NEUTRAL)
         lift = table - neutral[:, None]
         for row, chunk in enumerate(chunks):
@@ -439,6 +515,11 @@ def _clothes(spec, chunks, values, sources, rng) -> None:
             if lift[row, col] < MARGIN:
                 continue
             slot, kind = options[col][1]
+            if not slot:
+                notes.append(f"left out: \"{chunk}\" (nearest {kind}: only tops, "
+                             f"hoodies, jackets, dresses, trousers, shorts, skirts, shoes, "
+                             f"glasses and hats are built yet)")
+                continue
             if slot not in found or lift[row, col] > found[slot][2]:
                 found[slot] = (kind, _colour_in(chunk), float(lift[row, col]), chunk)
     for slot in ("top", "bottom", "shoes"):

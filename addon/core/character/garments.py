@@ -50,6 +50,7 @@ class Garment:
     thickness: float
     weights: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     shapes: dict[str, np.ndarray] = field(default_factory=dict)
+    crown: object = None  # hat.Crown: a hat's crown, which presses hair under it
 
 
 @dataclass

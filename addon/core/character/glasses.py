@@ -43,7 +43,7 @@ def _out(side: np.ndarray, y: float, z: float, fallback: float) -> float:
     return fallback
 
 
-def _ear(side: np.ndarray, eye_y: float, eye_z: float) -> tuple[float, float, float]:
+def ear_of(side: np.ndarray, eye_y: float, eye_z: float) -> tuple[float, float, float]:
     """Where the ear is on one side of the head: (its top's height, its middle and its
     back along Y). The ear is what stands out more than 5 mm from the skull above it."""
     cells = []
@@ -108,7 +108,7 @@ def glasses(points: np.ndarray, head_faces: np.ndarray, eyes: np.ndarray,
     for side in outer_sides:
         sign = np.sign(side[0])
         mine = skin[np.sign(skin[:, 0]) == sign]
-        top, ear_y, ear_back = _ear(mine, float(eyes[:, 1].mean()), eye_z)
+        top, ear_y, ear_back = ear_of(mine, float(eyes[:, 1].mean()), eye_z)
         level = top + 0.006  # resting on the ear root, clear of its rim
         hinge = (side[0], side[1] + 0.012, 0.5 * (side[2] + level))
         along = np.linspace(hinge[1], ear_y, 6)

@@ -72,7 +72,7 @@ class Head:
     face_uvs: np.ndarray | None = None  # (F, 4, 2) the faces' corner UVs
 
 
-class _Skull:
+class Skull:
     """The head as seen from inside the skull: its radius in every direction from a
     centre in the cranium (a height map over the sphere, 4 degrees a cell), so that
     strands are kept outside the real scalp, ears and face, not an approximation."""
@@ -237,7 +237,7 @@ def _comb(head: Head, style: str, part: str, roots, normals) -> np.ndarray:
 
 
 def _gather_point(head: Head, style: str) -> np.ndarray:
-    skull = _Skull(head)
+    skull = Skull(head)
     height = {"ponytail": 0.04, "bun": 0.085, "braid": -0.03}[style]
     z = head.eyes[:, 2].mean() + height
     # The back of the skull at that height, a little out.
@@ -246,7 +246,7 @@ def _gather_point(head: Head, style: str) -> np.ndarray:
     return skull.centre + direction * (skull.radius(probe)[0] + 0.012)
 
 
-def _grow(head: Head, skull: _Skull, roots, directions, lengths, points: int,
+def _grow(head: Head, skull: Skull, roots, directions, lengths, points: int,
           end_z: float | None, lift: float, stiff: bool = False) -> np.ndarray:
     """Guide strands stepped from their roots: along the scalp while on the head, then
     falling under gravity, kept off the skull, the face and the shoulders."""
@@ -278,7 +278,7 @@ def _grow(head: Head, skull: _Skull, roots, directions, lengths, points: int,
     return out
 
 
-def _out_of_face(head: Head, skull: _Skull, q: np.ndarray) -> np.ndarray:
+def _out_of_face(head: Head, skull: Skull, q: np.ndarray) -> np.ndarray:
     """Points in front of the face (the eyes, the nose, the mouth) moved out to its
     sides: hair frames a face, it does not cover it."""
     eye_z = head.eyes[:, 2].mean()
@@ -290,7 +290,7 @@ def _out_of_face(head: Head, skull: _Skull, q: np.ndarray) -> np.ndarray:
     return q
 
 
-def _trim_at_face(head: Head, skull: _Skull, strands: np.ndarray) -> np.ndarray:
+def _trim_at_face(head: Head, skull: Skull, strands: np.ndarray) -> np.ndarray:
     """Strands cut where they would enter the face: the rest of such a strand is folded
     onto its last point outside (moving single points aside would leave long straight
     jumps across the cheek)."""
@@ -403,7 +403,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
     if style == "none":
         return None
     rng = np.random.default_rng(seed)
-    skull = _Skull(head)
+    skull = Skull(head)
     centres = head.points[head.faces].mean(axis=1)
     mask = scalp_mask(head, centres).astype(np.float64)
     eye_z = head.eyes[:, 2].mean()
@@ -457,7 +457,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
     return Strands("hair", strands.astype(np.float32), 0.0005, 0.00015, uv)
 
 
-def _gathered(head: Head, skull: _Skull, style: str, roots, directions, points, rng):
+def _gathered(head: Head, skull: Skull, style: str, roots, directions, points, rng):
     """Strands combed over the head to the gather point, then a tail, a bun or a plait."""
     gather = _gather_point(head, style)
     head_points = points // 2

@@ -20,6 +20,7 @@ HairStyle = Literal["none", "buzz", "short", "bob", "shoulder", "long", "ponytai
 HairTexture = Literal["straight", "wavy", "curly", "coily"]
 FacialHair = Literal["none", "stubble", "moustache", "beard"]
 Glasses = Literal["none", "round", "rectangular"]
+Hat = Literal["none", "beanie", "cap", "sun_hat", "fedora"]
 # An RGB colour that may be left unset (Annotated outside the Optional: a dict marker
 # inside a Union cannot be hashed).
 OptionalColor = Annotated[tuple[float, float, float] | None, {"subtype": COLOR}]
@@ -61,6 +62,9 @@ class CharacterSpec(BaseModel):
     hair_color: OptionalColor = Field(None, description="colour of the hair")
     glasses: Glasses | None = Field(None, description="none, round or rectangular "
                                                       "frames")
+    hat: Hat | None = Field(None, description="none, a knitted beanie, a baseball cap, "
+                                              "a wide-brimmed sun hat or a fedora")
+    hat_color: OptionalColor = Field(None, description="colour of the hat")
     top: Top | None = Field(None, description="what covers the upper body")
     top_color: OptionalColor = Field(None, description="colour of the top")
     bottom: Bottom | None = Field(None, description="what covers the legs")
@@ -78,7 +82,7 @@ class CharacterSpec(BaseModel):
                                             "strands to grow (a scene lowers it where "
                                             "heads are small on screen)")
 
-    @field_validator("top_color", "bottom_color", "shoes_color")
+    @field_validator("top_color", "bottom_color", "shoes_color", "hat_color")
     @classmethod
     def _unit_range(cls, value):
         if value is not None and any(not 0.0 <= c <= 1.0 for c in value):
