@@ -25,6 +25,7 @@ from ..core.safe_output import OutputError, move_into, resolve_output
 from .avatar_bake import bake, cap_colour
 from .avatar_hair import hair_cards
 from .avatar_parts import Made, Parts, avatar_figures, copies, select
+from .avatar_skirt import skirt_springs
 from .avatar_vrm import enable_vrm_addon, write_vrm, write_vrma
 from .character import find_character
 
@@ -58,6 +59,9 @@ def export_avatar(spec: avatar.AvatarSpec, report: dict):
             yield 0.7, "making hair cards"
             parts.head = avatar.HUMANOID.get(resolved.get("rig"), {}).get("head")
             parts.meshes += hair_cards(spec.name, body, parts, spec.texture_size, made)
+        if fmt == "vrm":  # skirts swing on VRM's spring bones
+            hips = avatar.HUMANOID.get(resolved.get("rig"), {}).get("hips")
+            skirt_springs(parts, made, hips, resolved.get("bottom", "none"))
         figures = avatar_figures(parts)
         report.update(figures)
         report["over_budget"] = avatar.over_budget(figures)

@@ -35,7 +35,7 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
     top = skin[scalp > 0.5] if (scalp > 0.5).any() else skin[skin[:, 2] > skin[:, 2].max()
                                                                - 0.1]
     centre = top.mean(0) - np.array([0.0, 0.0, 0.04])
-    weights = _vertex_weights(body)
+    weights = vertex_weights(body)
     hat = garments_of(name).get("hat")
     crown = (Crown.from_dict(json.loads(hat[CROWN])) if hat is not None and CROWN in hat
              else None)
@@ -140,7 +140,7 @@ def _attribute(mesh, name: str) -> np.ndarray:
     return values
 
 
-def _vertex_weights(obj) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def vertex_weights(obj) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The skin's weights as {group name: (vertex indices, weights)}."""
     names = {group.index: group.name for group in obj.vertex_groups}
     columns: dict[str, tuple[list, list]] = {}

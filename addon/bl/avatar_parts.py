@@ -102,6 +102,7 @@ class Parts:
     def __init__(self, rig, meshes, body) -> None:
         self.rig, self.meshes, self.body = rig, meshes, body
         self.springs: list[list[str]] = []  # bone chains that swing (hair locks)
+        self.skirt_springs: list[list[str]] = []  # and round skirts
         self.head = None  # the rig's head bone, when the rig has a humanoid map
 
 

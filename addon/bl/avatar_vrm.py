@@ -14,6 +14,7 @@ import numpy as np
 from mathutils import Vector
 
 from ..core.character import avatar
+from ..core.character.vrm_colliders import fit_file
 from ..core.errors import OperatorError
 from ..core.safe_output import move_into
 from .animation import fcurves, key_curve
@@ -26,6 +27,10 @@ def write_vrm(parts: Parts, bones: dict, spec: avatar.AvatarSpec, path: str) -> 
                                       ignore_warning=True)
     if result != {"FINISHED"}:
         raise OperatorError(f"export: the VRM add-on did not write the file ({result})")
+    if parts.skirt_springs:
+        # The add-on writes capsules in Blender's bone frames, not its nodes': laid
+        # again along the legs in the file's own space.
+        fit_file(Path(path))
 
 
 def _assign_human_bones(armature, bones: dict[str, str]) -> None:
@@ -190,10 +195,13 @@ COLLIDERS = (("head", (0.0, -0.01, 0.08), 0.095), ("neck", (0.0, 0.0, 0.04), 0.0
 
 def _springs(parts: Parts, bones: dict) -> None:
     """VRM spring bones for the hair's locks, colliding with the head, the neck, the
-    chest and the shoulders."""
+    chest and the shoulders, and for skirts, colliding with the legs."""
+    spring_bone = parts.rig.data.vrm_addon_extension.spring_bone1
+    if parts.skirt_springs:
+        with _rig_context(parts):
+            _skirt_springs(parts, bones, spring_bone)
     if not parts.springs:
         return
-    spring_bone = parts.rig.data.vrm_addon_extension.spring_bone1
     with _rig_context(parts):
         group = spring_bone.add_collider_group()
         group.vrm_name = "Body"
@@ -220,6 +228,72 @@ def _springs(parts: Parts, bones: dict) -> None:
                 joint.gravity_dir = (0.0, 0.0, -1.0)
                 joint.drag_force = 0.45
             spring.add_collider_group().collider_group_uuid = group.uuid
+
+
+HIT = 0.012  # a skirt joint's radius for collisions
+
+
+def _skirt_springs(parts: Parts, bones: dict, spring_bone) -> None:
+    """Skirt chains: stiffer than hair (cloth keeps its flare), pushed out by a capsule
+    along each thigh and shin, as thick as the leg."""
+    legs = spring_bone.add_collider_group()
+    legs.vrm_name = "Legs"
+    for side in ("left", "right"):
+        shin = None
+        for upper, lower in (("LowerLeg", "Foot"), ("UpperLeg", "LowerLeg")):
+            bone, end = bones.get(side + upper), bones.get(side + lower)
+            if bone not in parts.rig.data.bones or end not in parts.rig.data.bones:
+                continue
+            rest = parts.rig.data.bones[bone].matrix_local
+            head = rest.translation
+            tail = parts.rig.data.bones[end].head_local
+            radius = _limb_radius(parts, np.array(head), np.array(tail))
+            if radius is None and shin is not None:
+                # The thigh's skin is gone under a long skirt (hidden skin is removed):
+                # a thigh is about half as thick again as the shin.
+                radius = 1.5 * shin
+            if radius is None:
+                continue
+            shin = radius if upper == "LowerLeg" else shin
+            collider = spring_bone.add_collider(bpy.context, parts.rig)
+            collider.node.bone_name = bone
+            collider.shape_type = "Capsule"
+            collider.shape.capsule.radius = radius
+            # Laid along the leg in the written file's own space (vrm_colliders).
+            collider.shape.capsule.offset = (0.0, 0.0, 0.0)
+            collider.shape.capsule.tail = tuple(rest.inverted() @ tail)
+            legs.add_collider().collider_uuid = collider.uuid
+    for number, chain in enumerate(parts.skirt_springs, start=1):
+        spring = spring_bone.add_spring()
+        spring.vrm_name = f"Skirt {number}"
+        for name in chain:
+            joint = spring.add_joint()
+            joint.node.bone_name = name
+            joint.hit_radius = HIT
+            # The skirt hangs as built: gravity barely pulls more (it would draw the
+            # flare in at rest), stiffness brings it back after a swing.
+            joint.stiffness = 1.5
+            joint.gravity_power = 0.05
+            joint.gravity_dir = (0.0, 0.0, -1.0)
+            joint.drag_force = 0.55
+        spring.add_collider_group().collider_group_uuid = legs.uuid
+
+
+def _limb_radius(parts: Parts, head: np.ndarray, tail: np.ndarray) -> float | None:
+    """How thick a limb is between two joints (rig space): the median distance from
+    the axis of the skin round its middle (a little less: a collider must not push the
+    cloth at rest)."""
+    body = parts.body
+    points = np.empty(len(body.data.vertices) * 3)
+    body.data.vertices.foreach_get("co", points)
+    to_rig = np.array(parts.rig.matrix_world.inverted() @ body.matrix_world)
+    points = points.reshape(-1, 3) @ to_rig[:3, :3].T + to_rig[:3, 3]
+    axis = tail - head
+    t = (points - head) @ axis / max(float(axis @ axis), 1e-9)
+    distance = np.linalg.norm(points - (head + np.clip(t, 0, 1)[:, None] * axis), axis=1)
+    ring = (t > 0.3) & (t < 0.7) & (distance < 0.12) & (
+        np.sign(points[:, 0]) == np.sign(head[0]))
+    return float(np.median(distance[ring])) * 0.9 if ring.sum() >= 10 else None
 
 
 def _rig_context(parts: Parts):
