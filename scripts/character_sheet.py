@@ -1,6 +1,7 @@
 """Render a contact sheet of characters made from descriptions (docs/characters.png).
 
     .venv/bin/python scripts/character_sheet.py [--out docs/characters.png] [--samples 24]
+    .venv/bin/python scripts/character_sheet.py --set wardrobe --out docs/wardrobe.png
 
 Each description is built by the Make Character operator side by side in one scene, its
 text set under the feet, and the row rendered headless with Cycles; below it, a close-up
@@ -27,6 +28,16 @@ DESCRIPTIONS = [
     "a young man with a curly black afro and a beard, in a white t-shirt and jeans",
     "a Korean schoolgirl with a black ponytail, a white shirt and a navy skirt",
 ]
+# Hats and coats (docs/wardrobe.png): each kind of hat, a coat and a lab coat.
+WARDROBE = [
+    "a young man with short wavy hair in a grey beanie and a navy hoodie",
+    "a woman with long straight hair in a red baseball cap, a white t-shirt and jeans",
+    "an old woman with a grey bob in a straw hat and a blue summer dress",
+    "a man with a beard in a fedora and a long brown coat",
+    "a scientist with glasses in a white lab coat",
+    "a girl with a ponytail in a mustard beanie, a red raincoat and a skirt",
+]
+SETS = {"people": DESCRIPTIONS, "wardrobe": WARDROBE}
 FACE_SIZE = 280
 
 
@@ -34,7 +45,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/characters.png"))
     parser.add_argument("--samples", type=int, default=24)
+    parser.add_argument("--set", choices=sorted(SETS), default="people",
+                        help="which descriptions: the eight people, or hats and coats")
     args = parser.parse_args()
+    DESCRIPTIONS[:] = SETS[args.set]  # the rest of the script reads DESCRIPTIONS
     import bpy
     import metastudio
 

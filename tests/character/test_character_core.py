@@ -82,7 +82,7 @@ def test_paraphrases(description, field, check):
 def test_lone_adjectives_describe_the_person():
     v = values_of("a bald, short, stocky grandfather in a navy coat and khaki trousers").values
     assert v["height"] < 0.5 and v["weight"] > 0.6 and v["hair"] == "none"
-    assert v["bottom"] == "trousers" and v["top"] == "jacket"
+    assert v["bottom"] == "trousers" and v["top"] == "coat"
     assert values_of("a chubby little boy in shorts").values["bottom"] == "shorts"
 
 
@@ -375,3 +375,40 @@ def test_a_jacket_is_open_over_a_shirt_with_lapels_and_a_collar():
     front = lapels[lapels[:, 1] < neck[1] - 0.02]
     assert (front[:, 0] < -0.03).any() and (front[:, 0] > 0.03).any()
     assert parts["shirt"].fabric == "cotton" and mesh.colors["shirt"] != mesh.colors["top"]
+
+
+@pytest.mark.parametrize("words, top", [("a detective in a trench coat", "coat"),
+                                        ("a scientist in a white lab coat", "coat"),
+                                        ("a child in a yellow raincoat", "coat"),
+                                        ("a man in a grey suit", "jacket"),
+                                        ("a woman in a navy blazer", "jacket")])
+def test_coats_and_jackets_are_told_apart(words, top):
+    assert values_of(words).values["top"] == top
+
+
+def test_a_coat_falls_to_the_knee_open_at_the_front_from_under_its_jacket():
+    mesh, parts = dressed("a man in a long brown coat and jeans", "coat",
+                          {"shirt", "top", "top lapels", "top skirt"})
+    skirts, jacket = parts["top skirt"], parts["top"]
+    p = skirts.positions
+    knee = build.build(resolve(CharacterSpec(description="a man")).values).height * 0.28
+    # Down to about the knee (a man's knee is near 28% of his height), from the hips.
+    assert abs(p[:, 2].min() - knee) < 0.1 and p[:, 2].max() > jacket.positions[:, 2].min()
+    # Open at the front all the way down, as the jacket is.
+    neck = mesh.head.neck
+    front = p[:, 1] < neck[1] - 0.05
+    assert not (front & (np.abs(p[:, 0] - neck[0]) < 0.025)).any()
+    # Under the jacket where they overlap: each overlapping point inside the jacket.
+    q = jacket.positions.astype(float)
+    normals = garments.vertex_normals(q, jacket.faces)
+    over = p[p[:, 2] > q[:, 2].min() + 0.01].astype(float)
+    nearest = np.array([np.linalg.norm(q - point, axis=1).argmin() for point in over])
+    ahead = ((over - q[nearest]) * normals[nearest]).sum(axis=1)
+    assert np.percentile(ahead, 95) < 0.0, np.percentile(ahead, 95)
+    # Over the trousers below: the jeans never come out through them.
+    jeans = parts["bottom"].positions
+    low = p[p[:, 2] < q[:, 2].min() - 0.1]
+    level = (jeans[:, 2] < low[:, 2].max()) & (jeans[:, 2] > low[:, 2].min())
+    assert np.median(np.linalg.norm(low[:, :2], axis=1)) > np.median(
+        np.linalg.norm(jeans[level][:, :2], axis=1))
+    assert skirts.fabric == jacket.fabric == "wool" and skirts.weights

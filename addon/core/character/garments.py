@@ -20,17 +20,19 @@ import numpy as np
 # How far (metres) each garment stands off the skin, and how many smoothing passes it
 # gets: a tight T-shirt still bridges the navel and the nipples.
 EASE = {"short_sleeves": 0.008, "long_sleeves": 0.011, "hoodie": 0.016, "jacket": 0.02,
+        "coat": 0.022,
         "dress": 0.007,
         "trousers": 0.007,
         "shorts": 0.008, "skirt": 0.004, "shoes": 0.006}
 SMOOTHING = {"top": 24, "bottom": 24}
 # The fabric each kind reads as (the shader's kind: see bl.character_materials).
 FABRIC = {"short_sleeves": "cotton", "long_sleeves": "wool", "hoodie": "wool",
-          "jacket": "wool", "shirt": "cotton",
+          "jacket": "wool", "coat": "wool", "shirt": "cotton",
           "dress": "silk",
           "trousers": "denim", "shorts": "cotton", "skirt": "cotton", "shoes": "leather"}
 # Skin kept under a hem (metres) so that no gap opens between the garment and the body.
 HIDE_MARGIN = 0.03
+OPEN_FRONT = ("jacket", "coat")  # tops open at the front, with lapels over a shirt
 _ARM = ("upperarm", "lowerarm", "wrist", "finger", "metacarpal")
 _LEG = ("upperleg", "lowerleg", "foot", "toe")
 REST, ARM_L, ARM_R, LEG = 0, 1, 2, 3
@@ -85,7 +87,7 @@ class _Cover:
         if which == "top":
             torso = (part == REST) | (part == LEG)
             level[torso] = np.maximum(self.hem(body) - z, _neckline(body, p))[torso]
-            if self.top == "jacket":  # open at the front: a V to the waist, then a gap
+            if self.top in OPEN_FRONT:  # open at the front: a V to the waist, then a gap
                 level[torso] = np.maximum(level[torso], _opening(body, p)[torso])
             for side, arm in ((ARM_L, "L"), (ARM_R, "R")):
                 rows = part == side
@@ -114,7 +116,7 @@ class _Cover:
         if self.top == "dress":
             return j["waist"][2] - 0.04
         return j["hip"][2] + {"long_sleeves": 0.03, "hoodie": 0.0,
-                              "jacket": -0.03}.get(self.top, 0.06)
+                              "jacket": -0.03, "coat": -0.03}.get(self.top, 0.06)
 
 
 def _neckline(body: Body, p: np.ndarray) -> np.ndarray:
@@ -514,7 +516,7 @@ def dress(body: Body, top: str, bottom: str,
         garment, under = _skirt(body, "dress" if top == "dress" else "skirt", skirt_faces)
         garments.append(garment)
         hidden.append(under)
-    if top == "jacket":  # a shirt under the open jacket
+    if top in OPEN_FRONT:  # a shirt under the open jacket
         shirt, under = _make(body, _Cover("long_sleeves", bottom), "top", "long_sleeves")
         shirt.name, shirt.fabric = "shirt", FABRIC["shirt"]
         _layer(shirt, garments[1:])
@@ -523,13 +525,42 @@ def dress(body: Body, top: str, bottom: str,
     if top != "none":
         garment, under = _make(body, cover, "top", top)
         _layer(garment, garments[1:])
+        if top == "coat":  # its skirts: over the trousers, from under the jacket part
+            garments.append(_coat_skirts(body, skirt_faces, cover.hem(body), garments[1:],
+                                         garment))
         garments.append(garment)
         hidden.append(under)
         if top == "hoodie":
             garments += _hoodie_parts(body, garment)
-        if top == "jacket":
+        if top in OPEN_FRONT:
             garments += _jacket_parts(body, garment)
     return garments, np.unique(np.concatenate(hidden))
+
+
+def _coat_skirts(body: Body, skirt_faces: np.ndarray, jacket_hem: float,
+                 inner: list[Garment], jacket: Garment) -> Garment:
+    """A coat's skirts from the skirt helper (see coat.py), over what is worn under and
+    tucked under the jacket part at the top, so that they come out of its hem as one
+    garment (no ledge where they meet)."""
+    from . import coat
+
+    centres = body.points[body.faces[skirt_faces]].mean(axis=1)
+    kept = skirt_faces[coat.kept_faces(centres, body.joints, jacket_hem)]
+    source, p, local, uvs = _subset(body, kept, body.points)
+    p = p + vertex_normals(p, local) * coat.EASE
+    skirts = Garment("top skirt", "coat", FABRIC["coat"], source, p.astype(np.float32),
+                     local, uvs, 0.003)
+    _layer(skirts, inner, gap=0.006)
+    p = skirts.positions.astype(np.float64)
+    q = jacket.positions.astype(np.float64)
+    normals = vertex_normals(q, jacket.faces)
+    nearest = np.array([np.argmin(((q - point) ** 2).sum(axis=1)) for point in p])
+    ahead = ((p - q[nearest]) * normals[nearest]).sum(axis=1)
+    # Under the jacket by its thickness and a little, fading out below its hem.
+    fade = np.clip((p[:, 2] - (jacket_hem - coat.TUCK)) / coat.TUCK, 0.0, 1.0)
+    tuck = np.maximum(ahead + jacket.thickness + 0.002, 0.0) * fade
+    skirts.positions = (p - normals[nearest] * tuck[:, None]).astype(np.float32)
+    return skirts
 
 
 def _jacket_parts(body: Body, top: Garment) -> list[Garment]:
@@ -537,7 +568,7 @@ def _jacket_parts(body: Body, top: Garment) -> list[Garment]:
     from . import jacket
 
     points, faces, uvs = jacket.lapels_and_collar(body.joints, top.positions, top.faces)
-    return [Garment("top lapels", "jacket", FABRIC["jacket"], _trunk_source(body, points),
+    return [Garment("top lapels", top.kind, top.fabric, _trunk_source(body, points),
                     points.astype(np.float32), np.asarray(faces, np.int32),
                     np.asarray(uvs, np.float32), 0.003)]
 

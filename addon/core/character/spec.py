@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..fields import COLOR
 
 EyeColor = Literal["brown", "hazel", "amber", "green", "blue", "grey"]
-Top = Literal["none", "short_sleeves", "long_sleeves", "hoodie", "jacket", "dress"]
+Top = Literal["none", "short_sleeves", "long_sleeves", "hoodie", "jacket", "coat", "dress"]
 Bottom = Literal["none", "shorts", "trousers", "skirt"]
 Ancestry = Literal["mixed", "african", "asian", "european"]
 Rig = Literal["default", "game_engine", "mixamo", "rigify", "none"]
