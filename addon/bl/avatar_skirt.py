@@ -8,7 +8,8 @@ import bpy
 import numpy as np
 from mathutils import Vector
 
-from ..core.character.skirt_swing import BONES, skirt_chains
+from ..core.character.avatar import BUDGET
+from ..core.character.skirt_swing import BONES, chains_for, skirt_chains
 from .avatar_hair import vertex_weights
 from .avatar_parts import Made, Parts, select
 from .character_garments import GARMENT
@@ -29,12 +30,17 @@ def skirt_springs(parts: Parts, made: Made, hips: str, bottom: str) -> None:
     go to `parts.skirt_springs`."""
     if parts.rig is None or hips not in parts.rig.data.bones:
         return
-    for number, obj in enumerate(skirts_of(parts, bottom), start=1):
+    skirts = skirts_of(parts, bottom)
+    # Within the avatar's bone budget (a coat over a skirt has two skirts to hang).
+    count = chains_for(BUDGET["bones"] - len(parts.rig.data.bones), len(skirts))
+    if not count:
+        return
+    for number, obj in enumerate(skirts, start=1):
         obj.data = obj.data.copy()
         made.blocks.append(obj.data)
         points = np.empty(len(obj.data.vertices) * 3)
         obj.data.vertices.foreach_get("co", points)
-        chains = skirt_chains(points.reshape(-1, 3))
+        chains = skirt_chains(points.reshape(-1, 3), count)
         names = _bones(parts, made, obj, hips, chains.joints, number)
         # What swings no longer follows the body, in proportion.
         for group, (index, weight) in vertex_weights(obj).items():

@@ -4,7 +4,7 @@ weights that hand the cloth from the body to the chains down its length."""
 import numpy as np
 from metastudio.core.character import build
 from metastudio.core.character.describe import resolve
-from metastudio.core.character.skirt_swing import BONES, CHAINS, skirt_chains
+from metastudio.core.character.skirt_swing import BONES, CHAINS, chains_for, skirt_chains
 from metastudio.core.character.spec import CharacterSpec
 
 
@@ -37,3 +37,12 @@ def test_chains_hang_round_the_skirt_and_take_the_cloth_down_its_length():
     bottom = sum(w[np.isin(i, np.flatnonzero(low))].sum() for (_, j), (i, w)
                  in chains.weights.items() if j == BONES - 1)
     assert bottom > 0.9 * low.sum()
+
+
+def test_fewer_chains_when_the_bone_budget_is_short():
+    assert chains_for(100, 1) == CHAINS
+    assert chains_for(45, 2) == 4  # a coat over a skirt, 45 bones left: 4 chains each
+    assert chains_for(20, 2) == 0  # not even four each: no chains, never over budget
+    values = resolve(CharacterSpec(description="a woman in a long skirt")).values
+    skirt = next(g for g in build.build(values).garments if g.kind == "skirt")
+    assert skirt_chains(skirt.positions, 4).joints.shape == (4, BONES + 1, 3)
