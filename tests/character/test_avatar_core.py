@@ -140,7 +140,7 @@ def test_painted_strands_skip_seams():
     across = np.array([[[0.1, 0.5], [0.115, 0.5], [0.9, 0.5], [0.915, 0.5]]])
     paint_strands(texture, across, (0, 0, 0), 1.0)
     row = texture[49:51, :, 0].min(axis=0)
-    assert row[10] <= 0.5 and row[90] < 1.0  # both pieces drawn (the tip fainter)
+    assert row[10] <= 0.6 and row[90] < 1.0  # both pieces drawn (the tip fainter)
     assert row[20:85].min() == 1.0  # not the jump across the atlas between them
 
 

@@ -231,7 +231,8 @@ PAINTED = {"eyebrows": 0.9, "stubble": 0.5, "moustache": 0.9, "beard": 0.95}
 def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
                   opacity: float) -> None:
     """Draw strands given in the texture's UV space, (strands, points, 2), over an RGB(A)
-    float texture (rows run down the image, v up), in `color` at `opacity` per strand."""
+    float texture (rows run down the image, v up), in `color`, at most `opacity` where
+    they are densest."""
     height, width = texture.shape[:2]
     points = uv_strands.shape[1]
     t = np.linspace(0.0, 1.0, 24 * points)
@@ -242,7 +243,7 @@ def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
         u = np.interp(t, along, strand[:, 0]) * (2 * width - 1)
         v = (1.0 - np.interp(t, along, strand[:, 1])) * (2 * height - 1)
         # Hairs thin to their tips.
-        alpha = opacity * np.clip((1.0 - t) / 0.4, 0.2, 1.0)
+        alpha = np.clip((1.0 - t) / 0.4, 0.2, 1.0)
         # A segment whose ends fall in two UV islands (across a seam) would be drawn
         # across the atlas: it is left out.
         jumps = np.linalg.norm(np.diff(strand, axis=0), axis=1) > 0.02
@@ -250,7 +251,17 @@ def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
         alpha = np.where(jumps[segment], 0.0, alpha)
         r = np.clip(v.round().astype(int), 0, 2 * height - 1)
         c = np.clip(u.round().astype(int), 0, 2 * width - 1)
-        np.maximum.at(cover, (r, c), alpha)
+        # One hair a texel once, however many of its samples fall in it.
+        texel = np.unique(r * (2 * width) + c, return_index=True)[1]
+        np.add.at(cover, (r[texel], c[texel]), alpha[texel])
+    # Hairs overlap: where they are dense the skin barely shows, where they thin out
+    # (a brow's tail, a beard's edge) it does, hair by hair. The coverage saturates
+    # with the hairs' count measured against the densest quarter of the texels, so it
+    # never fills to a flat bar of colour.
+    drawn = cover[cover > 0]
+    if len(drawn):
+        dense = max(float(np.percentile(drawn, 75)), 1e-6)
+        cover = opacity * (1.0 - np.exp(-2.0 * cover / dense))
     cover = cover.reshape(height, 2, width, 2).mean(axis=(1, 3))
     tint = np.asarray(color, float)[None, None, :3]
     texture[..., :3] = texture[..., :3] * (1.0 - cover[..., None]) + tint * cover[..., None]
