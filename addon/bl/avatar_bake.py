@@ -8,7 +8,13 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from ..core.character.hair_cards import PAINTED, paint_strands, resample
+from ..core.character.hair_cards import (
+    PAINTED,
+    SCALP_REACH,
+    SCALP_STREAKS,
+    paint_strands,
+    resample,
+)
 from .avatar_parts import EYES, Made, hair_colour, material_indices, pack, pbr, read_strands
 from .character_hair import hair_of
 from .character_parts import CHARACTER
@@ -54,7 +60,7 @@ def bake(obj, size: int, made: Made, cap=None) -> None:
     with made.context(obj):
         _cycles_bake(bpy.context, obj)
     if obj is made.body and 0 in targets:
-        _paint_short_hair(made.source_body, targets[0][1])
+        _paint_short_hair(made.source_body, targets[0][1], scalp=cap is not None)
     for index, (material, image) in targets.items():
         pack(image)
         obj.material_slots[index].material = pbr(material, image, made)
@@ -85,11 +91,20 @@ def _emit_base_colour(material, image, cap=None) -> None:
     the bake writes into as the active node; with `cap`, the scalp in that colour."""
     tree = material.node_tree
     nodes, links = tree.nodes, tree.links
-    for node in nodes:
+    for node in list(nodes):
         if cap is not None and node.type == "ATTRIBUTE" and node.attribute_name == "scalp":
-            for link in node.outputs["Fac"].links:
+            for link in list(node.outputs["Fac"].links):
                 if link.to_node.type == "MIX":
-                    link.to_node.inputs["B"].default_value = (*cap, 1.0)
+                    mix = link.to_node
+                    mix.inputs["B"].default_value = (*cap, 1.0)
+                    # All of the hair's colour under the hair (the render lets a tenth
+                    # of the skin through between strands; the avatar's scalp is also
+                    # what its hair shell shows).
+                    full = nodes.new("ShaderNodeMath")
+                    full.operation, full.use_clamp = "MULTIPLY", True
+                    full.inputs[1].default_value = 1.0 / 0.9
+                    links.new(node.outputs["Fac"], full.inputs[0])
+                    links.new(full.outputs[0], link.to_socket)
     bsdf = next((n for n in nodes if n.type == "BSDF_PRINCIPLED"), None)
     output = next(n for n in nodes if n.type == "OUTPUT_MATERIAL")
     emission = nodes.new("ShaderNodeEmission")
@@ -118,10 +133,11 @@ def _cycles_bake(context, obj) -> None:
     bpy.ops.object.bake(type="EMIT")
 
 
-def _paint_short_hair(body, image) -> None:
-    """Brows, stubble, moustache and beard drawn into the baked skin (see PAINTED):
-    each strand point moved to the nearest point of the skin and given that point's UV
-    (interpolated inside its triangle)."""
+def _paint_short_hair(body, image, scalp: bool = False) -> None:
+    """Brows, stubble, moustache and beard drawn into the baked skin (see PAINTED), and
+    with `scalp` the scalp hair near its roots (SCALP_STREAKS): each strand point moved
+    to the nearest point of the skin and given that point's UV (interpolated inside its
+    triangle)."""
     from mathutils import Vector
     from mathutils.bvhtree import BVHTree
     from mathutils.geometry import barycentric_transform
@@ -139,21 +155,30 @@ def _paint_short_hair(body, image) -> None:
     texture = pixels.reshape(height, width, 4)[::-1].copy()
     painted = False
     for kind, hair in hair_of(body[CHARACTER]).items():
-        if kind not in PAINTED:
+        if kind not in PAINTED and not (scalp and kind == "hair"):
             continue
         points, offsets = read_strands(hair, body)
         strands = resample(points, offsets, 6)
+        if kind == "hair":  # half the scalp's strands are enough to paint it
+            strands = strands[::2]
         uvs = np.zeros((*strands.shape[:2], 2))
+        near = np.zeros(strands.shape[:2], bool)
         for i, strand in enumerate(strands):
             for j, point in enumerate(strand):
-                found, _, face, _ = tree.find_nearest(Vector(point))
+                found, _, face, distance = tree.find_nearest(Vector(point))
                 if found is None:
                     continue
+                near[i, j] = distance < SCALP_REACH
                 a, b, c = (positions[k] for k in triangles[face])
                 ua, ub, uc = (Vector((*uv_layer[k].uv, 0.0)) for k in corner_uvs[face])
                 uvs[i, j] = barycentric_transform(found, a, b, c, ua, ub, uc)[:2]
         colour = np.asarray(hair_colour(hair)) ** (1 / 2.2)  # the image holds sRGB
-        paint_strands(texture, uvs, colour, PAINTED[kind])
+        if kind == "hair":
+            for parity, (shade, opacity) in enumerate(SCALP_STREAKS):
+                paint_strands(texture, uvs[parity::2], np.clip(colour * shade, 0, 1),
+                              opacity, near[parity::2])
+        else:
+            paint_strands(texture, uvs, colour, PAINTED[kind])
         painted = True
     if painted:
         image.pixels.foreach_set(texture[::-1].ravel())

@@ -18,6 +18,7 @@ from ..core.character.hair_cards import (
     make_cards,
     resample,
 )
+from ..core.character.hair_shell import shell, wanted
 from ..core.character.hat import Crown, press_points
 from .avatar_parts import Made, Parts, hair_colour, link, pack, pbr, read_strands, select
 from .character_garments import CROWN, garments_of
@@ -47,6 +48,9 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
         color = hair_colour(hair)
         cards = make_cards(resample(points, offsets), centre, color, kind,
                            size=size if kind == "hair" else size // 2)
+        if kind == "hair" and wanted(resample(points, offsets)):
+            objects.append(_shell(name, body, parts, made, points, offsets, weights,
+                                  scalp, crown))
         if kind == "hair" and crown is not None:
             # A card is wider than its strands: under a hat its corners are pressed
             # inside the crown as the strands were, or they show through it.
@@ -92,6 +96,52 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
             obj.modifiers.new("Armature", "ARMATURE").object = parts.rig
         objects.append(obj)
     return objects
+
+
+def _shell(name: str, body, parts: Parts, made: Made, points, offsets, weights, scalp,
+           crown):
+    """The hair's volume over the scalp (core.character.hair_shell) drawn with the baked
+    skin, whose scalp has the hair painted into it; weighted as the scalp."""
+    mesh = body.data
+    inside = [tuple(p.vertices) for p in mesh.polygons
+              if all(scalp[v] > 0.5 for v in p.vertices)]
+    loops = [tuple(p.loop_indices) for p in mesh.polygons
+             if all(scalp[v] > 0.5 for v in p.vertices)]
+    used = np.unique(np.concatenate([np.asarray(f) for f in inside]))
+    remap = np.full(len(mesh.vertices), -1)
+    remap[used] = np.arange(len(used))
+    faces = [tuple(int(remap[v]) for v in face) for face in inside]
+    co = np.empty(len(mesh.vertices) * 3)
+    mesh.vertices.foreach_get("co", co)
+    normal = np.empty(len(mesh.vertices) * 3)
+    mesh.vertices.foreach_get("normal", normal)
+    strands = resample(points, offsets)
+    positions = shell(co.reshape(-1, 3)[used], normal.reshape(-1, 3)[used], faces, strands)
+    if crown is not None:  # under a hat, pressed inside it as the strands are
+        positions = press_points(positions, crown)[0]
+    data = bpy.data.meshes.new(f"{name} hair shell")
+    made.blocks.append(data)
+    data.from_pydata(positions.tolist(), [], faces)
+    uv = np.empty(len(mesh.loops) * 2)
+    mesh.uv_layers["UVMap"].data.foreach_get("uv", uv)
+    uv = uv.reshape(-1, 2)
+    data.uv_layers.new(name="UVMap").data.foreach_set(
+        "uv", np.concatenate([uv[list(corners)] for corners in loops]).ravel())
+    data.polygons.foreach_set("use_smooth", np.ones(len(data.polygons), bool))
+    data.materials.append(parts.body.material_slots[0].material)
+    obj = bpy.data.objects.new("shell", data)
+    obj.name = f"{name} hair shell"
+    obj.matrix_world = body.matrix_world.copy()
+    link(obj, made)
+    if parts.rig is not None:
+        add_weights(obj, {bone: (remap[index[remap[index] >= 0]],
+                                 weight[remap[index] >= 0])
+                          for bone, (index, weight) in weights.items()
+                          if (remap[index] >= 0).any()}, parts.rig.data.bones)
+        obj.parent = parts.rig
+        obj.matrix_parent_inverse = parts.rig.matrix_world.inverted()
+        obj.modifiers.new("Armature", "ARMATURE").object = parts.rig
+    return obj
 
 
 def _swinging_locks(cards, body, parts: Parts, made: Made) -> dict:

@@ -118,6 +118,11 @@ def test_glb_has_arkit_shapes_and_passes_the_validator(tmp_path, client_check):
                                                       "Student top", "Student hair",
                                                       "Student hat"}
     assert report["info"]["totalTriangleCount"] <= 70_000
+    # Short hair's volume is a shell over the scalp drawn with the skin's texture (no
+    # material of its own), the cards growing out of it.
+    shell = next(n for n in data["nodes"] if n.get("name") == "Student hair shell")
+    skin = next(i for i, m in enumerate(data["materials"]) if m["name"] == "Student skin")
+    assert {p["material"] for p in data["meshes"][shell["mesh"]]["primitives"]} == {skin}
     assert not list(tmp_path.glob(".*"))  # no temporary file left beside it
 
 

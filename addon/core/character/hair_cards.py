@@ -226,20 +226,26 @@ def lock_weights(card_of_vertex: np.ndarray, locks_: list[Lock]) -> dict:
 # Short hair lies on the skin: a card would stand off it, so it is painted into the skin's
 # texture instead, strand by strand, as real-time avatars' brows and stubble are.
 PAINTED = {"eyebrows": 0.9, "stubble": 0.5, "moustache": 0.9, "beard": 0.95}
+# The scalp hair is painted too, near its roots only, under the cards and on the shell
+# that fills their volume (avatar_hair): a streak darker, a streak lighter than the cap
+# of the hair's colour the skin has there, so the scalp reads as combed hair.
+SCALP_REACH = 0.012  # metres from the skin: strand points further out are not painted
+SCALP_STREAKS = ((0.55, 0.5), (1.3, 0.55))  # (shade, opacity), every other strand
 
 
 def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
-                  opacity: float) -> None:
+                  opacity: float, keep: np.ndarray | None = None) -> None:
     """Draw strands given in the texture's UV space, (strands, points, 2), over an RGB(A)
     float texture (rows run down the image, v up), in `color`, at most `opacity` where
-    they are densest."""
+    they are densest; `keep` (strands, points), when given, leaves out the segments
+    that touch a point it marks False."""
     height, width = texture.shape[:2]
     points = uv_strands.shape[1]
     t = np.linspace(0.0, 1.0, 24 * points)
     along = np.linspace(0.0, 1.0, points)
     # Drawn at twice the size and averaged down: hairs a texel wide without stairs.
     cover = np.zeros((2 * height, 2 * width))
-    for strand in uv_strands:
+    for index, strand in enumerate(uv_strands):
         u = np.interp(t, along, strand[:, 0]) * (2 * width - 1)
         v = (1.0 - np.interp(t, along, strand[:, 1])) * (2 * height - 1)
         # Hairs thin to their tips.
@@ -249,6 +255,8 @@ def paint_strands(texture: np.ndarray, uv_strands: np.ndarray, color,
         jumps = np.linalg.norm(np.diff(strand, axis=0), axis=1) > 0.02
         segment = np.minimum((t * (points - 1)).astype(int), points - 2)
         alpha = np.where(jumps[segment], 0.0, alpha)
+        if keep is not None:  # only the segments between two kept points
+            alpha = np.where(keep[index][segment] & keep[index][segment + 1], alpha, 0.0)
         r = np.clip(v.round().astype(int), 0, 2 * height - 1)
         c = np.clip(u.round().astype(int), 0, 2 * width - 1)
         # One hair a texel once, however many of its samples fall in it.
