@@ -2,11 +2,13 @@
 
 Nothing in the scene changes: the export works on copies in a scene of its own, removed
 afterwards (avatar_parts). On the copies, what a real-time engine cannot draw is
-replaced: each material by a plain PBR one with its colour baked from the Cycles shader
-(avatar_bake), strand hair by hair cards that long hair swings on bones (avatar_hair),
-thickness modifiers dropped (the garments' materials are drawn from both sides). VRM's
-settings and its animation are avatar_vrm's. The file is written beside its path under a
-temporary name and moved in place only when complete.
+replaced: the body's materials by plain PBR ones with their colour baked from the Cycles
+shader, each garment's by its plain colour, shared by the garment's parts (avatar_bake),
+strand hair by hair cards that long hair swings on bones and short hair grows out of a
+shell (avatar_hair), thickness modifiers dropped (the garments' materials are drawn from
+both sides); skirts swing on bones too (avatar_skirt). VRM's settings and its animation
+are avatar_vrm's. The file is written beside its path under a temporary name and moved
+in place only when complete.
 """
 
 from __future__ import annotations

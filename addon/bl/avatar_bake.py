@@ -15,7 +15,17 @@ from ..core.character.hair_cards import (
     paint_strands,
     resample,
 )
-from .avatar_parts import EYES, Made, hair_colour, material_indices, pack, pbr, read_strands
+from .avatar_parts import (
+    EYES,
+    Made,
+    hair_colour,
+    material_indices,
+    pack,
+    pbr,
+    plain,
+    read_strands,
+)
+from .character_garments import GARMENT
 from .character_hair import hair_of
 from .character_parts import CHARACTER
 
@@ -31,6 +41,15 @@ def bake(obj, size: int, made: Made, cap=None) -> None:
     """Replace each of the copy's materials (on the object, not the shared mesh) by a
     plain PBR material whose base colour is the original's, baked by Cycles."""
     mesh = obj.data
+    if GARMENT in obj:
+        # A garment is one dyed fabric: a plain material, shared by the garment's
+        # parts (no bake: the avatar's material budget and its time go further).
+        for slot in obj.material_slots:
+            if slot.material is not None:
+                original = slot.material
+                slot.link = "OBJECT"
+                slot.material = plain(original, made)
+        return
     if obj is made.body:
         # The helper eyeballs have no UVs worth baking into: the eye shader's plane,
         # centred in the eyes' image, becomes theirs.

@@ -27,6 +27,9 @@ class Made:
         self.objects, self.blocks, self.renamed = [], [], []
         self.body = self.source_body = None  # the body's copy, and the body
         self.addon_enabled_here = False
+        # Garments' plain materials by (colour, roughness): parts of one garment share
+        # one (a coat's body, skirts and lapels), within the avatar's material budget.
+        self.plain: dict[tuple, bpy.types.Material] = {}
         # A scene of its own: the exporters and the bake see only the avatar's copies.
         self.scene = bpy.data.scenes.new("metastudio avatar export")
         self.collection = bpy.data.collections.new("metastudio avatar export")
@@ -213,6 +216,30 @@ def pbr(original, image, made: Made, alpha: bool = False) -> bpy.types.Material:
         _alpha_clip(material)
     # Garments are single sheets here (no thickness): seen from inside at the hems.
     material.use_backface_culling = False
+    return material
+
+
+def plain(original, made: Made) -> bpy.types.Material:
+    """A Principled BSDF of the original's colour and roughness, no texture: a garment
+    is one dyed fabric (its shader's variation is a few percent), and garments of one
+    colour and fabric share the material."""
+    theirs = original.node_tree.nodes if original.node_tree is not None else ()
+    source = next((n for n in theirs if n.type == "BSDF_PRINCIPLED"), None)
+    roughness = source.inputs["Roughness"].default_value if source else 0.75
+    colour = tuple(original.diffuse_color)
+    key = (tuple(round(c, 3) for c in colour), round(roughness, 2))
+    if key in made.plain:
+        return made.plain[key]
+    material = bpy.data.materials.new("material")
+    made.blocks.append(material)
+    material.name = made.take_name(original)
+    ensure_node_tree(material)
+    bsdf = next(n for n in material.node_tree.nodes if n.type == "BSDF_PRINCIPLED")
+    bsdf.inputs["Base Color"].default_value = colour
+    bsdf.inputs["Roughness"].default_value = roughness
+    material.diffuse_color = colour
+    material.use_backface_culling = False  # single sheets, seen from inside at hems
+    made.plain[key] = material
     return material
 
 
