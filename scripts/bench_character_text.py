@@ -1,0 +1,360 @@
+"""How well descriptions are understood: characters in English and Korean, backgrounds in
+Korean; per-field accuracy on a development set and on a held-out set.
+
+    .venv/bin/python scripts/bench_character_text.py [--wrong]
+
+The sets were written on 2026-12-06 (fourth session), before any tuning of the reader for
+them (issue 21): the development sets are for tuning and may be looked at case by case
+(`--wrong` lists their misreadings); the held-out sets are measured once, when the reader
+is finished, and only their totals are printed. The first measurement, of the reader as
+it was when the sets were written, is the baseline in BENCHMARKS.md.
+
+A character case gives only the fields its words speak of: gender ("female"/"male"), age
+(years; right within 20% or 5 years), weight ("thin"/"heavy"), top, bottom, hair (the
+cut), hair_color and top_color (a colour family: the resolved colour's nearest of a
+dozen), glasses and hat (a kind, or "none" when the words say there is none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+# (description, {field: expected})
+EN_DEV = [
+    ("a grandmother in a red cardigan and a grey skirt",
+     {"gender": "female", "age": 72, "top": "long_sleeves", "top_color": "red",
+      "bottom": "skirt"}),
+    ("a boy of about eight in a green t-shirt and shorts",
+     {"gender": "male", "age": 8, "top": "short_sleeves", "top_color": "green",
+      "bottom": "shorts"}),
+    ("a middle-aged woman with curly black hair in a grey business suit",
+     {"gender": "female", "age": 50, "hair_color": "black", "top": "jacket",
+      "top_color": "grey", "bottom": "trousers"}),
+    ("a bride in a long white gown",
+     {"gender": "female", "top": "dress", "top_color": "white"}),
+    ("a monk with a shaved head in an orange robe",
+     {"gender": "male", "hair": "buzz"}),
+    ("a sumo wrestler", {"gender": "male", "weight": "heavy"}),
+    ("a seventy-five-year-old man in a brown jacket",
+     {"gender": "male", "age": 75, "top": "jacket", "top_color": "brown"}),
+    ("a woman in her sixties with short grey hair",
+     {"gender": "female", "age": 65, "hair": "short", "hair_color": "grey"}),
+    ("a skinny teenage boy in a black hoodie and jeans",
+     {"gender": "male", "age": 16, "weight": "thin", "top": "hoodie",
+      "top_color": "black", "bottom": "trousers"}),
+    ("a plump old lady with a white bun, wearing a lavender blouse",
+     {"gender": "female", "age": 75, "weight": "heavy", "hair": "bun",
+      "hair_color": "white", "top": "long_sleeves", "top_color": "purple"}),
+    ("a man aged 40 with a beard, navy polo shirt, khaki shorts",
+     {"gender": "male", "age": 40, "top": "short_sleeves", "top_color": "navy",
+      "bottom": "shorts"}),
+    ("a little girl with pigtails in a yellow sundress",
+     {"gender": "female", "age": 7, "top": "dress", "top_color": "yellow"}),
+    ("a slim young woman with a blonde ponytail in a pink tank top and leggings",
+     {"gender": "female", "age": 24, "weight": "thin", "hair": "ponytail",
+      "hair_color": "blonde", "top": "short_sleeves", "top_color": "pink",
+      "bottom": "trousers"}),
+    ("an elderly professor with round glasses and a tweed blazer",
+     {"age": 70, "glasses": "round", "top": "jacket"}),
+    ("a heavy-set bald man in a white lab coat",
+     {"gender": "male", "weight": "heavy", "hair": "none", "top": "coat",
+      "top_color": "white"}),
+    ("a young father in a checked shirt and dark jeans",
+     {"gender": "male", "age": 30, "top": "long_sleeves", "bottom": "trousers"}),
+    ("a teenage girl with a brown bob, a burgundy sweater and a plaid skirt",
+     {"gender": "female", "age": 16, "hair": "bob", "hair_color": "brown",
+      "top": "long_sleeves", "top_color": ("red", "purple", "brown"), "bottom": "skirt"}),
+    ("a toddler in a light blue onesie", {"age": 2}),
+    ("a tall man with a ginger beard in a mustard beanie and a green parka",
+     {"gender": "male", "hat": "beanie", "top": "coat", "top_color": "green"}),
+    ("an old fisherman in a yellow raincoat and a sou'wester",
+     {"gender": "male", "age": 70, "top": "coat", "top_color": "yellow"}),
+    ("a woman, not wearing glasses, in an off-white linen shirt",
+     {"gender": "female", "glasses": "none", "top": "long_sleeves",
+      "top_color": ("white", "beige")}),
+    ("a nurse in pale green scrubs", {"top_color": "green"}),
+    ("a schoolboy in a navy blazer and grey trousers",
+     {"gender": "male", "age": 12, "top": "jacket", "top_color": "navy",
+      "bottom": "trousers"}),
+    ("a chubby man in his late thirties wearing a red baseball cap",
+     {"gender": "male", "age": 38, "weight": "heavy", "hat": "cap"}),
+    ("a woman with long wavy auburn hair in a teal dress",
+     {"gender": "female", "hair": "long", "hair_color": "red", "top": "dress",
+      "top_color": "teal"}),
+]
+
+EN_HELD_OUT = [
+    ("a granddad in a beige cardigan and corduroy trousers",
+     {"gender": "male", "age": 72, "top": "long_sleeves", "top_color": "beige",
+      "bottom": "trousers"}),
+    ("a girl aged nine with braids in a red dress",
+     {"gender": "female", "age": 9, "hair": "braid", "top": "dress", "top_color": "red"}),
+    ("an overweight middle-aged man in a blue short-sleeved shirt",
+     {"gender": "male", "age": 50, "weight": "heavy", "top": "short_sleeves",
+      "top_color": "blue"}),
+    ("a ballerina with her hair in a bun",
+     {"gender": "female", "hair": "bun"}),
+    ("a priest in his fifties, black suit", {"gender": "male", "age": 55, "top": "jacket",
+                                            "top_color": "black"}),
+    ("a lanky fourteen-year-old in a white tee and cargo shorts",
+     {"age": 14, "weight": "thin", "top": "short_sleeves", "top_color": "white",
+      "bottom": "shorts"}),
+    ("a woman of about thirty with a pixie cut, wearing a forest green jumper",
+     {"gender": "female", "age": 30, "hair": "short", "top": "long_sleeves",
+      "top_color": "green"}),
+    ("an old man with a white moustache in a grey overcoat",
+     {"gender": "male", "age": 72, "hair_color": "white", "top": "coat",
+      "top_color": "grey"}),
+    ("a stout grandmother in a floral skirt and a cream blouse",
+     {"gender": "female", "age": 72, "weight": "heavy", "bottom": "skirt",
+      "top": "long_sleeves", "top_color": ("white", "beige")}),
+    ("a young man in his early twenties with a buzz cut, olive t-shirt and jeans",
+     {"gender": "male", "age": 22, "hair": "buzz", "top": "short_sleeves",
+      "top_color": "green", "bottom": "trousers"}),
+    ("a businesswoman in a charcoal suit with a sleek black bob",
+     {"gender": "female", "top": "jacket", "top_color": ("black", "grey"), "hair": "bob",
+      "hair_color": "black"}),
+    ("a gardener in a straw hat and denim overalls", {"hat": "sun_hat"}),
+    ("a teenager with long straight red hair in a purple hoodie",
+     {"age": 16, "hair": "long", "hair_color": "red", "top": "hoodie",
+      "top_color": "purple"}),
+    ("a retired sea captain with a white beard in a navy coat",
+     {"gender": "male", "age": 68, "top": "coat", "top_color": "navy"}),
+    ("a mother in her forties in a maroon sweater and black slacks",
+     {"gender": "female", "age": 45, "top": "long_sleeves", "top_color": ("red", "brown"),
+      "bottom": "trousers"}),
+    ("a five-year-old boy in a sky blue t-shirt",
+     {"gender": "male", "age": 5, "top": "short_sleeves", "top_color": "blue"}),
+    ("a bespectacled librarian in a mustard cardigan",
+     {"glasses": "rectangular", "top": "long_sleeves",
+      "top_color": ("yellow", "orange", "brown")}),
+    ("a muscular firefighter in a dark red t-shirt",
+     {"top": "short_sleeves", "top_color": "red"}),
+    ("a thin elderly woman with silver hair in a long lilac dress",
+     {"gender": "female", "age": 75, "weight": "thin", "hair_color": "grey",
+      "top": "dress", "top_color": ("purple", "pink")}),
+    ("a bearded man with a ponytail in a leather jacket",
+     {"gender": "male", "hair": "ponytail", "top": "jacket"}),
+    ("a girl in her late teens wearing a white blouse and a navy pleated skirt",
+     {"gender": "female", "age": 18, "top": "long_sleeves", "top_color": "white",
+      "bottom": "skirt"}),
+    ("a man in a trilby and a tan trench coat",
+     {"gender": "male", "hat": "fedora", "top": "coat", "top_color": ("beige", "brown")}),
+    ("a woman without a hat, in a pink hoodie",
+     {"gender": "female", "hat": "none", "top": "hoodie", "top_color": "pink"}),
+    ("a groom in a black tuxedo", {"gender": "male", "top": "jacket",
+                                   "top_color": "black"}),
+    ("an old woman of eighty-two with a walking stick",
+     {"gender": "female", "age": 82}),
+]
+
+KO_DEV = [
+    ("빨간 재킷을 입은 키 큰 할머니",
+     {"gender": "female", "age": 72, "top": "jacket", "top_color": "red"}),
+    ("노란 티셔츠와 반바지를 입은 통통한 남자아이",
+     {"gender": "male", "age": 8, "weight": "heavy", "top": "short_sleeves",
+      "top_color": "yellow", "bottom": "shorts"}),
+    ("검은 후드티에 청바지를 입은 30대 근육질 남자",
+     {"gender": "male", "age": 35, "top": "hoodie", "top_color": "black",
+      "bottom": "trousers"}),
+    ("보라색 원피스를 입은 날씬한 여고생",
+     {"gender": "female", "age": 17, "weight": "thin", "top": "dress",
+      "top_color": "purple"}),
+    ("남색 코트를 입은 대머리 할아버지",
+     {"gender": "male", "age": 72, "hair": "none", "top": "coat", "top_color": "navy"}),
+    ("긴 금발 머리에 흰 블라우스를 입은 젊은 여자",
+     {"gender": "female", "age": 25, "hair": "long", "hair_color": "blonde",
+      "top": "long_sleeves", "top_color": "white"}),
+    ("안경을 쓴 중년 남자 선생님", {"gender": "male", "age": 50,
+                                  "glasses": "rectangular"}),
+    ("포니테일 머리에 분홍색 티셔츠를 입은 소녀",
+     {"gender": "female", "age": 12, "hair": "ponytail", "top": "short_sleeves",
+      "top_color": "pink"}),
+    ("회색 정장을 입은 40대 여성",
+     {"gender": "female", "age": 45, "top": "jacket", "top_color": "grey"}),
+    ("흰 가운을 입은 과학자", {"top": "coat", "top_color": "white"}),
+    ("여덟 살 남자아이, 초록색 후드티", {"gender": "male", "age": 8, "top": "hoodie",
+                                     "top_color": "green"}),
+    ("단발머리에 파란 치마를 입은 여학생",
+     {"gender": "female", "age": 15, "hair": "bob", "bottom": "skirt"}),
+    ("수염이 있는 뚱뚱한 아저씨, 갈색 스웨터",
+     {"gender": "male", "age": 45, "weight": "heavy", "top": "long_sleeves",
+      "top_color": "brown"}),
+    ("야구모자를 쓴 청년", {"gender": "male", "age": 24, "hat": "cap"}),
+    ("Korean 할머니 in a purple cardigan",
+     {"gender": "female", "age": 72, "top": "long_sleeves", "top_color": "purple"}),
+]
+
+KO_HELD_OUT = [
+    ("파란 셔츠와 검은 바지를 입은 할아버지",
+     {"gender": "male", "age": 72, "top": "long_sleeves", "top_color": "blue",
+      "bottom": "trousers"}),
+    ("곱슬머리에 노란 원피스를 입은 여자아이",
+     {"gender": "female", "age": 8, "top": "dress", "top_color": "yellow"}),
+    ("60대 뚱뚱한 여성, 빨간 코트",
+     {"gender": "female", "age": 65, "weight": "heavy", "top": "coat",
+      "top_color": "red"}),
+    ("비니를 쓴 마른 남학생",
+     {"gender": "male", "age": 16, "weight": "thin", "hat": "beanie"}),
+    ("흰 티셔츠에 청반바지를 입은 20대 남자",
+     {"gender": "male", "age": 25, "top": "short_sleeves", "top_color": "white",
+      "bottom": "shorts"}),
+    ("밀짚모자를 쓴 농부 아저씨", {"gender": "male", "age": 45, "hat": "sun_hat"}),
+    ("둥근 안경을 쓴 백발의 노인", {"age": 75, "glasses": "round", "hair_color": "white"}),
+    ("긴 검은 머리에 남색 교복 치마를 입은 여고생",
+     {"gender": "female", "age": 17, "hair": "long", "hair_color": "black",
+      "bottom": "skirt"}),
+    ("회색 후드티를 입은 십대 소년",
+     {"gender": "male", "age": 15, "top": "hoodie", "top_color": "grey"}),
+    ("분홍색 블라우스를 입은 30대 엄마",
+     {"gender": "female", "age": 35, "top": "long_sleeves", "top_color": "pink"}),
+    ("검은 정장을 입은 키 큰 남자",
+     {"gender": "male", "top": "jacket", "top_color": "black"}),
+    ("갈색 단발머리의 통통한 아주머니",
+     {"gender": "female", "age": 50, "weight": "heavy", "hair": "bob",
+      "hair_color": "brown"}),
+    ("주황색 티셔츠와 반바지를 입은 다섯 살 아이",
+     {"age": 5, "top": "short_sleeves", "top_color": "orange", "bottom": "shorts"}),
+    ("a grandfather in a 남색 재킷",
+     {"gender": "male", "age": 72, "top": "jacket", "top_color": "navy"}),
+    ("초록색 코트를 입은 젊은 여성",
+     {"gender": "female", "age": 25, "top": "coat", "top_color": "green"}),
+]
+
+# Backgrounds in Korean: (description, time of day, biome, weather, water).
+KO_BACKGROUND_DEV = [
+    ("새벽 안개가 낀 소나무 숲, 골짜기에 호수", "dawn", "forest", "fog", "lake"),
+    ("한낮의 뜨거운 사막, 구름 한 점 없음", "noon", "desert", "clear", "none"),
+    ("비 오는 밤의 도시 거리", "night", "city", "rain", "none"),
+    ("해 질 녘 파도가 치는 바닷가", "sunset", "coast", "clear", "sea"),
+    ("눈보라가 치는 설원", "afternoon", "snowfield", "snow", "none"),
+    ("흐린 아침, 강이 흐르는 푸른 초원", "morning", "grassland", "overcast", "river"),
+    ("노을 지는 험한 산봉우리와 흩어진 구름", "sunset", "mountains", "cloudy", "none"),
+    ("호숫가에서 과학 수업을 하는 오후", "afternoon", "grassland", "clear", "lake"),
+]
+
+KO_BACKGROUND_HELD_OUT = [
+    ("해 뜰 무렵 자작나무 숲과 시냇물", "dawn", "forest", "clear", "river"),
+    ("천둥 번개가 치는 밤바다 해안", "night", "coast", "storm", "sea"),
+    ("정오의 붉은 협곡", "noon", "canyon", "clear", "none"),
+    ("안개 낀 늪지대의 저녁", "dusk", "wetland", "fog", "none"),
+    ("흐린 하늘 아래 화산 지대", "afternoon", "volcanic", "overcast", "none"),
+    ("맑은 아침 눈 덮인 산과 호수", "morning", "mountains", "clear", "lake"),
+    ("비가 내리는 오후의 도심", "afternoon", "city", "rain", "none"),
+    ("구름이 많은 날 들판과 연못", "afternoon", "grassland", "cloudy", "lake"),
+]
+
+# Colour families: the resolved linear RGB is named by the nearest of these prototypes
+# (several a family: a pale blue is blue, not white).
+FAMILIES = [("red", (0.6, 0.03, 0.03)), ("red", (0.25, 0.01, 0.03)),
+            ("orange", (0.9, 0.25, 0.02)), ("yellow", (0.85, 0.7, 0.05)),
+            ("yellow", (0.55, 0.4, 0.03)), ("green", (0.05, 0.35, 0.06)),
+            ("green", (0.35, 0.7, 0.3)), ("green", (0.2, 0.22, 0.04)),
+            ("teal", (0.02, 0.3, 0.28)), ("blue", (0.03, 0.1, 0.55)),
+            ("blue", (0.3, 0.55, 0.9)), ("navy", (0.01, 0.02, 0.15)),
+            ("purple", (0.3, 0.08, 0.5)), ("purple", (0.55, 0.45, 0.8)),
+            ("pink", (0.9, 0.35, 0.45)), ("brown", (0.2, 0.08, 0.03)),
+            ("beige", (0.7, 0.6, 0.42)), ("beige", (0.45, 0.4, 0.2)),
+            ("white", (0.85, 0.85, 0.85)), ("grey", (0.25, 0.25, 0.25)),
+            ("black", (0.02, 0.02, 0.02))]
+HAIR_FAMILIES = [("blonde", (0.55, 0.38, 0.16)), ("brown", (0.1, 0.05, 0.025)),
+                 ("black", (0.012, 0.01, 0.01)), ("red", (0.35, 0.08, 0.02)),
+                 ("grey", (0.3, 0.3, 0.3)), ("white", (0.75, 0.75, 0.73))]
+
+
+def _family(rgb, table) -> str:
+    # Compared in a perceptual-ish space (linear RGB to the power 1/2.2).
+    def lift(c):
+        return np.asarray(c, float) ** (1 / 2.2)
+    return min(table, key=lambda item: float(((lift(rgb) - lift(item[1])) ** 2).sum()))[0]
+
+
+def reading(values: dict, field: str):
+    """A resolved field in the sets' terms."""
+    value = values.get(field)
+    if field == "gender":
+        return "female" if value < 0.34 else "male" if value > 0.66 else "androgynous"
+    if field == "weight":
+        return "thin" if value < 0.35 else "heavy" if value > 0.65 else "average"
+    if field == "top_color":
+        return _family(value, FAMILIES)
+    if field == "hair_color":
+        return _family(value, HAIR_FAMILIES)
+    return value
+
+
+def right(field: str, got, expected) -> bool:
+    """Whether a reading is right: an age within 20% or 5 years; where the words allow
+    more than one reading (an off-white shirt: white or beige), any of them."""
+    if field == "age":
+        return abs(got - expected) <= max(5.0, 0.2 * expected)
+    return got in expected if isinstance(expected, tuple) else got == expected
+
+
+def score_characters(cases, show_wrong: bool) -> dict[str, float]:
+    from metastudio.core.character.describe import resolve
+    from metastudio.core.character.spec import CharacterSpec
+
+    hits: dict[str, list[bool]] = {}
+    wrong = []
+    started = time.perf_counter()
+    for text, expected in cases:
+        values = resolve(CharacterSpec(description=text)).values
+        for field, want in expected.items():
+            got = reading(values, field)
+            ok = right(field, got, want)
+            hits.setdefault(field, []).append(ok)
+            if not ok:
+                wrong.append(f"  {field}: {got} (expected {want}): {text}")
+    seconds = (time.perf_counter() - started) / len(cases)
+    scores = {field: sum(h) / len(h) for field, h in sorted(hits.items())}
+    print("  " + ", ".join(f"{f} {s:.0%} ({len(hits[f])})" for f, s in scores.items())
+          + f"; {seconds * 1000:.0f} ms a description")
+    if show_wrong:
+        print("\n".join(wrong))
+    return scores
+
+
+def score_backgrounds(cases, show_wrong: bool) -> None:
+    from metastudio.core.background.describe import resolve
+    from metastudio.core.background.spec import BackgroundSpec
+
+    fields = ("time_of_day", "biome", "weather", "water")
+    right_count = dict.fromkeys(fields, 0)
+    wrong = []
+    for text, *expected in cases:
+        values = resolve(BackgroundSpec(description=text)).values
+        for name, want in zip(fields, expected, strict=True):
+            if values[name] == want:
+                right_count[name] += 1
+            else:
+                wrong.append(f"  {name}: {values[name]} (expected {want}): {text}")
+    print("  " + ", ".join(f"{n} {right_count[n] / len(cases):.0%}" for n in fields))
+    if show_wrong:
+        print("\n".join(wrong))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wrong", action="store_true",
+                        help="list the development sets' misreadings (never the held-out)")
+    args = parser.parse_args()
+    for title, cases, held in (("English characters, development", EN_DEV, False),
+                               ("English characters, held out", EN_HELD_OUT, True),
+                               ("Korean characters, development", KO_DEV, False),
+                               ("Korean characters, held out", KO_HELD_OUT, True)):
+        print(f"== {title}: {len(cases)} descriptions")
+        score_characters(cases, args.wrong and not held)
+    for title, cases, held in (("Korean backgrounds, development", KO_BACKGROUND_DEV, False),
+                               ("Korean backgrounds, held out", KO_BACKGROUND_HELD_OUT, True)):
+        print(f"== {title}: {len(cases)} descriptions")
+        score_backgrounds(cases, args.wrong and not held)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
