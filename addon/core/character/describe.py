@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..text.ages import age_in
 from ..text.embed import embedder
 from ..text.options import best_option, option_table
 from .spec import CharacterSpec
@@ -146,7 +147,6 @@ _DEFAULT_CLOTHES = {"top": ("long_sleeves", (0.15, 0.2, 0.3)),
                     "shoes": ("shoes", (0.03, 0.03, 0.03))}
 _SPLIT = re.compile(r"[,;.]|\b(?:and|with|wearing|in|who|has|having|dressed|plus|but)\b",
                     re.IGNORECASE)
-_AGE_NUMBER = re.compile(r"\b(\d{1,2})[- ]?(?:years?[- ]old|year-old|yo)\b", re.IGNORECASE)
 MARGIN = 0.06  # best option over the neutral phrase: below this the field is not described
 TEMPERATURE = 0.05
 
@@ -348,10 +348,10 @@ def resolve(spec: CharacterSpec) -> Resolved:
     found = _best(spoken, *_FIELDS["glasses"]) if spoken else None
     if found:
         described["glasses"] = found
-    ages = [int(m.group(1)) for m in _AGE_NUMBER.finditer(spec.description)]
-    if ages:
-        described["age"] = (float(min(max(ages[0], 1), 90)), 1.0, f"{ages[0]} years old",
-                            [])
+    # An age said in numbers or number words (English or Korean) is read by rule.
+    said = age_in(spec.description)
+    if said is not None:
+        described["age"] = (float(min(max(said[0], 1.0), 90.0)), 1.0, said[1], [])
     defaults = {"gender": 0.5, "age": 30.0, "height": 0.5, "weight": 0.5, "muscle": 0.5,
                 "proportions": 0.5, "ancestry": "mixed", "skin_tone": 0.35,
                 "eye_color": "brown"}
