@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..text.ages import age_in
+from ..text.colours import FABRIC, colour_in
 from ..text.embed import embedder
 from ..text.options import best_option, option_table
 from .spec import CharacterSpec
@@ -128,20 +129,9 @@ _NOT_BUILT = ["a cape", "a cloak", "a scarf", "a shawl", "a kilt", "an apron", "
               "a belt", "a necklace", "a wristwatch", "a uniform with medals", "wings",
               "armour", "a costume", "overalls", "a swimsuit", "a bikini", "pyjamas"]
 _CLOTHING_NEUTRAL = ["a person", "someone", "skin", "eyes", "hair"]
-# Colour names (the one closed vocabulary here), linear RGB for Blender materials.
-COLORS: dict[str, tuple[float, float, float]] = {
-    "red": (0.6, 0.03, 0.03), "crimson": (0.55, 0.01, 0.05), "scarlet": (0.75, 0.04, 0.01),
-    "maroon": (0.22, 0.01, 0.02), "burgundy": (0.25, 0.01, 0.04), "pink": (0.9, 0.35, 0.45),
-    "orange": (0.9, 0.25, 0.02), "yellow": (0.85, 0.7, 0.05), "mustard": (0.55, 0.4, 0.03),
-    "gold": (0.7, 0.5, 0.1), "green": (0.05, 0.35, 0.06), "olive": (0.2, 0.22, 0.04),
-    "lime": (0.35, 0.75, 0.05), "teal": (0.02, 0.3, 0.28), "turquoise": (0.05, 0.6, 0.55),
-    "blue": (0.03, 0.1, 0.55), "navy": (0.01, 0.02, 0.15), "sky": (0.3, 0.55, 0.9),
-    "denim": (0.06, 0.12, 0.3), "purple": (0.25, 0.04, 0.4), "violet": (0.4, 0.15, 0.7),
-    "lavender": (0.55, 0.45, 0.8), "brown": (0.2, 0.08, 0.03), "tan": (0.5, 0.35, 0.18),
-    "beige": (0.7, 0.6, 0.42), "khaki": (0.45, 0.4, 0.2), "cream": (0.85, 0.8, 0.62),
-    "white": (0.85, 0.85, 0.85), "grey": (0.25, 0.25, 0.25), "gray": (0.25, 0.25, 0.25),
-    "silver": (0.55, 0.55, 0.58), "charcoal": (0.06, 0.06, 0.07), "black": (0.02, 0.02, 0.02),
-}
+# Colour names are a closed vocabulary read by rule (core.text.colours); the fabric
+# palette, by its old name here.
+COLORS = FABRIC
 _DEFAULT_CLOTHES = {"top": ("long_sleeves", (0.15, 0.2, 0.3)),
                     "bottom": ("trousers", (0.05, 0.05, 0.07)),
                     "shoes": ("shoes", (0.03, 0.03, 0.03))}
@@ -188,16 +178,8 @@ def _best(chunks, options, neutral):
 
 
 def _colour_in(chunk: str) -> tuple[float, float, float] | None:
-    words = re.findall(r"[a-z]+", chunk.lower())
-    found = [COLORS[w] for w in words if w in COLORS]
-    if not found:
-        return None
-    colour = np.array(found[-1])
-    if "dark" in words or "deep" in words:
-        colour = colour * 0.45
-    elif "light" in words or "pale" in words or "bright" in words:
-        colour = colour + (1 - colour) * 0.4
-    return tuple(round(float(x), 3) for x in colour)
+    found = colour_in(chunk)
+    return None if found is None else found[0]
 
 
 _TOPICS = {
