@@ -8,10 +8,8 @@ import json
 
 import bpy
 import numpy as np
-from mathutils import Vector
 
 from ..core.character.hair_cards import (
-    JOINTS,
     PAINTED,
     lock_weights,
     locks,
@@ -20,7 +18,7 @@ from ..core.character.hair_cards import (
 )
 from ..core.character.hair_shell import shell, wanted
 from ..core.character.hat import Crown, press_points
-from .avatar_parts import Made, Parts, hair_colour, link, pack, pbr, read_strands, select
+from .avatar_parts import Made, Parts, add_chains, hair_colour, link, pack, pbr, read_strands
 from .character_garments import CROWN, garments_of
 from .character_hair import hair_of
 from .character_parts import add_weights
@@ -46,11 +44,11 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
         if len(offsets) < 2 or kind in PAINTED:
             continue
         color = hair_colour(hair)
-        cards = make_cards(resample(points, offsets), centre, color, kind,
+        strands = resample(points, offsets)
+        cards = make_cards(strands, centre, color, kind,
                            size=size if kind == "hair" else size // 2)
-        if kind == "hair" and wanted(resample(points, offsets)):
-            objects.append(_shell(name, body, parts, made, points, offsets, weights,
-                                  scalp, crown))
+        if kind == "hair" and wanted(strands):
+            objects.append(_shell(name, body, parts, made, strands, weights, scalp, crown))
         if kind == "hair" and crown is not None:
             # A card is wider than its strands: under a hat its corners are pressed
             # inside the crown as the strands were, or they show through it.
@@ -98,8 +96,7 @@ def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:
     return objects
 
 
-def _shell(name: str, body, parts: Parts, made: Made, points, offsets, weights, scalp,
-           crown):
+def _shell(name: str, body, parts: Parts, made: Made, strands, weights, scalp, crown):
     """The hair's volume over the scalp (core.character.hair_shell) drawn with the baked
     skin, whose scalp has the hair painted into it; weighted as the scalp."""
     mesh = body.data
@@ -115,7 +112,6 @@ def _shell(name: str, body, parts: Parts, made: Made, points, offsets, weights, 
     mesh.vertices.foreach_get("co", co)
     normal = np.empty(len(mesh.vertices) * 3)
     mesh.vertices.foreach_get("normal", normal)
-    strands = resample(points, offsets)
     positions = shell(co.reshape(-1, 3)[used], normal.reshape(-1, 3)[used], faces, strands)
     if crown is not None:  # under a hat, pressed inside it as the strands are
         positions = press_points(positions, crown)[0]
@@ -152,26 +148,8 @@ def _swinging_locks(cards, body, parts: Parts, made: Made) -> dict:
     if not found:
         return {}
     to_rig = parts.rig.matrix_world.inverted() @ body.matrix_world
-    chains = []
-    with made.current():
-        select(bpy.context, Parts(parts.rig, [], None))
-        bpy.ops.object.mode_set(mode="EDIT")
-        try:
-            bones = parts.rig.data.edit_bones
-            for number, lock in enumerate(found, start=1):
-                parent, chain = bones[parts.head], []
-                joints = [to_rig @ Vector(p) for p in lock.joints]
-                # The last joint is a short end bone: a spring's tip needs a length.
-                joints.append(joints[-1] + (joints[-1] - joints[-2]).normalized() * 0.03)
-                for j in range(JOINTS + 1):
-                    bone = bones.new(f"hair_{number:02d}_{j + 1}")
-                    bone.head, bone.tail = joints[j], joints[j + 1]
-                    bone.parent, bone.use_connect = parent, j > 0
-                    parent = bone
-                    chain.append(bone.name)
-                chains.append(chain)
-        finally:
-            bpy.ops.object.mode_set(mode="OBJECT")
+    chains = add_chains(parts, made, parts.head, [lock.joints for lock in found],
+                        lambda number, joint: f"hair_{number:02d}_{joint}", to_rig)
     parts.springs = chains
     return {chains[lock][joint]: pair for (lock, joint), pair in
             lock_weights(cards.card_of_vertex, found).items()}

@@ -163,6 +163,36 @@ def select(context, parts: Parts) -> None:
     context.view_layer.objects.active = parts.rig or parts.body
 
 
+def add_chains(parts: Parts, made: Made, parent: str, chains, names, to_rig,
+               end: float = 0.03) -> list[list[str]]:
+    """Chains of bones in the export's rig, each hung from `parent` through its joints
+    (points in the space `to_rig` maps from), with a short end bone past the last joint
+    (a spring's tip needs a length); `names(chain, joint)` names them (both from 1).
+    Returns the chains' bone names."""
+    from mathutils import Vector
+
+    out = []
+    with made.current():
+        select(bpy.context, Parts(parts.rig, [], None))
+        bpy.ops.object.mode_set(mode="EDIT")
+        try:
+            bones = parts.rig.data.edit_bones
+            for number, joints in enumerate(chains, start=1):
+                points = [to_rig @ Vector(p) for p in joints]
+                points.append(points[-1] + (points[-1] - points[-2]).normalized() * end)
+                above, chain = bones[parent], []
+                for j in range(len(points) - 1):
+                    bone = bones.new(names(number, j + 1))
+                    bone.head, bone.tail = points[j], points[j + 1]
+                    bone.parent, bone.use_connect = above, j > 0
+                    above = bone
+                    chain.append(bone.name)
+                out.append(chain)
+        finally:
+            bpy.ops.object.mode_set(mode="OBJECT")
+    return out
+
+
 def avatar_figures(parts: Parts) -> dict[str, int]:
     triangles = 0
     materials = set()

@@ -4,14 +4,12 @@ skirt) from the hips, with the skirt's weights handed over to them down its leng
 
 from __future__ import annotations
 
-import bpy
 import numpy as np
-from mathutils import Vector
 
 from ..core.character.avatar import BUDGET
-from ..core.character.skirt_swing import BONES, chains_for, skirt_chains
+from ..core.character.skirt_swing import chains_for, skirt_chains
 from .avatar_hair import vertex_weights
-from .avatar_parts import Made, Parts, select
+from .avatar_parts import Made, Parts, add_chains
 from .character_garments import GARMENT
 from .character_parts import add_weights
 
@@ -60,23 +58,5 @@ def skirt_springs(parts: Parts, made: Made, hips: str, bottom: str) -> None:
 def _bones(parts: Parts, made: Made, obj, hips: str, joints: np.ndarray,
            number: int) -> list[list[str]]:
     to_rig = parts.rig.matrix_world.inverted() @ obj.matrix_world
-    chains = []
-    with made.current():
-        select(bpy.context, Parts(parts.rig, [], None))
-        bpy.ops.object.mode_set(mode="EDIT")
-        try:
-            bones = parts.rig.data.edit_bones
-            for k, chain_joints in enumerate(joints, start=1):
-                points = [to_rig @ Vector(p) for p in chain_joints]
-                points.append(points[-1] + (points[-1] - points[-2]).normalized() * END)
-                parent, chain = bones[hips], []
-                for j in range(BONES + 1):
-                    bone = bones.new(f"skirt{number}_{k:02d}_{j + 1}")
-                    bone.head, bone.tail = points[j], points[j + 1]
-                    bone.parent, bone.use_connect = parent, j > 0
-                    parent = bone
-                    chain.append(bone.name)
-                chains.append(chain)
-        finally:
-            bpy.ops.object.mode_set(mode="OBJECT")
-    return chains
+    return add_chains(parts, made, hips, joints,
+                      lambda k, j: f"skirt{number}_{k:02d}_{j}", to_rig, END)

@@ -217,17 +217,8 @@ def _springs(parts: Parts, bones: dict) -> None:
             collider.shape.sphere.offset = tuple(rest @ Vector(offset))
             group.add_collider().collider_uuid = collider.uuid
         for number, chain in enumerate(parts.springs, start=1):
-            spring = spring_bone.add_spring()
-            spring.vrm_name = f"Hair {number}"
-            for name in chain:
-                joint = spring.add_joint()
-                joint.node.bone_name = name
-                joint.hit_radius = 0.015
-                joint.stiffness = 0.6
-                joint.gravity_power = 0.35
-                joint.gravity_dir = (0.0, 0.0, -1.0)
-                joint.drag_force = 0.45
-            spring.add_collider_group().collider_group_uuid = group.uuid
+            _spring(spring_bone, f"Hair {number}", chain, group, hit=0.015,
+                    stiffness=0.6, gravity=0.35, drag=0.45)
 
 
 HIT = 0.012  # a skirt joint's radius for collisions
@@ -264,19 +255,27 @@ def _skirt_springs(parts: Parts, bones: dict, spring_bone) -> None:
             collider.shape.capsule.tail = tuple(rest.inverted() @ tail)
             legs.add_collider().collider_uuid = collider.uuid
     for number, chain in enumerate(parts.skirt_springs, start=1):
-        spring = spring_bone.add_spring()
-        spring.vrm_name = f"Skirt {number}"
-        for name in chain:
-            joint = spring.add_joint()
-            joint.node.bone_name = name
-            joint.hit_radius = HIT
-            # The skirt hangs as built: gravity barely pulls more (it would draw the
-            # flare in at rest), stiffness brings it back after a swing.
-            joint.stiffness = 1.5
-            joint.gravity_power = 0.05
-            joint.gravity_dir = (0.0, 0.0, -1.0)
-            joint.drag_force = 0.55
-        spring.add_collider_group().collider_group_uuid = legs.uuid
+        # The skirt hangs as built: gravity barely pulls more (it would draw the flare
+        # in at rest), stiffness brings it back after a swing.
+        _spring(spring_bone, f"Skirt {number}", chain, legs, hit=HIT, stiffness=1.5,
+                gravity=0.05, drag=0.55)
+
+
+def _spring(spring_bone, name: str, chain: list[str], colliders, hit: float,
+            stiffness: float, gravity: float, drag: float) -> None:
+    """A VRM spring down a chain of bones, each joint alike, pulled straight down by
+    gravity, colliding with a collider group."""
+    spring = spring_bone.add_spring()
+    spring.vrm_name = name
+    for bone in chain:
+        joint = spring.add_joint()
+        joint.node.bone_name = bone
+        joint.hit_radius = hit
+        joint.stiffness = stiffness
+        joint.gravity_power = gravity
+        joint.gravity_dir = (0.0, 0.0, -1.0)
+        joint.drag_force = drag
+    spring.add_collider_group().collider_group_uuid = colliders.uuid
 
 
 def _limb_radius(parts: Parts, head: np.ndarray, tail: np.ndarray) -> float | None:

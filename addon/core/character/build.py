@@ -328,8 +328,8 @@ def _hat(mesh: CharacterMesh, values: dict, points) -> garments.Garment:
     its crown (and the strands it hides whole dropped)."""
     haircut = values.get("hair", "none")
     afro = haircut == "short" and values.get("hair_texture") == "coily"
-    made = hats.hat(mesh.head, values["hat"], haircut, afro)
     skull = hair.Skull(mesh.head)
+    made = hats.hat(mesh.head, values["hat"], haircut, afro, skull)
     for strands in mesh.hair:
         if strands.name == "hair":
             strands.positions, kept = hats.press_hair(strands.positions, made.crown, skull)

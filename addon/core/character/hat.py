@@ -402,11 +402,13 @@ def _outward(positions: np.ndarray, faces: np.ndarray, centre: np.ndarray,
     return out
 
 
-def hat(head: Head, style: str, haircut: str = "short", afro: bool = False) -> Hat:
-    """The hat for a head wearing `haircut` (the room its hair takes under the hat)."""
+def hat(head: Head, style: str, haircut: str = "short", afro: bool = False,
+        skull: Skull | None = None) -> Hat:
+    """The hat for a head wearing `haircut` (the room its hair takes under the hat);
+    `skull`, the head's Skull when the caller has made it already."""
     if style not in STYLES:
         raise ValueError(f"hat: unknown style {style!r}")
-    skull = Skull(head)
+    skull = skull or Skull(head)
     room = AFRO_ROOM if afro else HAIR_ROOM.get(haircut, 0.008)
     band = _band(head, style)
     make = _fitted_crown if style in ("beanie", "cap") else _standing_crown
