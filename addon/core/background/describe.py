@@ -19,8 +19,9 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..text import embed
+from ..text import embed, korean
 from ..text.clock import clock_times
+from ..text.morpheme_tagger import MorphemeTagger
 from ..text.tagger import TokenTagger
 from .reference import ReferenceLook
 from .spec import BackgroundSpec, Biome, TimeOfDay, Water, Weather
@@ -89,6 +90,11 @@ def _tagger() -> TokenTagger:
     return TokenTagger(Path(__file__).with_name("text_tagger.npz"), THRESHOLD)
 
 
+@functools.lru_cache(maxsize=1)
+def _korean_tagger() -> MorphemeTagger:
+    return MorphemeTagger(Path(__file__).with_name("text_tagger_ko.npz"), THRESHOLD)
+
+
 def time_of_day_at(hour: float) -> str:
     """The time of day a clock hour (0-24) falls in."""
     for end, option in HOURS:
@@ -100,8 +106,17 @@ def time_of_day_at(hour: float) -> str:
 def classify(description: str) -> dict[str, tuple[str, float, str]]:
     """field -> (option, confidence, the words that said it), by the model, for the
     fields the description speaks of; a clock time, read by rule, says the time of day."""
-    found = {name: (tag.option, tag.confidence, tag.words)
-             for name, tag in _tagger().tag(description).items()}
+    english = description
+    found = {}
+    if korean.has_hangul(description):
+        # Korean words by the Korean tagger (scripts/train_korean_text.py); what is left,
+        # English, by the English one (its reading wins where both say a field).
+        found = {name: (tag.option, tag.confidence, tag.words)
+                 for name, tag in _korean_tagger().tag(description).items()}
+        english = re.sub(r"\S*[\uac00-\ud7a3]\S*", " ", description)
+    if english.strip(" ,.;"):
+        found.update({name: (tag.option, tag.confidence, tag.words)
+                      for name, tag in _tagger().tag(english).items()})
     times = clock_times(description)
     if times:
         found["time_of_day"] = (time_of_day_at(times[0].hour), 1.0, times[0].words)

@@ -19,7 +19,10 @@ import numpy as np
 from ..text.ages import age_in
 from ..text.colours import FABRIC, colour_in
 from ..text.embed import embedder
+from ..text.korean import INSTALL_HINT as KOREAN_HINT
+from ..text.korean import has_hangul
 from ..text.options import best_option, option_table
+from . import read_korean
 from .spec import CharacterSpec
 
 # (example phrases, value) per option; the neutral phrases say "nothing about it".
@@ -291,10 +294,19 @@ def _person_fields(chunks: list[str]) -> dict[str, tuple]:
 def resolve(spec: CharacterSpec) -> Resolved:
     """Every character field: explicit, else described, else default (varied by seed)."""
     rng = np.random.default_rng(spec.seed) if spec.seed else None
-    chunks = phrases(spec.description)
     values: dict[str, object] = {}
     sources: dict[str, str] = {}
     notes: list[str] = []
+    # Korean words are read by the Korean tagger; the rest (English) by the English one.
+    english, korean = spec.description, read_korean.KoreanReading()
+    if has_hangul(spec.description):
+        english = read_korean.without_korean(spec.description)
+        if read_korean.available():
+            korean = read_korean.read(spec.description)
+        else:
+            notes.append(f"the Korean words were not read: the Korean analyser is not "
+                         f"installed ({KOREAN_HINT})")
+    chunks = phrases(english)
     if not spec.description.strip():
         notes.append("no description: fields not set by hand take their defaults")
     topics = {chunk: topic(chunk) for chunk in chunks}
@@ -330,6 +342,7 @@ def resolve(spec: CharacterSpec) -> Resolved:
     found = _best(spoken, *_FIELDS["glasses"]) if spoken else None
     if found:
         described["glasses"] = found
+    described.update(korean.described)
     # An age said in numbers or number words (English or Korean) is read by rule.
     said = age_in(spec.description)
     if said is not None:
@@ -357,12 +370,20 @@ def resolve(spec: CharacterSpec) -> Resolved:
             values[name], sources[name] = _vary(name, default, rng), (
                 "default" if rng is None else f"seed {spec.seed}")
     _hair(spec, described, values, sources, rng)
-    _clothes(spec, by_topic["clothing"], values, sources, rng, notes)
+    _clothes(spec, by_topic["clothing"], values, sources, rng, notes, korean.garments)
     # A crowd (seeded) has a few people in glasses; one character has none unless asked.
     _pick(spec, "glasses", described, values, sources, rng,
           ("none", "none", "none", "none", "rectangular", "round"))
-    _hat(spec, [c for c in chunks if topics[c] == "hat"], values, sources)
-    if chunks and not any(s.startswith("description") for s in sources.values()):
+    hats = [c for c in chunks if topics[c] == "hat"] + korean.hats
+    if not hats and has_hangul(spec.description):
+        # Hats are a closed vocabulary: a Korean hat word the tagger missed is still one.
+        hats = [m.group(0) for _, words in _HAT_WORDS
+                for m in words.finditer(spec.description)][:1]
+    _hat(spec, hats, values, sources)
+    for words in korean.left_out:
+        notes.append(f"left out: \"{words}\" (not built yet)")
+    if spec.description.strip() and not any(s.startswith("description")
+                                            for s in sources.values()):
         notes.append(f"nothing in \"{spec.description.strip()}\" describes a person's "
                      f"body or clothes: defaults used")
     # What is not built is reported wherever something else was understood (a lone
@@ -487,7 +508,9 @@ def _vary(name: str, default, rng):
     return round(float(np.clip(default + rng.normal(0, 0.15), 0, 1)), 3)
 
 
-def _clothes(spec, chunks, values, sources, rng, notes) -> None:
+def _clothes(spec, chunks, values, sources, rng, notes, korean=None) -> None:
+    """Top, bottom and shoes: explicit, else described (the English phrases, then the
+    Korean tagger's garments: (kind, colour, confidence, words) by slot), else default."""
     found: dict[str, tuple[str, object, str]] = {}
     if chunks:
         options = [(examples, (slot, kind)) for examples, slot, kind in _GARMENTS]
@@ -506,6 +529,7 @@ def _clothes(spec, chunks, values, sources, rng, notes) -> None:
                 continue
             if slot not in found or lift[row, col] > found[slot][2]:
                 found[slot] = (kind, _colour_in(chunk), float(lift[row, col]), chunk)
+    found.update(korean or {})
     for slot in ("top", "bottom", "shoes"):
         kind, colour = _DEFAULT_CLOTHES[slot]
         source = "default"
