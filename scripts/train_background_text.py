@@ -327,16 +327,23 @@ for _field, _options in MORE_FRAGMENTS.items():
 LINKS = [", ", " with ", " and ", ", ", " beside ", ", "]
 # Words that speak of none of the fields, so the tagger learns that what it does not know
 # says nothing (without them, "asdf" or "hello" got a time of day).
-DISTRACTORS = ["a lone hiker", "a wooden cabin", "a dirt road", "a red car", "an old fence",
-               "a few birds", "a small house", "a winding path", "wide angle view",
-               "seen from above", "a cinematic shot", "a camper van", "a stone wall",
-               "a couple walking a dog", "a picnic table", "highly detailed",
-               "a scene for a film", "a dramatic view", "a flock of sheep", "a windmill",
-               "a tent", "telephone poles", "a railway line", "a bridge", "a ruined castle",
+DISTRACTORS = ["wide angle view", "seen from above", "a cinematic shot", "highly detailed",
+               "a scene for a film", "a dramatic view", "a dirt road", "a winding path",
                "hello", "lorem ipsum", "test", "something nice", "make it pretty",
                # Negations: water named but not there.
                "not a drop of water", "no water anywhere", "far from any water",
                "without any lakes or rivers"]
+# Things in a place that no builder makes yet: the tagger marks them ("not_built") so
+# that they are listed back to the user as left out, never dropped silently.
+OBJECTS = ["a lone hiker", "a wooden cabin", "a red car", "an old fence", "a few birds",
+           "a small house", "a camper van", "a stone wall", "a couple walking a dog",
+           "a picnic table", "a flock of sheep", "a windmill", "a tent", "telephone poles",
+           "a railway line", "a bridge", "a ruined castle", "boats", "fishing boats",
+           "a sailing ship", "a lighthouse", "a pier", "a temple", "a church spire",
+           "cows grazing", "horses", "a campfire", "a playground", "a train",
+           "market stalls", "a statue", "a fountain", "people", "children playing",
+           "a hot air balloon", "a ferris wheel", "yachts", "a wooden jetty with boats",
+           "a farmhouse", "a barn", "a pagoda", "street lamps", "a bus stop", "deer"]
 ROWS = 10000
 # Weather and time said as an adjective on the land ("a misty pine forest", "a moonlit
 # marsh"): a share of the training texts join them so, piece labels kept apart.
@@ -374,8 +381,10 @@ def synthetic(count: int, rng) -> list[tuple[list[int], list[tuple[str, str] | N
             option = list(options)[rng.integers(len(options))]
             phrases = options[option]
             parts.append((phrases[rng.integers(len(phrases))], (name, option)))
-        if rng.random() < 0.3:
+        if rng.random() < 0.15:
             parts.append((DISTRACTORS[rng.integers(len(DISTRACTORS))], None))
+        if rng.random() < 0.3:
+            parts.append((OBJECTS[rng.integers(len(OBJECTS))], ("not_built", "item")))
         if rng.random() < 0.1:  # gibberish: random word pieces
             vocab = len(tokenizer.vocab)
             parts.append((" ".join(tokenizer.piece(int(i)).lstrip("#") for i in
@@ -483,21 +492,22 @@ def main() -> int:
     print(f"{len(rows)} descriptions, {len(x)} word pieces "
           f"({time.perf_counter() - started:.0f} s)")
     classes = {name: [NOT_SAID, *options] for name, options in FRAGMENTS.items()}
+    classes["not_built"] = [NOT_SAID, "item"]
     targets = {name: np.array([classes[name].index(label[1]) if label and label[0] == name
-                               else 0 for label in labels]) for name in FRAGMENTS}
+                               else 0 for label in labels]) for name in classes}
     params = train_tagger(x, targets, {name: len(c) for name, c in classes.items()},
                           args.hidden, args.epochs)
     # Training accuracy per piece, on the first 20,000 pieces.
     sample = np.hstack([x[:20000], np.ones((min(len(x), 20000), 1), np.float32)])
     h = np.maximum(sample @ params["hidden"], 0)
     h = np.hstack([h, np.ones((len(h), 1), np.float32)])
-    for name in FRAGMENTS:
+    for name in classes:
         accuracy = float(((h @ params[name]).argmax(axis=1) == targets[name][:20000]).mean())
         print(f"{name}: {len(classes[name])} classes, per-piece training accuracy "
               f"{accuracy:.1%}")
     # Half precision: the file is half the size and the readings are the same.
     out = {"hidden_weights": params["hidden"].astype(np.float16)}
-    for name in FRAGMENTS:
+    for name in classes:
         out[f"{name}_weights"] = params[name].astype(np.float16)
         out[f"{name}_classes"] = np.array(classes[name])
     path = args.out or Path(__file__).resolve().parent.parent / "addon" / "core" / \

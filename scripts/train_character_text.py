@@ -39,11 +39,11 @@ def _each(words: str, labels: Labels) -> list[tuple[str, Labels]]:
 
 PEOPLE: list[tuple[str, Labels]] = (
     _each("woman|lady|girl's mother|mother|mum|mom|wife|aunt|actress|waitress|"
-          "businesswoman|policewoman|female doctor|gal|housewife|sister|daughter|"
+          "policewoman|female doctor|gal|housewife|sister|daughter|"
           "female teacher|widow|heroine|queen|princess|nun|female student",
           {"gender": "female"}) +
     _each("man|gentleman|guy|fellow|bloke|father|dad|husband|uncle|actor|waiter|"
-          "businessman|policeman|male doctor|brother|son|male teacher|widower|hero|"
+          "policeman|male doctor|brother|son|male teacher|widower|hero|"
           "king|prince|fisherman|farmer|lumberjack|male student|cowboy",
           {"gender": "male"}) +
     _each("grandmother|granny|grandma|old lady|old woman|elderly woman|nana|"
@@ -67,9 +67,13 @@ PEOPLE: list[tuple[str, Labels]] = (
     _each("young woman|young lady|college girl", {"gender": "female", "age": "young"}) +
     _each("young man|college guy|youth", {"gender": "male", "age": "young"}) +
     _each("student|university student|graduate|intern", {"age": "young"}) +
-    _each("bride|bride-to-be", {"gender": "female", "top": "dress"}) +
-    _each("groom|bridegroom", {"gender": "male", "top": "jacket"}) +
-    _each("monk|buddhist monk", {"gender": "male", "hair": "buzz"}) +
+    # What a role implies is a field of its own ("role_top"): a garment the text names
+    # wins over it ("a bride in a red suit" wears the suit).
+    _each("bride|bride-to-be", {"gender": "female", "role_top": "dress"}) +
+    _each("groom|bridegroom", {"gender": "male", "role_top": "jacket"}) +
+    _each("businessman", {"gender": "male", "role_top": "jacket"}) +
+    _each("businesswoman", {"gender": "female", "role_top": "jacket"}) +
+    _each("monk|buddhist monk", {"gender": "male", "role_hair": "buzz"}) +
     _each("sumo wrestler|sumo champion", {"gender": "male", "weight": "heavy"}) +
     _each("bodybuilder|weightlifter|strongman", {"muscle": "muscular"}) +
     _each("ballerina", {"gender": "female", "weight": "thin"}) +
@@ -153,7 +157,7 @@ GARMENTS = (
           {"top": "coat"}) +
     _each("hoodie|hooded sweatshirt|hoody|hooded top|zip-up hoodie", {"top": "hoodie"}) +
     _each("t-shirt|tee|tshirt|short-sleeved shirt|polo shirt|tank top|vest top|polo|"
-          "crop top|singlet|camisole|jersey", {"top": "short_sleeves"}) +
+          "crop top|singlet|camisole|jersey|scrubs|scrub top", {"top": "short_sleeves"}) +
     _each("dress|gown|sundress|frock|wedding dress|ball gown|evening gown|maxi dress|"
           "summer dress|cocktail dress|slip dress", {"top": "dress"}) +
     _each("trousers|jeans|pants|slacks|leggings|chinos|corduroys|joggers|sweatpants|"
@@ -162,10 +166,31 @@ GARMENTS = (
           {"bottom": "shorts"}) +
     _each("skirt|miniskirt|long skirt|pleated skirt|pencil skirt|maxi skirt|kilt skirt|"
           "plaid skirt|tartan skirt|a-line skirt", {"bottom": "skirt"}))
+SKIN = (_each("pale skin|fair skin|porcelain skin|very pale skin|pale-skinned|fair-skinned",
+              {"skin_tone": "very_pale"}) +
+        _each("light skin|a light complexion|light-skinned", {"skin_tone": "light"}) +
+        _each("olive skin|an olive complexion|olive-skinned", {"skin_tone": "olive"}) +
+        _each("tanned skin|a tan|sun-tanned skin|bronzed skin|a suntan|tanned",
+              {"skin_tone": "tan"}) +
+        _each("brown skin|a brown complexion|brown-skinned", {"skin_tone": "brown"}) +
+        _each("dark skin|deep ebony skin|very dark skin|dark-skinned|a dark complexion",
+              {"skin_tone": "dark"}))
+EYES = (_each("brown eyes|dark eyes|brown-eyed", {"eye_color": "brown"}) +
+        _each("hazel eyes|hazel-eyed", {"eye_color": "hazel"}) +
+        _each("amber eyes|golden eyes", {"eye_color": "amber"}) +
+        _each("green eyes|green-eyed", {"eye_color": "green"}) +
+        _each("blue eyes|blue-eyed|bright blue eyes|icy blue eyes", {"eye_color": "blue"}) +
+        _each("grey eyes|gray eyes|grey-eyed", {"eye_color": "grey"}))
+ANCESTRY = (_each("African|Nigerian|Kenyan|Ghanaian|Ethiopian|Black|of African descent|"
+                  "Senegalese", {"ancestry": "african"}) +
+            _each("Korean|Japanese|Chinese|East Asian|Vietnamese|Taiwanese|Mongolian|"
+                  "of East Asian descent", {"ancestry": "asian"}) +
+            _each("European|Scandinavian|Italian|German|French|Irish|Polish|Norwegian|"
+                  "of European descent|white European", {"ancestry": "european"}))
 NOT_BUILT = _each("scarf|cape|cloak|shawl|apron|poncho|kimono|hanbok|sari|toga|robe|tie|"
                   "bow tie|gloves|mittens|backpack|bag|handbag|umbrella|belt|necklace|"
                   "wristwatch|feather|walking stick|briefcase|wings|armour|tiara|medal|"
-                  "sou'wester|scrubs|onesie|uniform|overalls|swimsuit|pyjamas|crown|"
+                  "sou'wester|onesie|uniform|overalls|swimsuit|pyjamas|crown|"
                   "helmet|top hat|beret|headscarf", {"not_built": "item"})
 COLOURS = ["red", "blue", "green", "yellow", "black", "white", "grey", "gray", "navy",
            "brown", "pink", "purple", "orange", "beige", "burgundy", "maroon", "teal",
@@ -178,8 +203,8 @@ COLOURS = ["red", "blue", "green", "yellow", "black", "white", "grey", "gray", "
 WEAR = ["in", "wearing", "dressed in", "in a pair of", "sporting", "clad in", "with"]
 CARRY = ["carrying", "holding", "with", "wearing", "in"]
 FILLER = ["friendly", "smiling", "cheerful", "serious", "quiet", "happy", "tired",
-          "curious", "kind-looking", "confident", "shy", "proud", "nervous", "Korean",
-          "Italian", "local", "famous", "standing", "walking", "waving", "reading a book",
+          "curious", "kind-looking", "confident", "shy", "proud", "nervous", "lovely",
+          "polite", "local", "famous", "standing", "walking", "waving", "reading a book",
           "looking at the camera", "who loves gardening", "on a bench", "at the bus stop",
           "in the classroom", "for a history lesson"]
 
@@ -227,7 +252,8 @@ def _hair(rng) -> list[Segment]:
 def _person(rng) -> list[Segment]:
     out = []
     for table, chance in ((AGE_WORDS, 0.3), (BUILD_WORDS, 0.3), (BUILD_WORDS, 0.1),
-                          (FACE_ADJECTIVES, 0.06), ([(w, {}) for w in FILLER[:14]], 0.15)):
+                          (FACE_ADJECTIVES, 0.06), (ANCESTRY, 0.1),
+                          ([(w, {}) for w in FILLER[:14]], 0.15)):
         if rng.random() < chance:
             out.append(_pick(rng, table))
     out.append(_pick(rng, PEOPLE))
@@ -258,6 +284,10 @@ def character_text(rng) -> list[Segment]:
                       (f"{_article(colour or name)} {colour}{name}", labels)])
     if rng.random() < 0.1:
         parts.append([(_pick(rng, ["with", "and"]), {}), _pick(rng, FACES)])
+    if rng.random() < 0.1:
+        parts.append([(_pick(rng, ["with", "who has", "having"]), {}), _pick(rng, SKIN)])
+    if rng.random() < 0.1:
+        parts.append([(_pick(rng, ["with", "who has", "having"]), {}), _pick(rng, EYES)])
     if rng.random() < 0.12:
         name, labels = _pick(rng, NOT_BUILT)
         colour = f"{_pick(rng, COLOURS)} " if rng.random() < 0.5 else ""
@@ -305,6 +335,10 @@ FIELDS = {
     "hat": ["beanie", "cap", "sun_hat", "fedora"],
     "top": ["short_sleeves", "long_sleeves", "hoodie", "jacket", "coat", "dress"],
     "bottom": ["shorts", "trousers", "skirt"], "not_built": ["item"],
+    "role_top": ["jacket", "dress"], "role_hair": ["buzz"],
+    "skin_tone": ["very_pale", "light", "olive", "tan", "brown", "dark"],
+    "eye_color": ["brown", "hazel", "amber", "green", "blue", "grey"],
+    "ancestry": ["african", "asian", "european"],
 }
 
 

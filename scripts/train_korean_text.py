@@ -63,11 +63,13 @@ PEOPLE: list[tuple[str, Labels]] = [
     (w, {"gender": "female", "age": "young"}) for w in ("아가씨", "처녀", "여대생",
                                                        "여자 대학생")] + [
     (w, {"age": "young"}) for w in ("대학생", "신입생", "사회 초년생")] + [
-    ("신부", {"gender": "female", "top": "dress"}),
-    ("새색시", {"gender": "female", "top": "dress"}),
-    ("신랑", {"gender": "male", "top": "jacket"}),
-    ("스님", {"gender": "male", "hair": "buzz"}), ("승려", {"gender": "male", "hair": "buzz"}),
-    ("비구니", {"gender": "female", "hair": "buzz"}),
+    # What a role implies is a field of its own: a garment the text names wins over it.
+    ("신부", {"gender": "female", "role_top": "dress"}),
+    ("새색시", {"gender": "female", "role_top": "dress"}),
+    ("신랑", {"gender": "male", "role_top": "jacket"}),
+    ("스님", {"gender": "male", "role_hair": "buzz"}),
+    ("승려", {"gender": "male", "role_hair": "buzz"}),
+    ("비구니", {"gender": "female", "role_hair": "buzz"}),
     ("씨름 선수", {"gender": "male", "weight": "heavy"}),
     ("스모 선수", {"gender": "male", "weight": "heavy"}),
     ("역도 선수", {"muscle": "muscular"}), ("보디빌더", {"muscle": "muscular"}),
@@ -176,6 +178,26 @@ GARMENTS: list[tuple[str, Labels]] = [
                                         "버뮤다 팬츠")] + [
     (w, {"bottom": "skirt"}) for w in ("치마", "스커트", "미니스커트", "긴 치마", "주름치마",
                                        "롱스커트", "플레어스커트", "짧은 치마", "교복 치마")]
+SKIN: list[tuple[str, Labels]] = [
+    (w, {"skin_tone": "very_pale"}) for w in ("하얀 피부", "창백한 피부", "뽀얀 피부",
+                                              "새하얀 피부")] + [
+    (w, {"skin_tone": "light"}) for w in ("밝은 피부", "밝은 피부톤")] + [
+    (w, {"skin_tone": "tan"}) for w in ("구릿빛 피부", "햇볕에 그을린 피부", "까무잡잡한 피부")
+] + [(w, {"skin_tone": "brown"}) for w in ("갈색 피부", "가무잡잡한 피부")] + [
+    (w, {"skin_tone": "dark"}) for w in ("검은 피부", "어두운 피부", "아주 어두운 피부")]
+EYES: list[tuple[str, Labels]] = [
+    (w, {"eye_color": "brown"}) for w in ("갈색 눈", "검은 눈동자", "갈색 눈동자")] + [
+    (w, {"eye_color": "blue"}) for w in ("파란 눈", "푸른 눈", "파란 눈동자")] + [
+    (w, {"eye_color": "green"}) for w in ("초록 눈", "녹색 눈동자")] + [
+    (w, {"eye_color": "grey"}) for w in ("회색 눈", "잿빛 눈동자")] + [
+    (w, {"eye_color": "hazel"}) for w in ("담갈색 눈",)]
+ANCESTRY: list[tuple[str, Labels]] = [
+    (w, {"ancestry": "asian"}) for w in ("한국인", "한국 사람", "일본인", "중국인", "동양인",
+                                        "아시아인")] + [
+    (w, {"ancestry": "african"}) for w in ("흑인", "아프리카계", "아프리카인",
+                                          "나이지리아인")] + [
+    (w, {"ancestry": "european"}) for w in ("백인", "유럽인", "서양인", "이탈리아인",
+                                           "독일인")]
 NOT_BUILT: list[tuple[str, Labels]] = [
     (w, {"not_built": "item"}) for w in
     ("한복", "망토", "목도리", "스카프", "앞치마", "넥타이", "나비넥타이", "장갑", "배낭",
@@ -191,7 +213,7 @@ COLOURS = ["빨간", "빨간색", "붉은", "노란", "노란색", "초록색", 
 WEAR = ["입은", "입고 있는", "걸친", "차려입은", "입은 채인", "입고", "걸치고"]
 PUT_ON = ["쓴", "쓰고", "쓴 채", "눌러쓴"]  # a hat or glasses
 FILLER = ["예쁜", "멋진", "평범한", "친절한", "웃고 있는", "조용한", "활발한", "귀여운",
-          "한국인", "서 있는", "걸어가는", "행복한"]
+          "서 있는", "걸어가는", "행복한"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -216,7 +238,10 @@ def _noise() -> list[str]:
 
 
 def _batchim(word: str) -> bool:
-    last = word.rstrip()[-1]
+    word = word.rstrip()
+    if not word:
+        return False
+    last = word[-1]
     return "\uac00" <= last <= "\ud7a3" and (ord(last) - 0xAC00) % 28 != 0
 
 
@@ -265,7 +290,7 @@ def _hair(rng) -> list[Segment]:
 def _person(rng) -> list[Segment]:
     out = []
     for table, chance in ((AGE_WORDS, 0.3), (BUILD_WORDS, 0.35), (BUILD_WORDS, 0.1),
-                          ([(w, {}) for w in FILLER], 0.15)):
+                          (ANCESTRY, 0.08), ([(w, {}) for w in FILLER], 0.15)):
         if rng.random() < chance:
             out.append(_pick(rng, table))
     out.append(_pick(rng, PEOPLE))
@@ -308,6 +333,10 @@ def character_text(rng) -> list[Segment]:
         extras.append([hat, ("~" + _object(hat[0]) + " " + _pick(rng, PUT_ON), {})])
     if rng.random() < 0.1:
         extras.append([_pick(rng, FACES)])
+    if rng.random() < 0.08:
+        extras.append([_pick(rng, SKIN), ("~" + _pick(rng, ["의", "를 가진", "에"]), {})])
+    if rng.random() < 0.08:
+        extras.append([_pick(rng, EYES), ("~" + _pick(rng, ["의", "을 가진", "이 빛나는"]), {})])
     if rng.random() < 0.12:
         thing = _pick(rng, NOT_BUILT)
         extras.append([thing, ("~" + _object(thing[0]) + " " + _pick(rng, CARRIED), {})])
@@ -357,6 +386,10 @@ CHARACTER_FIELDS = {
     "hat": ["beanie", "cap", "sun_hat", "fedora"],
     "top": ["short_sleeves", "long_sleeves", "hoodie", "jacket", "coat", "dress"],
     "bottom": ["shorts", "trousers", "skirt"], "not_built": ["item"],
+    "role_top": ["jacket", "dress"], "role_hair": ["buzz"],
+    "skin_tone": ["very_pale", "light", "olive", "tan", "brown", "dark"],
+    "eye_color": ["brown", "hazel", "amber", "green", "blue", "grey"],
+    "ancestry": ["african", "asian", "european"],
 }
 
 # --- backgrounds ------------------------------------------------------------------------
@@ -410,6 +443,10 @@ BACKGROUND: dict[str, dict[str, list[str]]] = {
         "sea": ["바다", "파도", "바닷물", "대양", "밤바다", "푸른 바다"],
     },
 }
+# Things in a place that no builder makes yet: listed back to the user as left out.
+PLACE_THINGS = ["배", "보트", "고깃배", "등대", "성", "다리", "풍차", "자동차", "사람들",
+                "텐트", "오두막", "절", "교회", "부두", "울타리", "모닥불", "놀이터", "기차",
+                "양 떼", "소 떼", "말", "새들", "돛단배", "요트", "정자", "탑"]
 BACKGROUND_FILLER = ["아름다운", "조용한", "평화로운", "넓은", "먼", "고요한", "신비로운",
                      "과학 수업을 하는", "학생들이 노는", "캠핑하기 좋은", "풍경"]
 PLACE_PARTICLES = ["~의", "~에", "~에서", "", ",", "아래", "~이 있는", "~가 있는", "~와",
@@ -427,6 +464,13 @@ def background_text(rng) -> list[Segment]:
         parts.append([(_pick(rng, BACKGROUND_FILLER), {})])
     if rng.random() < 0.25:
         parts.append([(_pick(rng, _noise()), {})])
+    if rng.random() < 0.25:
+        thing = _pick(rng, PLACE_THINGS)
+        parts.append([(thing, {"not_built": "item"}),
+                      (_pick(rng, ["~" + ("이" if _batchim(thing) else "가") + " 있는",
+                                   "~" + _object(thing) + " 지나는", "", "~" + _and(thing),
+                                   "~" + ("이" if _batchim(thing) else "가") + " 떠 있는"]),
+                       {})])
     if not parts:
         parts.append([(_pick(rng, BACKGROUND_FILLER), {})])
     rng.shuffle(parts)
@@ -435,7 +479,8 @@ def background_text(rng) -> list[Segment]:
         out += part
         if index < len(parts) - 1:
             particle = _pick(rng, PLACE_PARTICLES)
-            last = part[-1][0]
+            last = next((w.lstrip("~") for w, _ in reversed(part) if w.lstrip("~").strip()),
+                        "")
             if particle in ("~이 있는", "~가 있는"):
                 particle = "~이 있는" if _batchim(last) else "~가 있는"
             elif particle in ("~와", "~과"):
@@ -445,6 +490,7 @@ def background_text(rng) -> list[Segment]:
 
 
 BACKGROUND_FIELDS = {name: list(options) for name, options in BACKGROUND.items()}
+BACKGROUND_FIELDS["not_built"] = ["item"]
 
 
 # --- training ---------------------------------------------------------------------------
@@ -560,11 +606,14 @@ def train(rows, dense, targets, sizes, hidden=192, epochs=6, seed=0):
     return params
 
 
-def build(name: str, make, fields: dict[str, list[str]], out: Path, count: int) -> None:
+def build(name: str, make, fields: dict[str, list[str]], out: Path, count: int,
+          similarity: bool = True) -> None:
     """Write one tagger: anchors, data, training, and its accuracy on fresh texts."""
     started = time.perf_counter()
     rng = np.random.default_rng(11)
     anchors = choose_anchors(make, 3000, rng)
+    if not similarity:  # the ablation: hashed identities alone (anchors unknown: zeros)
+        anchors = tuple(-1 for _ in anchors)
     rows, dense, targets = dataset(make, count, fields, anchors, rng)
     print(f"{name}: {count} texts, {len(rows)} morphemes, {len(anchors)} anchors "
           f"({time.perf_counter() - started:.0f} s)")
@@ -595,6 +644,10 @@ def main() -> int:
     parser.add_argument("--only", choices=("characters", "backgrounds"))
     parser.add_argument("--texts", type=int, default=12000)
     parser.add_argument("--show", type=int, default=0, help="print some synthetic texts")
+    parser.add_argument("--no-similarity", action="store_true",
+                        help="without the CoNg similarity features (for comparison)")
+    parser.add_argument("--out", type=Path, help="a folder to write to instead of the "
+                                                  "package's")
     args = parser.parse_args()
     if args.show:
         rng = np.random.default_rng(1)
@@ -604,10 +657,14 @@ def main() -> int:
     core = ROOT / "addon" / "core"
     if args.only in (None, "characters"):
         build("characters", character_text, CHARACTER_FIELDS,
-              core / "character" / "text_tagger_ko.npz", args.texts)
+              args.out / "character.npz" if args.out else
+              core / "character" / "text_tagger_ko.npz", args.texts,
+              not args.no_similarity)
     if args.only in (None, "backgrounds"):
         build("backgrounds", background_text, BACKGROUND_FIELDS,
-              core / "background" / "text_tagger_ko.npz", args.texts // 2)
+              args.out / "background.npz" if args.out else
+              core / "background" / "text_tagger_ko.npz", args.texts // 2,
+              not args.no_similarity)
     return 0
 
 

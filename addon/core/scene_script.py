@@ -21,7 +21,9 @@ from .path_guard import check_allowed
 
 Framing = Literal["wide", "medium", "closeup"]
 Quality = Literal["draft", "preview", "final"]
-_NAME = r"^[A-Za-z][A-Za-z0-9 _-]{0,39}$"
+# A letter of any script first (cast names may be Korean: 민지, 할머니), then letters,
+# digits, spaces, "_" or "-".
+_NAME = r"^[^\W\d_][\w -]{0,39}$"
 
 
 class CastMember(BaseModel):

@@ -259,6 +259,10 @@ def test_the_zip_manifest_lists_platform_wheels_and_permissions(linux_zip):
         assert any("onnxruntime" in w and tag in w for w in wheels)
     assert len(wheels) == len(set(wheels))
     assert sum("mediapipe" in w for w in wheels) == 1
+    # Korean reading: Kiwi (one abi3 wheel for both Pythons) and its model, built from
+    # its source archive.
+    assert sum("kiwipiepy-" in w and "abi3" in w for w in wheels) == 1
+    assert any("kiwipiepy_model-0.24.0-py3-none-any" in w for w in wheels)
     assert "blender_version_max" not in manifest
     for kind in ("pose", "face", "hand"):
         assert f"core/tracking/models/{kind}_landmarker.task" in names

@@ -106,3 +106,13 @@ def test_timeline_and_cuts_follow_the_speakers(tmp_path):
     script.camera.framing = "medium"
     assert [(s.framing, s.subject) for s in shots(script, lines, length)] == [
         ("medium", "Ada")]
+
+
+def test_cast_names_may_be_korean(tmp_path):
+    text = SCRIPT.replace('"Ada"', '"민지"').replace('"Ben"', '"할아버지"').replace(
+        'description = "a marsh at night"', 'description = "밤의 늪지대"')
+    script = load_script(write(tmp_path, text))
+    assert [m.name for m in script.cast] == ["민지", "할아버지"]
+    assert [line.who for line in script.dialogue] == ["민지", "할아버지"]
+    with pytest.raises(JobSpecError, match="cast\\[0\\].name"):
+        load_script(write(tmp_path, SCRIPT.replace('"Ada"', '"1Ada"')))

@@ -78,11 +78,13 @@ class ResolvedBackground:
     sources: dict[str, str] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # words for things not built
 
     def as_dict(self) -> dict:
-        """Values, sources, confidence and notes, ready for JSON."""
+        """Values, sources, confidence, notes and the words left out, ready for JSON."""
         return {"values": self.values, "sources": self.sources,
-                "confidence": self.confidence, "notes": self.notes}
+                "confidence": self.confidence, "notes": self.notes,
+                "left_out": self.left_out}
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,20 +105,34 @@ def time_of_day_at(hour: float) -> str:
     return "night"
 
 
+@functools.lru_cache(maxsize=32)
+def _spans(description: str) -> dict[str, list]:
+    """field -> the tagged spans: Korean words by the Korean tagger
+    (scripts/train_korean_text.py), the rest (English) by the English one."""
+    english, found = description, {}
+    if korean.has_hangul(description):
+        found = _korean_tagger().tag_all(description)
+        english = re.sub(r"\S*[\uac00-\ud7a3]\S*", " ", description)
+    if english.strip(" ,.;"):
+        for name, tags in _tagger().tag_all(english).items():
+            found[name] = tags + found.get(name, [])
+    return found
+
+
+def left_out(description: str) -> list[str]:
+    """The words for things in the place that no builder makes (boats, a lighthouse),
+    as the taggers mark them."""
+    return [t.words for t in _spans(description).get("not_built", [])]
+
+
 def classify(description: str) -> dict[str, tuple[str, float, str]]:
     """field -> (option, confidence, the words that said it), by the model, for the
     fields the description speaks of; a clock time, read by rule, says the time of day."""
-    english = description
     found = {}
-    if korean.has_hangul(description):
-        # Korean words by the Korean tagger (scripts/train_korean_text.py); what is left,
-        # English, by the English one (its reading wins where both say a field).
-        found = {name: (tag.option, tag.confidence, tag.words)
-                 for name, tag in _korean_tagger().tag(description).items()}
-        english = re.sub(r"\S*[\uac00-\ud7a3]\S*", " ", description)
-    if english.strip(" ,.;"):
-        found.update({name: (tag.option, tag.confidence, tag.words)
-                      for name, tag in _tagger().tag(english).items()})
+    for name, tags in _spans(description).items():
+        if name != "not_built":
+            best = max(tags, key=lambda t: t.confidence)  # the surest span
+            found[name] = (best.option, best.confidence, best.words)
     times = clock_times(description)
     if times:
         found["time_of_day"] = (time_of_day_at(times[0].hour), 1.0, times[0].words)
@@ -153,6 +169,10 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
     elif not found:
         notes.append(f"nothing in \"{text}\" was recognised as a time, place, weather or "
                      "water: defaults used")
+    missing = left_out(text) if text and use_model else []
+    for words in missing:
+        notes.append(f"left out: \"{words}\" (buildings, boats, people, animals and "
+                     f"other things in a place are not built yet)")
     values, sources, confidence = {}, {}, {}
     for name, default in DEFAULTS.items():
         explicit = getattr(spec, name)
@@ -190,4 +210,4 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
         if look is not None:
             values["reference_look"] = look.as_dict()
             sources["reference_look"] = f"read from {spec.reference_image.name}"
-    return ResolvedBackground(values, sources, confidence, notes)
+    return ResolvedBackground(values, sources, confidence, notes, missing)

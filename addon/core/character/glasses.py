@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .garments import vertex_normals
 from .tube import join
 from .tube import tube as _tube
 
@@ -43,11 +44,15 @@ def _out(side: np.ndarray, y: float, z: float, fallback: float) -> float:
     return fallback
 
 
-def ear_of(side: np.ndarray, eye_y: float, eye_z: float) -> tuple[float, float, float]:
+def ear_of(side: np.ndarray, eye_y: float, eye_z: float,
+           spacing: float = 0.064) -> tuple[float, float, float]:
     """Where the ear is on one side of the head: (its top's height, its middle and its
-    back along Y). The ear is what stands out more than 5 mm from the skull above it."""
+    back along Y). The ear is what stands out more than 5 mm from the skull above it,
+    looked for no further back than 1.8 eye spacings behind the eyes (further back, the
+    bulge of the back of the head below a narrower crown looked like an ear, and the
+    temples went into the head there)."""
     cells = []
-    for y in np.arange(eye_y + 0.04, eye_y + 0.15, 0.005):
+    for y in np.arange(eye_y + 0.04, eye_y + min(1.8 * spacing, 0.15), 0.005):
         column = np.abs(side[:, 1] - y) < 0.003
         if not column.any():
             continue
@@ -65,13 +70,29 @@ def ear_of(side: np.ndarray, eye_y: float, eye_z: float) -> tuple[float, float, 
     return float(cells[:, 1].max()), float(cells[:, 0].mean()), float(cells[:, 0].max())
 
 
+def clear_of(path: np.ndarray, skin: np.ndarray, normals: np.ndarray,
+             gap: float) -> np.ndarray:
+    """The path with every point at least `gap` outside the skin (along the nearest skin
+    vertex's normal): between the points it was measured at, a temple's interpolated path
+    could cut a corner of the head."""
+    out = path.copy()
+    for i, point in enumerate(path):
+        nearest = int(np.linalg.norm(skin - point, axis=1).argmin())
+        depth = float((point - skin[nearest]) @ normals[nearest])
+        if depth < gap:
+            out[i] = point + (gap - depth) * normals[nearest]
+    return out
+
+
 def glasses(points: np.ndarray, head_faces: np.ndarray, eyes: np.ndarray,
             eye_radius: float, style: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The frame for a head: positions (V, 3), quads (F, 4) and per-corner UVs (F, 4, 2)
     (the frame is one colour; the UVs run along each part)."""
     if style not in STYLES:
         raise ValueError(f"glasses: unknown style {style!r}")
-    skin = points[np.unique(head_faces)]
+    ids = np.unique(head_faces)
+    skin = points[ids]
+    normals = vertex_normals(points, head_faces)[ids]
     eye_z = float(eyes[:, 2].mean())
     spacing = float(abs(eyes[0, 0] - eyes[1, 0]))
     half_width = 0.5 * spacing - 0.006 if style == "rectangular" else 0.37 * spacing
@@ -108,7 +129,7 @@ def glasses(points: np.ndarray, head_faces: np.ndarray, eyes: np.ndarray,
     for side in outer_sides:
         sign = np.sign(side[0])
         mine = skin[np.sign(skin[:, 0]) == sign]
-        top, ear_y, ear_back = ear_of(mine, float(eyes[:, 1].mean()), eye_z)
+        top, ear_y, ear_back = ear_of(mine, float(eyes[:, 1].mean()), eye_z, spacing)
         level = top + 0.006  # resting on the ear root, clear of its rim
         hinge = (side[0], side[1] + 0.012, 0.5 * (side[2] + level))
         along = np.linspace(hinge[1], ear_y, 6)
@@ -123,7 +144,8 @@ def glasses(points: np.ndarray, head_faces: np.ndarray, eyes: np.ndarray,
         fine = np.linspace(0, len(path) - 1, 24)
         smooth = np.stack([np.interp(fine, np.arange(len(path)), path[:, k])
                            for k in range(3)], axis=1)
-        parts.append(_tube(smooth, False, FRAME * 0.7))
+        parts.append(_tube(clear_of(smooth, skin, normals, FRAME * 0.7 + 0.001), False,
+                           FRAME * 0.7))
     # One colour: every face maps to the whole UV square.
     corner = np.array([(0, 0), (1, 0), (1, 1), (0, 1)], np.float32)
     return join([(p, f, np.broadcast_to(corner, (len(f), 4, 2))) for p, f in parts])

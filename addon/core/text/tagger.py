@@ -100,8 +100,15 @@ class TokenTagger:
         return bool(words) and sum(w in tokenizer.vocab for w in words) >= len(words) / 2
 
     def tag(self, text: str) -> dict[str, Tag]:
-        """field -> the option the text says, for the fields it says anything about."""
-        found: dict[str, Tag] = {}
+        """field -> the option the text says (its surest span), for the fields it says
+        anything about."""
+        return {name: max(tags, key=lambda t: t.confidence)
+                for name, tags in self.tag_all(text).items()}
+
+    def tag_all(self, text: str) -> dict[str, list[Tag]]:
+        """field -> every separate run of pieces that says an option of it (a top and a
+        second top are two runs), each with the probability at its peak."""
+        found: dict[str, list[Tag]] = {}
         if not self._mostly_words(text):
             return found
         for part in _parts(text):
@@ -116,11 +123,19 @@ class TokenTagger:
                 z = x @ weights
                 p = np.exp(z - z.max(axis=1, keepdims=True))
                 p /= p.sum(axis=1, keepdims=True)
-                row, col = np.unravel_index(int(p[:, 1:].argmax()), p[:, 1:].shape)
-                sure = float(p[row, col + 1])
-                if sure < self.threshold or (name in found and
-                                             found[name].confidence >= sure):
-                    continue
-                agree = p.argmax(axis=1) == col + 1
-                found[name] = Tag(classes[col + 1], sure, _words(pieces, agree, int(row)))
+                best = p.argmax(axis=1)
+                start = 0
+                while start < len(pieces):
+                    end = start
+                    while end + 1 < len(pieces) and best[end + 1] == best[start]:
+                        end += 1
+                    option = int(best[start])
+                    if option:
+                        peak = start + int(p[start:end + 1, option].argmax())
+                        sure = float(p[peak, option])
+                        if sure >= self.threshold:
+                            agree = best == option
+                            found.setdefault(name, []).append(
+                                Tag(classes[option], sure, _words(pieces, agree, peak)))
+                    start = end + 1
         return found

@@ -1,0 +1,82 @@
+"""English character descriptions read by the tagger over the sentence model's word
+vectors (real model, real trained weights): the issue's cases, roles and what they imply
+unless the text says otherwise, things not built listed, confidence only where a phrase
+says a field."""
+
+import pytest
+from metastudio.core.background.describe import resolve as resolve_background
+from metastudio.core.background.spec import BackgroundSpec
+from metastudio.core.character.describe import resolve
+from metastudio.core.character.spec import CharacterSpec
+
+
+def _read(text):
+    return resolve(CharacterSpec(description=text))
+
+
+def test_the_issues_woman_in_a_business_suit():
+    r = _read("a middle-aged woman with curly black hair in a grey business suit")
+    v = r.values
+    assert v["gender"] == 0.0 and 40 <= v["age"] <= 60
+    assert v["hair"] != "none" and v["hair_texture"] == "curly"
+    assert max(v["hair_color"]) < 0.05  # black
+    assert v["top"] == "jacket"
+    assert max(v["top_color"]) - min(v["top_color"]) < 0.05  # grey, not navy
+
+
+@pytest.mark.parametrize("text, field, expected", [
+    ("a grandmother", "gender", 0.0), ("a grandmother", "age", 72.0),
+    ("a bride", "gender", 0.0), ("a bride", "top", "dress"),
+    ("a monk", "gender", 1.0), ("a monk", "hair", "buzz"),
+    ("a sumo wrestler", "weight", 0.85), ("a sumo wrestler", "gender", 1.0),
+    ("a bodybuilder", "muscle", 0.9),
+])
+def test_roles_carry_their_implications(text, field, expected):
+    assert _read(text).values[field] == expected
+
+
+def test_the_text_overrides_what_a_role_implies():
+    v = _read("a bride in a red trouser suit").values
+    assert v["top"] == "jacket" and v["top_color"][0] > 0.3
+    assert _read("a monk with long hair").values["hair"] == "long"
+
+
+@pytest.mark.parametrize("text, age", [
+    ("a boy of about eight", 8), ("a man aged 40", 40), ("a seventy-five-year-old woman", 75),
+    ("a woman in her sixties", 65),
+])
+def test_ages_in_numbers_and_words(text, age):
+    assert _read(text).values["age"] == pytest.approx(age, abs=3)
+
+
+def test_words_that_say_nothing_about_a_field_leave_it_default():
+    r = _read("a man slightly to the left, late autumn light")
+    assert r.sources["skin_tone"] in ("default",) or "sure" in r.sources["skin_tone"]
+    assert r.sources["skin_tone"] == "default"
+    assert r.values["gender"] == 1.0 and "man" in r.sources["gender"]
+    r = _read("a woman standing slightly apart")
+    assert r.values["gender"] == 0.0 and "slightly" not in r.sources["gender"]
+
+
+def test_things_not_built_are_listed():
+    r = _read("a man in a blue coat with a scarf and an umbrella")
+    left = " ".join(n for n in r.notes if n.startswith("left out"))
+    assert "scarf" in left and "umbrella" in left
+    assert r.values["top"] == "coat"
+    listed = " ".join(r.as_dict()["left_out"])  # in the JSON, for pipelines
+    assert "scarf" in listed and "umbrella" in listed
+
+
+def test_a_not_built_place_thing_is_listed_for_backgrounds():
+    r = resolve_background(BackgroundSpec(description="a harbour at dawn with fishing boats "
+                                                      "and a lighthouse"))
+    left = " ".join(n for n in r.notes if n.startswith("left out"))
+    assert "boats" in left and "lighthouse" in left
+    assert any("boats" in words for words in r.as_dict()["left_out"])
+    assert r.values["biome"] == "coast" and r.values["time_of_day"] == "dawn"
+
+
+def test_sources_name_the_words_and_how_sure():
+    r = _read("a skinny teenage boy in a black hoodie and jeans")
+    assert "skinny" in r.sources["weight"] and "% sure" in r.sources["weight"]
+    assert "hoodie" in r.sources["top"]
