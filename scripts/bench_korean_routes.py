@@ -1,7 +1,7 @@
 """Ways to understand Korean, side by side (issue 21): what each gets right on the Korean
 development descriptions and on a probe of words no training fragment uses.
 
-    .venv/bin/python scripts/bench_korean_routes.py [--no-similarity DIR]
+    .venv/bin/python scripts/bench_korean_routes.py [--similarity DIR]
 
 Routes:
 - "English tagger": the English MiniLM tagger (core/character/text_tagger.npz) reading
@@ -12,9 +12,10 @@ Routes:
   multilingual MiniLM, LaBSE or E5 does). WordLlama is measured when it is installed
   (`pip install wordllama==0.4.0.post1`; its wheel's tokenizer is found by path, as
   its loader looks in the wrong folder).
-- "Korean tagger, hashed only": the Korean tagger trained without the CoNg similarity
-  features (`scripts/train_korean_text.py --no-similarity --out DIR`), when DIR is given.
-- "Korean tagger": the shipped one (hashed identities + CoNg similarities to anchors).
+- "Korean tagger + CoNg similarities": the Korean tagger trained with each morpheme's
+  CoNg similarity to 256 anchor morphemes and identity dropout
+  (`scripts/train_korean_text.py --similarity --out DIR`), when DIR is given.
+- "Korean tagger": the shipped one (hashed identities of morphemes and neighbours).
 
 The probe was written on 2026-12-06 (fifth session) before any route was measured on it:
 synonyms, slang and compounds that are in no fragment of scripts/train_korean_text.py.
@@ -52,7 +53,7 @@ PROBE = [
     ("검은 뿔테 안경을 낀 남자", "glasses", "rectangular"),
 ]
 AGE_CLASSES = {"baby": 2.0, "child": 8.0, "teen": 16.0, "young": 24.0, "thirties": 35.0,
-               "middle": 50.0, "old": 72.0}
+               "middle": 50.0, "old": 75.0}
 # English phrases for each option (the zero-shot routes compare the text with these).
 PHRASES = {
     "gender": {"female": "a woman", "male": "a man"},
@@ -86,6 +87,8 @@ PHRASES = {
     "water": {"none": "no water", "lake": "a lake", "river": "a river", "sea": "the sea"},
 }
 BACKGROUND_FIELDS = ("time_of_day", "biome", "weather", "water")
+DEFAULTS = {"time_of_day": "afternoon", "biome": "grassland", "weather": "clear",
+            "water": "none"}
 
 
 def cases() -> list[tuple[str, str, str, str]]:
@@ -125,9 +128,9 @@ def tagger_route(character_tagger, background_tagger):
     from metastudio.core.character.read_tagged import reading_of
 
     def read(text: str, name: str):
-        if name in BACKGROUND_FIELDS:
+        if name in BACKGROUND_FIELDS:  # not said: the background's default
             found = background_tagger.tag(text)
-            return found[name].option if name in found else None
+            return found[name].option if name in found else DEFAULTS[name]
         found = character_tagger.tag_all(text) if hasattr(character_tagger, "tag_all") \
             else {k: [v] for k, v in character_tagger.tag(text).items()}
         reading = reading_of(found)
@@ -179,8 +182,8 @@ def main() -> int:
     from metastudio.core.text.morpheme_tagger import MorphemeTagger
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-similarity", type=Path, metavar="DIR",
-                        help="the folder the --no-similarity taggers were written to")
+    parser.add_argument("--similarity", type=Path, metavar="DIR",
+                        help="the folder the --similarity taggers were written to")
     args = parser.parse_args()
     routes = {"English tagger": tagger_route(read_tagged._english_tagger(),
                                              background._tagger()),
@@ -188,10 +191,10 @@ def main() -> int:
     wordllama = wordllama_embed()
     if wordllama is not None:
         routes["WordLlama zero-shot"] = zero_shot_route(wordllama)
-    if args.no_similarity:
-        routes["Korean tagger, hashed only"] = tagger_route(
-            MorphemeTagger(args.no_similarity / "character.npz", read_tagged.THRESHOLD),
-            MorphemeTagger(args.no_similarity / "background.npz", background.THRESHOLD))
+    if args.similarity:
+        routes["Korean tagger + CoNg similarities"] = tagger_route(
+            MorphemeTagger(args.similarity / "character.npz", read_tagged.THRESHOLD),
+            MorphemeTagger(args.similarity / "background.npz", background.THRESHOLD))
     routes["Korean tagger"] = tagger_route(read_tagged._tagger(), background._korean_tagger())
     table = cases()
     sets = ("characters", "backgrounds", "probe")

@@ -77,6 +77,9 @@ PEOPLE: list[tuple[str, Labels]] = (
     _each("sumo wrestler|sumo champion", {"gender": "male", "weight": "heavy"}) +
     _each("bodybuilder|weightlifter|strongman", {"muscle": "muscular"}) +
     _each("ballerina", {"gender": "female", "weight": "thin"}) +
+    _each("redhead|ginger", {"hair_color": "red"}) +
+    _each("blonde|platinum blonde", {"hair_color": "blonde", "gender": "female"}) +
+    _each("brunette", {"hair_color": "brown", "gender": "female"}) +
     _each("person|someone|character|figure|teacher|doctor|nurse|scientist|chef|"
           "tourist|artist|professor|engineer|librarian|shopkeeper|soldier|pilot|"
           "athlete|singer|office worker|gardener|explorer", {}))
@@ -102,8 +105,10 @@ HAIR_CUTS = (_each("long|flowing|waist-length|very long", {"hair": "long"}) +
 HAIR_WHOLE = (_each("bald|a bald head|a shiny bald head|no hair", {"hair": "none"}) +
               _each("a shaved head|a buzz cut|a crew cut|a shaven head|a skinhead",
                     {"hair": "buzz"}) +
-              _each("a pixie cut|a short haircut|a quiff|an afro|a short back and sides",
+              _each("a pixie cut|a short haircut|a quiff|a short back and sides",
                     {"hair": "short"}) +
+              _each("an afro|a big afro|a curly afro|a frizzy afro|a round afro|"
+                    "a black afro", {"hair": "short", "hair_texture": "coily"}) +
               _each("a bob|a bob cut|a blunt bob|a lob", {"hair": "bob"}) +
               _each("a ponytail|a high ponytail|hair tied back|a pony tail",
                     {"hair": "ponytail"}) +
@@ -121,6 +126,8 @@ HAIR_COLOURS = (_each("blonde|blond|golden|fair|platinum|honey-blonde|strawberry
                       {"hair_color": "grey"}) +
                 _each("white|snow-white|snowy|white-grey", {"hair_color": "white"}))
 HAIR_TEXTURES = (_each("curly|frizzy|corkscrew", {"hair_texture": "curly"}) +
+                 _each("coily|kinky|tightly coiled|afro-textured",
+                       {"hair_texture": "coily"}) +
                  _each("wavy|tousled|loose-waved", {"hair_texture": "wavy"}) +
                  _each("straight|sleek|poker-straight", {"hair_texture": "straight"}))
 HAIR_NOUNS = ["hair", "locks", "mane", "tresses"]
@@ -131,6 +138,7 @@ FACES = (_each("a beard|a full beard|a bushy beard|a goatee|a long beard|a trimm
          _each("stubble|a five o'clock shadow|a few days' stubble",
                {"facial_hair": "stubble"}))
 FACE_ADJECTIVES = (_each("bearded", {"facial_hair": "beard"}) +
+                   _each("bald|balding|bald-headed", {"hair": "none"}) +
                    _each("unshaven|stubbly", {"facial_hair": "stubble"}) +
                    _each("clean-shaven", {"facial_hair": "none"}) +
                    _each("bespectacled", {"glasses": "rectangular"}))
@@ -157,7 +165,9 @@ GARMENTS = (
           {"top": "coat"}) +
     _each("hoodie|hooded sweatshirt|hoody|hooded top|zip-up hoodie", {"top": "hoodie"}) +
     _each("t-shirt|tee|tshirt|short-sleeved shirt|polo shirt|tank top|vest top|polo|"
-          "crop top|singlet|camisole|jersey|scrubs|scrub top", {"top": "short_sleeves"}) +
+          "crop top|singlet|camisole|jersey|scrubs|scrub top|band tee|graphic tee|"
+          "band t-shirt|football shirt|sports jersey|short-sleeved blouse",
+          {"top": "short_sleeves"}) +
     _each("dress|gown|sundress|frock|wedding dress|ball gown|evening gown|maxi dress|"
           "summer dress|cocktail dress|slip dress", {"top": "dress"}) +
     _each("trousers|jeans|pants|slacks|leggings|chinos|corduroys|joggers|sweatpants|"
@@ -187,6 +197,9 @@ ANCESTRY = (_each("African|Nigerian|Kenyan|Ghanaian|Ethiopian|Black|of African d
                   "of East Asian descent", {"ancestry": "asian"}) +
             _each("European|Scandinavian|Italian|German|French|Irish|Polish|Norwegian|"
                   "of European descent|white European", {"ancestry": "european"}))
+SHOES = _each("shoes|boots|sneakers|trainers|sandals|heels|high heels|loafers|brogues|"
+              "wellies|wellington boots|slippers|clogs|flip-flops|ankle boots|"
+              "running shoes|hiking boots|pumps|moccasins|cowboy boots", {"shoes": "shoes"})
 NOT_BUILT = _each("scarf|cape|cloak|shawl|apron|poncho|kimono|hanbok|sari|toga|robe|tie|"
                   "bow tie|gloves|mittens|backpack|bag|handbag|umbrella|belt|necklace|"
                   "wristwatch|feather|walking stick|briefcase|wings|armour|tiara|medal|"
@@ -232,7 +245,7 @@ def _garment(rng, kinds) -> list[Segment]:
 def _hair(rng) -> list[Segment]:
     if rng.random() < 0.4:
         name, labels = _pick(rng, HAIR_WHOLE)
-        if rng.random() < 0.4 and labels["hair"] not in ("none", "buzz") and \
+        if rng.random() < 0.6 and labels["hair"] not in ("none", "buzz") and \
                 name.startswith("a"):
             colour, colour_labels = _pick(rng, HAIR_COLOURS)
             return [(_article(colour), {}), (colour, colour_labels),
@@ -251,12 +264,16 @@ def _hair(rng) -> list[Segment]:
 
 def _person(rng) -> list[Segment]:
     out = []
-    for table, chance in ((AGE_WORDS, 0.3), (BUILD_WORDS, 0.3), (BUILD_WORDS, 0.1),
+    heights = [b for b in BUILD_WORDS if "height" in b[1]]
+    for table, chance in ((AGE_WORDS, 0.3), (BUILD_WORDS, 0.3), (heights, 0.12),
                           (FACE_ADJECTIVES, 0.06), (ANCESTRY, 0.1),
                           ([(w, {}) for w in FILLER[:14]], 0.15)):
         if rng.random() < chance:
             out.append(_pick(rng, table))
     out.append(_pick(rng, PEOPLE))
+    if len(out) > 2 and rng.random() < 0.35:
+        # Adjectives set off by commas: "a bald, short, stocky grandfather".
+        out = [part for word in out[:-1] for part in (word, (",", {}))][:-1] + out[-1:]
     first = out[0][0]
     return [(_pick(rng, [_article(first), _article(first), "the", "this", ""]), {})] + out
 
@@ -293,6 +310,11 @@ def character_text(rng) -> list[Segment]:
         colour = f"{_pick(rng, COLOURS)} " if rng.random() < 0.5 else ""
         parts.append([(_pick(rng, CARRY), {}),
                       (f"{_article(colour or name)} {colour}{name}", labels)])
+    if rng.random() < 0.2:
+        name, labels = _pick(rng, SHOES)
+        colour = f"{_pick(rng, COLOURS)} " if rng.random() < 0.6 else ""
+        parts.append([(_pick(rng, ["in", "wearing", "and", "with"]), {}),
+                      (f"{colour}{name}", labels)])
     if rng.random() < 0.15:
         parts.append([(_pick(rng, FILLER[14:]), {})])
     rng.shuffle(parts)
@@ -329,7 +351,7 @@ FIELDS = {
     "weight": ["thin", "heavy"], "muscle": ["muscular"], "height": ["short", "tall"],
     "hair": ["none", "buzz", "short", "bob", "shoulder", "long", "ponytail", "bun", "braid"],
     "hair_color": ["blonde", "brown", "black", "red", "grey", "white"],
-    "hair_texture": ["straight", "wavy", "curly"],
+    "hair_texture": ["straight", "wavy", "curly", "coily"],
     "facial_hair": ["none", "stubble", "moustache", "beard"],
     "glasses": ["none", "round", "rectangular"],
     "hat": ["beanie", "cap", "sun_hat", "fedora"],
@@ -338,7 +360,7 @@ FIELDS = {
     "role_top": ["jacket", "dress"], "role_hair": ["buzz"],
     "skin_tone": ["very_pale", "light", "olive", "tan", "brown", "dark"],
     "eye_color": ["brown", "hazel", "amber", "green", "blue", "grey"],
-    "ancestry": ["african", "asian", "european"],
+    "ancestry": ["african", "asian", "european"], "shoes": ["shoes"],
 }
 
 

@@ -3,6 +3,7 @@ backgrounds (addon/core/background/text_tagger_ko.npz), over Kiwi's morphemes
 (core/text/korean.py, core/text/morpheme_tagger.py).
 
     .venv/bin/python scripts/train_korean_text.py [--only characters|backgrounds]
+    .venv/bin/python scripts/train_korean_text.py --similarity --out DIR   # to compare
 
 Training texts are synthetic: Korean fragments written here (people and roles, ages,
 builds, hair, each garment kind under its many names, colours, glasses, things that are
@@ -113,6 +114,8 @@ HAIR_WHOLE: list[tuple[str, Labels]] = [
     (w, {"hair": "buzz"}) for w in ("빡빡머리", "삭발한 머리", "까까머리", "스포츠머리",
                                     "짧게 민 머리")] + [
     (w, {"hair": "short"}) for w in ("숏컷", "커트 머리", "짧은 머리", "숏커트")] + [
+    (w, {"hair": "short", "hair_texture": "coily"}) for w in ("아프로 머리", "뽀글머리",
+                                                              "뽀글뽀글한 아프로")] + [
     (w, {"hair": "bob"}) for w in ("단발머리", "단발", "단발 머리", "보브컷", "단발 커트")] + [
     (w, {"hair": "shoulder"}) for w in ("중단발", "어깨 기장 머리")] + [
     (w, {"hair": "long"}) for w in ("긴 머리", "긴 생머리", "장발", "롱헤어")] + [
@@ -198,6 +201,9 @@ ANCESTRY: list[tuple[str, Labels]] = [
                                           "나이지리아인")] + [
     (w, {"ancestry": "european"}) for w in ("백인", "유럽인", "서양인", "이탈리아인",
                                            "독일인")]
+SHOES: list[tuple[str, Labels]] = [
+    (w, {"shoes": "shoes"}) for w in ("운동화", "구두", "부츠", "샌들", "신발", "슬리퍼", "하이힐",
+                                     "장화", "로퍼", "스니커즈", "등산화", "단화")]
 NOT_BUILT: list[tuple[str, Labels]] = [
     (w, {"not_built": "item"}) for w in
     ("한복", "망토", "목도리", "스카프", "앞치마", "넥타이", "나비넥타이", "장갑", "배낭",
@@ -320,6 +326,8 @@ def character_text(rng) -> list[Segment]:
         clothes.append(_garment(rng, [g for g in GARMENTS if "bottom" in g[1]]))
     if rng.random() < 0.08:
         clothes.append([_pick(rng, NOT_BUILT)])
+    if rng.random() < 0.15:
+        clothes.append(_garment(rng, SHOES))
     rng.shuffle(clothes)
     extras: list[list[Segment]] = []
     if rng.random() < 0.35:
@@ -380,7 +388,7 @@ CHARACTER_FIELDS = {
     "weight": ["thin", "heavy"], "muscle": ["muscular"], "height": ["short", "tall"],
     "hair": ["none", "buzz", "short", "bob", "shoulder", "long", "ponytail", "bun", "braid"],
     "hair_color": ["blonde", "brown", "black", "red", "grey", "white"],
-    "hair_texture": ["straight", "wavy", "curly"],
+    "hair_texture": ["straight", "wavy", "curly", "coily"],
     "facial_hair": ["none", "stubble", "moustache", "beard"],
     "glasses": ["none", "round", "rectangular"],
     "hat": ["beanie", "cap", "sun_hat", "fedora"],
@@ -389,7 +397,7 @@ CHARACTER_FIELDS = {
     "role_top": ["jacket", "dress"], "role_hair": ["buzz"],
     "skin_tone": ["very_pale", "light", "olive", "tan", "brown", "dark"],
     "eye_color": ["brown", "hazel", "amber", "green", "blue", "grey"],
-    "ancestry": ["african", "asian", "european"],
+    "ancestry": ["african", "asian", "european"], "shoes": ["shoes"],
 }
 
 # --- backgrounds ------------------------------------------------------------------------
@@ -421,7 +429,8 @@ BACKGROUND: dict[str, dict[str, list[str]]] = {
                       "눈밭"],
         "coast": ["바닷가", "해안", "해변", "백사장", "갯바위", "항구", "해안 절벽", "모래사장",
                   "바닷가 마을"],
-        "canyon": ["협곡", "계곡", "절벽 사이", "깊은 골짜기", "붉은 바위 협곡", "골짜기"],
+        # Not 골짜기 (any valley, wooded as often as not: "소나무 숲, 골짜기에 호수").
+        "canyon": ["협곡", "계곡", "절벽 사이", "붉은 바위 협곡", "깊은 협곡", "바위 협곡"],
         "wetland": ["늪", "늪지대", "습지", "갈대밭", "갯벌", "습지대", "늪지"],
         "volcanic": ["화산", "화산 지대", "용암", "분화구", "화산섬", "용암 지대"],
         "city": ["도시", "도심", "거리", "시내 거리", "빌딩 숲", "골목", "번화가", "도시 거리",
@@ -546,7 +555,8 @@ def choose_anchors(make, count: int, rng) -> tuple[int, ...]:
     return tuple(ranked[:256])
 
 
-def train(rows, dense, targets, sizes, hidden=192, epochs=6, seed=0):
+def train(rows, dense, targets, sizes, hidden=192, epochs=6, seed=0,
+          identity_dropout=0.3):
     """The shared layer (hashed rows + dense features, ReLU, dropout 0.1) and one
     softmax head per field, trained together by minibatch Adam."""
     rng = np.random.default_rng(seed)
@@ -565,7 +575,13 @@ def train(rows, dense, targets, sizes, hidden=192, epochs=6, seed=0):
         order = rng.permutation(len(rows))
         for start in range(0, len(rows), batch):
             pick = order[start:start + batch]
-            r, d = rows[pick], dense[pick]
+            r, d = rows[pick].copy(), dense[pick]
+            # Identity dropout: a share of morphemes lose their own hashed identity
+            # (their neighbours' stay), so the tagger learns to read a word it has never
+            # seen from what it is like (the CoNg similarities) and where it stands.
+            if identity_dropout:
+                dropped = rng.random(len(pick)) < identity_dropout
+                r[dropped, :korean.OWN] = 0
             before = params["embedding"][r].sum(axis=1) + d @ params["dense"] + \
                 params["bias"]
             keep = (rng.random(before.shape) > 0.1).astype(np.float32) / 0.9
@@ -607,18 +623,19 @@ def train(rows, dense, targets, sizes, hidden=192, epochs=6, seed=0):
 
 
 def build(name: str, make, fields: dict[str, list[str]], out: Path, count: int,
-          similarity: bool = True) -> None:
+          similarity: bool = False) -> None:
     """Write one tagger: anchors, data, training, and its accuracy on fresh texts."""
     started = time.perf_counter()
     rng = np.random.default_rng(11)
     anchors = choose_anchors(make, 3000, rng)
-    if not similarity:  # the ablation: hashed identities alone (anchors unknown: zeros)
+    if not similarity:  # hashed identities alone (no anchor known: the features are 0)
         anchors = tuple(-1 for _ in anchors)
     rows, dense, targets = dataset(make, count, fields, anchors, rng)
     print(f"{name}: {count} texts, {len(rows)} morphemes, {len(anchors)} anchors "
           f"({time.perf_counter() - started:.0f} s)")
     sizes = {field: len(options) + 1 for field, options in fields.items()}
-    params = train(rows, dense, targets, sizes)
+    params = train(rows, dense, targets, sizes,
+                   identity_dropout=0.3 if similarity else 0.0)
     check_rows, check_dense, check_targets = dataset(make, 500, fields, anchors, rng)
     h = hidden_layer(check_rows, check_dense, params)
     h = np.hstack([h, np.ones((len(h), 1), np.float32)])
@@ -644,8 +661,9 @@ def main() -> int:
     parser.add_argument("--only", choices=("characters", "backgrounds"))
     parser.add_argument("--texts", type=int, default=12000)
     parser.add_argument("--show", type=int, default=0, help="print some synthetic texts")
-    parser.add_argument("--no-similarity", action="store_true",
-                        help="without the CoNg similarity features (for comparison)")
+    parser.add_argument("--similarity", action="store_true",
+                        help="with the CoNg similarity features and identity dropout "
+                             "(for comparison: scripts/bench_korean_routes.py)")
     parser.add_argument("--out", type=Path, help="a folder to write to instead of the "
                                                   "package's")
     args = parser.parse_args()
@@ -658,13 +676,12 @@ def main() -> int:
     if args.only in (None, "characters"):
         build("characters", character_text, CHARACTER_FIELDS,
               args.out / "character.npz" if args.out else
-              core / "character" / "text_tagger_ko.npz", args.texts,
-              not args.no_similarity)
+              core / "character" / "text_tagger_ko.npz", args.texts, args.similarity)
     if args.only in (None, "backgrounds"):
         build("backgrounds", background_text, BACKGROUND_FIELDS,
               args.out / "background.npz" if args.out else
-              core / "background" / "text_tagger_ko.npz", args.texts // 2,
-              not args.no_similarity)
+              core / "background" / "text_tagger_ko.npz", args.texts,
+              args.similarity)
     return 0
 
 

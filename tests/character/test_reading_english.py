@@ -25,7 +25,7 @@ def test_the_issues_woman_in_a_business_suit():
 
 
 @pytest.mark.parametrize("text, field, expected", [
-    ("a grandmother", "gender", 0.0), ("a grandmother", "age", 72.0),
+    ("a grandmother", "gender", 0.0), ("a grandmother", "age", 75.0),
     ("a bride", "gender", 0.0), ("a bride", "top", "dress"),
     ("a monk", "gender", 1.0), ("a monk", "hair", "buzz"),
     ("a sumo wrestler", "weight", 0.85), ("a sumo wrestler", "gender", 1.0),

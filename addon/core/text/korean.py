@@ -5,9 +5,11 @@ LGPL-3.0) cuts Korean into morphemes with their parts of speech ("빨간 스웨�
 할머니" -> 빨갛/VA ᆫ/ETM 스웨터/NNG 를/JKO 입/VV 은/ETM 할머니/NNG), and its CoNg language
 model knows which morphemes are used alike (할머니 ~ 할아버지, 노파; 숲 ~ 수풀, 들판). A
 morpheme is described to the tagger by hashed identities (its form, its form and tag,
-its letters and letter pairs, its neighbours) and by its CoNg similarity to a few
-hundred anchor morphemes, so that a word no training text used still lands near the
-words it is used like.
+its letters and letter pairs, its neighbours), so that a compound no training text used
+(롱원피스, 칠부바지) still shares most of what describes its parts; optionally also by its
+CoNg similarity to a few hundred anchor morphemes. The shipped taggers do without the
+similarities: on words no fragment uses they were no better (scripts/
+bench_korean_routes.py; BENCHMARKS.md): CoNg's neighbours of rare words are noise.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ INSTALL_HINT = "pip install kiwipiepy==0.24.1 kiwipiepy_model==0.24.0"
 BUCKETS = 1 << 15  # hashed identities share this many rows (row 0 is padding)
 SLOTS = 16  # hashed identities a morpheme has at most
 WINDOW = 2  # neighbours either side
+OWN = SLOTS - 2 * WINDOW  # slots for a morpheme's own identities
 
 
 class KoreanModelError(MetastudioError):
@@ -118,20 +121,25 @@ def _identity(m: Morpheme) -> list[str]:
 
 def features(morphemes: list[Morpheme], anchors: tuple[int, ...]) -> tuple[np.ndarray,
                                                                            np.ndarray]:
-    """Per morpheme: hashed identity rows (n x SLOTS, 0 = none) and dense features
-    (n x 2 * anchors: its similarity to the anchors, and its window's mean)."""
+    """Per morpheme: hashed identity rows (n x SLOTS, 0 = none: its own identities in
+    the first OWN slots, its neighbours' in the rest) and dense features (n x 2 *
+    anchors: its similarity to the anchors, and its window's mean)."""
     n = len(morphemes)
     rows = np.zeros((n, SLOTS), np.int64)
     for i, m in enumerate(morphemes):
-        keys = _identity(m)[:SLOTS - 2 * WINDOW]
+        own = [_hash(k) for k in _identity(m)[:OWN]]
+        rows[i, :len(own)] = own
+        slot = OWN
         for offset in range(-WINDOW, WINDOW + 1):
             if offset and 0 <= i + offset < n:
                 other = morphemes[i + offset]
-                keys.append(f"{offset}:{other.form}/{other.tag}")
-        rows[i, :len(keys)] = [_hash(k) for k in keys]
+                rows[i, slot] = _hash(f"{offset}:{other.form}/{other.tag}")
+            slot += bool(offset)
     lex = analyser()
-    own = np.stack([lex.similarity(m.id, anchors) for m in morphemes]) if n else \
-        np.zeros((0, len(anchors)), np.float32)
+    if n and any(a >= 0 for a in anchors):
+        own = np.stack([lex.similarity(m.id, anchors) for m in morphemes])
+    else:  # a tagger trained without the similarities: they are all 0
+        own = np.zeros((n, len(anchors)), np.float32)
     summed = np.vstack([np.zeros((1, own.shape[1]), np.float32), np.cumsum(own, axis=0)])
     index = np.arange(n)
     low, high = np.maximum(index - WINDOW, 0), np.minimum(index + WINDOW + 1, n)
