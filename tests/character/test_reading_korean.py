@@ -55,6 +55,16 @@ def test_korean_fields(text, field, expected):
     assert _values(text).values[field] == expected
 
 
+def test_a_colour_dyes_only_its_own_garment():
+    v = _values("노란 티셔츠와 반바지를 입은 통통한 남자아이").values
+    assert v["top"] == "short_sleeves" and v["bottom"] == "shorts"
+    yellow = v["top_color"]
+    assert yellow[0] > 0.5 and yellow[1] > 0.4 and yellow[2] < 0.2
+    assert v["bottom_color"] != yellow
+    v = _values("a man in a light blue trouser suit").values
+    assert v["top"] == "jacket" and v["top_color"][2] > v["top_color"][0]
+
+
 def test_ages_in_numbers_and_decades():
     assert _values("40대 남성").values["age"] == pytest.approx(45, abs=5)
     assert _values("일곱 살 여자아이").values["age"] == 7

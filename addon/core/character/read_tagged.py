@@ -125,15 +125,17 @@ def reading_of(found: dict[str, list[Tag]], text: str = "",
 
 
 def _colour(words: str, text: str = ""):
-    """The colour a garment's words name, else the one said just before them in the text
-    ("a red trouser suit": the tagger's span may start after the colour)."""
+    """The colour a garment's words name, else the one the word just before them names
+    ("a red trouser suit": the tagger's span may start after the colour), with its
+    modifier ("light blue"); a colour further back is another garment's ("노란 티셔츠와
+    반바지": the shorts are not yellow)."""
     found = colour_in(words)
     if found is None and text:
         at = text.lower().find(words.lower())
-        if at > 0:
-            before = re.split(r"[,;.]|\band\b|\bwith\b|\bin\b|\bwearing\b",
-                              text[:at])[-1].split()[-2:]
-            found = colour_in(" ".join(before + [words])) if before else None
+        before = re.split(r"[,;.]|\band\b|\bwith\b|\bin\b|\bwearing\b",
+                          text[:at])[-1].split()[-2:] if at > 0 else []
+        if before and colour_in(before[-1]) is not None:
+            found = colour_in(" ".join(before))
     return None if found is None else found[0]
 
 
