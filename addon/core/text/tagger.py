@@ -52,9 +52,14 @@ def _words(pieces: list[str], agree: np.ndarray, peak: int) -> str:
         low -= 1
     while high + 1 < len(pieces) and (agree[high + 1] or pieces[high + 1].startswith("##")):
         high += 1
-    out = ""
+    out, glue = "", False
     for piece in pieces[low:high + 1]:
-        out += piece[2:] if piece.startswith("##") else (" " + piece)
+        # Word pieces and hyphens join what is beside them ("salt-and-pepper").
+        if piece.startswith("##") or glue or piece in "-'":
+            out += piece.removeprefix("##")
+        else:
+            out += " " + piece
+        glue = piece in "-'"
     return out.strip()
 
 
