@@ -27,6 +27,7 @@ import numpy as np
 from metastudio.core.text import korean
 from metastudio.core.text.morpheme_tagger import hidden_layer, softmax
 from metastudio.core.text.tagger import NOT_SAID
+from train_character_text import FIELDS as ENGLISH_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 Labels = dict[str, str]
@@ -382,23 +383,9 @@ def character_text(rng) -> list[Segment]:
     return segments
 
 
-CHARACTER_FIELDS = {
-    "gender": ["female", "male"], "age": ["baby", "child", "teen", "young", "thirties",
-                                          "middle", "old"],
-    "weight": ["thin", "heavy"], "muscle": ["muscular"], "height": ["short", "tall"],
-    "hair": ["none", "buzz", "short", "bob", "shoulder", "long", "ponytail", "bun", "braid"],
-    "hair_color": ["blonde", "brown", "black", "red", "grey", "white"],
-    "hair_texture": ["straight", "wavy", "curly", "coily"],
-    "facial_hair": ["none", "stubble", "moustache", "beard"],
-    "glasses": ["none", "round", "rectangular"],
-    "hat": ["beanie", "cap", "sun_hat", "fedora"],
-    "top": ["short_sleeves", "long_sleeves", "hoodie", "jacket", "coat", "dress"],
-    "bottom": ["shorts", "trousers", "skirt"], "not_built": ["item"],
-    "role_top": ["jacket", "dress"], "role_hair": ["buzz"],
-    "skin_tone": ["very_pale", "light", "olive", "tan", "brown", "dark"],
-    "eye_color": ["brown", "hazel", "amber", "green", "blue", "grey"],
-    "ancestry": ["african", "asian", "european"], "shoes": ["shoes"],
-}
+# The English tagger's fields; a Korean age is often a decade (30대), so it has one more.
+CHARACTER_FIELDS = {**ENGLISH_FIELDS, "age": ["baby", "child", "teen", "young", "thirties",
+                                              "middle", "old"]}
 
 # --- backgrounds ------------------------------------------------------------------------
 BACKGROUND: dict[str, dict[str, list[str]]] = {

@@ -112,7 +112,7 @@ def _spans(description: str) -> dict[str, list]:
     english, found = description, {}
     if korean.has_hangul(description):
         found = _korean_tagger().tag_all(description)
-        english = re.sub(r"\S*[\uac00-\ud7a3]\S*", " ", description)
+        english = korean.without_korean(description)
     if english.strip(" ,.;"):
         for name, tags in _tagger().tag_all(english).items():
             found[name] = tags + found.get(name, [])

@@ -24,7 +24,7 @@ from ..text.colours import FABRIC, colour_in
 from ..text.embed import INSTALL_HINT
 from ..text.embed import available as english_model_installed
 from ..text.korean import INSTALL_HINT as KOREAN_HINT
-from ..text.korean import has_hangul
+from ..text.korean import has_hangul, without_korean
 from . import read_tagged
 from .spec import CharacterSpec
 
@@ -106,7 +106,7 @@ def resolve(spec: CharacterSpec) -> Resolved:
     # Korean words are read by the Korean tagger; the rest (English) by the English one.
     english, korean = text, read_tagged.TaggedReading()
     if has_hangul(text):
-        english = read_tagged.without_korean(text)
+        english = without_korean(text)
         if read_tagged.available():
             korean = read_tagged.read(text)
         else:

@@ -37,7 +37,6 @@ NUMBERS = {"gender": {"female": 0.0, "male": 1.0}, "age": AGES,
 # Fields read as they are (the option is the value; hair_color is a name of HAIR_RGB).
 NAMED = ("hair", "hair_color", "hair_texture", "facial_hair", "glasses", "eye_color",
          "ancestry")
-_HANGUL_WORD = re.compile(r"\S*[\uac00-\ud7a3\u3131-\u318e]\S*")
 
 
 @dataclass
@@ -60,11 +59,6 @@ def _tagger() -> MorphemeTagger:
 def _english_tagger() -> TokenTagger:
     return TokenTagger(Path(__file__).with_name("text_tagger.npz"), THRESHOLD)
 
-
-
-def without_korean(text: str) -> str:
-    """The text with its Korean words taken out (what is left is read in English)."""
-    return re.sub(r"\s+", " ", _HANGUL_WORD.sub(" ", text)).strip(" ,")
 
 
 def read(text: str) -> TaggedReading:

@@ -15,6 +15,7 @@ bench_korean_routes.py; BENCHMARKS.md): CoNg's neighbours of rare words are nois
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import zlib
 from dataclasses import dataclass
@@ -38,6 +39,14 @@ def has_hangul(text: str) -> bool:
     """Whether the text has any Hangul syllable or letter."""
     return any("\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e" or
                "\u1100" <= c <= "\u11ff" for c in text)
+
+
+_HANGUL_WORD = re.compile(r"\S*[\uac00-\ud7a3\u3131-\u318e]\S*")
+
+
+def without_korean(text: str) -> str:
+    """The text with its Korean words taken out (what is left is read in English)."""
+    return re.sub(r"\s+", " ", _HANGUL_WORD.sub(" ", text)).strip(" ,")
 
 
 def available() -> bool:

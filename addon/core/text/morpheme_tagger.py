@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import korean
-from .tagger import Tag
+from .tagger import Tag, peaks, softmax
 
 
 def hidden_layer(rows: np.ndarray, dense: np.ndarray, weights: dict) -> np.ndarray:
@@ -22,12 +22,6 @@ def hidden_layer(rows: np.ndarray, dense: np.ndarray, weights: dict) -> np.ndarr
     features through their weights, plus the bias."""
     return np.maximum(weights["embedding"][rows].sum(axis=1) + dense @ weights["dense"] +
                       weights["bias"], 0.0)
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax."""
-    p = np.exp(z - z.max(axis=1, keepdims=True))
-    return p / p.sum(axis=1, keepdims=True)
 
 
 class MorphemeTagger:
@@ -69,19 +63,8 @@ class MorphemeTagger:
         h = np.hstack([h, np.ones((len(h), 1), np.float32)])
         found: dict[str, list[Tag]] = {}
         for name, (head, classes) in self.fields.items():
-            p = softmax(h @ head)
-            best = p.argmax(axis=1)
-            i = 0
-            while i < len(morphemes):
-                j = i
-                while j + 1 < len(morphemes) and best[j + 1] == best[i]:
-                    j += 1
-                if best[i]:
-                    peak = i + int(p[i:j + 1, best[i]].argmax())
-                    sure = float(p[peak, best[i]])
-                    if sure >= self.threshold:
-                        found.setdefault(name, []).append(Tag(
-                            classes[best[i]], sure,
-                            text[morphemes[i].start:morphemes[j].end].strip()))
-                i = j + 1
+            for first, last, option, _, sure in peaks(softmax(h @ head), self.threshold):
+                found.setdefault(name, []).append(Tag(
+                    classes[option], sure,
+                    text[morphemes[first].start:morphemes[last].end].strip()))
         return found

@@ -35,6 +35,31 @@ def features(vectors: np.ndarray) -> np.ndarray:
     return np.hstack([vectors, window, whole])
 
 
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax."""
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def peaks(p: np.ndarray, threshold: float) -> list[tuple[int, int, int, int, float]]:
+    """Runs of tokens whose likeliest class is the same option (class 0, "not said",
+    left out): (first, last, option, the token where it peaks, its probability there),
+    for the runs whose peak reaches the threshold."""
+    best = p.argmax(axis=1)
+    out, start = [], 0
+    while start < len(best):
+        end = start
+        while end + 1 < len(best) and best[end + 1] == best[start]:
+            end += 1
+        option = int(best[start])
+        if option:
+            peak = start + int(p[start:end + 1, option].argmax())
+            if p[peak, option] >= threshold:
+                out.append((start, end, option, peak, float(p[peak, option])))
+        start = end + 1
+    return out
+
+
 @dataclass
 class Tag:
     """An option found, the peak probability, and the words that said it."""
@@ -125,22 +150,9 @@ class TokenTagger:
                 x = np.hstack([np.maximum(x @ self.hidden, 0.0),
                                np.ones((len(pieces), 1), np.float32)])
             for name, (weights, classes) in self.fields.items():
-                z = x @ weights
-                p = np.exp(z - z.max(axis=1, keepdims=True))
-                p /= p.sum(axis=1, keepdims=True)
-                best = p.argmax(axis=1)
-                start = 0
-                while start < len(pieces):
-                    end = start
-                    while end + 1 < len(pieces) and best[end + 1] == best[start]:
-                        end += 1
-                    option = int(best[start])
-                    if option:
-                        peak = start + int(p[start:end + 1, option].argmax())
-                        sure = float(p[peak, option])
-                        if sure >= self.threshold:
-                            agree = best == option
-                            found.setdefault(name, []).append(
-                                Tag(classes[option], sure, _words(pieces, agree, peak)))
-                    start = end + 1
+                p = softmax(x @ weights)
+                likeliest = p.argmax(axis=1)
+                for _, _, option, peak, sure in peaks(p, self.threshold):
+                    found.setdefault(name, []).append(Tag(
+                        classes[option], sure, _words(pieces, likeliest == option, peak)))
         return found
