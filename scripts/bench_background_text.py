@@ -2,6 +2,10 @@
 sentence-embedding model and of the keyword fallback, side by side.
 
     .venv/bin/python scripts/bench_background_text.py [--wrong]
+    .venv/bin/python scripts/bench_background_text.py --held-out-2   # once, at the end
+
+The second held-out set (scripts/text_held_out_2.py, written on 2026-12-07) is printed
+only when asked, and only its totals.
 
 Each description paraphrases its time of day, land, weather and water without the word of
 the expected option (checked below); water "none" means no water is spoken of, and a time,
@@ -390,10 +394,10 @@ HELD_OUT = [
 ]
 
 
-def leaked() -> list[str]:
+def leaked(extra=()) -> list[str]:
     """Descriptions that contain the word of an option they expect."""
     bad = []
-    for text, *expected in CASES + LATER + SECOND + HELD_OUT:
+    for text, *expected in CASES + LATER + SECOND + HELD_OUT + list(extra):
         for name, value in zip(FIELDS, expected, strict=True):
             if value != "none" and value in text.lower():
                 bad.append(f"{name}={value}: {text}")
@@ -403,11 +407,19 @@ def leaked() -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wrong", action="store_true", help="list the misreadings")
+    parser.add_argument("--held-out-2", action="store_true",
+                        help="measure the second held-out set instead (once: totals only)")
     args = parser.parse_args()
-    bad = leaked()
+    import text_held_out_2 as second
+
+    bad = leaked(second.EN_BACKGROUNDS)
     if bad:
         print("descriptions that name their answer:\n" + "\n".join(bad), file=sys.stderr)
         return 1
+    if args.held_out_2:
+        print(f"== second held-out set: {len(second.EN_BACKGROUNDS)} descriptions")
+        score(second.EN_BACKGROUNDS, False)
+        return 0
     for title, cases in (("development set", CASES + LATER + SECOND), ("held-out set", HELD_OUT)):
         print(f"== {title}: {len(cases)} descriptions")
         score(cases, args.wrong)

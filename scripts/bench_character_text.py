@@ -2,7 +2,8 @@
 Korean; per-field accuracy on a development set and on a held-out set.
 
     .venv/bin/python scripts/bench_character_text.py [--wrong]     # development sets
-    .venv/bin/python scripts/bench_character_text.py --held-out    # once, at the end
+    .venv/bin/python scripts/bench_character_text.py --held-out    # first, used on 12-06
+    .venv/bin/python scripts/bench_character_text.py --held-out-2  # second: once, at the end
 
 The sets were written on 2026-12-06 (fourth session), before any tuning of the reader for
 them (issue 21): the development sets are for tuning and may be looked at case by case
@@ -575,18 +576,31 @@ def main() -> int:
                         help="fit the shown confidence's temperature on the calibration "
                              "sets (once)")
     parser.add_argument("--held-out", action="store_true",
-                        help="measure the held-out sets instead (once, when the reader "
-                             "is finished: their totals only)")
+                        help="measure the first held-out sets instead (their totals only; "
+                             "measured once on 2026-12-06, no longer unseen)")
+    parser.add_argument("--held-out-2", action="store_true",
+                        help="measure the second held-out sets (scripts/text_held_out_2.py, "
+                             "written 2026-12-07) instead: once, their totals only")
     args = parser.parse_args()
     if args.calibrate:
         return calibrate()
     print("== loading the models")
     loading()
-    held = args.held_out
-    characters = ((("English characters, held out", EN_HELD_OUT),
-                   ("Korean characters, held out", KO_HELD_OUT)) if held else
-                  (("English characters, development", EN_DEV),
-                   ("Korean characters, development", KO_DEV)))
+    held = args.held_out or args.held_out_2
+    if args.held_out_2:
+        import text_held_out_2 as second
+
+        characters = (("English characters, second held-out set", second.EN_CHARACTERS),
+                      ("Korean characters, second held-out set", second.KO_CHARACTERS))
+        backgrounds = (("Korean backgrounds, second held-out set", second.KO_BACKGROUNDS),)
+    elif held:
+        characters = (("English characters, held out", EN_HELD_OUT),
+                      ("Korean characters, held out", KO_HELD_OUT))
+        backgrounds = (("Korean backgrounds, held out", KO_BACKGROUND_HELD_OUT),)
+    else:
+        characters = (("English characters, development", EN_DEV),
+                      ("Korean characters, development", KO_DEV))
+        backgrounds = (("Korean backgrounds, development", KO_BACKGROUND_DEV),)
     pairs: list = []
     for title, cases in characters:
         print(f"== {title}: {len(cases)} descriptions")
@@ -596,8 +610,6 @@ def main() -> int:
     print("== calibration: the readings taken from the descriptions above, by how sure "
           "they were shown")
     calibration_table(pairs)
-    backgrounds = ((("Korean backgrounds, held out", KO_BACKGROUND_HELD_OUT),) if held else
-                   (("Korean backgrounds, development", KO_BACKGROUND_DEV),))
     for title, cases in backgrounds:
         print(f"== {title}: {len(cases)} descriptions")
         score_backgrounds(cases, args.wrong and not held)
