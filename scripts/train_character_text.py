@@ -83,8 +83,7 @@ PEOPLE: list[tuple[str, Labels]] = (
     _each("person|someone|character|figure|teacher|doctor|nurse|scientist|chef|"
           "tourist|artist|professor|engineer|librarian|shopkeeper|soldier|pilot|"
           "athlete|singer|office worker|gardener|explorer", {}))
-AGE_WORDS = (_each("old|elderly|aged|ageing|grey-haired old|white-haired|retired",
-                   {"age": "old"}) +
+AGE_WORDS = (_each("old|elderly|aged|ageing|retired", {"age": "old"}) +
              _each("middle-aged|mature|fifty-something|greying", {"age": "middle"}) +
              _each("young|youthful|twenty-something|fresh-faced", {"age": "young"}) +
              _each("little|small|tiny", {"age": "child"}) +
@@ -116,21 +115,43 @@ HAIR_WHOLE = (_each("bald|a bald head|a shiny bald head|no hair", {"hair": "none
                     {"hair": "bun"}) +
               _each("a braid|braids|a plait|plaits|pigtails|cornrows|a french braid",
                     {"hair": "braid"}))
-HAIR_COLOURS = (_each("blonde|blond|golden|fair|platinum|honey-blonde|strawberry-blonde",
-                      {"hair_color": "blonde"}) +
-                _each("brown|brunette|chestnut|dark brown|light brown|mousy",
+HAIR_COLOURS = (_each("blonde|blond|golden|fair|platinum|honey-blonde|strawberry-blonde|"
+                      "honey|sandy|flaxen|ash blonde|dirty blonde|bleached|peroxide blonde|"
+                      "light|butter-yellow|golden blonde", {"hair_color": "blonde"}) +
+                _each("brown|brunette|chestnut|dark brown|light brown|mousy|chocolate|"
+                      "caramel|mahogany|chocolate-brown|nut-brown",
                       {"hair_color": "brown"}) +
-                _each("black|jet-black|raven|dark|inky black", {"hair_color": "black"}) +
-                _each("red|ginger|auburn|copper|flame-red|russet", {"hair_color": "red"}) +
-                _each("grey|gray|silver|greying|salt-and-pepper|iron-grey",
+                _each("black|jet-black|raven|dark|inky black|coal-black|ebony|jet black|"
+                      "blue-black", {"hair_color": "black"}) +
+                _each("red|ginger|auburn|copper|flame-red|russet|copper-red|carrot|titian|"
+                      "fiery red", {"hair_color": "red"}) +
+                _each("grey|gray|silver|greying|salt-and-pepper|iron-grey|silvery|"
+                      "steel-grey|grizzled|thinning grey|ash-grey|graying",
                       {"hair_color": "grey"}) +
-                _each("white|snow-white|snowy|white-grey", {"hair_color": "white"}))
+                _each("white|snow-white|snowy|white-grey|pure white|milky white|"
+                      "wispy white", {"hair_color": "white"}))
+# "red-haired", "silver-haired": a person's adjective that names the hair's colour.
+HAIRED = [(f"{word}-haired", labels) for word, labels in HAIR_COLOURS
+          if " " not in word and "-" not in word]
+# A colour said as "honey-coloured hair".
+COLOURED = ["coloured", "colored", "toned"]
 HAIR_TEXTURES = (_each("curly|frizzy|corkscrew", {"hair_texture": "curly"}) +
                  _each("coily|kinky|tightly coiled|afro-textured",
                        {"hair_texture": "coily"}) +
                  _each("wavy|tousled|loose-waved", {"hair_texture": "wavy"}) +
                  _each("straight|sleek|poker-straight", {"hair_texture": "straight"}))
-HAIR_NOUNS = ["hair", "locks", "mane", "tresses"]
+HAIR_NOUNS = ["hair", "hair", "hair", "locks", "mane", "tresses", "curls", "waves",
+              "ringlets", "crop", "mop of hair"]
+# How a cut is said after the hair ("her grey hair pulled back in a bun").
+STYLED = (_each("in a bun|pulled back in a bun|up in a bun|in a tight bun|twisted into a bun",
+                {"hair": "bun"}) +
+          _each("in a ponytail|tied back in a ponytail|pulled into a ponytail|tied back",
+                {"hair": "ponytail"}) +
+          _each("in braids|in two braids|in a braid|in plaits|in pigtails|braided",
+                {"hair": "braid"}) +
+          _each("cut short|cropped short|in a pixie cut", {"hair": "short"}) +
+          _each("in a bob|cut in a bob", {"hair": "bob"}) +
+          _each("down to her waist|worn long|down her back", {"hair": "long"}))
 FACES = (_each("a beard|a full beard|a bushy beard|a goatee|a long beard|a trimmed beard",
                {"facial_hair": "beard"}) +
          _each("a moustache|a mustache|a handlebar moustache|a pencil moustache",
@@ -149,10 +170,16 @@ GLASSES = (_each("glasses|spectacles|specs|eyeglasses|reading glasses|thick glas
                  "glasses|circular glasses", {"glasses": "round"}))
 NO_GLASSES = _each("not wearing glasses|without glasses|no glasses|with no spectacles",
                    {"glasses": "none"})
-HATS = (_each("beanie|woolly hat|bobble hat|knitted hat|ski hat", {"hat": "beanie"}) +
-        _each("baseball cap|cap|trucker cap|ball cap", {"hat": "cap"}) +
-        _each("straw hat|sun hat|panama hat|wide-brimmed hat|bucket hat", {"hat": "sun_hat"}) +
-        _each("fedora|trilby|felt hat|hat|cowboy hat", {"hat": "fedora"}))
+HATS = (_each("beanie|woolly hat|bobble hat|knitted hat|ski hat|knit cap|knitted cap|"
+              "woolly beanie|toque|pom-pom hat|winter hat|watch cap|wool hat",
+              {"hat": "beanie"}) +
+        _each("baseball cap|cap|trucker cap|ball cap|flat cap|peaked cap|snapback|"
+              "newsboy cap|tweed cap|sports cap", {"hat": "cap"}) +
+        _each("straw hat|sun hat|panama hat|wide-brimmed hat|bucket hat|sunhat|"
+              "straw sun hat|wide straw hat|floppy hat|beach hat|wide-brimmed straw hat",
+              {"hat": "sun_hat"}) +
+        _each("fedora|trilby|felt hat|hat|cowboy hat|homburg|homburg hat|bowler hat|"
+              "bowler|porkpie hat|felt fedora", {"hat": "fedora"}))
 GARMENTS = (
     _each("sweater|jumper|cardigan|pullover|blouse|shirt|long-sleeved shirt|button-down|"
           "turtleneck|sweatshirt|checked shirt|flannel shirt|linen shirt|dress shirt|"
@@ -242,7 +269,21 @@ def _garment(rng, kinds) -> list[Segment]:
     return [(words, labels)]
 
 
+def _hair_colour(rng) -> Segment:
+    """A hair colour, now and then said as "honey-coloured"."""
+    colour, labels = _pick(rng, HAIR_COLOURS)
+    if rng.random() < 0.08 and " " not in colour:
+        colour = f"{colour}-{_pick(rng, COLOURED)}"
+    return colour, labels
+
+
 def _hair(rng) -> list[Segment]:
+    pronoun = [(_pick(rng, ["her", "his"]), {})] if rng.random() < 0.15 else []
+    if rng.random() < 0.15:  # "her grey hair pulled back in a bun"
+        out = pronoun + ([_hair_colour(rng)] if rng.random() < 0.8 else [])
+        styled = _pick(rng, STYLED)
+        joined = {k: v for _, labels in out + [styled] for k, v in labels.items()}
+        return out + [("hair", joined), styled]
     if rng.random() < 0.4:
         name, labels = _pick(rng, HAIR_WHOLE)
         if rng.random() < 0.6 and labels["hair"] not in ("none", "buzz") and \
@@ -257,16 +298,21 @@ def _hair(rng) -> list[Segment]:
     if rng.random() < 0.25:
         out.append(_pick(rng, HAIR_TEXTURES))
     if rng.random() < 0.6 or not out:
-        out.append(_pick(rng, HAIR_COLOURS))
+        out.append(_hair_colour(rng))
     joined = {k: v for _, labels in out for k, v in labels.items()}
-    return out + [(_pick(rng, HAIR_NOUNS), joined)]
+    noun = _pick(rng, HAIR_NOUNS)
+    if noun in ("curls", "ringlets"):
+        joined = {**joined, "hair_texture": "curly"}
+    if noun == "mop of hair":  # "a mop of dark curly hair"
+        return pronoun + [("a mop of", {})] + out + [("hair", joined)]
+    return pronoun + out + [(noun, joined)]
 
 
 def _person(rng) -> list[Segment]:
     out = []
     heights = [b for b in BUILD_WORDS if "height" in b[1]]
     for table, chance in ((AGE_WORDS, 0.3), (BUILD_WORDS, 0.3), (heights, 0.12),
-                          (FACE_ADJECTIVES, 0.06), (ANCESTRY, 0.1),
+                          (FACE_ADJECTIVES, 0.06), (HAIRED, 0.08), (ANCESTRY, 0.1),
                           ([(w, {}) for w in FILLER[:14]], 0.15)):
         if rng.random() < chance:
             out.append(_pick(rng, table))
@@ -294,11 +340,15 @@ def character_text(rng) -> list[Segment]:
         parts.append([(_pick(rng, ["with", "wearing", "in"]), {}), (name, labels)])
     if rng.random() < 0.04:
         parts.append([_pick(rng, NO_GLASSES)])
-    if rng.random() < 0.1:
+    if rng.random() < 0.2:
         name, labels = _pick(rng, HATS)
         colour = f"{_pick(rng, COLOURS)} " if rng.random() < 0.5 else ""
-        parts.append([(_pick(rng, ["in", "wearing", "with"]), {}),
-                      (f"{_article(colour or name)} {colour}{name}", labels)])
+        hat = [(_pick(rng, ["in", "wearing", "with", "under", "topped with"]), {}),
+               (f"{_article(colour or name)} {colour}{name}", labels)]
+        if parts and rng.random() < 0.3:
+            parts[-1] = parts[-1] + hat  # "grey hair under a red beanie"
+        else:
+            parts.append(hat)
     if rng.random() < 0.1:
         parts.append([(_pick(rng, ["with", "and"]), {}), _pick(rng, FACES)])
     if rng.random() < 0.1:
@@ -383,6 +433,8 @@ def main() -> int:
     parser.add_argument("--texts", type=int, default=12000)
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--show", type=int, default=0, help="print some synthetic texts")
+    parser.add_argument("--members", type=int, default=3,
+                        help="taggers trained apart, averaged when reading (default 3)")
     args = parser.parse_args()
     rng = np.random.default_rng(3)
     if args.show:
@@ -390,32 +442,39 @@ def main() -> int:
             print(" ".join(w for w, _ in character_text(rng) if w).replace(" ,", ","))
         return 0
     started = time.perf_counter()
-    rows = rows_of([character_text(rng) for _ in range(args.texts)])
-    x = contextual(rows).astype(np.float32)
-    labels = [label for _, row_labels in rows for label in row_labels[1:-1]]
-    print(f"{len(rows)} descriptions, {len(x)} word pieces "
-          f"({time.perf_counter() - started:.0f} s)")
     classes = {name: [NOT_SAID, *options] for name, options in FIELDS.items()}
-    targets = {name: np.array([classes[name].index(label[name]) if name in label else 0
-                               for label in labels]) for name in FIELDS}
-    params = train_tagger(x, targets, {name: len(c) for name, c in classes.items()},
-                          512, args.epochs)
-    check = rows_of([character_text(rng) for _ in range(400)])
-    cx = contextual(check).astype(np.float32)
-    check_labels = [label for _, row_labels in check for label in row_labels[1:-1]]
-    h = np.maximum(np.hstack([cx, np.ones((len(cx), 1), np.float32)]) @ params["hidden"], 0)
-    h = np.hstack([h, np.ones((len(h), 1), np.float32)])
-    for name in FIELDS:
-        want = np.array([classes[name].index(lab[name]) if name in lab else 0
-                         for lab in check_labels])
-        said = want > 0
-        got = (h @ params[name]).argmax(axis=1)
-        print(f"  {name}: pieces that say it, right on fresh synthetic texts "
-              f"{(got[said] == want[said]).mean():.1%}")
-    out = {"hidden_weights": params["hidden"].astype(np.float16)}
-    for name in FIELDS:
-        out[f"{name}_weights"] = params[name].astype(np.float16)
-        out[f"{name}_classes"] = np.array(classes[name])
+    out = {"members": np.array(args.members)}
+    for member in range(args.members):
+        # Each member reads texts of its own and starts from its own weights; the reader
+        # averages their probabilities.
+        rng = np.random.default_rng(3 + 100 * member)
+        rows = rows_of([character_text(rng) for _ in range(args.texts)])
+        x = contextual(rows).astype(np.float32)
+        labels = [label for _, row_labels in rows for label in row_labels[1:-1]]
+        print(f"member {member + 1}/{args.members}: {len(rows)} descriptions, {len(x)} "
+              f"word pieces ({time.perf_counter() - started:.0f} s)")
+        targets = {name: np.array([classes[name].index(label[name]) if name in label
+                                   else 0 for label in labels]) for name in FIELDS}
+        params = train_tagger(x, targets, {name: len(c) for name, c in classes.items()},
+                              512, args.epochs, seed=member)
+        check = rows_of([character_text(rng) for _ in range(400)])
+        cx = contextual(check).astype(np.float32)
+        check_labels = [label for _, row_labels in check for label in row_labels[1:-1]]
+        h = np.maximum(np.hstack([cx, np.ones((len(cx), 1), np.float32)]) @
+                       params["hidden"], 0)
+        h = np.hstack([h, np.ones((len(h), 1), np.float32)])
+        for name in FIELDS:
+            want = np.array([classes[name].index(lab[name]) if name in lab else 0
+                             for lab in check_labels])
+            said = want > 0
+            got = (h @ params[name]).argmax(axis=1)
+            print(f"  {name}: pieces that say it, right on fresh synthetic texts "
+                  f"{(got[said] == want[said]).mean():.1%}")
+        prefix = f"m{member}_"
+        out[prefix + "hidden_weights"] = params["hidden"].astype(np.float16)
+        for name in FIELDS:
+            out[f"{prefix}{name}_weights"] = params[name].astype(np.float16)
+            out[f"{prefix}{name}_classes"] = np.array(classes[name])
     path = ROOT / "addon" / "core" / "character" / "text_tagger.npz"
     np.savez_compressed(path, **out)
     print(f"wrote {path} ({path.stat().st_size // 1024} KB, "

@@ -86,7 +86,7 @@ PEOPLE: list[tuple[str, Labels]] = [
     ("교수", {}), ("화가", {}), ("농부", {}), ("어부", {}), ("가수", {}), ("관광객", {}),
 ]
 AGE_WORDS: list[tuple[str, Labels]] = [
-    (w, {"age": "old"}) for w in ("나이 든", "늙은", "나이 많은", "연로한", "노년의", "백발의")
+    (w, {"age": "old"}) for w in ("나이 든", "늙은", "나이 많은", "연로한", "노년의")
 ] + [(w, {"age": "middle"}) for w in ("중년의", "중년", "오십대", "50대", "사십대 후반")] + [
     (w, {"age": "young"}) for w in ("젊은", "이십대", "20대", "앳된")] + [
     (w, {"age": "thirties"}) for w in ("30대", "삼십대", "서른 살")] + [
@@ -125,12 +125,23 @@ HAIR_WHOLE: list[tuple[str, Labels]] = [
     (w, {"hair": "bun"}) for w in ("올림머리", "똥머리", "쪽머리", "상투", "번 헤어")] + [
     (w, {"hair": "braid"}) for w in ("땋은 머리", "양갈래 머리", "댕기 머리", "갈래머리")]
 HAIR_COLOURS: list[tuple[str, Labels]] = [
-    (w, {"hair_color": "blonde"}) for w in ("금발", "노란", "금빛")] + [
-    (w, {"hair_color": "brown"}) for w in ("갈색", "밤색", "브라운")] + [
-    (w, {"hair_color": "black"}) for w in ("검은", "까만", "흑발", "새까만", "검정")] + [
-    (w, {"hair_color": "red"}) for w in ("빨간", "붉은", "적갈색")] + [
-    (w, {"hair_color": "grey"}) for w in ("회색", "희끗희끗한", "잿빛", "반백의")] + [
-    (w, {"hair_color": "white"}) for w in ("흰", "하얀", "백발", "새하얀")]
+    (w, {"hair_color": "blonde"}) for w in ("금발", "노란", "금빛", "황금빛", "노랑",
+                                            "밝은 금발")] + [
+    (w, {"hair_color": "brown"}) for w in ("갈색", "밤색", "브라운", "짙은 갈색", "연한 갈색",
+                                           "고동색", "초콜릿색")] + [
+    (w, {"hair_color": "black"}) for w in ("검은", "까만", "흑발", "새까만", "검정", "검정색",
+                                           "까만색", "칠흑 같은")] + [
+    (w, {"hair_color": "red"}) for w in ("빨간", "붉은", "적갈색", "빨강", "붉은빛")] + [
+    (w, {"hair_color": "grey"}) for w in ("회색", "희끗희끗한", "잿빛", "반백의", "은빛",
+                                          "은색", "희끗한", "회색빛")] + [
+    (w, {"hair_color": "white"}) for w in ("흰", "하얀", "백발", "새하얀", "하얗게 센")]
+# Hair said by its colour alone: "은발의 노인", "금발의 소년"; white hair says old too.
+HAIR_COLOUR_NOUNS: list[tuple[str, Labels]] = [
+    ("금발", {"hair_color": "blonde"}), ("은발", {"hair_color": "grey"}),
+    ("백발", {"hair_color": "white", "age": "old"}), ("흑발", {"hair_color": "black"}),
+    ("흰머리", {"hair_color": "white"}), ("새치머리", {"hair_color": "grey"}),
+    ("갈색 머리", {"hair_color": "brown"}), ("빨간 머리", {"hair_color": "red"}),
+    ("반백", {"hair_color": "grey"}), ("은발 머리", {"hair_color": "grey"})]
 HAIR_TEXTURES: list[tuple[str, Labels]] = [
     ("곱슬", {"hair_texture": "curly"}), ("곱슬곱슬한", {"hair_texture": "curly"}),
     ("웨이브", {"hair_texture": "wavy"}), ("물결치는", {"hair_texture": "wavy"}),
@@ -275,6 +286,8 @@ def _garment(rng, kinds=GARMENTS) -> list[Segment]:
 
 
 def _hair(rng) -> list[Segment]:
+    if rng.random() < 0.15:
+        return [_pick(rng, HAIR_COLOUR_NOUNS)]
     if rng.random() < 0.35:
         name, labels = _pick(rng, HAIR_WHOLE)
         if rng.random() < 0.4 and labels["hair"] not in ("none", "buzz"):
@@ -410,7 +423,7 @@ BACKGROUND: dict[str, dict[str, list[str]]] = {
                       "푸른 들", "꽃밭"],
         "desert": ["사막", "모래 언덕", "황무지", "사구", "모래사막", "메마른 땅"],
         "mountains": ["산", "산맥", "산봉우리", "봉우리", "고산", "설산", "험한 산", "산꼭대기",
-                      "산악 지대", "바위산"],
+                      "산악 지대", "바위산", "눈 덮인 산", "눈 덮인 봉우리", "설봉"],
         "snowfield": ["설원", "빙하", "얼음 벌판", "눈 덮인 벌판", "툰드라", "빙원",
                       "얼어붙은 평원",
                       "눈밭"],
@@ -436,9 +449,18 @@ BACKGROUND: dict[str, dict[str, list[str]]] = {
     "water": {
         "lake": ["호수", "연못", "저수지", "호숫가", "맑은 호수"],
         "river": ["강", "시냇물", "개울", "하천", "강가", "냇가", "강물", "시내"],
-        "sea": ["바다", "파도", "바닷물", "대양", "밤바다", "푸른 바다"],
+        "sea": ["바다", "파도", "바닷물", "대양", "푸른 바다"],
     },
 }
+# Words that say two fields at once ("밤바다": the sea at night).
+BACKGROUND_COMPOUNDS: list[tuple[str, Labels]] = [
+    ("밤바다", {"time_of_day": "night", "water": "sea"}),
+    ("밤하늘 아래 바다", {"time_of_day": "night", "water": "sea"}),
+    ("새벽 바다", {"time_of_day": "dawn", "water": "sea"}),
+    ("밤거리", {"time_of_day": "night", "biome": "city"}),
+    ("설경", {"biome": "snowfield"}),
+    ("눈 덮인 숲", {"biome": "forest"}),
+    ("겨울 바다", {"water": "sea"})]
 # Things in a place that no builder makes yet: listed back to the user as left out.
 PLACE_THINGS = ["배", "보트", "고깃배", "등대", "성", "다리", "풍차", "자동차", "사람들",
                 "텐트", "오두막", "절", "교회", "부두", "울타리", "모닥불", "놀이터", "기차",
@@ -456,6 +478,10 @@ def background_text(rng) -> list[Segment]:
         if rng.random() < (0.75 if field_name == "biome" else 0.55):
             option = _pick(rng, list(options))
             parts.append([(_pick(rng, options[option]), {field_name: option})])
+    if rng.random() < 0.1:
+        compound = _pick(rng, BACKGROUND_COMPOUNDS)
+        parts = [part for part in parts if not set(part[0][1]) & set(compound[1])]
+        parts.append([compound])
     if rng.random() < 0.3:
         parts.append([(_pick(rng, BACKGROUND_FILLER), {})])
     if rng.random() < 0.25:
@@ -610,34 +636,40 @@ def train(rows, dense, targets, sizes, hidden=192, epochs=6, seed=0,
 
 
 def build(name: str, make, fields: dict[str, list[str]], out: Path, count: int,
-          similarity: bool = False) -> None:
-    """Write one tagger: anchors, data, training, and its accuracy on fresh texts."""
+          similarity: bool = False, members: int = 3) -> None:
+    """Write one tagger (`members` of them trained apart, each on texts of its own, whose
+    probabilities the reader averages): anchors, data, training, and each one's accuracy
+    on fresh texts."""
     started = time.perf_counter()
     rng = np.random.default_rng(11)
     anchors = choose_anchors(make, 3000, rng)
     if not similarity:  # hashed identities alone (no anchor known: the features are 0)
         anchors = tuple(-1 for _ in anchors)
-    rows, dense, targets = dataset(make, count, fields, anchors, rng)
-    print(f"{name}: {count} texts, {len(rows)} morphemes, {len(anchors)} anchors "
-          f"({time.perf_counter() - started:.0f} s)")
     sizes = {field: len(options) + 1 for field, options in fields.items()}
-    params = train(rows, dense, targets, sizes,
-                   identity_dropout=0.3 if similarity else 0.0)
-    check_rows, check_dense, check_targets = dataset(make, 500, fields, anchors, rng)
-    h = hidden_layer(check_rows, check_dense, params)
-    h = np.hstack([h, np.ones((len(h), 1), np.float32)])
-    for field in fields:
-        said = check_targets[field] > 0
-        got = (h @ params[field]).argmax(axis=1)
-        print(f"  {field}: morphemes that say it, right on fresh synthetic texts "
-              f"{(got[said] == check_targets[field][said]).mean():.1%}")
-    saved = {"embedding": params["embedding"].astype(np.float16),
-             "dense": params["dense"].astype(np.float16),
-             "bias": params["bias"], "anchor_ids": np.array(anchors),
+    saved = {"anchor_ids": np.array(anchors), "members": np.array(members),
              "model_version": np.array(korean.analyser().model_version)}
-    for field, options in fields.items():
-        saved[f"{field}_head"] = params[field].astype(np.float16)
-        saved[f"{field}_classes"] = np.array([NOT_SAID, *options])
+    for member in range(members):
+        rng = np.random.default_rng(11 + 100 * member)
+        rows, dense, targets = dataset(make, count, fields, anchors, rng)
+        print(f"{name}, member {member + 1}/{members}: {count} texts, {len(rows)} "
+              f"morphemes, {len(anchors)} anchors ({time.perf_counter() - started:.0f} s)")
+        params = train(rows, dense, targets, sizes, seed=member,
+                       identity_dropout=0.3 if similarity else 0.0)
+        check_rows, check_dense, check_targets = dataset(make, 500, fields, anchors, rng)
+        h = hidden_layer(check_rows, check_dense, params)
+        h = np.hstack([h, np.ones((len(h), 1), np.float32)])
+        for field in fields:
+            said = check_targets[field] > 0
+            got = (h @ params[field]).argmax(axis=1)
+            print(f"  {field}: morphemes that say it, right on fresh synthetic texts "
+                  f"{(got[said] == check_targets[field][said]).mean():.1%}")
+        prefix = f"m{member}_"
+        saved |= {prefix + "embedding": params["embedding"].astype(np.float16),
+                  prefix + "dense": params["dense"].astype(np.float16),
+                  prefix + "bias": params["bias"]}
+        for field, options in fields.items():
+            saved[f"{prefix}{field}_head"] = params[field].astype(np.float16)
+            saved[f"{prefix}{field}_classes"] = np.array([NOT_SAID, *options])
     np.savez_compressed(out, **saved)
     print(f"wrote {out} ({out.stat().st_size // 1024} KB, "
           f"{time.perf_counter() - started:.0f} s)")
@@ -653,6 +685,8 @@ def main() -> int:
                              "(for comparison: scripts/bench_korean_routes.py)")
     parser.add_argument("--out", type=Path, help="a folder to write to instead of the "
                                                   "package's")
+    parser.add_argument("--members", type=int, default=3,
+                        help="taggers trained apart, averaged when reading (default 3)")
     args = parser.parse_args()
     if args.show:
         rng = np.random.default_rng(1)
@@ -663,12 +697,13 @@ def main() -> int:
     if args.only in (None, "characters"):
         build("characters", character_text, CHARACTER_FIELDS,
               args.out / "character.npz" if args.out else
-              core / "character" / "text_tagger_ko.npz", args.texts, args.similarity)
+              core / "character" / "text_tagger_ko.npz", args.texts, args.similarity,
+              args.members)
     if args.only in (None, "backgrounds"):
         build("backgrounds", background_text, BACKGROUND_FIELDS,
               args.out / "background.npz" if args.out else
               core / "background" / "text_tagger_ko.npz", args.texts,
-              args.similarity)
+              args.similarity, args.members)
     return 0
 
 

@@ -80,3 +80,46 @@ def test_sources_name_the_words_and_how_sure():
     r = _read("a skinny teenage boy in a black hoodie and jeans")
     assert "skinny" in r.sources["weight"] and "% sure" in r.sources["weight"]
     assert "hoodie" in r.sources["top"]
+
+
+@pytest.mark.parametrize("words, family", [
+    ("strawberry blonde", "blonde"), ("copper-red", "red"), ("dark brown", "brown"),
+    ("dark", "black"), ("salt and pepper", "grey"), ("honey-coloured hair", "blonde"),
+    ("curly hair", None), ("tired", None), ("은발의", "grey"), ("적갈색 머리", "red"),
+    ("흰머리가 희끗희끗한", "grey"),
+])
+def test_hair_colour_words_name_a_colour_by_rule(words, family):
+    from metastudio.core.character.hair_colour import hair_family
+
+    assert hair_family(words) == family
+
+
+@pytest.mark.parametrize("text, family", [
+    ("a woman with honey-coloured hair", "blonde"), ("a girl with chestnut curls", "brown"),
+    ("a woman with silvery hair in a bun", "grey"), ("a fair-haired girl", "blonde"),
+    ("a man with grey hair under a red beanie", "grey"),
+])
+def test_hair_colours_the_tagger_saw_rarely(text, family):
+    from metastudio.core.character.describe import HAIR_RGB
+
+    assert _read(text).values["hair_color"] == HAIR_RGB[family]
+
+
+def test_a_hat_said_to_be_absent_is_none_and_says_so():
+    for text in ("a man with no hat, in a grey coat", "a hatless old man",
+                 "a woman without a hat, in a pink hoodie"):
+        r = _read(text)
+        assert r.values["hat"] == "none" and r.sources["hat"].startswith("description"), text
+    r = _read("a man in a grey beanie, no glasses")
+    assert r.values["hat"] == "beanie"
+
+
+def test_what_a_beard_and_white_hair_imply():
+    r = _read("a retired sea captain with a white beard in a navy coat")
+    assert r.values["gender"] == 1.0 and "says a man" in r.sources["gender"]
+    r = _read("an old man with a white moustache")
+    assert r.sources["hair_color"].endswith("(the colour of the moustache)")
+    r = _read("a white-haired professor in a tweed jacket")
+    assert r.values["age"] >= 65 and "white hair" in r.sources["age"]
+    # An age the words give wins over the one the hair implies.
+    assert _read("a young woman with silver hair").values["age"] < 35

@@ -50,6 +50,8 @@ def test_a_role_gives_gender_and_age_and_the_garment_its_colour():
     ("동그란 안경을 쓴 교수", "glasses", "round"),
     ("밀짚모자를 쓴 농부", "hat", "sun_hat"),
     ("스님", "gender", 1.0),
+    ("모자를 쓰지 않은 여학생", "hat", "none"),
+    ("털모자를 쓴 할머니", "hat", "beanie"),
 ])
 def test_korean_fields(text, field, expected):
     assert _values(text).values[field] == expected
@@ -95,3 +97,12 @@ def test_korean_words_that_say_nothing_leave_defaults():
     r = _values("오늘 점심은 김치찌개")
     assert r.values["top"] == "long_sleeves" and r.sources["top"] == "default"
     assert r.sources["gender"] == "default"
+
+
+def test_korean_hair_colours():
+    from metastudio.core.character.describe import HAIR_RGB
+
+    for text, family in (("은발의 남자", "grey"), ("백발의 노인", "white"),
+                         ("금발의 소년", "blonde"), ("갈색 머리 여자", "brown")):
+        assert _values(text).values["hair_color"] == HAIR_RGB[family], text
+    assert _values("백발의 남자").values["age"] >= 65

@@ -26,11 +26,14 @@ from ..text.embed import available as english_model_installed
 from ..text.korean import INSTALL_HINT as KOREAN_HINT
 from ..text.korean import has_hangul, without_korean
 from . import read_tagged
+from .hair_colour import hair_family
 from .spec import CharacterSpec
 
 HAIR_RGB = {"blonde": (0.55, 0.38, 0.16), "brown": (0.1, 0.05, 0.025),
             "black": (0.012, 0.01, 0.01), "red": (0.35, 0.08, 0.02),
             "grey": (0.3, 0.3, 0.3), "white": (0.75, 0.75, 0.73)}
+# The age that white or grey hair implies when the words give none.
+HAIR_AGES = {"white": 72.0, "grey": 60.0}
 # Colour names are a closed vocabulary read by rule (core.text.colours); the fabric
 # palette, by its old name here.
 COLORS = FABRIC
@@ -83,13 +86,21 @@ _HAT_WORDS = (
                           r"hats?|knit(ted)? (hats?|caps?)|ski hats?|toques?|watch caps?|"
                           r"winter hats?|pom-?pom hats?)\b|비니|털모자", re.IGNORECASE)),
     ("sun_hat", re.compile(r"\b(sun ?hats?|straw hats?|panama( hats?)?|beach hats?|"
+                           r"floppy hats?|"
                            r"wide-? ?brimmed hats?|sombreros?|bucket hats?)\b|밀짚\s*모자|"
                            r"챙\s*넓은\s*모자", re.IGNORECASE)),
     ("cap", re.compile(r"\b(baseball caps?|ball caps?|trucker caps?|snapbacks?|"
                        r"sports? caps?|caps?)\b|야구\s*모자|캡", re.IGNORECASE)),
-    ("fedora", re.compile(r"\b(fedoras?|trilbys?|trilbies|homburgs?|cowboy hats?|"
+    ("fedora", re.compile(r"\b(fedoras?|trilbys?|trilbies|homburgs?|bowlers?|pork-?pie|"
+                          r"cowboy hats?|"
                           r"hats?)\b|중절모|모자", re.IGNORECASE)),
 )
+# Said to have no hat: read by rule, as the tagger learns hats but not their absence.
+_NO_HAT = re.compile(
+    r"\b(?:without|no|not wearing|not in|never wears?|doesn't wear|does not wear)\s+"
+    r"(?:a\s+|any\s+|his\s+|her\s+)?(?:hats?|caps?|headwear|headgear)\b|"
+    r"\bbare-?headed\b|\bhatless\b|\bhat off\b|"
+    r"모자를?\s*(?:쓰지\s*않\S*|안\s*쓴|안\s*쓰\S*|벗은|벗고)|모자\s*없는|맨머리", re.IGNORECASE)
 HAT_RGB = {"beanie": (0.06, 0.06, 0.07), "cap": (0.02, 0.04, 0.13),
            "sun_hat": (0.6, 0.45, 0.22), "fedora": (0.09, 0.06, 0.045)}
 
@@ -124,6 +135,7 @@ def resolve(spec: CharacterSpec) -> Resolved:
     said = age_in(text)
     if said is not None:
         described["age"] = (float(min(max(said[0], 1.0), 90.0)), 1.0, said[1], [])
+    _implied(text, described)
     defaults = {"gender": 0.5, "age": 30.0, "height": 0.5, "weight": 0.5, "muscle": 0.5,
                 "proportions": 0.5, "ancestry": "mixed", "skin_tone": 0.35,
                 "eye_color": "brown"}
@@ -137,7 +149,7 @@ def resolve(spec: CharacterSpec) -> Resolved:
         elif name in described:
             value, confidence, chunk, others = described[name]
             values[name] = value
-            sources[name] = f"description: \"{chunk}\" ({confidence:.0%} sure)"
+            sources[name] = _said(chunk, confidence)
             clashing = sorted({f"\"{c}\"" for v, c in others if v != value and not (
                 isinstance(v, float) and abs(v - value) <= 0.3 * max(abs(value), 1))})
             if clashing:
@@ -152,12 +164,15 @@ def resolve(spec: CharacterSpec) -> Resolved:
     # A crowd (seeded) has a few people in glasses; one character has none unless asked.
     _pick(spec, "glasses", described, values, sources, rng,
           ("none", "none", "none", "none", "rectangular", "round"))
-    hats = tagged.hats + korean.hats
+    # "without a hat": its hat word is no hat, and the absence is what was said.
+    no_hat = [m.group(0) for m in _NO_HAT.finditer(text)]
+    hats = [h for h in tagged.hats + korean.hats
+            if not any(h.strip().lower() in n.lower() for n in no_hat)]
     if not any(_hat_in(h) for h in hats):
         # Hats are a closed vocabulary: a hat word the tagger missed is still a hat.
-        plain = _HATS_NOT_BUILT.sub(" ", text)  # "a top hat" is not a hat that is built
+        plain = _HATS_NOT_BUILT.sub(" ", _NO_HAT.sub(" ", text))  # a top hat is not built
         hats = [m.group(0) for _, words in _HAT_WORDS for m in words.finditer(plain)][:1]
-    _hat(spec, hats, values, sources)
+    _hat(spec, hats, values, sources, no_hat[0] if no_hat else None)
     for words in tagged.left_out + korean.left_out:
         notes.append(f"left out: \"{words}\" (props, bags, jewellery, scarves, capes and "
                      f"other garments but tops, hoodies, jackets, coats, dresses, "
@@ -170,6 +185,34 @@ def resolve(spec: CharacterSpec) -> Resolved:
         values[name] = getattr(spec, name)
         sources[name] = "set by hand" if name in spec.model_fields_set else "default"
     return Resolved(values, sources, notes, tagged.left_out + korean.left_out)
+
+
+def _said(chunk: str, confidence: float | str) -> str:
+    """Where a reading came from: the words and how sure, or, for a reading implied by
+    another, why."""
+    why = confidence if isinstance(confidence, str) else f"{confidence:.0%} sure"
+    return f"description: \"{chunk}\" ({why})"
+
+
+def _implied(text: str, described: dict) -> None:
+    """What one reading implies where the words say nothing else: a beard's colour is the
+    hair's ("a white beard"), a beard says a man, white or grey hair an age ("a
+    white-haired professor" is not thirty)."""
+    if "facial_hair" in described and described["facial_hair"][0] != "none":
+        kind, _, chunk, _ = described["facial_hair"]
+        if "hair_color" not in described:
+            at = text.lower().find(chunk.lower())
+            before = " ".join(text[:at].split()[-2:]) if at > 0 else ""
+            family = hair_family(f"{before} {chunk}")
+            if family is not None:
+                described["hair_color"] = (family, f"the colour of the {kind}",
+                                           f"{before} {chunk}".strip(), [])
+        if "gender" not in described:
+            described["gender"] = (1.0, f"a {kind} says a man", chunk, [])
+    if "age" not in described and "hair_color" in described and \
+            described["hair_color"][0] in HAIR_AGES:
+        colour, _, chunk, _ = described["hair_color"]
+        described["age"] = (HAIR_AGES[colour], f"the age {colour} hair says", chunk, [])
 
 
 def _shoes_colour(text: str) -> tuple[float, float, float] | None:
@@ -193,14 +236,16 @@ def _hat_in(chunk: str) -> str | None:
     return next((kind for kind, words in _HAT_WORDS if words.search(chunk)), None)
 
 
-def _hat(spec, chunks, values, sources) -> None:
-    """The hat and its colour: explicit, else described, else none (and its kind's
-    usual colour)."""
+def _hat(spec, chunks, values, sources, no_hat: str | None = None) -> None:
+    """The hat and its colour: explicit, else described (a hat, or `no_hat`: the words
+    that said there is none), else none (and its kind's usual colour)."""
     said = [(kind, chunk) for chunk in chunks if (kind := _hat_in(chunk)) is not None]
     if spec.hat is not None:
         values["hat"], sources["hat"] = spec.hat, "set by hand"
     elif said:
         values["hat"], sources["hat"] = said[0][0], f"description: \"{said[0][1]}\""
+    elif no_hat is not None:
+        values["hat"], sources["hat"] = "none", f"description: \"{no_hat}\""
     else:
         values["hat"], sources["hat"] = "none", "default"
     colour = next((c for _, chunk in said if (c := _colour_in(chunk)) is not None), None)
@@ -221,7 +266,7 @@ def _hair(spec, described, values, sources, rng) -> None:
         values["hair"], sources["hair"] = spec.hair, "set by hand"
     elif "hair" in described:
         kind, confidence, chunk, _ = described["hair"]
-        values["hair"], sources["hair"] = kind, f"description: \"{chunk}\" ({confidence:.0%} sure)"
+        values["hair"], sources["hair"] = kind, _said(chunk, confidence)
     else:
         female = values["gender"] < 0.5
         if rng is None:
@@ -252,7 +297,7 @@ def _hair(spec, described, values, sources, rng) -> None:
     elif "hair_color" in described:
         name, confidence, chunk, _ = described["hair_color"]
         values["hair_color"] = HAIR_RGB[name]
-        sources["hair_color"] = f"description: \"{chunk}\" ({confidence:.0%} sure)"
+        sources["hair_color"] = _said(chunk, confidence)
     elif values["age"] >= 65:
         values["hair_color"], sources["hair_color"] = HAIR_RGB["grey"], "grey with age"
     elif rng is not None:
@@ -270,7 +315,7 @@ def _pick(spec, name, described, values, sources, rng, choices) -> None:
     elif name in described:
         value, confidence, chunk, _ = described[name]
         values[name] = value
-        sources[name] = f"description: \"{chunk}\" ({confidence:.0%} sure)"
+        sources[name] = _said(chunk, confidence)
     elif rng is None:
         values[name], sources[name] = choices[0], "default"
     else:

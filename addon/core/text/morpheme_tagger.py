@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import korean
-from .tagger import Tag, peaks, softmax
+from .tagger import Tag, members, peaks, softmax
 
 
 def hidden_layer(rows: np.ndarray, dense: np.ndarray, weights: dict) -> np.ndarray:
@@ -25,19 +25,24 @@ def hidden_layer(rows: np.ndarray, dense: np.ndarray, weights: dict) -> np.ndarr
 
 
 class MorphemeTagger:
-    """Loaded from an .npz written by scripts/train_korean_text.py."""
+    """Loaded from an .npz written by scripts/train_korean_text.py: one tagger, or
+    several trained apart (core.text.tagger.members) whose probabilities are averaged."""
 
     def __init__(self, path: Path, threshold: float) -> None:
         data = np.load(path)
-        self.weights = {"embedding": data["embedding"].astype(np.float32),
-                        "dense": data["dense"].astype(np.float32),
-                        "bias": data["bias"].astype(np.float32)}
+        prefixes = members(data)
+        self.members = []
+        for prefix in prefixes:
+            weights = {key: data[prefix + key].astype(np.float32)
+                       for key in ("embedding", "dense", "bias")}
+            heads = {n.removeprefix(prefix).removesuffix("_head"): data[n].astype(np.float32)
+                     for n in data.files if n.startswith(prefix) and n.endswith("_head")}
+            self.members.append((weights, heads))
+        first = prefixes[0]
+        self.classes = {name: [str(c) for c in data[f"{first}{name}_classes"]]
+                        for name in self.members[0][1]}
         self.anchors = tuple(int(i) for i in data["anchor_ids"])
         self.model_version = str(data["model_version"])
-        self.fields = {name.removesuffix("_head"): (
-            data[name].astype(np.float32),
-            [str(c) for c in data[name.replace("_head", "_classes")]])
-            for name in data.files if name.endswith("_head")}
         self.threshold = threshold
 
     def tag(self, text: str) -> dict[str, Tag]:
@@ -59,12 +64,19 @@ class MorphemeTagger:
         if not morphemes:
             return {}
         rows, dense = korean.features(morphemes, self.anchors)
-        h = hidden_layer(rows, dense, self.weights)
-        h = np.hstack([h, np.ones((len(h), 1), np.float32)])
+        probabilities: dict[str, np.ndarray] = {}
+        for weights, heads in self.members:
+            h = hidden_layer(rows, dense, weights)
+            h = np.hstack([h, np.ones((len(h), 1), np.float32)])
+            for name, head in heads.items():
+                probabilities[name] = probabilities.get(name, 0) + softmax(h @ head)
         found: dict[str, list[Tag]] = {}
-        for name, (head, classes) in self.fields.items():
-            for first, last, option, _, sure in peaks(softmax(h @ head), self.threshold):
+        for name, classes in self.classes.items():
+            p = probabilities[name] / len(self.members)
+            for first, last, option, _, sure in peaks(p, self.threshold):
+                # A span that starts inside a word starts with the word ("검은 정장",
+                # not "은 정장": Kiwi cuts 검은 into 검 and 은).
+                start = text.rfind(" ", 0, morphemes[first].start) + 1
                 found.setdefault(name, []).append(Tag(
-                    classes[option], sure,
-                    text[morphemes[first].start:morphemes[last].end].strip()))
+                    classes[option], sure, text[start:morphemes[last].end].strip()))
         return found

@@ -60,6 +60,14 @@ def peaks(p: np.ndarray, threshold: float) -> list[tuple[int, int, int, int, flo
     return out
 
 
+def members(data) -> list[str]:
+    """The key prefixes of the taggers an .npz holds: "m0_", "m1_"... when it holds
+    several (a `members` count), else the one unprefixed tagger."""
+    if "members" not in data.files:
+        return [""]
+    return [f"m{i}_" for i in range(int(data["members"]))]
+
+
 @dataclass
 class Tag:
     """An option found, the peak probability, and the words that said it."""
@@ -107,17 +115,26 @@ def _parts(text: str) -> list[str]:
 
 class TokenTagger:
     """Per-field weights loaded from an .npz of `<field>_weights` ((3*384 + 1) x classes)
-    and `<field>_classes` (the first is NOT_SAID)."""
+    and `<field>_classes` (the first is NOT_SAID), with an optional shared hidden layer;
+    or of several such taggers trained apart (`members`, keys prefixed `m0_`, `m1_`...),
+    whose probabilities are averaged: one training's quirks on a rare wording are
+    outvoted by the others'."""
 
     def __init__(self, path: Path, threshold: float) -> None:
         data = np.load(path)
-        # An optional shared hidden layer (ReLU) before the per-field softmaxes.
-        self.hidden = data["hidden_weights"].astype(np.float32) \
-            if "hidden_weights" in data.files else None
-        self.fields = {name.removesuffix("_weights"): (
-            data[name].astype(np.float32),
-            [str(c) for c in data[name.replace("_weights", "_classes")]])
-            for name in data.files if name.endswith("_weights") and name != "hidden_weights"}
+        prefixes = members(data)
+        self.members = []
+        for prefix in prefixes:
+            names = [n.removeprefix(prefix) for n in data.files if n.startswith(prefix)]
+            # An optional shared hidden layer (ReLU) before the per-field softmaxes.
+            hidden = data[prefix + "hidden_weights"].astype(np.float32) \
+                if "hidden_weights" in names else None
+            heads = {n.removesuffix("_weights"): data[prefix + n].astype(np.float32)
+                     for n in names if n.endswith("_weights") and n != "hidden_weights"}
+            self.members.append((hidden, heads))
+        first = prefixes[0]
+        self.classes = {name: [str(c) for c in data[f"{first}{name}_classes"]]
+                        for name in self.members[0][1]}
         self.threshold = threshold
 
     @staticmethod
@@ -146,11 +163,14 @@ class TokenTagger:
             if not pieces:
                 continue
             x = np.hstack([features(vectors), np.ones((len(pieces), 1), np.float32)])
-            if self.hidden is not None:
-                x = np.hstack([np.maximum(x @ self.hidden, 0.0),
-                               np.ones((len(pieces), 1), np.float32)])
-            for name, (weights, classes) in self.fields.items():
-                p = softmax(x @ weights)
+            probabilities: dict[str, np.ndarray] = {}
+            for hidden, heads in self.members:
+                h = x if hidden is None else np.hstack([
+                    np.maximum(x @ hidden, 0.0), np.ones((len(pieces), 1), np.float32)])
+                for name, weights in heads.items():
+                    probabilities[name] = probabilities.get(name, 0) + softmax(h @ weights)
+            for name, classes in self.classes.items():
+                p = probabilities[name] / len(self.members)
                 likeliest = p.argmax(axis=1)
                 for _, _, option, peak, sure in peaks(p, self.threshold):
                     found.setdefault(name, []).append(Tag(
