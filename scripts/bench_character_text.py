@@ -3,7 +3,8 @@ Korean; per-field accuracy on a development set and on a held-out set.
 
     .venv/bin/python scripts/bench_character_text.py [--wrong]     # development sets
     .venv/bin/python scripts/bench_character_text.py --held-out    # first, used on 12-06
-    .venv/bin/python scripts/bench_character_text.py --held-out-2  # second: once, at the end
+    .venv/bin/python scripts/bench_character_text.py --held-out-2  # second, used on 12-07
+    .venv/bin/python scripts/bench_character_text.py --held-out-3  # third: once, at the end
 
 The sets were written on 2026-12-06 (fourth session), before any tuning of the reader for
 them (issue 21): the development sets are for tuning and may be looked at case by case
@@ -622,19 +623,25 @@ def main() -> int:
                              "measured once on 2026-12-06, no longer unseen)")
     parser.add_argument("--held-out-2", action="store_true",
                         help="measure the second held-out sets (scripts/text_held_out_2.py, "
+                             "written 2026-12-07; measured once that day)")
+    parser.add_argument("--held-out-3", action="store_true",
+                        help="measure the third held-out sets (scripts/text_held_out_3.py, "
                              "written 2026-12-07) instead: once, their totals only")
     args = parser.parse_args()
     if args.calibrate:
         return calibrate()
     print("== loading the models")
     loading()
-    held = args.held_out or args.held_out_2
-    if args.held_out_2:
-        import text_held_out_2 as second
+    held = args.held_out or args.held_out_2 or args.held_out_3
+    if args.held_out_2 or args.held_out_3:
+        import text_held_out_2
+        import text_held_out_3
 
-        characters = (("English characters, second held-out set", second.EN_CHARACTERS),
-                      ("Korean characters, second held-out set", second.KO_CHARACTERS))
-        backgrounds = (("Korean backgrounds, second held-out set", second.KO_BACKGROUNDS),)
+        sets, which = ((text_held_out_2, "second") if args.held_out_2 else
+                       (text_held_out_3, "third"))
+        characters = ((f"English characters, {which} held-out set", sets.EN_CHARACTERS),
+                      (f"Korean characters, {which} held-out set", sets.KO_CHARACTERS))
+        backgrounds = ((f"Korean backgrounds, {which} held-out set", sets.KO_BACKGROUNDS),)
     elif held:
         characters = (("English characters, held out", EN_HELD_OUT),
                       ("Korean characters, held out", KO_HELD_OUT))
