@@ -59,6 +59,10 @@ PEOPLE: list[tuple[str, Labels]] = (
     _each("child|kid|little kid|youngster|pupil|schoolchild|nipper",
           {"age": "child"}) +
     _each("baby|infant|toddler|newborn|tot", {"age": "baby"}) +
+    _each("baby boy|toddler boy|infant son|baby son|little baby boy",
+          {"gender": "male", "age": "baby"}) +
+    _each("baby girl|toddler girl|infant daughter|baby daughter|little baby girl",
+          {"gender": "female", "age": "baby"}) +
     _each("teenager|teen|adolescent|high schooler|teenage student", {"age": "teen"}) +
     _each("teenage girl|schoolgirl of fifteen|young lass", {"gender": "female",
                                                              "age": "teen"}) +
@@ -183,9 +187,12 @@ HATS = (_each("beanie|woolly hat|bobble hat|knitted hat|ski hat|knit cap|knitted
 GARMENTS = (
     _each("sweater|jumper|cardigan|pullover|blouse|shirt|long-sleeved shirt|button-down|"
           "turtleneck|sweatshirt|checked shirt|flannel shirt|linen shirt|dress shirt|"
-          "knitted sweater|cable-knit jumper|fleece|tunic", {"top": "long_sleeves"}) +
+          "knitted sweater|cable-knit jumper|fleece|tunic|school blouse|school shirt|"
+          "school jumper|school sweater|rugby shirt|henley", {"top": "long_sleeves"}) +
     _each("jacket|blazer|suit|suit jacket|sport coat|denim jacket|leather jacket|"
-          "bomber jacket|tuxedo|tweed jacket|business suit|three-piece suit|windbreaker",
+          "bomber jacket|tuxedo|tweed jacket|business suit|three-piece suit|windbreaker|"
+          "school blazer|field jacket|quilted jacket|double-breasted jacket|chef's jacket|"
+          "track jacket|varsity jacket|shacket",
           {"top": "jacket"}) +
     _each("coat|overcoat|long coat|trench coat|raincoat|parka|lab coat|winter coat|"
           "greatcoat|duffel coat|peacoat|puffer coat|mac|anorak|doctor's coat",

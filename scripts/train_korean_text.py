@@ -420,7 +420,7 @@ BACKGROUND: dict[str, dict[str, list[str]]] = {
         "forest": ["숲", "소나무 숲", "자작나무 숲", "삼림", "밀림", "정글", "대나무 숲",
                    "울창한 숲", "숲속", "나무가 우거진 숲", "침엽수림"],
         "grassland": ["초원", "들판", "풀밭", "목초지", "벌판", "평원", "초지", "잔디밭",
-                      "푸른 들", "꽃밭"],
+                      "푸른 들", "꽃밭", "언덕", "잔디 언덕", "푸른 언덕", "풀이 덮인 언덕"],
         "desert": ["사막", "모래 언덕", "황무지", "사구", "모래사막", "메마른 땅"],
         "mountains": ["산", "산맥", "산봉우리", "봉우리", "고산", "설산", "험한 산", "산꼭대기",
                       "산악 지대", "바위산", "눈 덮인 산", "눈 덮인 봉우리", "설봉"],
@@ -448,25 +448,25 @@ BACKGROUND: dict[str, dict[str, list[str]]] = {
     },
     "water": {
         "lake": ["호수", "연못", "저수지", "호숫가", "맑은 호수"],
-        "river": ["강", "시냇물", "개울", "하천", "강가", "냇가", "강물", "시내"],
+        # Not 시내 alone: far more often downtown (시내 번화가) than a stream.
+        "river": ["강", "시냇물", "개울", "하천", "강가", "냇가", "강물", "개울물"],
         "sea": ["바다", "파도", "바닷물", "대양", "푸른 바다"],
     },
 }
 # Words that say two fields at once ("밤바다": the sea at night).
 BACKGROUND_COMPOUNDS: list[tuple[str, Labels]] = [
     ("밤바다", {"time_of_day": "night", "water": "sea"}),
-    ("밤하늘 아래 바다", {"time_of_day": "night", "water": "sea"}),
-    ("새벽 바다", {"time_of_day": "dawn", "water": "sea"}),
     ("밤거리", {"time_of_day": "night", "biome": "city"}),
-    ("설경", {"biome": "snowfield"}),
-    ("눈 덮인 숲", {"biome": "forest"}),
-    ("겨울 바다", {"water": "sea"})]
+    ("밤바닷가", {"time_of_day": "night", "biome": "coast"})]
 # Things in a place that no builder makes yet: listed back to the user as left out.
 PLACE_THINGS = ["배", "보트", "고깃배", "등대", "성", "다리", "풍차", "자동차", "사람들",
                 "텐트", "오두막", "절", "교회", "부두", "울타리", "모닥불", "놀이터", "기차",
                 "양 떼", "소 떼", "말", "새들", "돛단배", "요트", "정자", "탑"]
 BACKGROUND_FILLER = ["아름다운", "조용한", "평화로운", "넓은", "먼", "고요한", "신비로운",
-                     "과학 수업을 하는", "학생들이 노는", "캠핑하기 좋은", "풍경"]
+                     "과학 수업을 하는", "학생들이 노는", "캠핑하기 좋은", "풍경",
+                     # Seasons say no time of day ("한겨울": the 한 of 한밤중 is not night).
+                     "한겨울", "한여름", "겨울", "여름", "봄", "가을", "봄날", "가을날",
+                     "겨울날", "늦가을", "초여름"]
 PLACE_PARTICLES = ["~의", "~에", "~에서", "", ",", "아래", "~이 있는", "~가 있는", "~와",
                    "~과", "그리고"]
 

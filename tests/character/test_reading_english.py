@@ -123,3 +123,40 @@ def test_what_a_beard_and_white_hair_imply():
     assert r.values["age"] >= 65 and "white hair" in r.sources["age"]
     # An age the words give wins over the one the hair implies.
     assert _read("a young woman with silver hair").values["age"] < 35
+
+
+def test_a_garments_colour_is_found_past_its_fabric_and_cut():
+    from metastudio.core.text.colours import colour_in
+
+    v = _read("an old man in a flat cap and a brown tweed coat").values
+    assert v["top"] == "coat" and v["top_color"] == colour_in("brown")[0]
+    v = _read("a portly chef in a white double-breasted jacket").values
+    assert v["top"] == "jacket" and v["top_color"] == colour_in("white")[0]
+    # A colour past another word belongs to something else.
+    v = _read("a woman with a red scarf over a navy wool coat").values
+    assert v["top_color"] == colour_in("navy")[0]
+
+
+def test_a_hair_colour_said_with_the_cut():
+    from metastudio.core.character.describe import HAIR_RGB
+
+    r = _read("a woman in her early thirties with a short black bob and no glasses")
+    assert r.values["hair"] == "bob" and r.values["hair_color"] == HAIR_RGB["black"]
+
+
+def test_a_korean_colour_on_an_english_garment():
+    v = _read("a teenage girl with 금발 hair in a 빨간 hoodie").values
+    assert v["top"] == "hoodie" and v["top_color"][0] > 0.4 > v["top_color"][1]
+    # The English words are not the Korean tagger's to read ("hoodie" is no skirt).
+    assert v["bottom"] == "trousers"
+
+
+def test_a_coast_has_the_sea_and_the_sea_a_shore():
+    for text in ("a tropical beach as the sun goes down", "열대 해변의 한낮"):
+        r = resolve_background(BackgroundSpec(description=text))
+        assert (r.values["biome"], r.values["water"]) == ("coast", "sea"), text
+        assert "a coast has the sea" in r.sources["water"]
+    r = resolve_background(BackgroundSpec(description="폭풍우가 몰아치는 바다"))
+    assert r.values["biome"] == "coast" and "the sea has a shore" in r.sources["biome"]
+    r = resolve_background(BackgroundSpec(description="a sandy beach", water="none"))
+    assert r.values["water"] == "none"

@@ -37,3 +37,14 @@ def test_a_characters_garment_takes_the_colour():
 
     values = resolve(CharacterSpec(description="a man in a navy blue coat")).values
     assert values["top_color"] == FABRIC["navy blue"]
+
+
+def test_hyphenated_colours_and_fashion_names():
+    assert colour_in("a wine-red coat")[1] == "wine"
+    assert colour_in("a rust-coloured jumper")[1] == "rust"
+    assert colour_in("an off-white shirt")[1] == "off-white"
+    # Fashion's chocolate is dark brown (CSS's is orange).
+    brown = colour_in("a chocolate brown jacket")[0]
+    assert max(brown) < 0.1 and brown[0] > brown[2]
+    green = colour_in("연두색 블라우스")[0]
+    assert green[1] > green[0] > green[2]

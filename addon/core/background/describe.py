@@ -152,6 +152,23 @@ def classify_with_keywords(description: str) -> dict[str, tuple[str, float, str]
     return found
 
 
+def _implied(spec, found, values, sources, confidence) -> None:
+    """What one field implies where the words and the hand say nothing of another: a
+    coast is the shore of the sea ("a tropical beach": the sea is there), and the sea is
+    seen from a coast ("폭풍우가 몰아치는 바다": not from a meadow)."""
+    def because(name: str, why: str) -> str:
+        said = sources[name].split(" (")[0]
+        return f"{said} ({why})" if said.startswith("description") else \
+            f"follows from the {name} set by hand ({why})"
+
+    if values["biome"] == "coast" and "water" not in found and spec.water is None:
+        values["water"], confidence["water"] = "sea", confidence["biome"]
+        sources["water"] = because("biome", "a coast has the sea")
+    if values["water"] == "sea" and "biome" not in found and spec.biome is None:
+        values["biome"], confidence["biome"] = "coast", confidence["water"]
+        sources["biome"] = because("water", "the sea has a shore")
+
+
 def resolve(spec: BackgroundSpec, use_model: bool | None = None,
             look: ReferenceLook | None = None) -> ResolvedBackground:
     """Every field: explicit, else from the description, else a default; with the look
@@ -184,6 +201,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
             sources[name] = f"description: \"{chunk}\" ({sure:.0%} sure)"
         else:
             values[name], sources[name], confidence[name] = default, "default", 0.0
+    _implied(spec, found, values, sources, confidence)
     elevation, azimuth = SUN[values["time_of_day"]]
     cover, fog = CLOUDS[values["weather"]]
     roughness, height, vegetation = TERRAIN[values["biome"]]

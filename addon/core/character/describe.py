@@ -126,7 +126,7 @@ def resolve(spec: CharacterSpec) -> Resolved:
     tagged = read_tagged.TaggedReading()
     if english.strip(" ,.;"):
         if english_model_installed():
-            tagged = read_tagged.read_english(english)
+            tagged = read_tagged.read_english(english, text)
         else:
             notes.append(f"the English words were not read: the text model is not "
                          f"installed ({INSTALL_HINT})")

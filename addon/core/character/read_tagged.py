@@ -24,11 +24,11 @@ from .hair_colour import hair_family
 THRESHOLD = 0.5
 # The confidence shown is the tagger's probability softened by a temperature per
 # language, fitted on the calibration sets (scripts/bench_character_text.py --calibrate):
-# of readings shown as 90% sure, about 90% should be right. English: 1.4 (2026-12-07,
-# the three-member tagger; 61 of 62 readings right; 1.65 for the single tagger before).
+# of readings shown as 90% sure, about 90% should be right. English: 1.65 (2026-12-07,
+# the three-member tagger as retrained that day; 64 of 67 readings right).
 # Korean: 1.0, as no Korean calibration reading was wrong (43 of 43), so a fit could
 # only sharpen the odds without evidence.
-TEMPERATURE = {"en": 1.4, "ko": 1.0}
+TEMPERATURE = {"en": 1.65, "ko": 1.0}
 AGES = {"baby": 2.0, "child": 8.0, "teen": 16.0, "young": 24.0, "thirties": 35.0,
         "middle": 50.0, "old": 75.0}
 NUMBERS = {"gender": {"female": 0.0, "male": 1.0}, "age": AGES,
@@ -64,13 +64,17 @@ def _english_tagger() -> TokenTagger:
 
 
 def read(text: str) -> TaggedReading:
-    """The Korean tagger's reading of a description."""
-    return reading_of(_tagger().tag_all(text), text, TEMPERATURE["ko"])
+    """The Korean tagger's reading of a description: of its Korean words only (in "a 빨간
+    hoodie" the English words are the English tagger's)."""
+    found = {name: kept for name, tags in _tagger().tag_all(text).items()
+             if (kept := [t for t in tags if korean.has_hangul(t.words)])}
+    return reading_of(found, text, TEMPERATURE["ko"])
 
 
-def read_english(text: str) -> TaggedReading:
-    """The English tagger's reading of a description."""
-    return reading_of(_english_tagger().tag_all(text), text, TEMPERATURE["en"])
+def read_english(text: str, whole: str | None = None) -> TaggedReading:
+    """The English tagger's reading of a description (`text`: its English words; `whole`:
+    the description as written, where a garment's colour may be a Korean word)."""
+    return reading_of(_english_tagger().tag_all(text), whole or text, TEMPERATURE["en"])
 
 
 def shown(probability: float, temperature: float) -> float:
@@ -117,6 +121,15 @@ def reading_of(found: dict[str, list[Tag]], text: str = "",
             built = {t.words for other in ("top", "bottom", "hat")
                      for t in found.get(other, [])}
             reading.left_out += [t.words for t in tags if t.words not in built]
+    if "hair_color" not in reading.described and "hair" in reading.described:
+        # "a short black bob": the colour word inside or just before the cut's words.
+        _, sure, words, _ = reading.described["hair"]
+        before = _before(words, text) if text else []
+        family = hair_family(words)
+        if family is None and before and hair_family(" ".join(before[-2:])):
+            family, words = hair_family(" ".join(before[-2:])), " ".join(before[-2:] + [words])
+        if family is not None:
+            reading.described["hair_color"] = (family, sure, words, [])
     role_top, role_hair = found.get("role_top"), found.get("role_hair")
     if role_top and "top" not in reading.garments:
         best = max(role_top, key=lambda t: t.confidence)
@@ -128,19 +141,55 @@ def reading_of(found: dict[str, list[Tag]], text: str = "",
     return reading
 
 
+# Words that may stand between a colour and its garment ("a brown tweed coat", "a white
+# double-breasted jacket", "흰 교복 블라우스"): fabrics, patterns, cuts and fits.
+GARMENT_WORDS = set("""tweed linen wool woollen woolen cotton silk satin velvet leather suede
+denim corduroy cord flannel fleece knit knitted cable-knit cashmere lace nylon polyester
+plaid checked check striped stripy floral spotted polka-dot tartan paisley herringbone
+long short longline cropped oversized baggy loose tight fitted slim-fit skinny pleated
+double-breasted single-breasted breasted double single hooded zip-up zipped buttoned
+button-down button-up sleeveless long-sleeved short-sleeved quilted padded puffer
+waterproof rain trench field bomber school work winter summer light heavy thin thick warm
+smart casual formal old new worn faded ripped torn vintage classic simple plain little
+big wrap wedding evening ball maxi midi mini polo tennis running sports track v-neck
+crew-neck turtleneck 교복 정장 면 울 니트 가죽 청 체크 줄무늬 꽃무늬 긴 짧은 두꺼운 얇은
+긴팔 반팔 오버사이즈""".split())
+
+
 def _colour(words: str, text: str = ""):
-    """The colour a garment's words name, else the one the word just before them names
-    ("a red trouser suit": the tagger's span may start after the colour), with its
-    modifier ("light blue"); a colour further back is another garment's ("노란 티셔츠와
-    반바지": the shorts are not yellow)."""
+    """The colour a garment's words name, else the one named just before them, past
+    words of its kind ("a brown tweed coat": the tagger's span may start after the colour
+    and its fabric); a colour further back, past any other word, belongs to something
+    else ("노란 티셔츠와 반바지": the shorts are not yellow)."""
     found = colour_in(words)
     if found is None and text:
-        at = text.lower().find(words.lower())
-        before = re.split(r"[,;.]|\band\b|\bwith\b|\bin\b|\bwearing\b",
-                          text[:at])[-1].split()[-2:] if at > 0 else []
-        if before and colour_in(before[-1]) is not None:
-            found = colour_in(" ".join(before))
+        before = _before(words, text)
+        for index in range(len(before) - 1, -1, -1):
+            if colour_in(before[index]) is not None:
+                found = colour_in(" ".join(before[max(0, index - 1):index + 1]))
+                break
+            if before[index].lower().strip(",-") not in GARMENT_WORDS:
+                break
     return None if found is None else found[0]
+
+
+def _before(words: str, text: str) -> list[str]:
+    """The words of `text` before the span `words`, back to the clause's start (a comma,
+    "and", "with", "in", "wearing"). A span the text does not hold as it is (its Korean
+    words were read apart: "a 빨간 hoodie") is found by its last word."""
+    lowered = text.lower()
+    # As whole words: the "tee" of "a white tee" is not the one in "fourteen" (Korean
+    # words carry their particles: "스웨터를").
+    match = re.search(rf"(?<![a-z0-9]){re.escape(words.lower())}(?![a-z0-9])", lowered)
+    if match is None and words.split():
+        last = words.split()[-1].lower()
+        match = re.search(rf"(?<![a-z0-9]){re.escape(last)}(?![a-z0-9])", lowered)
+    at = match.start() if match else -1
+    if at <= 0:
+        return []
+    clause = re.split(r"[,;.]|\band\b|\bwith\b|\bin\b|\bwearing\b|\bover\b",
+                      text[:at])[-1]
+    return re.findall(r"[\w'-]+", clause)
 
 
 def available() -> bool:

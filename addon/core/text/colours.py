@@ -26,12 +26,29 @@ FABRIC = {
     "white": (0.85, 0.85, 0.85), "grey": (0.25, 0.25, 0.25), "gray": (0.25, 0.25, 0.25),
     "silver": (0.55, 0.55, 0.58), "charcoal": (0.06, 0.06, 0.07), "black": (0.02, 0.02, 0.02),
     "off-white": (0.8, 0.78, 0.7), "ivory": (0.85, 0.83, 0.7), "lilac": (0.6, 0.45, 0.7),
-    "mint": (0.45, 0.8, 0.6), "coral": (0.9, 0.3, 0.2), "peach": (0.95, 0.55, 0.38),
+    "mint": (0.3, 0.69, 0.43), "coral": (0.9, 0.3, 0.2), "peach": (0.95, 0.55, 0.38),
     "wine": (0.3, 0.02, 0.06), "plum": (0.3, 0.08, 0.25), "rust": (0.45, 0.1, 0.02),
     "camel": (0.55, 0.38, 0.18), "forest green": (0.02, 0.15, 0.03),
     "royal blue": (0.05, 0.12, 0.7), "baby blue": (0.45, 0.65, 0.9),
     "hot pink": (0.95, 0.15, 0.4), "burnt orange": (0.6, 0.15, 0.02),
     "navy blue": (0.01, 0.02, 0.15), "rose": (0.75, 0.3, 0.35),
+    # Fashion names that CSS lacks or names otherwise (its "chocolate" is orange).
+    "chocolate": (0.08, 0.03, 0.015), "emerald": (0.02, 0.4, 0.12),
+    "jade": (0.02, 0.38, 0.2), "bottle green": (0.01, 0.15, 0.05),
+    "grass green": (0.21, 0.52, 0.05), "pistachio": (0.4, 0.6, 0.25),
+    "mauve": (0.45, 0.25, 0.4), "taupe": (0.25, 0.2, 0.15), "ochre": (0.55, 0.3, 0.03),
+    "terracotta": (0.55, 0.15, 0.06), "cobalt": (0.0, 0.1, 0.5),
+    "cerulean": (0.0, 0.3, 0.6), "aubergine": (0.1, 0.02, 0.08),
+    "eggplant": (0.1, 0.02, 0.08), "raspberry": (0.6, 0.03, 0.15),
+    "cherry": (0.6, 0.02, 0.04), "ruby": (0.5, 0.01, 0.05), "blush": (0.85, 0.5, 0.5),
+    "apricot": (0.95, 0.5, 0.25), "lemon": (0.95, 0.85, 0.2), "canary": (0.95, 0.85, 0.15),
+    "sand": (0.6, 0.5, 0.32), "stone": (0.45, 0.42, 0.36), "oatmeal": (0.65, 0.58, 0.45),
+    "ecru": (0.7, 0.65, 0.5), "chestnut": (0.25, 0.07, 0.03),
+    "mahogany": (0.2, 0.03, 0.02), "cinnamon": (0.45, 0.18, 0.05),
+    "copper": (0.55, 0.2, 0.06), "bronze": (0.45, 0.25, 0.06), "petrol": (0.0, 0.15, 0.2),
+    "slate": (0.15, 0.18, 0.22), "gunmetal": (0.07, 0.08, 0.09),
+    "graphite": (0.06, 0.06, 0.065), "midnight": (0.005, 0.01, 0.06),
+    "ink": (0.01, 0.015, 0.05), "mustard yellow": (0.55, 0.4, 0.03),
 }
 # CSS names that in a description are nearly always something else (a fabric, a shoe,
 # the weather).
@@ -92,8 +109,9 @@ KOREAN = {"빨간": "red", "빨강": "red", "붉은": "red", "빨간색": "red",
           "분홍색": "pink", "핑크": "pink", "보라": "purple", "보라색": "purple",
           "자주색": "plum", "주황": "orange", "주황색": "orange", "남색": "navy",
           "곤색": "navy", "하늘색": "sky", "베이지": "beige", "베이지색": "beige",
-          "금색": "gold", "은색": "silver", "청록색": "teal", "연두색": "lime",
-          "연두": "lime", "카키": "khaki", "카키색": "khaki", "아이보리": "ivory",
+          "금색": "gold", "은색": "silver", "청록색": "teal", "연두색": "grass green",
+          "연두": "grass green", "연분홍": "blush", "연분홍색": "blush", "카키": "khaki",
+          "카키색": "khaki", "아이보리": "ivory",
           "민트": "mint", "와인색": "wine", "크림색": "cream", "청색": "blue"}
 _LIGHTER = {"light", "pale", "pastel", "bright", "baby", "soft", "연한", "밝은", "옅은"}
 _DARKER = {"dark", "deep", "rich", "진한", "짙은", "어두운"}
@@ -112,7 +130,11 @@ def _korean_colour(word: str) -> str | None:
 def colour_in(text: str) -> tuple[tuple[float, float, float], str] | None:
     """The last colour a phrase names (linear RGB, the words that named it), with its
     modifier applied; None when it names none."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    # A hyphenated word is read as its parts unless it is a name itself ("wine-red",
+    # "sky-blue", "rust-coloured"; but "off-white").
+    words = [part for w in _WORD.findall(text.lower())
+             for part in ([w] if "-" not in w or w in FABRIC or w in _MUTED
+                          else w.split("-"))]
     found = None
     for i, word in enumerate(words):
         pair = f"{words[i - 1]} {word}" if i else ""
