@@ -369,19 +369,43 @@ KO_BACKGROUND_HELD_OUT = [
     ("구름이 많은 날 들판과 연못", "afternoon", "grassland", "cloudy", "lake"),
 ]
 
-# Colour families: the resolved linear RGB is named by the nearest of these prototypes
-# (several a family: a pale blue is blue, not white).
-FAMILIES = [("red", (0.6, 0.03, 0.03)), ("red", (0.25, 0.01, 0.03)),
-            ("orange", (0.9, 0.25, 0.02)), ("yellow", (0.85, 0.7, 0.05)),
-            ("yellow", (0.55, 0.4, 0.03)), ("green", (0.05, 0.35, 0.06)),
-            ("green", (0.35, 0.7, 0.3)), ("green", (0.2, 0.22, 0.04)),
-            ("teal", (0.02, 0.3, 0.28)), ("blue", (0.03, 0.1, 0.55)),
-            ("blue", (0.3, 0.55, 0.9)), ("navy", (0.01, 0.02, 0.15)),
-            ("purple", (0.3, 0.08, 0.5)), ("purple", (0.55, 0.45, 0.8)),
-            ("pink", (0.9, 0.35, 0.45)), ("brown", (0.2, 0.08, 0.03)),
-            ("beige", (0.7, 0.6, 0.42)), ("beige", (0.45, 0.4, 0.2)),
-            ("white", (0.85, 0.85, 0.85)), ("grey", (0.25, 0.25, 0.25)),
-            ("black", (0.02, 0.02, 0.02))]
+# Colour families: the resolved linear RGB named by its lightness, chroma and hue in
+# OKLab (Ottosson 2020), with bounds set on 2026-12-07 so that each base colour name of
+# core/text/colours.py is named as itself (yellow and lemon yellow, olive and lime green,
+# navy darker than blue, pink lighter than red...), before the fourth held-out sets were
+# measured. Until then the nearest of a few RGB prototypes named them, which called a
+# dark green black and a pale pink white.
+def oklch(rgb) -> tuple[float, float, float]:
+    """Lightness (0-1), chroma and hue (degrees) of a linear sRGB colour."""
+    r, g, b = (float(c) for c in rgb)
+    lms = np.cbrt([0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
+                   0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
+                   0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b])
+    lightness = float(np.dot([0.2104542553, 0.7936177850, -0.0040720468], lms))
+    a = float(np.dot([1.9779984951, -2.4285922050, 0.4505937099], lms))
+    b_ = float(np.dot([0.0259040371, 0.7827717662, -0.8086757660], lms))
+    return lightness, float(np.hypot(a, b_)), float(np.degrees(np.arctan2(b_, a)) % 360)
+
+
+def colour_family(rgb) -> str:
+    """The family a garment colour reads as (red, pink, orange, yellow, green, teal,
+    blue, navy, purple, brown, beige, white, grey, black)."""
+    lightness, chroma, hue = oklch(rgb)
+    if chroma < 0.035:
+        return "white" if lightness >= 0.88 else "black" if lightness < 0.35 else "grey"
+    if 20 <= hue < 110 and lightness < 0.6 and chroma < 0.11:
+        return "brown"
+    if 40 <= hue < 110 and chroma < 0.08 and lightness >= 0.6:
+        return "beige"
+    if hue >= 345 or hue < 45:
+        return "pink" if lightness >= 0.7 else "red"
+    for end, name in ((75, "orange"), (110, "yellow"), (170, "green"), (215, "teal"),
+                      (280, "blue")):
+        if hue < end:
+            return "navy" if name == "blue" and lightness < 0.4 else name
+    return "purple"
+
+
 HAIR_FAMILIES = [("blonde", (0.55, 0.38, 0.16)), ("brown", (0.1, 0.05, 0.025)),
                  ("black", (0.012, 0.01, 0.01)), ("red", (0.35, 0.08, 0.02)),
                  ("grey", (0.3, 0.3, 0.3)), ("white", (0.75, 0.75, 0.73))]
@@ -402,7 +426,7 @@ def reading(values: dict, field: str):
     if field == "weight":
         return "thin" if value < 0.35 else "heavy" if value > 0.65 else "average"
     if field == "top_color":
-        return _family(value, FAMILIES)
+        return colour_family(value)
     if field == "hair_color":
         return _family(value, HAIR_FAMILIES)
     return value
@@ -457,7 +481,7 @@ def keyword_reading(text: str, field: str):
         return None if said is None else said[0]
     if field == "top_color":
         found = colour_in(text)
-        return None if found is None else _family(found[0], FAMILIES)
+        return None if found is None else colour_family(found[0])
     for option, words in KEYWORDS.get(field, {}).items():
         if any((f" {w} " in lowered) if w.isascii() else (w in lowered) for w in words):
             return option

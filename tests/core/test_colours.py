@@ -48,3 +48,10 @@ def test_hyphenated_colours_and_fashion_names():
     assert max(brown) < 0.1 and brown[0] > brown[2]
     green = colour_in("연두색 블라우스")[0]
     assert green[1] > green[0] > green[2]
+
+
+def test_bright_is_stronger_not_paler():
+    orange = colour_in("a bright orange raincoat")[0]
+    assert orange[0] >= FABRIC["orange"][0] and orange[2] <= FABRIC["orange"][2]
+    pale = colour_in("a pale orange raincoat")[0]
+    assert pale[2] > FABRIC["orange"][2]

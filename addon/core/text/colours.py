@@ -113,7 +113,9 @@ KOREAN = {"빨간": "red", "빨강": "red", "붉은": "red", "빨간색": "red",
           "연두": "grass green", "연분홍": "blush", "연분홍색": "blush", "카키": "khaki",
           "카키색": "khaki", "아이보리": "ivory",
           "민트": "mint", "와인색": "wine", "크림색": "cream", "청색": "blue"}
-_LIGHTER = {"light", "pale", "pastel", "bright", "baby", "soft", "연한", "밝은", "옅은"}
+_LIGHTER = {"light", "pale", "pastel", "baby", "soft", "연한", "옅은"}
+# "Bright" and "vivid" are stronger colour, not paler ("a bright orange raincoat").
+_BRIGHTER = {"bright", "vivid", "neon", "electric", "선명한", "밝은", "쨍한"}
 _DARKER = {"dark", "deep", "rich", "진한", "짙은", "어두운"}
 _MUTED = {"muted", "dusty", "faded", "washed-out", "빛바랜"}
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*|[가-힣]+", re.IGNORECASE)
@@ -160,6 +162,9 @@ def colour_in(text: str) -> tuple[tuple[float, float, float], str] | None:
     before = words[start - 1] if start > 0 else ""
     if before in _LIGHTER:
         colour = tuple(c + (1 - c) * 0.4 for c in colour)
+    elif before in _BRIGHTER:
+        grey = sum(colour) / 3
+        colour = tuple(min(1.0, max(0.0, grey + 1.3 * (c - grey))) for c in colour)
     elif before in _DARKER:
         colour = tuple(c * 0.45 for c in colour)
     elif before in _MUTED:
