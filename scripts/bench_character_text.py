@@ -5,7 +5,8 @@ Korean; per-field accuracy on a development set and on a held-out set.
     .venv/bin/python scripts/bench_character_text.py --held-out    # first, used on 12-06
     .venv/bin/python scripts/bench_character_text.py --held-out-2  # second, used on 12-07
     .venv/bin/python scripts/bench_character_text.py --held-out-3  # third, used on 12-07
-    .venv/bin/python scripts/bench_character_text.py --held-out-4  # fourth: once, at the end
+    .venv/bin/python scripts/bench_character_text.py --held-out-4  # fourth, used on 12-07
+    .venv/bin/python scripts/bench_character_text.py --held-out-5  # fifth: once, at the end
 
 The sets were written on 2026-12-06 (fourth session), before any tuning of the reader for
 them (issue 21): the development sets are for tuning and may be looked at case by case
@@ -654,19 +655,22 @@ def main() -> int:
                              "written 2026-12-07; measured once that day)")
     parser.add_argument("--held-out-4", action="store_true",
                         help="measure the fourth held-out sets (scripts/text_held_out_4.py, "
+                             "written 2026-12-07; measured once that day)")
+    parser.add_argument("--held-out-5", action="store_true",
+                        help="measure the fifth held-out sets (scripts/text_held_out_5.py, "
                              "written 2026-12-07) instead: once, their totals only")
     args = parser.parse_args()
     if args.calibrate:
         return calibrate()
     print("== loading the models")
     loading()
-    later = [n for n in (2, 3, 4) if getattr(args, f"held_out_{n}")]
+    later = [n for n in (2, 3, 4, 5) if getattr(args, f"held_out_{n}")]
     held = args.held_out or bool(later)
     if later:
         import importlib
 
         sets = importlib.import_module(f"text_held_out_{later[0]}")
-        which = {2: "second", 3: "third", 4: "fourth"}[later[0]]
+        which = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}[later[0]]
         characters = ((f"English characters, {which} held-out set", sets.EN_CHARACTERS),
                       (f"Korean characters, {which} held-out set", sets.KO_CHARACTERS))
         backgrounds = ((f"Korean backgrounds, {which} held-out set", sets.KO_BACKGROUNDS),)
