@@ -10,6 +10,7 @@ on a garment); the CSS/X11 set gives the rest.
 
 from __future__ import annotations
 
+import math
 import re
 
 # Tuned for dyed fabric (linear RGB): the names people use most.
@@ -113,7 +114,9 @@ KOREAN = {"빨간": "red", "빨강": "red", "붉은": "red", "빨간색": "red",
           "연두": "grass green", "연분홍": "blush", "연분홍색": "blush", "카키": "khaki",
           "카키색": "khaki", "아이보리": "ivory",
           "민트": "mint", "와인색": "wine", "크림색": "cream", "청색": "blue"}
-_LIGHTER = {"light", "pale", "pastel", "baby", "soft", "연한", "옅은"}
+_LIGHTER = {"light", "연한", "옅은"}
+# Pale is lighter and weaker both ("a pale yellow" is still yellow, but near cream).
+_PALER = {"pale", "pastel", "baby", "soft", "faint"}
 # "Bright" and "vivid" are stronger colour, not paler ("a bright orange raincoat").
 _BRIGHTER = {"bright", "vivid", "neon", "electric", "선명한", "밝은", "쨍한"}
 _DARKER = {"dark", "deep", "rich", "진한", "짙은", "어두운"}
@@ -122,11 +125,60 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*|[가-힣]+", re.IGNORECASE)
 _KOREAN_PARTICLE = re.compile(r"(의|을|를|이|가|은|는|에|과|와)$")
 
 
-def _korean_colour(word: str) -> str | None:
-    if word in KOREAN:
-        return KOREAN[word]
-    stem = _KOREAN_PARTICLE.sub("", word)
-    return KOREAN.get(stem)
+def _korean_colour(word: str) -> tuple[str, str] | None:
+    """A Korean colour word's name and its modifier said as a prefix (연노랑: light,
+    진분홍: dark), or None."""
+    for form in (word, _KOREAN_PARTICLE.sub("", word)):
+        if form in KOREAN:
+            return KOREAN[form], ""
+        for prefix, modifier in (("연", "light"), ("진", "dark"), ("짙은", "dark")):
+            rest = form.removeprefix(prefix)
+            if rest != form and (rest in KOREAN or rest + "색" in KOREAN):
+                return KOREAN.get(rest) or KOREAN[rest + "색"], modifier
+    return None
+
+
+def to_oklch(rgb) -> tuple[float, float, float]:
+    """Lightness (0-1), chroma and hue (degrees) of a linear sRGB colour (OKLab,
+    Ottosson 2020): where "light", "dark" and "bright" are changed, so that a light brown
+    stays brown rather than greying."""
+    r, g, b = (float(c) for c in rgb)
+    lms = [max(v, 0.0) ** (1 / 3) for v in (
+        0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
+        0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
+        0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b)]
+    lightness = 0.2104542553 * lms[0] + 0.7936177850 * lms[1] - 0.0040720468 * lms[2]
+    a = 1.9779984951 * lms[0] - 2.4285922050 * lms[1] + 0.4505937099 * lms[2]
+    b_ = 0.0259040371 * lms[0] + 0.7827717662 * lms[1] - 0.8086757660 * lms[2]
+    return lightness, math.hypot(a, b_), math.degrees(math.atan2(b_, a)) % 360
+
+
+def from_oklch(lightness: float, chroma: float, hue: float) -> tuple[float, float, float]:
+    """The linear sRGB colour of an OKLCh one, its chroma lowered until it is in gamut."""
+    for _ in range(40):
+        a, b = chroma * math.cos(math.radians(hue)), chroma * math.sin(math.radians(hue))
+        lms = [(lightness + 0.3963377774 * a + 0.2158037573 * b) ** 3,
+               (lightness - 0.1055613458 * a - 0.0638541728 * b) ** 3,
+               (lightness - 0.0894841775 * a - 1.2914855480 * b) ** 3]
+        rgb = (4.0767416621 * lms[0] - 3.3077115913 * lms[1] + 0.2309699292 * lms[2],
+               -1.2684380046 * lms[0] + 2.6097574011 * lms[1] - 0.3413193965 * lms[2],
+               -0.0041960863 * lms[0] - 0.7034186147 * lms[1] + 1.7076147010 * lms[2])
+        if all(-1e-4 <= c <= 1.0001 for c in rgb):
+            break
+        chroma *= 0.9
+    return tuple(min(max(c, 0.0), 1.0) for c in rgb)
+
+
+# How a modifier changes a colour in OKLCh: (lightness added, chroma factor).
+_CHANGE = {"light": (0.12, 0.85), "pale": (0.15, 0.65), "dark": (-0.15, 0.95),
+           "muted": (0.0, 0.5), "bright": (0.0, 1.3)}
+
+
+def _modified(colour, modifier: str):
+    lightness, chroma, hue = to_oklch(colour)
+    added, factor = _CHANGE[modifier]
+    lightness = min(max(lightness + added, 0.12), 0.93)
+    return from_oklch(lightness, chroma * factor, hue)
 
 
 def colour_in(text: str) -> tuple[tuple[float, float, float], str] | None:
@@ -141,7 +193,7 @@ def colour_in(text: str) -> tuple[tuple[float, float, float], str] | None:
     for i, word in enumerate(words):
         pair = f"{words[i - 1]} {word}" if i else ""
         joined = f"{words[i - 1]}{word}" if i else ""
-        name = None
+        name, prefixed = None, ""
         if pair in FABRIC:
             name, start = pair, i - 1
         elif joined in CSS:  # "sky blue" -> skyblue, "forest green" -> forestgreen
@@ -151,25 +203,21 @@ def colour_in(text: str) -> tuple[tuple[float, float, float], str] | None:
                 continue  # "navy blue", "olive green": the first word is the colour
             name, start = word, i
         elif (korean := _korean_colour(word)) is not None:
-            name, start = korean, i
+            (name, prefixed), start = korean, i
         if name is not None:
-            found = (name, start, i)
+            found = (name, start, i, prefixed)
     if found is None:
         return None
-    name, start, end = found
+    name, start, end, prefixed = found
     colour = FABRIC.get(name) or CSS[name]
     said = " ".join(words[max(0, start - 1):end + 1])
     before = words[start - 1] if start > 0 else ""
-    if before in _LIGHTER:
-        colour = tuple(c + (1 - c) * 0.4 for c in colour)
-    elif before in _BRIGHTER:
-        grey = sum(colour) / 3
-        colour = tuple(min(1.0, max(0.0, grey + 1.3 * (c - grey))) for c in colour)
-    elif before in _DARKER:
-        colour = tuple(c * 0.45 for c in colour)
-    elif before in _MUTED:
-        grey = sum(colour) / 3
-        colour = tuple(0.5 * c + 0.5 * grey for c in colour)
-    else:
+    modifier = ("pale" if before in _PALER else "light" if before in _LIGHTER else
+                "bright" if before in _BRIGHTER else "dark" if before in _DARKER else
+                "muted" if before in _MUTED else "")
+    if not modifier:
         said = " ".join(words[start:end + 1])
+        modifier = prefixed if end == start else ""
+    if modifier:
+        colour = _modified(colour, modifier)
     return tuple(round(float(c), 3) for c in colour), said
