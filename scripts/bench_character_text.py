@@ -376,22 +376,12 @@ KO_BACKGROUND_HELD_OUT = [
 # navy darker than blue, pink lighter than red...), before the fourth held-out sets were
 # measured. Until then the nearest of a few RGB prototypes named them, which called a
 # dark green black and a pale pink white.
-def oklch(rgb) -> tuple[float, float, float]:
-    """Lightness (0-1), chroma and hue (degrees) of a linear sRGB colour."""
-    r, g, b = (float(c) for c in rgb)
-    lms = np.cbrt([0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
-                   0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
-                   0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b])
-    lightness = float(np.dot([0.2104542553, 0.7936177850, -0.0040720468], lms))
-    a = float(np.dot([1.9779984951, -2.4285922050, 0.4505937099], lms))
-    b_ = float(np.dot([0.0259040371, 0.7827717662, -0.8086757660], lms))
-    return lightness, float(np.hypot(a, b_)), float(np.degrees(np.arctan2(b_, a)) % 360)
-
-
 def colour_family(rgb) -> str:
     """The family a garment colour reads as (red, pink, orange, yellow, green, teal,
     blue, navy, purple, brown, beige, white, grey, black)."""
-    lightness, chroma, hue = oklch(rgb)
+    from metastudio.core.text.colours import to_oklch
+
+    lightness, chroma, hue = to_oklch(rgb)
     if chroma < 0.035:
         return "white" if lightness >= 0.88 else "black" if lightness < 0.35 else "grey"
     if 20 <= hue < 110 and lightness < 0.6 and chroma < 0.11:
@@ -637,6 +627,11 @@ def calibrate() -> int:
     return 0
 
 
+# The later held-out sets (scripts/text_held_out_N.py), each written before a round of
+# changes to the reader and measured once when it was done.
+ROUNDS = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wrong", action="store_true",
@@ -647,30 +642,23 @@ def main() -> int:
     parser.add_argument("--held-out", action="store_true",
                         help="measure the first held-out sets instead (their totals only; "
                              "measured once on 2026-12-06, no longer unseen)")
-    parser.add_argument("--held-out-2", action="store_true",
-                        help="measure the second held-out sets (scripts/text_held_out_2.py, "
-                             "written 2026-12-07; measured once that day)")
-    parser.add_argument("--held-out-3", action="store_true",
-                        help="measure the third held-out sets (scripts/text_held_out_3.py, "
-                             "written 2026-12-07; measured once that day)")
-    parser.add_argument("--held-out-4", action="store_true",
-                        help="measure the fourth held-out sets (scripts/text_held_out_4.py, "
-                             "written 2026-12-07; measured once that day)")
-    parser.add_argument("--held-out-5", action="store_true",
-                        help="measure the fifth held-out sets (scripts/text_held_out_5.py, "
-                             "written 2026-12-07) instead: once, their totals only")
+    for n, which in ROUNDS.items():
+        parser.add_argument(f"--held-out-{n}", action="store_true",
+                            help=f"measure the {which} held-out sets instead "
+                                 f"(scripts/text_held_out_{n}.py, written 2026-12-07; each "
+                                 f"measured once that day, their totals only)")
     args = parser.parse_args()
     if args.calibrate:
         return calibrate()
     print("== loading the models")
     loading()
-    later = [n for n in (2, 3, 4, 5) if getattr(args, f"held_out_{n}")]
+    later = [n for n in ROUNDS if getattr(args, f"held_out_{n}")]
     held = args.held_out or bool(later)
     if later:
         import importlib
 
         sets = importlib.import_module(f"text_held_out_{later[0]}")
-        which = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}[later[0]]
+        which = ROUNDS[later[0]]
         characters = ((f"English characters, {which} held-out set", sets.EN_CHARACTERS),
                       (f"Korean characters, {which} held-out set", sets.KO_CHARACTERS))
         backgrounds = ((f"Korean backgrounds, {which} held-out set", sets.KO_BACKGROUNDS),)

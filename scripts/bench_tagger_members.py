@@ -22,18 +22,12 @@ import numpy as np
 from bench_character_text import EN_DEV, EN_HELD_OUT, KO_DEV, KO_HELD_OUT, score_characters
 from metastudio.core.character import read_tagged
 from metastudio.core.text.morpheme_tagger import MorphemeTagger
-from metastudio.core.text.tagger import TokenTagger
+from metastudio.core.text.tagger import TokenTagger, write_member
 
 
 def member_file(path: Path, member: int, folder: Path) -> Path:
     """One member of a tagger file, written as a tagger file of its own."""
-    data = np.load(path)
-    prefix = f"m{member}_"
-    single = {k.removeprefix(prefix): data[k] for k in data.files if k.startswith(prefix)}
-    single |= {k: data[k] for k in ("anchor_ids", "model_version") if k in data.files}
-    out = folder / f"{path.stem}_{member}.npz"
-    np.savez(out, **single)
-    return out
+    return write_member(path, member, folder / f"{path.stem}_{member}.npz")
 
 
 def scored(cases) -> dict[str, float]:

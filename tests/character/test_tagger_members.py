@@ -8,19 +8,13 @@ import numpy as np
 import pytest
 from metastudio.core.character import read_tagged
 from metastudio.core.text.morpheme_tagger import MorphemeTagger
-from metastudio.core.text.tagger import TokenTagger
+from metastudio.core.text.tagger import TokenTagger, write_member
 
 HERE = Path(read_tagged.__file__).parent
 
 
 def _member(path: Path, member: int, folder: Path) -> Path:
-    data = np.load(path)
-    prefix = f"m{member}_"
-    single = {k.removeprefix(prefix): data[k] for k in data.files if k.startswith(prefix)}
-    single |= {k: data[k] for k in ("anchor_ids", "model_version") if k in data.files}
-    out = folder / f"{path.stem}_{member}.npz"
-    np.savez(out, **single)
-    return out
+    return write_member(path, member, folder / f"{path.stem}_{member}.npz")
 
 
 @pytest.mark.parametrize("name, kind, text", [

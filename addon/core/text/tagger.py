@@ -68,6 +68,17 @@ def members(data) -> list[str]:
     return [f"m{i}_" for i in range(int(data["members"]))]
 
 
+def write_member(path: Path, member: int, out: Path) -> Path:
+    """One member of a tagger file that holds several, written to `out` as a tagger file
+    of its own (to measure the members apart)."""
+    data = np.load(path)
+    prefix = f"m{member}_"
+    single = {k.removeprefix(prefix): data[k] for k in data.files if k.startswith(prefix)}
+    single |= {k: data[k] for k in ("anchor_ids", "model_version") if k in data.files}
+    np.savez(out, **single)
+    return out
+
+
 @dataclass
 class Tag:
     """An option found, the peak probability, and the words that said it."""
