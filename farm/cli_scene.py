@@ -26,6 +26,13 @@ def add_parsers(sub) -> None:
     p.add_argument("--quality", choices=("draft", "preview", "final"),
                    help="instead of the script's")
     p.add_argument("--fps", type=int, help="frames per second instead of the script's")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--frames", help="render only these frames (e.g. 1-24 or 10,20,30): "
+                       "to look, no video")
+    which.add_argument("--shots", help="render only these shots (e.g. 1,3; numbered as the "
+                       "timeline's 'shot N' markers): to look, no video")
+    which.add_argument("--stills", action="store_true",
+                       help="render one frame from the middle of each shot: to look, no video")
     p.add_argument("--batch", action="store_true",
                    help="SCRIPT is a folder of scripts: each made into OUT/<name>/ on a "
                         "farm worker, as one job (run again: only new or changed scripts)")
@@ -59,11 +66,19 @@ def _cmd_scene(args: argparse.Namespace) -> int:
     out = (args.out or args.script.with_suffix("")).resolve()
     if out.exists() and not out.is_dir():
         raise JobSpecError(f"out: {out} is a file, not a folder")
-    result = make_scene(script, out, args.script.stem, args.address, render=not args.no_render)
-    print(f"blend: {result['blend']}")
+    if args.batch is False and (args.frames or args.shots or args.stills) and args.no_render:
+        raise JobSpecError("frames: --frames, --shots and --stills choose what to render; "
+                           "they do nothing with --no-render")
+    pick = {"frames": args.frames, "shots": args.shots, "stills": args.stills}
+    result = make_scene(script, out, args.script.stem, args.address,
+                        render=not args.no_render, pick=pick)
+    print(f"blend: {result['blend']}" + ("" if result["built"] else
+                                         "  (up to date: not built again)"))
     if "video" in result:
         print(f"video: {result['video']}  ({result['seconds']:.1f} s, {result['frames']} "
               "frames)")
+    elif "picked" in result:
+        print(f"frames: {result['picked']} in {out / 'frames'} (a selection: no video)")
     return 0
 
 
@@ -135,14 +150,51 @@ def build_blend(script, out: Path, stem: str) -> tuple[Path, dict]:
 
 
 def make_scene(script, out: Path, stem: str, address: str | None = None,
-               render: bool = True) -> dict:
-    """Build, render on the farm and encode (see the module); the paths made."""
-    blend, timing = build_blend(script, out, stem)
-    result = {"blend": blend}
+               render: bool = True, pick: dict | None = None) -> dict:
+    """Build (unless the .blend is up to date: scene_record), render on the farm and
+    encode (see the module); the paths made. `pick` ({"frames", "shots", "stills"})
+    renders only those frames, without a video."""
+    from .scene_record import inputs_digest, needs_build, write_record
+
+    blend = out / f"{stem}.blend"
+    inputs = inputs_digest(script)
+    built = needs_build(blend, inputs)
+    if built:
+        blend, _ = build_blend(script, out, stem)
+        write_record(blend, inputs)
+    result = {"blend": blend, "built": built}
     if not render:
+        return result
+    frames = picked_frames(blend, pick or {})
+    if frames is not None:
+        render_frames(blend, out, address, frames)
+        result["picked"] = frames
         return result
     result.update(render_clip(blend, out, address))
     return result
+
+
+def picked_frames(blend: Path, pick: dict) -> str | None:
+    """The frames a selection names, as a frame list ("10-20,40"); None for all. Shots
+    are the .blend's "shot N" timeline markers, each to the frame before the next."""
+    if pick.get("frames"):
+        from metastudio.core.frames import parse_frames
+
+        parse_frames(pick["frames"])  # a bad list is refused, naming the field
+        return pick["frames"]
+    if not (pick.get("shots") or pick.get("stills")):
+        return None
+    shots = clip_settings(blend)["shots"]
+    if pick.get("stills"):
+        return ",".join(str((start + end) // 2) for start, end in shots)
+    chosen = []
+    for word in pick["shots"].split(","):
+        if not word.strip().isdigit() or not 1 <= int(word) <= len(shots):
+            raise JobSpecError(f"shots: {word.strip()!r} is not a shot of {blend.name} "
+                               f"(it has shots 1 to {len(shots)})")
+        start, end = shots[int(word) - 1]
+        chosen.append(f"{start}-{end}")
+    return ",".join(chosen)
 
 
 def clip_settings(blend: Path) -> dict:
@@ -158,7 +210,13 @@ def clip_settings(blend: Path) -> dict:
         else []
     sounds = [(bpy.path.abspath(s.sound.filepath), int(s.frame_start) - scene.frame_start + 1)
               for s in strips if s.type == "SOUND" and not s.mute]
-    return {"sounds": sounds, "fps": scene.render.fps / scene.render.fps_base}
+    cuts = sorted(m.frame for m in scene.timeline_markers if m.name.startswith("shot "))
+    cuts = [f for f in cuts if scene.frame_start <= f <= scene.frame_end] or \
+        [scene.frame_start]
+    shots = [(start, end - 1) for start, end in zip(cuts, cuts[1:] + [scene.frame_end + 1],
+                                                    strict=True)]
+    return {"sounds": sounds, "fps": scene.render.fps / scene.render.fps_base,
+            "range": (scene.frame_start, scene.frame_end), "shots": shots}
 
 
 def render_clip(blend: Path, out: Path, address: str | None = None,
@@ -167,21 +225,33 @@ def render_clip(blend: Path, out: Path, address: str | None = None,
     out/<name>.mp4 with the scene's sound strips mixed in; the video and its length."""
     from metastudio.bl.render import capture_output
     from metastudio.bl.video import encode_video
+
+    frames = render_frames(blend, out, address, None, progress)
+    video = out / f"{blend.stem.removesuffix('.farm')}.mp4"
+    with capture_output(str(out / "encode.log")):  # Blender prints a line per frame
+        settings = clip_settings(blend)
+        # The scene's own frames: a folder may hold others (a longer earlier build's).
+        first, last = settings["range"]
+        names = sorted(str(p) for p in frames.iterdir()
+                       if p.suffix == ".png" and p.stem.startswith("frame_")
+                       and p.stem[6:].isdigit() and first <= int(p.stem[6:]) <= last)
+        encode_video(names, str(video), settings["fps"], settings["sounds"])
+    return {"video": video, "frames": len(names), "seconds": len(names) / settings["fps"]}
+
+
+def render_frames(blend: Path, out: Path, address: str | None, frames: str | None,
+                  progress: str = "bar") -> Path:
+    """Render a built scene's frames (all, or a frame list) on the farm into out/frames;
+    a run stopped before the end resumes there, rendering only what is missing."""
     from metastudio.core.render_job import RenderJob
 
     from .cli import run_render
 
-    frames = out / "frames"
-    job = RenderJob(scene=blend, output={"directory": frames},
+    folder = out / "frames"
+    job = RenderJob(scene=blend, output={"directory": folder}, frames=frames,
                     resources={"address": address})
     run_render(job, progress)  # FrameFailedError names the frames that failed
-    names = sorted(str(p) for p in frames.iterdir()
-                   if p.name.startswith("frame_") and p.suffix == ".png")
-    video = out / f"{blend.stem.removesuffix('.farm')}.mp4"
-    with capture_output(str(out / "encode.log")):  # Blender prints a line per frame
-        settings = clip_settings(blend)
-        encode_video(names, str(video), settings["fps"], settings["sounds"])
-    return {"video": video, "frames": len(names), "seconds": len(names) / settings["fps"]}
+    return folder
 
 
 def _cmd_clip(args: argparse.Namespace) -> int:

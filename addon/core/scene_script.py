@@ -81,7 +81,8 @@ class OutputPart(BaseModel):
 
     resolution: tuple[int, int] = Field((1280, 720), description="width and height")
     fps: int = Field(24, ge=1, le=120, description="frames per second")
-    quality: Quality = Field("preview", description="draft: quick and noisy; final: clean")
+    quality: Quality = Field("preview", description="draft: quick and soft (denoised); "
+                             "final: clean")
     lead_in: float = Field(0.5, ge=0, le=30, description="seconds before the first line")
     tail: float = Field(0.5, ge=0, le=30, description="seconds after the last line")
 

@@ -285,3 +285,68 @@ def test_render_clip_in_blender_renders_and_encodes_the_open_scene(tmp_path):
     assert message.startswith(f"video: {video}")
     assert set(mp4_tracks(video)) == {"vide", "soun"}
     assert cv2.VideoCapture(str(video)).get(cv2.CAP_PROP_FRAME_COUNT) == total
+
+
+def _scene_command(script: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [str(Path(sys.executable).with_name("metastudio")), "scene", str(script),
+               "--out", str(out), *extra]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+def _frame_times(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (out / "frames").glob("frame_*.png")}
+
+
+def test_run_again_it_builds_nothing_and_renders_no_frame_twice(made):
+    out, _ = made
+    before, blend = _frame_times(out), (out / "tiny.blend").stat().st_mtime_ns
+    run = _scene_command(out.parent / "tiny.toml", out)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "up to date: not built again" in run.stdout
+    assert f"({len(before)} already done)" in run.stdout
+    assert _frame_times(out) == before and (out / "tiny.blend").stat().st_mtime_ns == blend
+
+
+def test_frames_shots_and_stills_render_only_those(made):
+    out, _ = made
+    before, video = _frame_times(out), (out / "tiny.mp4").stat().st_mtime_ns
+    run = _scene_command(out.parent / "tiny.toml", out, "--frames", "3-4")
+    assert run.returncode == 0, run.stderr[-3000:]
+    after = _frame_times(out)
+    assert {n for n in after if after[n] != before[n]} == {"frame_0003.png", "frame_0004.png"}
+    assert "a selection: no video" in run.stdout
+    assert (out / "tiny.mp4").stat().st_mtime_ns == video
+    run = _scene_command(out.parent / "tiny.toml", out, "--stills")
+    assert run.returncode == 0, run.stderr[-3000:]
+    stills = run.stdout.split("frames: ")[1].split(" in ")[0].split(",")
+    assert len(stills) >= 2 and len(stills) < len(before) // 4  # one frame a shot
+    run = _scene_command(out.parent / "tiny.toml", out, "--shots", "9")
+    assert run.returncode != 0 and "shots: '9' is not a shot of tiny.blend" in run.stderr
+
+
+def test_a_blend_changed_by_hand_is_kept_and_never_written_over(made, tmp_path):
+    out, _ = made
+    mine = tmp_path / "out"
+    mine.mkdir()
+    for name in ("tiny.blend", "tiny.build.json"):
+        (mine / name).write_bytes((out / name).read_bytes())
+    script = tmp_path / "tiny.toml"
+    script.write_text(SCRIPT)
+    run_bpy("""
+        import bpy
+        bpy.ops.wm.open_mainfile(filepath=path)
+        bpy.context.scene.render.film_transparent = True  # an artist's change
+        bpy.ops.wm.save_mainfile()
+    """, path=str(mine / "tiny.blend"))
+    changed = (mine / "tiny.blend").read_bytes()
+    run = _scene_command(script, mine, "--no-render")
+    assert run.returncode == 0 and "up to date" in run.stdout  # the script is the same
+    script.write_text(SCRIPT.replace('text = "Hello, Ada."', 'text = "Hi."'))
+    run = _scene_command(script, mine, "--no-render")
+    assert run.returncode != 0 and "was changed after it was built" in run.stderr
+    assert (mine / "tiny.blend").read_bytes() == changed
+    stranger = tmp_path / "stranger"
+    stranger.mkdir()
+    (stranger / "tiny.blend").write_bytes(changed)
+    run = _scene_command(script, stranger, "--no-render")
+    assert run.returncode != 0 and "was not made by `metastudio scene`" in run.stderr
