@@ -155,6 +155,7 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
 
 CLOSEUP_DISTANCE = 0.9  # metres from the head at a 50 mm lens (scaled with the lens)
 HEAD_HEIGHT = 0.24  # chin to crown, metres
+CLOSEUP_DROP = 0.09  # the close-up's aim below the head bone's middle, metres
 
 
 def closeup_head_pixels(resolution) -> float:
@@ -407,9 +408,13 @@ def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, position
     cameras = {None: _camera(scene, "Cam Wide", lens, wide_at, middle - Vector((0, 0, 0.35)))}
     for name, head in heads.items():
         toward = (wide_at - head).normalized()
+        # A close-up frames the face, not the head bone's middle (7 cm under the crown,
+        # which left a third of the frame above the head and cut the chin): the eyes on
+        # the upper third, the crown just inside the top, the chin and a little neck in.
+        face_at = head - Vector((0.0, 0.0, CLOSEUP_DROP))
         cameras[("closeup", name)] = _camera(scene, f"Cam {name} close", lens,
-                                             head + toward * CLOSEUP_DISTANCE * lens / 50,
-                                             head)
+                                             face_at + toward * CLOSEUP_DISTANCE * lens / 50,
+                                             face_at)
         cameras[("medium", name)] = _camera(scene, f"Cam {name} medium", lens,
                                             head + toward * 2.0 * lens / 50,
                                             head - Vector((0, 0, 0.3)))

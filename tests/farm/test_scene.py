@@ -350,3 +350,25 @@ def test_a_blend_changed_by_hand_is_kept_and_never_written_over(made, tmp_path):
     (stranger / "tiny.blend").write_bytes(changed)
     run = _scene_command(script, stranger, "--no-render")
     assert run.returncode != 0 and "was not made by `metastudio scene`" in run.stderr
+
+
+def test_close_ups_hold_the_whole_face_with_headroom(made):
+    out, _ = made
+    framed = run_bpy("""
+        import bpy
+        from bpy_extras.object_utils import world_to_camera_view
+        from mathutils import Vector
+        bpy.ops.wm.open_mainfile(filepath=path)
+        scene = bpy.context.scene
+        result = {}
+        for name in ("Ada", "Ben"):
+            body = bpy.data.objects[name]
+            crown = max((body.matrix_world @ v.co).z for v in body.data.vertices)
+            camera = bpy.data.objects[f"Cam {name} close"]
+            at = camera.matrix_world.translation.lerp(body.matrix_world.translation, 1.0)
+            result[name] = [world_to_camera_view(scene, camera, Vector((at.x, at.y, z))).y
+                            for z in (crown, crown - 0.24)]  # the crown, the chin
+    """, path=str(out / "tiny.blend"))
+    for name, (crown, chin) in framed.items():
+        assert 0.85 < crown < 0.99, (name, crown)  # headroom, not a third of the frame
+        assert 0.15 < chin < 0.45, (name, chin)  # the chin and some neck in frame
