@@ -66,7 +66,7 @@ def _cmd_scene(args: argparse.Namespace) -> int:
     out = (args.out or args.script.with_suffix("")).resolve()
     if out.exists() and not out.is_dir():
         raise JobSpecError(f"out: {out} is a file, not a folder")
-    if args.batch is False and (args.frames or args.shots or args.stills) and args.no_render:
+    if (args.frames or args.shots or args.stills) and args.no_render:
         raise JobSpecError("frames: --frames, --shots and --stills choose what to render; "
                            "they do nothing with --no-render")
     pick = {"frames": args.frames, "shots": args.shots, "stills": args.stills}

@@ -55,7 +55,7 @@ def _paths(value) -> list[str]:
         return [p for v in value.values() for p in _paths(v)]
     if isinstance(value, list):
         return [p for v in value for p in _paths(v)]
-    if isinstance(value, str) and value.startswith("/") and Path(value).exists():
+    if isinstance(value, str) and Path(value).is_absolute() and Path(value).exists():
         return [value]
     return []
 

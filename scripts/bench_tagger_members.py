@@ -36,7 +36,12 @@ def scored(cases) -> dict[str, float]:
 
 
 def main() -> int:
-    folder = Path(tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory() as folder:
+        return measure(Path(folder))
+
+
+def measure(folder: Path) -> int:
+    """The table, with the members written apart into `folder`."""
     here = Path(read_tagged.__file__).parent
     english, korean = here / "text_tagger.npz", here / "text_tagger_ko.npz"
     count = int(np.load(english)["members"])

@@ -365,7 +365,7 @@ def test_close_ups_hold_the_whole_face_with_headroom(made):
             body = bpy.data.objects[name]
             crown = max((body.matrix_world @ v.co).z for v in body.data.vertices)
             camera = bpy.data.objects[f"Cam {name} close"]
-            at = camera.matrix_world.translation.lerp(body.matrix_world.translation, 1.0)
+            at = body.matrix_world.translation  # under the head
             result[name] = [world_to_camera_view(scene, camera, Vector((at.x, at.y, z))).y
                             for z in (crown, crown - 0.24)]  # the crown, the chin
     """, path=str(out / "tiny.blend"))

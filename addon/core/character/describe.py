@@ -201,8 +201,7 @@ def _implied(text: str, described: dict) -> None:
     if "facial_hair" in described and described["facial_hair"][0] != "none":
         kind, _, chunk, _ = described["facial_hair"]
         if "hair_color" not in described:
-            at = text.lower().find(chunk.lower())
-            before = " ".join(text[:at].split()[-2:]) if at > 0 else ""
+            before = " ".join(read_tagged.words_before(chunk, text)[-2:])
             family = hair_family(f"{before} {chunk}")
             if family is not None:
                 described["hair_color"] = (family, f"the colour of the {kind}",

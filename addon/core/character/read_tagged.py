@@ -124,10 +124,10 @@ def reading_of(found: dict[str, list[Tag]], text: str = "",
     if "hair_color" not in reading.described and "hair" in reading.described:
         # "a short black bob": the colour word inside or just before the cut's words.
         _, sure, words, _ = reading.described["hair"]
-        before = _before(words, text) if text else []
         family = hair_family(words)
-        if family is None and before and hair_family(" ".join(before[-2:])):
-            family, words = hair_family(" ".join(before[-2:])), " ".join(before[-2:] + [words])
+        near = " ".join(words_before(words, text)[-2:]) if text else ""
+        if family is None and near and (family := hair_family(near)) is not None:
+            words = f"{near} {words}"
         if family is not None:
             reading.described["hair_color"] = (family, sure, words, [])
     role_top, role_hair = found.get("role_top"), found.get("role_hair")
@@ -163,7 +163,7 @@ def _colour(words: str, text: str = ""):
     else ("노란 티셔츠와 반바지": the shorts are not yellow)."""
     found = colour_in(words)
     if found is None and text:
-        before = _before(words, text)
+        before = words_before(words, text)
         for index in range(len(before) - 1, -1, -1):
             if colour_in(before[index]) is not None:
                 found = colour_in(" ".join(before[max(0, index - 1):index + 1]))
@@ -173,7 +173,7 @@ def _colour(words: str, text: str = ""):
     return None if found is None else found[0]
 
 
-def _before(words: str, text: str) -> list[str]:
+def words_before(words: str, text: str) -> list[str]:
     """The words of `text` before the span `words`, back to the clause's start (a comma,
     "and", "with", "in", "wearing"). A span the text does not hold as it is (its Korean
     words were read apart: "a 빨간 hoodie") is found by its last word."""
