@@ -22,7 +22,8 @@ from ..core.voice.keying import key_tracks
 from ..core.voice.lipsync import LipSyncSpec, lipsync
 from ..core.voice.mouth import MouthCue
 from ..core.voice.tts import VoiceSpec, speak, write_wav
-from .background import TAG, build_background, ground_height
+from .background import TAG, aim_weather, build_background, ground_height
+from .background_stage import find_stage, move_to_stage
 from .character import build_character, find_character
 from .lipsync_keys import add_sound_strip, can_play_sound, key_shapes
 from .scene_guard import SceneGuard
@@ -97,6 +98,10 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
 
     for fraction, message in build_background(context, script.background, guard, warnings):
         yield 0.05 + 0.3 * fraction, f"background: {message}"
+    stage = find_stage(scene, script.background.seed)
+    if stage is not None:
+        # Turn the world so the view from the cast's spot shows what was described.
+        move_to_stage(scene, stage)
     terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
 
     names = [member.name for member in script.cast]
@@ -147,6 +152,7 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
     yield 0.93, "cameras"
     context.view_layer.update()  # the cast's new places into their world matrices
     _cameras(scene, script, cuts, rigs, faces, positions)
+    aim_weather(scene, terrain)  # the rain or snow in front of the opening camera
     yield 0.96, "metering the light"
     _meter(scene)
     yield 1.0, f"{len(lines)} lines, {length:.1f} s"

@@ -26,6 +26,7 @@ PLANTS = {
     "volcanic": (("rock", 1.0),),
     "city": (),
 }
+TALL = frozenset({"conifer", "broadleaf"})  # kinds that stand above a person's head
 
 
 @dataclass

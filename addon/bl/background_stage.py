@@ -1,0 +1,93 @@
+"""Put a scene's stage where the built world looks best (core.background.stage chooses
+it): the background is moved and turned so that the chosen spot is the origin and its
+view looks along +y. Everything else in a scene (the cast on the x axis facing -y, the
+cameras in front of them) then stays as it is, and sees the lake, the trees and the sky.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from mathutils import Matrix
+
+from ..core.background.scatter import TALL
+from ..core.background.stage import Stage, choose_stage
+from ..core.background.terrain import HeightField
+from .background import TAG, terrain_points
+
+
+def _height_field(terrain) -> HeightField:
+    co = terrain_points(terrain)
+    n = int(round(math.sqrt(len(co))))
+    extent = float(co[:, 0].max() - co[:, 0].min())
+    return HeightField(co[:, 2].reshape(n, n).astype(float), extent)
+
+
+def _water_mask(scene, field: HeightField) -> np.ndarray | None:
+    n = field.heights.shape[0]
+    water = next((o for o in scene.objects if o.get(TAG) == "water"), None)
+    if water is not None:
+        level = float((water.matrix_world @ water.data.vertices[0].co).z)
+        return field.heights < level
+    river = next((o for o in scene.objects if o.get(TAG) == "river"), None)
+    if river is None:
+        return None
+    co = np.array([v.co[:] for v in river.data.vertices])
+    half = len(co) // 2  # the ribbon's left edge, then its right
+    centre = (co[:half, :2] + co[half:, :2]) / 2
+    width = float(np.median(np.linalg.norm(co[:half, :2] - co[half:, :2], axis=1)))
+    axis = np.linspace(-field.extent / 2, field.extent / 2, n)
+    gx, gy = np.meshgrid(axis, axis)
+    nearest = np.full(gx.shape, np.inf)
+    for x, y in centre[:: max(1, len(centre) // 200)]:
+        nearest = np.minimum(nearest, np.hypot(gx - x, gy - y))
+    return nearest < 0.5 * width
+
+
+def _tree_points(scene) -> np.ndarray:
+    found = []
+    for obj in scene.objects:
+        if obj.get(TAG) in TALL and obj.type == "MESH":
+            co = np.empty(len(obj.data.vertices) * 3, np.float32)
+            obj.data.vertices.foreach_get("co", co)
+            found.append(co.reshape(-1, 3)[:, :2])
+    return np.vstack(found) if found else np.zeros((0, 2))
+
+
+def find_stage(scene, seed: int = 0) -> Stage | None:
+    """The best spot and view on the scene's built background (None without one)."""
+    terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
+    if terrain is None:
+        return None
+    field = _height_field(terrain)
+    sun = next((o for o in scene.objects if o.get(TAG) == "sun"), None)
+    azimuth = None
+    if sun is not None and sun.data.energy > 1.0:  # by day: the moon lights no faces
+        azimuth = (180.0 - math.degrees(sun.rotation_euler.z)) % 360.0
+    return choose_stage(field, _water_mask(scene, field), _tree_points(scene), azimuth,
+                        seed)
+
+
+def move_to_stage(scene, stage: Stage) -> None:
+    """Move and turn the background so that `stage` is the origin looking along +y. Mesh
+    data is moved (not only objects), so heights read from the terrain's vertices, the
+    instancing point clouds and the clearing of the stage all work in scene space; the
+    models the point clouds instance stay as they are."""
+    turn = Matrix.Rotation(-stage.heading, 4, "Z")
+    move = turn @ Matrix.Translation((-stage.x, -stage.y, -stage.z))
+    for obj in scene.objects:
+        role = obj.get(TAG)
+        if not role or role.endswith(" model"):
+            continue
+        if obj.type == "MESH":
+            obj.data.transform(move)
+            obj.data.update()
+        elif obj.type == "LIGHT":
+            obj.matrix_world = turn @ obj.matrix_world
+    world = scene.world
+    if world is not None and world.node_tree is not None:
+        for node in world.node_tree.nodes:
+            if node.bl_idname == "ShaderNodeTexSky" and hasattr(node, "sun_rotation"):
+                node.sun_rotation += stage.heading
+    scene["metastudio_stage"] = [stage.x, stage.y, stage.z, stage.heading]
