@@ -16,6 +16,7 @@ from ..core.background.stage import Stage, choose_stage
 from ..core.background.terrain import HeightField
 from .background import TAG, terrain_points
 
+LEVEL_INNER, LEVEL_OUTER = 6.0, 16.0  # metres from the stage
 
 def _height_field(terrain) -> HeightField:
     co = terrain_points(terrain)
@@ -90,4 +91,20 @@ def move_to_stage(scene, stage: Stage) -> None:
         for node in world.node_tree.nodes:
             if node.bl_idname == "ShaderNodeTexSky" and hasattr(node, "sun_rotation"):
                 node.sun_rotation += stage.heading
-    scene["metastudio_stage"] = [stage.x, stage.y, stage.z, stage.heading]
+    terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
+    if terrain is not None:  # a new object of this build: no scene property is changed
+        _level(terrain)
+        terrain["metastudio_stage"] = [stage.x, stage.y, stage.z, stage.heading,
+                                       stage.clear_to]
+
+
+def _level(terrain, inner: float = LEVEL_INNER, outer: float = LEVEL_OUTER) -> None:
+    """Level the ground where the cast and the cameras stand (the stage's height, 0 after
+    the move, within `inner` metres), easing back into the land by `outer`, as a set is
+    levelled: the spot was chosen among the levelest, this takes out what is left."""
+    co = terrain_points(terrain).astype(np.float64)
+    r = np.hypot(co[:, 0], co[:, 1])
+    t = np.clip((r - inner) / (outer - inner), 0.0, 1.0)
+    co[:, 2] *= t * t * (3 - 2 * t)
+    terrain.data.vertices.foreach_set("co", co.astype(np.float32).ravel())
+    terrain.data.update()

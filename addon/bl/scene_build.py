@@ -14,6 +14,8 @@ import bmesh
 import bpy
 from mathutils import Quaternion, Vector
 
+from ..core.background.scatter import TALL
+from ..core.background.stage import SPREAD_DEGREES as STAGE_SPREAD_DEGREES
 from ..core.character.hair import density_for_head
 from ..core.character.spec import CharacterSpec
 from ..core.idle import IdleKeys, idle_keys, positions_for
@@ -27,6 +29,8 @@ from .background_stage import find_stage, move_to_stage
 from .character import build_character, find_character
 from .lipsync_keys import add_sound_strip, can_play_sound, key_shapes
 from .scene_guard import SceneGuard
+from .scene_light import light_cast
+from .scene_meter import meter_shots
 
 # Cycles samples per quality, each denoised: draft is quick and soft (readable at a
 # glance: 4 samples alone were noise), preview about 1.3 s a frame at 320x180 for the
@@ -106,7 +110,8 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
 
     names = [member.name for member in script.cast]
     positions = positions_for(names)
-    _clear_stage(scene, list(positions.values()), script.camera.lens)
+    _clear_stage(scene, list(positions.values()), script.camera.lens,
+                 stage.clear_to if stage is not None else 0.0)
     rigs, faces = {}, {}
     # The hair grows as many strands as the closest shot shows (tiny previews and
     # tests pay for a few hundred, a 720p close-up for all).
@@ -151,10 +156,12 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
 
     yield 0.93, "cameras"
     context.view_layer.update()  # the cast's new places into their world matrices
-    _cameras(scene, script, cuts, rigs, faces, positions)
+    wide = _cameras(scene, script, cuts, rigs, faces, positions)
+    light_cast(scene, [bpy.data.collections[n] for n in names if n in bpy.data.collections],
+               [_head_point(rigs[n], faces[n]) for n in names], wide.location)
     aim_weather(scene, terrain)  # the rain or snow in front of the opening camera
     yield 0.96, "metering the light"
-    _meter(scene)
+    meter_shots(scene)
     yield 1.0, f"{len(lines)} lines, {length:.1f} s"
     return built
 
@@ -207,12 +214,16 @@ def wide_distance(xs: list[float], lens: float) -> float:
     return max(2.5, spread / 2 / math.tan(half_fov))
 
 
-def _clear_stage(scene, xs: list[float], lens: float) -> None:
+def _clear_stage(scene, xs: list[float], lens: float, view_to: float = 0.0) -> None:
     """Take the background's trees, bushes and rocks off the stage: where the cast stand
-    and between them and the cameras, so nothing stands in them or shades their faces."""
+    and between them and the cameras, so nothing stands in them or shades their faces;
+    and the tall plants in the view's wedge out to `view_to` metres behind them (the
+    water the stage was chosen for), as a scout picks the gap in the trees."""
     distance = wide_distance(xs, lens)
     left, right = min(xs) - 3.5, max(xs) + 3.5
     near, far = -(distance + 3.0), 10.0  # behind them too: the view opens past the trees
+    # The wide shot's half-angle, with some room: the trees at its edges frame the view.
+    spread = math.tan(math.radians(STAGE_SPREAD_DEGREES) * 0.8)
     for obj in scene.objects:
         role = obj.get(TAG)
         data = obj.data if obj.type == "MESH" else None
@@ -221,7 +232,10 @@ def _clear_stage(scene, xs: list[float], lens: float) -> None:
             continue
         bm = bmesh.new()
         bm.from_mesh(data)
-        doomed = [v for v in bm.verts if left < v.co.x < right and near < v.co.y < far]
+        tall = role in TALL
+        doomed = [v for v in bm.verts if (left < v.co.x < right and near < v.co.y < far)
+                  or (tall and 0 < v.co.y < view_to + 2.0
+                      and abs(v.co.x) < 3.0 + spread * (v.co.y + distance))]
         if doomed:
             bmesh.ops.delete(bm, geom=doomed, context="VERTS")
             bm.to_mesh(data)
@@ -347,47 +361,6 @@ def _head_point(rig, face) -> Vector:
     return Vector((0, 0, 1.6))
 
 
-METER_TARGET = 0.42  # mean display value aimed for (a mid grey is about 0.46)
-
-
-def _meter(scene) -> None:
-    """Set the exposure as a camera's meter would: render the opening shot tiny, compare
-    its mean brightness with a mid-tone and correct (twice: the view transform is not
-    linear). The background's own exposure suits its wide view of the sky; the cast
-    seen up close against the ground need their own."""
-    import os
-    import tempfile
-
-    import numpy as np
-
-    render, cycles = scene.render, scene.cycles
-    saved = (render.resolution_x, render.resolution_y, render.resolution_percentage,
-             cycles.samples, render.filepath, render.image_settings.file_format)
-    path = os.path.join(tempfile.mkdtemp(prefix="metastudio-meter-"), "meter.png")
-    try:
-        render.resolution_x, render.resolution_y = 64, 36
-        render.resolution_percentage, cycles.samples = 100, 8
-        render.image_settings.file_format, render.filepath = "PNG", path
-        scene.frame_set(scene.frame_start)
-        for _ in range(2):
-            bpy.ops.render.render(write_still=True, scene=scene.name)
-            image = bpy.data.images.load(path)
-            pixels = np.array(image.pixels[:], dtype=np.float32).reshape(-1, 4)[:, :3]
-            bpy.data.images.remove(image)
-            mean = float(pixels.mean())
-            step = math.log2(METER_TARGET / max(mean, 1e-3))
-            scene.view_settings.exposure = float(np.clip(
-                scene.view_settings.exposure + 0.8 * step, -4.0, 6.0))
-            if abs(step) < 0.25:
-                break
-    finally:
-        (render.resolution_x, render.resolution_y, render.resolution_percentage,
-         cycles.samples, render.filepath, render.image_settings.file_format) = saved
-        if os.path.exists(path):
-            os.remove(path)
-        os.rmdir(os.path.dirname(path))
-
-
 def _camera(scene, name: str, lens: float, at: Vector, look: Vector):
     data = bpy.data.cameras.get(name) or bpy.data.cameras.new(name)
     data.lens = lens
@@ -401,9 +374,10 @@ def _camera(scene, name: str, lens: float, at: Vector, look: Vector):
     return obj
 
 
-def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, positions) -> None:
+def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, positions):
     """A wide camera framing everyone, one per speaker for close-ups and medium shots,
-    and a timeline marker binding each shot's camera at its first frame."""
+    and a timeline marker binding each shot's camera at its first frame; returns the
+    wide camera."""
     lens = script.camera.lens
     heads = {name: _head_point(rigs[name], faces[name]) for name in positions}
     xs = [p.x for p in heads.values()]
@@ -435,3 +409,4 @@ def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, position
         marker.camera = camera
         if number == 0:
             scene.camera = camera
+    return cameras[None]

@@ -23,6 +23,7 @@ def test_a_lake_on_one_side_is_behind_the_cast():
     assert fx > 0.7, stage  # looking east, across the water
     assert stage.seen["water"] > 0.5
     assert stage.x < 30 - FLAT_RADIUS  # on the dry, level shore
+    assert 0 < stage.clear_to < 60  # near it: trees in between would hide it
 
 
 def test_the_view_avoids_a_hillside_and_keeps_the_sky():
@@ -54,8 +55,17 @@ def test_the_sun_lights_the_faces_from_the_cameras_side():
         assert fx * sun[0] + fy * sun[1] < -0.5, (azimuth, stage)
 
 
-def test_land_with_no_level_spot_keeps_the_middle():
-    heights = np.random.default_rng(2).uniform(0, 30, (N, N))
+def test_on_rough_land_the_cast_stand_on_its_level_ground():
+    heights = np.random.default_rng(2).uniform(0, 10, (N, N))
+    plateau = (X > -60) & (X < -30) & (np.abs(Y) < 20)
+    heights[plateau] = 12.0
     stage = choose_stage(HeightField(heights, EXTENT))
+    assert -60 + FLAT_RADIUS <= stage.x <= -30 - FLAT_RADIUS, stage
+    assert abs(stage.y) <= 20 - FLAT_RADIUS and stage.z == 12.0
+
+
+def test_land_all_under_water_keeps_the_middle():
+    heights = np.zeros((N, N))
+    stage = choose_stage(HeightField(heights, EXTENT), water=heights < 1)
     assert (stage.x, stage.y, stage.heading) == (0.0, 0.0, 0.0)
     assert "note" in stage.seen

@@ -20,9 +20,9 @@ SCRIPT = """\
 title = "tiny"
 
 [background]
-description = "a green meadow at noon"
+description = "a grassy lakeshore with pine trees at noon"
 detail = "low"
-extent = 60
+extent = 150
 
 [[cast]]
 name = "Ada"
@@ -372,3 +372,77 @@ def test_close_ups_hold_the_whole_face_with_headroom(made):
     for name, (crown, chin) in framed.items():
         assert 0.85 < crown < 0.99, (name, crown)  # headroom, not a third of the frame
         assert 0.15 < chin < 0.45, (name, chin)  # the chin and some neck in frame
+
+
+def test_the_wide_shot_shows_the_world_and_close_ups_show_skin(made):
+    """The shots measured in Blender: rays from the wide camera find sky, the lake and
+    trees behind the cast, with no one thing filling the frame; a small render of each
+    close-up shows the speaker's face as skin (red over green over blue, neither dark
+    nor washed out)."""
+    out, _ = made
+    measured = run_bpy("""
+        import bpy, numpy as np
+        from collections import Counter
+        from mathutils import Vector
+        bpy.ops.wm.open_mainfile(filepath=path)
+        scene = bpy.context.scene
+        depsgraph = bpy.context.evaluated_depsgraph_get()
+        camera = bpy.data.objects["Cam Wide"]
+        frame = camera.data.view_frame(scene=scene)  # the corners, camera space
+        xs = np.linspace(frame[2].x, frame[0].x, 48)
+        ys = np.linspace(frame[2].y, frame[0].y, 27)
+        cast = {"Ada", "Ben"}
+        hits = Counter()
+        origin = camera.matrix_world.translation
+        for x in xs:
+            for y in ys:
+                to = camera.matrix_world @ Vector((x, y, frame[0].z)) - origin
+                found, _, _, _, obj, _ = scene.ray_cast(depsgraph, origin, to.normalized())
+                if not found:
+                    hits["sky"] += 1
+                    continue
+                tag = obj.get("metastudio_background") or obj.get("metastudio_character")
+                hits["cast" if tag in cast else (tag or obj.name)] += 1
+        total = sum(hits.values())
+        shares = {k: v / total for k, v in hits.items()}
+        colours = {}
+        for marker in scene.timeline_markers:  # the cuts would bind their own cameras
+            marker.camera = None
+        from bpy_extras.object_utils import world_to_camera_view
+        for name in ("Ada", "Ben"):
+            # (A line this short is one wide shot: the close-up camera is there all
+            # the same.)
+            camera = bpy.data.objects[f"Cam {name} close"]
+            scene.frame_set(scene.frame_start + 6)
+            scene.camera = camera
+            width, height = 160, 90
+            scene.render.resolution_x, scene.render.resolution_y = width, height
+            scene.cycles.samples = 16
+            scene.render.filepath = f"{folder}/{name}.png"
+            scene.render.image_settings.file_format = "PNG"
+            bpy.ops.render.render(write_still=True)
+            image = bpy.data.images.load(scene.render.filepath)
+            pixels = np.array(image.pixels[:]).reshape(height, width, 4)
+            body = bpy.data.objects[name]
+            crown = max((body.matrix_world @ v.co).z for v in body.data.vertices)
+            at = body.matrix_world.translation
+            # The cheeks and nose: a patch a quarter of the head's height across, a
+            # little under the middle of the face.
+            middle, top = (world_to_camera_view(scene, camera,
+                                                Vector((at.x, at.y, crown - d)))
+                           for d in (0.15, 0.03))
+            half = max(1, round(0.25 * (top.y - middle.y) * height))
+            row, col = round(middle.y * height), round(middle.x * width)
+            patch = pixels[row - half:row + half + 1, col - half:col + half + 1, :3]
+            colours[name] = patch.reshape(-1, 3).mean(0).tolist()
+        result = {"shares": shares, "colours": colours}
+    """, path=str(out / "tiny.blend"), folder=str(out))
+    shares = measured["shares"]
+    assert shares.get("sky", 0) > 0.1, shares
+    assert shares.get("water", 0) > 0.03, shares  # the lake of a lakeshore, behind them
+    assert shares.get("conifer", 0) > 0.002, shares  # and its pines
+    assert 0.05 < shares.get("cast", 0) < 0.6, shares
+    assert max(v for k, v in shares.items() if k != "sky") < 0.6, shares
+    for name, (r, g, b) in measured["colours"].items():
+        assert r > g > b, (name, r, g, b)
+        assert 0.3 < (r + g + b) / 3 < 0.85, (name, r, g, b)

@@ -34,13 +34,15 @@ SHORE_GAP = 3.0  # metres the spot keeps from the water
 @dataclass(frozen=True)
 class Stage:
     """The cast's spot (x, y, ground z, metres) and the direction the camera looks, as a
-    compass angle (`heading`, radians, 0 = +y, counter-clockwise towards -x). `seen`
-    says what the chosen view shows (for notes and tests)."""
+    compass angle (`heading`, radians, 0 = +y, counter-clockwise towards -x); how far
+    ahead the view must be cleared of trees to show the water (`clear_to`). `seen` says
+    what the chosen view shows (for notes and tests)."""
 
     x: float
     y: float
     z: float
     heading: float
+    clear_to: float  # metres ahead to the water: trees there stand in its view
     seen: dict
 
 
@@ -91,7 +93,9 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
     around = _sample(field, xs[:, None] + FLAT_RADIUS * np.cos(ring)[None],
                      ys[:, None] + FLAT_RADIUS * np.sin(ring)[None])
     rise = np.maximum(around.max(axis=1), ground) - np.minimum(around.min(axis=1), ground)
-    usable = rise < MAX_RISE * max(1.0, extent / 400.0)
+    # Level enough to stand on (the builder levels the last of it); on hilly land, the
+    # levelest third of the spots.
+    usable = rise < max(MAX_RISE, float(np.percentile(rise, 33)))
     if water is not None:
         near = np.zeros_like(usable)
         for r in (0.0, SHORE_GAP, FLAT_RADIUS):
@@ -99,7 +103,7 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
                 near |= _mask_at(water, extent, xs + r * np.cos(a), ys + r * np.sin(a))
         usable &= ~near
     if not usable.any():
-        return Stage(0.0, 0.0, float(_sample(field, np.zeros(1), np.zeros(1))[0]), 0.0,
+        return Stage(0.0, 0.0, float(_sample(field, np.zeros(1), np.zeros(1))[0]), 0.0, 0.0,
                      {"note": "no level, dry spot: the middle"})
 
     spots = np.flatnonzero(usable)
@@ -130,12 +134,18 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
     sky = np.clip(1.0 - (top - 4.0) / 8.0, 0.0, 1.0)
 
     water_seen = np.zeros_like(sky)
+    first_water = np.full(sky.shape + (RAYS,), np.inf)
     if water is not None:
         wet = _mask_at(water, extent, px.ravel(), py.ravel()).reshape(px.shape)
         wet &= visible & (steps > 6.0)
-        # Water a little way off, not only at the horizon: a lake seen, not a line.
+        # Water a little way off, not only at the horizon: a lake seen, not a line; the
+        # nearer the better (the shore of a lakeshore).
         near_water = wet & (steps < 0.35 * extent)
-        water_seen = near_water.any(axis=-1).mean(axis=-1)
+        first_water = np.where(near_water.any(axis=-1),
+                               steps[np.argmax(near_water, axis=-1)], np.inf)
+        closeness = np.clip(1.0 - first_water / (0.35 * extent), 0.0, 1.0)
+        water_seen = near_water.any(axis=-1).mean(axis=-1) * (0.5 + 0.5 * np.where(
+            np.isfinite(first_water), closeness, 0.0).mean(axis=-1))
 
     trees_seen = np.zeros_like(sky)
     if trees is not None and len(trees):
@@ -160,12 +170,15 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
                                 sky.shape)
 
     middle = 1.0 - np.hypot(xs[spots], ys[spots])[:, None] / extent
+    level = 1.0 - np.clip(rise[spots] / (5 * MAX_RISE), 0.0, 1.0)[:, None]
     score = (2.0 * sky + 3.0 * water_seen + 1.5 * trees_seen + 0.7 * light
-             + 0.5 * middle)
+             + 0.5 * middle + 1.5 * level)
     best = np.unravel_index(int(np.argmax(score)), score.shape)
     spot, direction = spots[best[0]], best[1]
+    seen_water = first_water[best][np.isfinite(first_water[best])]
     return Stage(float(xs[spot]), float(ys[spot]), float(ground[spot]),
                  float(headings[direction]),
+                 float(seen_water.max()) if seen_water.size else 0.0,
                  {"water": float(water_seen[best]), "trees": float(trees_seen[best]),
                   "sky": float(sky[best]), "land_above_eye_degrees": float(top[best]),
-                  "light": float(light[best])})
+                  "light": float(light[best]), "rise": float(rise[spot])})
