@@ -26,6 +26,17 @@ def _vector(size: int, element: type):
     return parse
 
 
+def _choices(items: list[str]):
+    def parse(text: str) -> list[str]:
+        picked = [p.strip() for p in text.split(",") if p.strip()]
+        wrong = [p for p in picked if p not in items]
+        if wrong:
+            raise argparse.ArgumentTypeError(
+                f"not one of {', '.join(items)}: {', '.join(wrong)}")
+        return picked
+    return parse
+
+
 def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel],
                         skip: tuple[str, ...] = ()) -> None:
     """One --option per shown field of `model` (nested models and paths left out)."""
@@ -45,6 +56,11 @@ def add_model_arguments(parser: argparse.ArgumentParser, model: type[BaseModel],
         elif spec.kind == "enum":
             parser.add_argument(flag, choices=[value for value, _ in spec.items],
                                 default=None, help=help_text)
+        elif spec.kind == "enum_set":
+            items = [value for value, _ in spec.items]
+            parser.add_argument(flag, type=_choices(items), default=None,
+                                metavar=",".join(items[:2]) + ",...",
+                                help=help_text + " (comma-separated; '' for none)")
         elif spec.kind == "vector":
             parser.add_argument(flag, type=_vector(spec.size, float if spec.element ==
                                                    "float" else int), default=None,

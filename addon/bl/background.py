@@ -27,7 +27,7 @@ from ..core.background.spec import BackgroundSpec
 from ..core.background.terrain import HeightField, fractal_terrain
 from .background_city import add_buildings
 from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
-from .background_scatter import add_scatter
+from .background_scatter import VARIANTS, add_scatter
 from .background_weather import add_clouds, add_precipitation
 from .nodes import ensure_node_tree
 from .scene_guard import SceneGuard
@@ -95,7 +95,8 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     yield 0.55, "planting" if v["biome"] != "city" else "raising the city"
     blocked = _river_banks(field, river) if river is not None else None
     planted = add_scatter(scatter(field, v["biome"], v["vegetation_density"], v["detail"],
-                                  v["seed"], water_level, blocked), collection, v["seed"])
+                                  v["seed"], water_level, blocked, tuple(v["trees"])),
+                          collection, v["seed"], VARIANTS[v["detail"]])
     if v["biome"] == "city":
         buildings = city_blocks(v["extent"], v["detail"], v["seed"],
                                 keep_clear=min(25.0, 0.1 * v["extent"]))

@@ -10,11 +10,11 @@ import numpy as np
 from mathutils import Matrix
 
 from ..core.background.scatter import Scatter
+from ..core.background.trees import SPECIES, grow_tree
 from .nodes import ensure_node_tree
 
-COLOURS = {"leaves": (0.03, 0.12, 0.03), "needles": (0.02, 0.07, 0.03),
-           "bark": (0.08, 0.05, 0.03), "rock": (0.2, 0.19, 0.18), "bush": (0.06, 0.14, 0.04),
-           "reeds": (0.16, 0.15, 0.06)}
+COLOURS = {"rock": (0.2, 0.19, 0.18), "reeds": (0.16, 0.15, 0.06)}
+VARIANTS = {"low": 1, "medium": 2, "high": 3}  # trees of one species that differ
 
 
 def _material(name: str) -> bpy.types.Material:
@@ -27,32 +27,85 @@ def _material(name: str) -> bpy.types.Material:
     return material
 
 
+def _tree_materials(species: str) -> list[bpy.types.Material]:
+    """Bark (darker in its cracks, birch's dark marks) and leaves that let light through
+    (a leaf lit from behind glows) and differ a little from tree to tree (the instance's
+    random number shifts their hue and value), so a forest is not one green."""
+    form = SPECIES[species]
+    bark = bpy.data.materials.get(f"Background {species} bark")
+    if bark is None:
+        bark = bpy.data.materials.new(f"Background {species} bark")
+        ensure_node_tree(bark)
+        nodes, links = bark.node_tree.nodes, bark.node_tree.links
+        bsdf = nodes["Principled BSDF"]
+        bsdf.inputs["Roughness"].default_value = 0.9
+        noise = nodes.new("ShaderNodeTexNoise")
+        noise.inputs["Scale"].default_value = 6.0 if species == "birch" else 25.0
+        ramp = nodes.new("ShaderNodeValToRGB")
+        dark = tuple(c * (0.15 if species == "birch" else 0.5) for c in form.bark)
+        ramp.color_ramp.elements[0].color = (*dark, 1.0)
+        ramp.color_ramp.elements[1].color = (*form.bark, 1.0)
+        ramp.color_ramp.elements[0].position = 0.45 if species == "birch" else 0.3
+        ramp.color_ramp.elements[1].position = 0.5 if species == "birch" else 0.7
+        links.new(noise.outputs["Fac"], ramp.inputs["Fac"])
+        links.new(ramp.outputs["Color"], bsdf.inputs["Base Color"])
+    leaves = bpy.data.materials.get(f"Background {species} leaves")
+    if leaves is None:
+        leaves = bpy.data.materials.new(f"Background {species} leaves")
+        ensure_node_tree(leaves)
+        nodes, links = leaves.node_tree.nodes, leaves.node_tree.links
+        bsdf = nodes["Principled BSDF"]
+        bsdf.inputs["Roughness"].default_value = 0.55
+        info = nodes.new("ShaderNodeObjectInfo")
+        shift = nodes.new("ShaderNodeHueSaturation")
+        shift.inputs["Color"].default_value = (*form.foliage, 1.0)
+        hue = nodes.new("ShaderNodeMapRange")  # random 0..1 -> hue 0.47..0.53
+        hue.inputs["To Min"].default_value, hue.inputs["To Max"].default_value = 0.47, 0.53
+        value = nodes.new("ShaderNodeMapRange")  # and value 0.75..1.3
+        value.inputs["To Min"].default_value, value.inputs["To Max"].default_value = 0.75, 1.3
+        links.new(info.outputs["Random"], hue.inputs["Value"])
+        links.new(info.outputs["Random"], value.inputs["Value"])
+        links.new(hue.outputs["Result"], shift.inputs["Hue"])
+        links.new(value.outputs["Result"], shift.inputs["Value"])
+        links.new(shift.outputs["Color"], bsdf.inputs["Base Color"])
+        translucent = nodes.new("ShaderNodeBsdfTranslucent")
+        links.new(shift.outputs["Color"], translucent.inputs["Color"])
+        mix = nodes.new("ShaderNodeMixShader")
+        mix.inputs["Fac"].default_value = 0.3
+        output = nodes["Material Output"]
+        links.new(bsdf.outputs[0], mix.inputs[1])
+        links.new(translucent.outputs[0], mix.inputs[2])
+        links.new(mix.outputs[0], output.inputs["Surface"])
+    return [bark, leaves]
+
+
+def _tree(species: str, seed: int) -> bpy.types.Mesh:
+    """A tree of the species (core.background.trees) as a mesh: bark, then leaves."""
+    tree = grow_tree(species, seed)
+    mesh = bpy.data.meshes.new(f"Background {species}")
+    faces = np.vstack([tree.bark, tree.leaves])
+    mesh.vertices.add(len(tree.vertices))
+    mesh.vertices.foreach_set("co", tree.vertices.ravel())
+    mesh.loops.add(faces.size)
+    mesh.loops.foreach_set("vertex_index", faces.ravel())
+    mesh.polygons.add(len(faces))
+    mesh.polygons.foreach_set("loop_start", np.arange(0, faces.size, 4))
+    mesh.update()
+    for material in _tree_materials(species):
+        mesh.materials.append(material)
+    bark = np.arange(len(faces)) < len(tree.bark)
+    mesh.polygons.foreach_set("material_index", (~bark).astype(np.int32))
+    mesh.polygons.foreach_set("use_smooth", bark)  # round stems, crisp leaves
+    return mesh
+
+
 def _prototype(kind: str, seed: int) -> bpy.types.Mesh:
     """One model of a kind, about its real size in metres."""
+    if kind in SPECIES:
+        return _tree(kind, seed)
     bm = bmesh.new()
     slots = []
-    if kind in ("conifer", "broadleaf"):
-        trunk = bmesh.ops.create_cone(bm, cap_ends=True, segments=6, radius1=0.25,
-                                      radius2=0.15, depth=3.0,
-                                      matrix=Matrix.Translation((0, 0, 1.5)))
-        for face in {f for v in trunk["verts"] for f in v.link_faces}:
-            face.material_index = 0
-        slots.append(_material("bark"))
-        if kind == "conifer":
-            for i, (radius, z) in enumerate(((2.2, 4.0), (1.6, 6.5), (1.0, 8.6))):
-                crown = bmesh.ops.create_cone(bm, cap_ends=True, segments=8, radius1=radius,
-                                              radius2=0.0, depth=3.4 - 0.5 * i,
-                                              matrix=Matrix.Translation((0, 0, z)))
-                for face in {f for v in crown["verts"] for f in v.link_faces}:
-                    face.material_index = 1
-            slots.append(_material("needles"))
-        else:
-            crown = bmesh.ops.create_icosphere(bm, subdivisions=2, radius=2.6,
-                                               matrix=Matrix.Translation((0, 0, 5.0)))
-            for face in {f for v in crown["verts"] for f in v.link_faces}:
-                face.material_index = 1
-            slots.append(_material("leaves"))
-    elif kind == "reeds":
+    if kind == "reeds":
         # A clump of thin blades leaning a little outwards, up to two metres tall.
         rng = np.random.default_rng(seed + 11)
         for _ in range(14):
@@ -64,10 +117,6 @@ def _prototype(kind: str, seed: int) -> bpy.types.Mesh:
             bmesh.ops.create_cone(bm, cap_ends=False, segments=3, radius1=0.02,
                                   radius2=0.0, depth=tall, matrix=tilt @ place)
         slots.append(_material("reeds"))
-    elif kind == "bush":
-        bmesh.ops.create_icosphere(bm, subdivisions=2, radius=0.9,
-                                   matrix=Matrix.Diagonal((1.0, 1.0, 0.7, 1.0)))
-        slots.append(_material("bush"))
     else:  # rock: a lumpy, flattened ball
         result = bmesh.ops.create_icosphere(bm, subdivisions=2, radius=1.0)
         rng = np.random.default_rng(seed)
@@ -140,11 +189,21 @@ def instanced(kind: str, model: bpy.types.Mesh, positions: np.ndarray,
     return [(f"{kind} model", prototype), (kind, obj)]
 
 
-def add_scatter(items: list[Scatter], collection,
-                seed: int) -> list[tuple[str, bpy.types.Object]]:
-    """One hidden model and one instancing point cloud per kind: (role, object) pairs."""
+def add_scatter(items: list[Scatter], collection, seed: int,
+                variants: int = 1) -> list[tuple[str, bpy.types.Object]]:
+    """A hidden model and an instancing point cloud per kind (per variant, for trees:
+    `variants` different trees of each species share its points): (role, object)
+    pairs."""
     made = []
     for item in items:
-        made += instanced(item.kind, _prototype(item.kind, seed), item.positions,
-                          {"size": item.sizes, "turn": item.turns}, collection)
+        count = variants if item.kind in SPECIES else 1
+        which = np.arange(len(item.positions)) % count
+        for variant in range(count):
+            mine = which == variant
+            if not mine.any():
+                continue
+            made += instanced(item.kind, _prototype(item.kind, seed + 101 * variant),
+                              item.positions[mine],
+                              {"size": item.sizes[mine], "turn": item.turns[mine]},
+                              collection)
     return made

@@ -78,6 +78,10 @@ def _properties(spec: FieldSpec) -> dict:
     elif spec.kind == "enum":
         items = [(value, label, "") for value, label in spec.items]
         prop = props.EnumProperty(items=items, default=str(default or items[0][0]), **common)
+    elif spec.kind == "enum_set":
+        items = [(value, label, "") for value, label in spec.items]
+        prop = props.EnumProperty(items=items, default=set(default or ()),
+                                  options={"ENUM_FLAG"}, **common)
     elif spec.kind == "vector":
         vector = props.IntVectorProperty if spec.element == "int" else props.FloatVectorProperty
         prop = vector(size=spec.size, default=tuple(default or (0,) * spec.size),
@@ -106,6 +110,8 @@ def write_model(group, instance: BaseModel) -> None:
             continue
         if isinstance(value, enum.Enum):
             value = str(value.value)
+        elif spec.kind == "enum_set":
+            value = set(value)
         elif isinstance(value, Path):
             value = str(value)
         setattr(group, spec.name, value)
@@ -122,6 +128,8 @@ def _read(group, model: type[BaseModel]) -> dict:
             value = _read(value, spec.model)
         elif spec.kind == "vector":
             value = tuple(value)
+        elif spec.kind == "enum_set":  # in the items' order: the same set, the same list
+            value = [item for item, _ in spec.items if item in value]
         elif spec.kind == "path":
             value = bpy.path.abspath(value) if value else value  # "//" is the .blend's folder
         data[spec.name] = value

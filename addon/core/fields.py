@@ -33,7 +33,8 @@ class UnsupportedFieldError(MetastudioError):
 class FieldSpec:
     """One field as a UI needs it.
 
-    kind: "bool", "int", "float", "str", "path", "enum", "vector", "model".
+    kind: "bool", "int", "float", "str", "path", "enum", "enum_set" (any of the items:
+    a list of literals), "vector", "model".
     optional: the field may be None (shown with an on/off toggle).
     """
 
@@ -101,6 +102,11 @@ def _describe(name: str, info: FieldInfo) -> FieldSpec:
                       for member in annotation]
         if isinstance(default, enum.Enum):
             spec.default = str(default.value)
+    elif origin is list and len(typing.get_args(annotation)) == 1 and typing.get_origin(
+            typing.get_args(annotation)[0]) is Literal:
+        spec.kind = "enum_set"
+        spec.items = [(str(v), str(v).replace("_", " ").title()) for v in typing.get_args(
+            typing.get_args(annotation)[0])]
     elif origin is tuple:
         args = typing.get_args(annotation)
         if not args or Ellipsis in args or len(set(args)) != 1 or args[0] not in (int, float):

@@ -96,10 +96,16 @@ def test_scatter_is_seeded_dry_and_fits_the_land():
     level = float(np.percentile(field.heights, 20))
     a = scatter(field, "forest", 0.85, "medium", 2, level)
     b = scatter(field, "forest", 0.85, "medium", 2, level)
-    assert [x.kind for x in a] == ["conifer", "broadleaf", "rock"]
+    # The forest's own trees by species, then its undergrowth and stones.
+    assert [x.kind for x in a] == ["spruce", "pine", "oak", "birch", "shrub", "rock"]
     assert all(np.array_equal(x.positions, y.positions) for x, y in zip(a, b, strict=True))
     total = sum(len(x.positions) for x in a)
     assert 0.5 * 0.85 * MAX_POINTS["medium"] < total <= MAX_POINTS["medium"]
     assert all((x.positions[:, 2] > level).all() for x in a)  # nothing under the water
     assert scatter(field, "city", 0.5, "medium", 2) == []
-    assert {x.kind for x in scatter(field, "desert", 0.2, "low", 2)} <= {"rock", "bush"}
+    assert {x.kind for x in scatter(field, "desert", 0.2, "low", 2)} <= {"rock", "shrub"}
+    # Species named are the trees that grow; none named (by hand) grows none.
+    named = scatter(field, "forest", 0.85, "low", 2, level, trees=("birch", "willow"))
+    assert {x.kind for x in named} == {"birch", "willow", "shrub", "rock"}
+    assert {x.kind for x in scatter(field, "forest", 0.85, "low", 2, level, trees=())} == {
+        "shrub", "rock"}

@@ -37,7 +37,7 @@ first = make(description="misty pine forest at dawn, a lake in the valley", seed
 built = sorted(o.name for o in bpy.data.collections["Background"].objects)
 depsgraph = bpy.context.evaluated_depsgraph_get()
 trees = sum(1 for i in depsgraph.object_instances
-            if i.is_instance and i.object.name.startswith("Background conifer"))
+            if i.is_instance and i.object.name.startswith("Background pine"))
 summary = bpy.data.objects["Terrain"]["metastudio_resolved_summary"]
 forest_colour, a = ground(), heights()
 world = bpy.context.scene.world.name
@@ -57,8 +57,8 @@ result = {
 }
 """)
     assert result["first"] == ["FINISHED"]
-    assert {"Fog", "Sun", "Terrain", "Water", "Background conifer",
-            "Background conifer model"} <= set(result["built"])
+    assert {"Fog", "Sun", "Terrain", "Water", "Background pine",
+            "Background pine model"} <= set(result["built"])  # the pines it names
     assert result["trees"] > 20  # instanced on the terrain, above the water
     assert result["summary"] == "dawn, forest, fog, water: lake"
     assert result["world"] == "Background sky"

@@ -57,15 +57,19 @@ def test_defaults_round_trip(groups):
 def test_every_field_kind_round_trips(groups, tmp_path):
     value = Everything(count=7, ratio=0.25, enabled=False, title="dusk", source=tmp_path / "a.wav",
                        folder=tmp_path, quality="final", mood=Mood.CALM, size=(320, 180),
-                       samples=12, light=Light(strength=5.5, colour=(0.1, 0.2, 0.3)))
+                       samples=12, light=Light(strength=5.5, colour=(0.1, 0.2, 0.3)),
+                       trees=["pine", "palm"])
     group = groups.ms_everything
     write_model(group, value)
     again = read_model(group, Everything)
     assert same(again.model_dump(), value.model_dump())
     assert again.light.colour == pytest.approx((0.1, 0.2, 0.3))
     assert again.mood is Mood.CALM and again.samples == 12 and again.folder == tmp_path
+    assert group.trees == {"palm", "pine"}  # a set in Blender, a list in the items' order
     group.use_samples = False
     assert read_model(group, Everything).samples is None
+    group.trees = set()  # none picked: an empty list, not "unset"
+    assert read_model(group, Everything).trees == []
 
 
 def test_ui_limits_clamp_and_the_model_has_the_last_word(groups):

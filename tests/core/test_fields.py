@@ -30,6 +30,7 @@ class Everything(BaseModel):
     size: tuple[int, int] = (64, 32)
     samples: int | None = Field(None, ge=1)
     light: Light = Field(default_factory=Light)
+    trees: list[Literal["pine", "oak", "palm"]] | None = None
 
 
 def by_name(specs):
@@ -55,6 +56,9 @@ def test_every_kind_of_field_is_described():
     assert (size.kind, size.size, size.element, size.default) == ("vector", 2, "int", (64, 32))
     samples = specs["samples"]
     assert samples.optional and samples.kind == "int" and samples.minimum == 1
+    trees = specs["trees"]
+    assert (trees.kind, trees.optional, [v for v, _ in trees.items]) == (
+        "enum_set", True, ["pine", "oak", "palm"])
     light = specs["light"]
     assert light.kind == "model" and light.model is Light
     inner = by_name(light.children)

@@ -440,7 +440,7 @@ def test_the_wide_shot_shows_the_world_and_close_ups_show_skin(made):
     shares = measured["shares"]
     assert shares.get("sky", 0) > 0.1, shares
     assert shares.get("water", 0) > 0.03, shares  # the lake of a lakeshore, behind them
-    assert shares.get("conifer", 0) > 0.002, shares  # and its pines
+    assert shares.get("pine", 0) > 0.002, shares  # and its pines
     assert 0.05 < shares.get("cast", 0) < 0.6, shares
     assert max(v for k, v in shares.items() if k != "sky") < 0.6, shares
     for name, (r, g, b) in measured["colours"].items():

@@ -25,6 +25,7 @@ from ..text.morpheme_tagger import MorphemeTagger
 from ..text.tagger import TokenTagger
 from .reference import ReferenceLook
 from .spec import BackgroundSpec, Biome, TimeOfDay, Water, Weather
+from .species import land_species, named_species
 
 OPTIONS: dict[str, tuple[str, ...]] = {
     "time_of_day": typing.get_args(TimeOfDay), "biome": typing.get_args(Biome),
@@ -68,6 +69,8 @@ TERRAIN = {"forest": (0.4, 60, 0.85), "grassland": (0.2, 20, 0.5), "desert": (0.
            "mountains": (0.85, 600, 0.25), "snowfield": (0.35, 80, 0.02),
            "coast": (0.2, 20, 0.3), "canyon": (0.9, 250, 0.05), "wetland": (0.05, 5, 0.6),
            "volcanic": (0.75, 400, 0.02), "city": (0.02, 2, 0.1)}
+
+NAMED_VEGETATION = 0.35  # the least vegetation where the description names trees
 
 
 @dataclass
@@ -211,6 +214,17 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
                # is a wall, not a range.
                "terrain_height": float(min(height, 0.25 * spec.extent)),
                "vegetation_density": vegetation}
+    named = named_species(text)
+    if spec.trees is not None:
+        values["trees"], sources["trees"] = list(spec.trees), "set by hand"
+    elif named:
+        values["trees"] = list(named)
+        sources["trees"] = f"description: {', '.join(named)} named"
+        # Trees asked for grow, even on land that has few of its own.
+        derived["vegetation_density"] = max(vegetation, NAMED_VEGETATION)
+    else:
+        values["trees"] = land_species(values["biome"])
+        sources["trees"] = f"the {values['biome']}'s own"
     for name, value in derived.items():
         explicit = getattr(spec, name)
         values[name] = explicit if explicit is not None else value

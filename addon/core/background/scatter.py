@@ -10,23 +10,42 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .species import land_species, tree_mix
 from .terrain import HeightField
+from .trees import SPECIES
 
 MAX_POINTS = {"low": 300, "medium": 1500, "high": 5000}
-# What grows (or lies) on each land: (kind, share of the points).
-PLANTS = {
-    "forest": (("conifer", 0.6), ("broadleaf", 0.35), ("rock", 0.05)),
-    "grassland": (("bush", 0.7), ("broadleaf", 0.2), ("rock", 0.1)),
-    "desert": (("rock", 0.8), ("bush", 0.2)),
-    "mountains": (("conifer", 0.5), ("rock", 0.5)),
-    "snowfield": (("rock", 1.0),),
-    "coast": (("bush", 0.5), ("rock", 0.5)),
-    "canyon": (("rock", 0.9), ("bush", 0.1)),
-    "wetland": (("reeds", 0.6), ("bush", 0.2), ("broadleaf", 0.2)),
-    "volcanic": (("rock", 1.0),),
-    "city": (),
+# What grows (or lies) on each land: the share of the points that are trees (their
+# species from core.background.species), then the rest's kinds and shares.
+PLANTS: dict[str, tuple[float, tuple[tuple[str, float], ...]]] = {
+    "forest": (0.9, (("shrub", 0.5), ("rock", 0.5))),
+    "grassland": (0.2, (("shrub", 0.85), ("rock", 0.15))),
+    "desert": (0.0, (("rock", 0.8), ("shrub", 0.2))),
+    "mountains": (0.5, (("rock", 1.0),)),
+    "snowfield": (0.0, (("rock", 1.0),)),
+    "coast": (0.1, (("shrub", 0.5), ("rock", 0.5))),
+    "canyon": (0.0, (("rock", 0.9), ("shrub", 0.1))),
+    "wetland": (0.2, (("reeds", 0.75), ("shrub", 0.25))),
+    "volcanic": (0.0, (("rock", 1.0),)),
+    "city": (0.0, ()),
 }
-TALL = frozenset({"conifer", "broadleaf"})  # kinds that stand above a person's head
+NAMED_TREES_SHARE = 0.4  # at least this share are trees where the description names them
+TALL = frozenset(SPECIES) - {"shrub"}  # kinds that stand above a person's head
+
+
+def kinds_for(biome: str, named: tuple[str, ...] | None = None) -> list[tuple[str, float]]:
+    """(kind, share) of the points on a land, the trees by species (None: the land's
+    own; none named: no trees)."""
+    trees, rest = PLANTS.get(biome, (0.0, ()))
+    if biome == "city":
+        return []
+    if named and set(named) != set(land_species(biome)):
+        trees = max(trees, NAMED_TREES_SHARE)
+    mix = [(species, trees * share) for species, share in tree_mix(biome, named)]
+    if not mix:
+        trees = 0.0
+    return [(k, v) for k, v in mix + [(kind, (1 - trees) * share) for kind, share in rest]
+            if v > 0]
 
 
 @dataclass
@@ -40,12 +59,12 @@ class Scatter:
 
 
 def scatter(field: HeightField, biome: str, density: float, detail: str, seed: int,
-            water_level: float | None = None,
-            blocked: np.ndarray | None = None) -> list[Scatter]:
+            water_level: float | None = None, blocked: np.ndarray | None = None,
+            trees: tuple[str, ...] | None = None) -> list[Scatter]:
     """The instances for a terrain; empty for a city or a bare land. Nothing stands below
     `water_level` (+ half a metre) nor on grid points marked in `blocked` (a river's
-    channel and banks)."""
-    kinds = PLANTS.get(biome, ())
+    channel and banks); `trees` are the species named (else the land's own)."""
+    kinds = kinds_for(biome, None if trees is None else tuple(trees))
     count = int(MAX_POINTS[detail] * float(np.clip(density, 0, 1)))
     if not kinds or count == 0:
         return []

@@ -14,6 +14,7 @@ Biome = Literal["forest", "grassland", "desert", "mountains", "snowfield", "coas
                 "wetland", "volcanic", "city"]
 Weather = Literal["clear", "cloudy", "overcast", "fog", "rain", "snow", "storm"]
 Water = Literal["none", "lake", "river", "sea"]
+TreeSpecies = Literal["pine", "spruce", "fir", "oak", "maple", "birch", "willow", "palm"]
 MAX_EXTENT = 5000.0  # metres: beyond this the terrain's detail and memory run away
 
 
@@ -41,6 +42,9 @@ class BackgroundSpec(BaseModel):
     terrain_roughness: float | None = Field(None, ge=0, le=1, description="0 smooth")
     terrain_height: float | None = Field(None, ge=0, le=2000, description="relief, metres")
     vegetation_density: float | None = Field(None, ge=0, le=1, description="0 bare")
+    trees: list[TreeSpecies] | None = Field(
+        None, max_length=8, description="the species that grow (empty: none); unset, those "
+                                        "the description names, else the land's own")
     elevation_map: Path | None = Field(
         None,
         description="real terrain instead of noise: a .npy/.npz height grid, a height image "
