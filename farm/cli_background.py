@@ -15,6 +15,8 @@ from metastudio.core.schema import build_spec
 from .cli_model import add_model_arguments, model_values
 from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_text
 
+CAMERA_BACK = 8.0  # metres behind the stage the preview camera stands
+
 
 def add_parsers(sub) -> None:
     """Add the `background` subcommand."""
@@ -104,12 +106,8 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     import math
 
     import bpy
-    from metastudio.bl.background import (
-        aim_weather,
-        build_background,
-        ground_height,
-        terrain_points,
-    )
+    from metastudio.bl.background import aim_weather, build_background, ground_height
+    from metastudio.bl.background_stage import clear_view, find_stage, move_to_stage
     from metastudio.bl.scene_guard import SceneGuard
     from metastudio.core.background.city import BLOCK, STREET
 
@@ -121,37 +119,24 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     scene.collection.objects.link(camera)
     camera.data.clip_end = 150_000.0  # the cloud deck reaches 100 km out, to the horizon
     terrain = bpy.data.objects["Terrain"]
-    # Eye level, a few metres above the ground near the front edge, looking across.
     resolved = json.loads(terrain["metastudio_resolved"])["values"]
-    x, y, turn = 0.0, -spec.extent * 0.45, 0.0
     if resolved["biome"] == "city":  # down the middle of a street, at a person's eye
         x, y = (BLOCK + STREET) / 2, -spec.extent * 0.3
-    elif resolved["water"] == "sea":  # on the beach, the sea filling the middle distance
-        y = -spec.extent * 0.2
-    elif "River" in bpy.data.objects:  # on the bank, looking up the river
-        co = [v.co for v in bpy.data.objects["River"].data.vertices]
-        half = len(co) // 2  # the ribbon's left edge, then its right
-        row = min(range(half), key=lambda i: abs(co[i].y - y))
-        width = (co[row] - co[half + row]).length
-        x = (co[row].x + co[half + row].x) / 2 + 0.8 * width
-        # Turned to a point of the river a third of the way up: it leads into the picture.
-        ahead = min(range(half), key=lambda i: abs(co[i].y - (y + spec.extent / 3)))
-        target = (co[ahead] + co[half + ahead]) / 2
-        turn = math.atan2(-(target.x - x), target.y - y)
-    ground = ground_height(terrain, x, y)
-    top = float(terrain_points(terrain)[:, 2].max())
-    if resolved["biome"] == "city":
-        camera.location, pitch = (x, y, ground + 1.7), 6.0  # looking up at the towers
+        camera.location, pitch = (x, y, ground_height(terrain, x, y) + 1.7), 6.0
     else:
-        camera.location = (x, y, max(ground + 3.0 + 0.02 * spec.extent, 0.8 * top))
-        pitch = -4.0  # a little down: more land than sky
+        # Where a scene would be staged (the water, the trees and the sky in view),
+        # from a little above a person's eye, looking a little down.
+        stage = find_stage(scene, spec.seed)
+        move_to_stage(scene, stage)
+        clear_view(scene, (-6.0, 6.0), (-14.0, 6.0), stage.clear_to, CAMERA_BACK)
+        camera.location, pitch = (0.0, -CAMERA_BACK, 3.0), -3.0
     if "reference_look" in resolved:
         # Tilt so the horizon sits where the reference image has it.
         # The sensor fits the wider side: the vertical half-field follows the aspect.
         tan_half = math.tan(camera.data.angle / 2) * min(size[1] / size[0], 1.0)
         offset = (resolved["reference_look"]["horizon"] - 0.5) * 2 * tan_half
         pitch = math.degrees(math.atan(offset))
-    camera.rotation_euler = (math.radians(90 + pitch), 0.0, turn)
+    camera.rotation_euler = (math.radians(90 + pitch), 0.0, 0.0)
     scene.camera = camera
     aim_weather(scene, terrain)
     if blend is not None:

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/background_sheet.py [--out docs/backgrounds.png] [--samples 16]
 
 Each description is built in a fresh scene with the same eye-level camera the command
-line uses, rendered headless with Cycles, and placed in a 2 x 4 grid (left to right, top
+line uses, rendered headless with Cycles, and placed in a 3 x 4 grid (left to right, top
 to bottom, in the order of DESCRIPTIONS).
 """
 
@@ -24,6 +24,10 @@ DESCRIPTIONS = [
     "a river winding through green meadows on a bright morning, puffy clouds",
     "downtown streets lit up at night",
     "black lava fields under a grey sky",
+    "a rainy city street at night",
+    "a foggy harbour at dusk",
+    "a snowy pine forest by a frozen lake",
+    "a palm beach at sunset",
 ]
 WIDTH, HEIGHT = 400, 225
 
@@ -38,7 +42,8 @@ def main() -> int:
     from metastudio.core.background.spec import BackgroundSpec
     from metastudio_farm.cli_background import _build  # the command line's own framing
 
-    sheet = np.zeros((2 * HEIGHT, 4 * WIDTH, 4), np.float32)
+    rows = (len(DESCRIPTIONS) + 3) // 4
+    sheet = np.zeros((rows * HEIGHT, 4 * WIDTH, 4), np.float32)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         for index, text in enumerate(DESCRIPTIONS):
@@ -49,10 +54,11 @@ def main() -> int:
             pixels = np.array(image.pixels[:], np.float32).reshape(HEIGHT, WIDTH, 4)
             row, col = divmod(index, 4)
             # Blender's pixel rows run bottom-up: the first row of the grid is the top.
-            sheet[(1 - row) * HEIGHT:(2 - row) * HEIGHT, col * WIDTH:(col + 1) * WIDTH] = pixels
+            top = rows - 1 - row
+            sheet[top * HEIGHT:(top + 1) * HEIGHT, col * WIDTH:(col + 1) * WIDTH] = pixels
             bpy.data.images.remove(image)
             print(f"{index + 1}. {text}")
-        out = bpy.data.images.new("sheet", 4 * WIDTH, 2 * HEIGHT, alpha=True)
+        out = bpy.data.images.new("sheet", 4 * WIDTH, rows * HEIGHT, alpha=True)
         out.pixels.foreach_set(sheet.ravel())
         args.out.parent.mkdir(parents=True, exist_ok=True)
         out.filepath_raw = str(args.out.resolve())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 
+import bmesh
 import bpy
 import numpy as np
 from mathutils import Vector
@@ -24,8 +25,9 @@ from ..core.background.reference import ReferenceLook
 from ..core.background.river import River, carve_river
 from ..core.background.scatter import scatter
 from ..core.background.spec import BackgroundSpec
-from ..core.background.terrain import HeightField, fractal_terrain
+from ..core.background.terrain import HeightField, fractal_terrain, settle_edges
 from .background_city import add_buildings
+from .background_ground import ground_material
 from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
 from .background_scatter import VARIANTS, add_scatter
 from .background_weather import add_clouds, add_precipitation
@@ -48,9 +50,13 @@ GROUND = {
     "city": ((0.2, 0.2, 0.2), (0.3, 0.3, 0.3)),
 }
 SNOW = (0.85, 0.87, 0.9)
-NAMED = ("terrain", "water", "sun", "fog", "clouds", "city", "river")
+NAMED = ("terrain", "water", "sun", "fog", "clouds", "city", "river", "plain")
 # Drops are placed this far in front of the camera (metres): where the eye sees them.
 WEATHER_AHEAD = 25.0
+# Per metre: fog density 1 fades the land to half at 170 m (1/e at 250 m): near trees
+# stand out of the mist, the far hills go into it.
+FOG_PER_METRE = 0.004
+FOG_GLOW = 0.7  # the mist's glow against the sky's brightness at the horizon
 # A camera's exposure for each time and weather (stops), as a photographer would set it:
 # the low sun and the night are far darker than noon.
 EXPOSURE_TIME = {"dawn": 1.5, "morning": 0.0, "noon": -0.3, "afternoon": 0.0,
@@ -80,6 +86,9 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
         basin = v["water"] if v["water"] in ("lake", "sea") else None
         field = fractal_terrain(v["seed"], v["extent"], v["detail"], v["terrain_height"],
                                 v["terrain_roughness"], basin=basin)
+    rim = None
+    if v["water"] != "sea":  # (the sea runs to the horizon itself)
+        field, rim = settle_edges(field)
     river = None
     if v["water"] == "river":
         field, river = carve_river(field, v["seed"])
@@ -87,16 +96,20 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     collection = _new_collection(context)
     yield 0.4, "colouring the ground"
     terrain = _terrain_object(field, v, collection, look)
+    if rim is not None:
+        _plain(field, rim, terrain, collection)
     water_level = None
     if river is not None:
-        _river(river, collection)
+        _river(river, collection, bool(v.get("frozen")))
     elif v["water"] != "none":
         water_level = _water(field, v, collection, sea_level)
     yield 0.55, "planting" if v["biome"] != "city" else "raising the city"
     blocked = _river_banks(field, river) if river is not None else None
     planted = add_scatter(scatter(field, v["biome"], v["vegetation_density"], v["detail"],
                                   v["seed"], water_level, blocked, tuple(v["trees"])),
-                          collection, v["seed"], VARIANTS[v["detail"]])
+                          collection, v["seed"], VARIANTS[v["detail"]],
+                          snowy=bool(v.get("snow_cover")),
+                          dry=v["biome"] in ("desert", "canyon", "volcanic"))
     if v["biome"] == "city":
         buildings = city_blocks(v["extent"], v["detail"], v["seed"],
                                 keep_clear=min(25.0, 0.1 * v["extent"]))
@@ -193,28 +206,45 @@ def _terrain_object(field: HeightField, v: dict, collection,
     mesh = bpy.data.meshes.new("Terrain")
     mesh.from_pydata(points.tolist(), [], faces)
     colours = ground_colours(field, v["biome"], look.ground if look else None,
-                             v["weather"] == "snow")
+                             bool(v.get("snow_cover")))
     attribute = mesh.color_attributes.new("ground", "FLOAT_COLOR", "POINT")
     rgba = np.hstack([colours, np.ones((len(colours), 1))]).astype(np.float32)
     attribute.data.foreach_set("color", rgba.ravel())
     mesh.polygons.foreach_set("use_smooth", np.ones(len(mesh.polygons), bool))
-    mesh.materials.append(_ground_material())
+    mesh.materials.append(ground_material(v["biome"], wet=v["weather"] in ("rain", "storm"),
+                                          snowy=bool(v.get("snow_cover"))))
     obj = bpy.data.objects.new("Terrain", mesh)
+    # Smooth near the camera: one level of subdivision in renders (no facets on the
+    # hills behind the cast), none in the viewport.
+    smooth = obj.modifiers.new("Smooth", "SUBSURF")
+    smooth.levels, smooth.render_levels = 0, 1
     obj[TAG] = "terrain"
     collection.objects.link(obj)
     return obj
 
 
-def _ground_material() -> bpy.types.Material:
-    material = bpy.data.materials.new("Ground")
-    ensure_node_tree(material)
-    nodes, links = material.node_tree.nodes, material.node_tree.links
-    bsdf = nodes["Principled BSDF"]
-    bsdf.inputs["Roughness"].default_value = 0.9
-    colour = nodes.new("ShaderNodeAttribute")
-    colour.attribute_name = "ground"
-    links.new(colour.outputs["Color"], bsdf.inputs["Base Color"])
-    return material
+def _plain(field: HeightField, rim: float, terrain, collection) -> None:
+    """Flat land from the terrain's edge (settled to `rim`) out to the horizon, 20 km
+    each way: a square ring around the terrain, in the colour of its edge."""
+    inner, outer = field.extent / 2, max(20_000.0, 20 * field.extent)
+    corners = [(-inner, -inner), (inner, -inner), (inner, inner), (-inner, inner),
+               (-outer, -outer), (outer, -outer), (outer, outer), (-outer, outer)]
+    mesh = bpy.data.meshes.new("Plain")
+    mesh.from_pydata([(x, y, rim) for x, y in corners], [],
+                     [(4, 5, 1, 0), (5, 6, 2, 1), (6, 7, 3, 2), (7, 4, 0, 3)])
+    painted = terrain.data.color_attributes["ground"]
+    colours = np.empty(len(painted.data) * 4, np.float32)
+    painted.data.foreach_get("color", colours)
+    n = field.heights.shape[0]
+    border = np.zeros((n, n), bool)
+    border[0], border[-1], border[:, 0], border[:, -1] = True, True, True, True
+    edge = colours.reshape(-1, 4)[border.ravel()].mean(axis=0)
+    attribute = mesh.color_attributes.new("ground", "FLOAT_COLOR", "POINT")
+    attribute.data.foreach_set("color", np.tile(edge, len(corners)).astype(np.float32))
+    mesh.materials.append(terrain.data.materials[0])
+    obj = bpy.data.objects.new("Plain", mesh)
+    obj[TAG] = "plain"
+    collection.objects.link(obj)
 
 
 def _water(field: HeightField, v: dict, collection, level: float | None = None) -> float:
@@ -230,7 +260,8 @@ def _water(field: HeightField, v: dict, collection, level: float | None = None) 
     mesh.from_pydata([(-half, -half, level), (half, -half, level), (half, half, level),
                       (-half, half, level)], [], [(0, 1, 2, 3)])
     rough = {"storm": 1.0, "rain": 0.6, "cloudy": 0.4, "overcast": 0.5}.get(v["weather"], 0.3)
-    mesh.materials.append(_water_material(rough if v["water"] == "sea" else 0.0))
+    mesh.materials.append(_ice_material() if v.get("frozen") else
+                          _water_material(rough if v["water"] == "sea" else 0.0))
     obj = bpy.data.objects.new("Water", mesh)
     obj[TAG] = "water"
     collection.objects.link(obj)
@@ -255,7 +286,7 @@ def _river_banks(field: HeightField, river: River) -> np.ndarray:
     return np.abs(axis[None, :] - river.centre[:, 0, None]) < 0.8 * river.width
 
 
-def _river(river: River, collection) -> None:
+def _river(river: River, collection, frozen: bool = False) -> None:
     """The water surface: a ribbon along the course, a little wider than the channel so
     it meets the banks, each cross-section at the surface's height there."""
     centre = river.centre
@@ -269,7 +300,7 @@ def _river(river: River, collection) -> None:
     faces = [(i, i + 1, n + i + 1, n + i) for i in range(n - 1)]
     mesh = bpy.data.meshes.new("River")
     mesh.from_pydata(points.tolist(), [], faces)
-    mesh.materials.append(_water_material())
+    mesh.materials.append(_ice_material() if frozen else _water_material())
     obj = bpy.data.objects.new("River", mesh)
     obj[TAG] = "river"
     collection.objects.link(obj)
@@ -310,6 +341,27 @@ def aim_weather(scene, terrain: bpy.types.Object | None = None) -> None:
         obj.location = (x, y, ground)
 
 
+def _ice_material() -> bpy.types.Material:
+    """Frozen water: pale blue-white ice, glossy, with snow drifted on it in patches."""
+    material = bpy.data.materials.new("Ice")
+    ensure_node_tree(material)
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+    bsdf = nodes["Principled BSDF"]
+    bsdf.inputs["Roughness"].default_value = 0.12
+    drift = nodes.new("ShaderNodeTexNoise")
+    drift.inputs["Scale"].default_value = 0.05  # patches some 20 m across
+    drift.inputs["Detail"].default_value = 5.0
+    metres = nodes.new("ShaderNodeTexCoord")
+    links.new(metres.outputs["Object"], drift.inputs["Vector"])
+    ramp = nodes.new("ShaderNodeValToRGB")
+    ramp.color_ramp.elements[0].position, ramp.color_ramp.elements[1].position = 0.45, 0.65
+    ramp.color_ramp.elements[0].color = (0.35, 0.5, 0.6, 1.0)
+    ramp.color_ramp.elements[1].color = (*SNOW, 1.0)
+    links.new(drift.outputs["Fac"], ramp.inputs["Fac"])
+    links.new(ramp.outputs["Color"], bsdf.inputs["Base Color"])
+    return material
+
+
 def _water_material(waves: float = 0.0) -> bpy.types.Material:
     """Clear dark water; with `waves` (0-1), swell and ripples in its surface normal (the
     sea, harder in a storm), which break the reflection of the sky as waves do."""
@@ -346,9 +398,13 @@ def _water_material(waves: float = 0.0) -> bpy.types.Material:
     return material
 
 
-def _fog(v: dict, collection) -> None:
+def _fog(v: dict, collection, sky=None, night_colour=None, sky_strength: float = 1.0) -> None:
     """A box of scattering air over the terrain (a world volume would be endless, and
-    swallow the sun and the sky)."""
+    swallow the sun and the sky). Mist is bright because the whole sky lights it, which a
+    scattering volume lit by the world alone renders far too dark and noisy: so the air
+    also glows with the sky's own colour at the horizon in the direction looked (a copy
+    of the world's `sky` node, or the night's `night_colour`), in proportion to its
+    density, and distant land fades into it as it does outdoors."""
     half = v["extent"] / 2
     top = v["terrain_height"] + 120.0
     corners = [(x, y, z) for z in (-5.0, top) for y in (-half, half) for x in (-half, half)]
@@ -356,14 +412,54 @@ def _fog(v: dict, collection) -> None:
              (1, 5, 7, 3)]
     mesh = bpy.data.meshes.new("Fog")
     mesh.from_pydata(corners, [], faces)
+    # Faces facing out: Cycles tells inside from outside by them, and with these listed
+    # inward-facing it took the camera for outside the fog and showed none (EEVEE, which
+    # uses the bounds, did).
+    bm = bmesh.new()
+    bm.from_mesh(mesh)
+    bmesh.ops.recalc_face_normals(bm, faces=bm.faces)
+    bm.to_mesh(mesh)
+    bm.free()
     material = bpy.data.materials.new("Fog")
     ensure_node_tree(material)
     nodes, links = material.node_tree.nodes, material.node_tree.links
     nodes.remove(nodes["Principled BSDF"])
+    density = FOG_PER_METRE * v["fog_density"]
     scatter = nodes.new("ShaderNodeVolumeScatter")
-    # Per metre: fog density 1 leaves about 300 m of visibility.
-    scatter.inputs["Density"].default_value = 0.01 * v["fog_density"]
-    links.new(scatter.outputs["Volume"], nodes["Material Output"].inputs["Volume"])
+    scatter.inputs["Density"].default_value = density
+    glow = nodes.new("ShaderNodeEmission")
+    if sky is not None:
+        horizon = nodes.new("ShaderNodeTexSky")
+        for name in ("sky_type", "sun_elevation", "sun_rotation", "air_density",
+                     "aerosol_density", "dust_density", "ozone_density", "altitude"):
+            if hasattr(sky, name):
+                setattr(horizon, name, getattr(sky, name))
+        if hasattr(horizon, "sun_disc"):
+            horizon.sun_disc = False
+        # The direction looked, flattened to just above the horizon.
+        looking = nodes.new("ShaderNodeNewGeometry")
+        away = nodes.new("ShaderNodeVectorMath")
+        away.operation = "MULTIPLY"
+        away.inputs[1].default_value = (-1.0, -1.0, 0.0)
+        lift = nodes.new("ShaderNodeVectorMath")
+        lift.operation = "ADD"
+        lift.inputs[1].default_value = (0.0, 0.0, 0.08)
+        links.new(looking.outputs["Incoming"], away.inputs[0])
+        links.new(away.outputs[0], lift.inputs[0])
+        links.new(lift.outputs[0], horizon.inputs["Vector"])
+        links.new(horizon.outputs["Color"], glow.inputs["Color"])
+    else:
+        glow.inputs["Color"].default_value = (*(night_colour or (0.01, 0.015, 0.04)), 1.0)
+    # Emission per metre over extinction per metre is the colour the far distance takes:
+    # the sky's own brightness there.
+    # Under a cloud deck the sky the mist sees is the deck's grey, not the clear sky's
+    # bright horizon (a storm's air is dark).
+    glow.inputs["Strength"].default_value = density * sky_strength * FOG_GLOW * (
+        1.0 - 0.75 * v["cloud_cover"] if v["weather"] != "fog" else 1.0)
+    both = nodes.new("ShaderNodeAddShader")
+    links.new(scatter.outputs["Volume"], both.inputs[0])
+    links.new(glow.outputs["Emission"], both.inputs[1])
+    links.new(both.outputs[0], nodes["Material Output"].inputs["Volume"])
     mesh.materials.append(material)
     obj = bpy.data.objects.new("Fog", mesh)
     obj[TAG] = "fog"
@@ -419,7 +515,9 @@ def _sky_and_sun(context, v: dict, collection, guard: SceneGuard,
         # The physical sky is far brighter than a lamp-lit scene's range: scale it down.
         background.inputs["Strength"].default_value = 0.12 * (1.0 - 0.5 * v["cloud_cover"])
     if v["fog_density"] > 0.05:
-        _fog(v, collection)
+        _fog(v, collection, None if night else sky,
+             background.inputs["Color"].default_value[:3] if night else None,
+             background.inputs["Strength"].default_value)
     guard.remember(scene, "world")
     scene.world = world
     guard.remember(scene.view_settings, "exposure")

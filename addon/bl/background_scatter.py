@@ -27,7 +27,8 @@ def _material(name: str) -> bpy.types.Material:
     return material
 
 
-def _tree_materials(species: str) -> list[bpy.types.Material]:
+def _tree_materials(species: str, snowy: bool = False,
+                    dry: bool = False) -> list[bpy.types.Material]:
     """Bark (darker in its cracks, birch's dark marks) and leaves that let light through
     (a leaf lit from behind glows) and differ a little from tree to tree (the instance's
     random number shifts their hue and value), so a forest is not one green."""
@@ -49,16 +50,20 @@ def _tree_materials(species: str) -> list[bpy.types.Material]:
         ramp.color_ramp.elements[1].position = 0.5 if species == "birch" else 0.7
         links.new(noise.outputs["Fac"], ramp.inputs["Fac"])
         links.new(ramp.outputs["Color"], bsdf.inputs["Base Color"])
-    leaves = bpy.data.materials.get(f"Background {species} leaves")
+    name = f"Background {species} leaves" + (" snowy" if snowy else "") + (
+        " dry" if dry else "")
+    leaves = bpy.data.materials.get(name)
     if leaves is None:
-        leaves = bpy.data.materials.new(f"Background {species} leaves")
+        leaves = bpy.data.materials.new(name)
         ensure_node_tree(leaves)
         nodes, links = leaves.node_tree.nodes, leaves.node_tree.links
         bsdf = nodes["Principled BSDF"]
         bsdf.inputs["Roughness"].default_value = 0.55
         info = nodes.new("ShaderNodeObjectInfo")
         shift = nodes.new("ShaderNodeHueSaturation")
-        shift.inputs["Color"].default_value = (*form.foliage, 1.0)
+        # Dry land's shrubs are grey-olive, not a watered green.
+        foliage = (0.09, 0.09, 0.05) if dry else form.foliage
+        shift.inputs["Color"].default_value = (*foliage, 1.0)
         hue = nodes.new("ShaderNodeMapRange")  # random 0..1 -> hue 0.47..0.53
         hue.inputs["To Min"].default_value, hue.inputs["To Max"].default_value = 0.47, 0.53
         value = nodes.new("ShaderNodeMapRange")  # and value 0.75..1.3
@@ -67,7 +72,21 @@ def _tree_materials(species: str) -> list[bpy.types.Material]:
         links.new(info.outputs["Random"], value.inputs["Value"])
         links.new(hue.outputs["Result"], shift.inputs["Hue"])
         links.new(value.outputs["Result"], shift.inputs["Value"])
-        links.new(shift.outputs["Color"], bsdf.inputs["Base Color"])
+        colour = shift.outputs["Color"]
+        if snowy:  # snow lies on what faces the sky
+            up = nodes.new("ShaderNodeSeparateXYZ")
+            links.new(nodes.new("ShaderNodeNewGeometry").outputs["Normal"], up.inputs[0])
+            lying = nodes.new("ShaderNodeMapRange")
+            lying.inputs["From Min"].default_value, lying.inputs["From Max"].default_value = (
+                0.2, 0.6)
+            links.new(up.outputs["Z"], lying.inputs["Value"])
+            snow = nodes.new("ShaderNodeMix")
+            snow.data_type = "RGBA"
+            snow.inputs["B"].default_value = (0.8, 0.82, 0.85, 1.0)
+            links.new(lying.outputs["Result"], snow.inputs["Factor"])
+            links.new(colour, snow.inputs["A"])
+            colour = snow.outputs["Result"]
+        links.new(colour, bsdf.inputs["Base Color"])
         translucent = nodes.new("ShaderNodeBsdfTranslucent")
         links.new(shift.outputs["Color"], translucent.inputs["Color"])
         mix = nodes.new("ShaderNodeMixShader")
@@ -79,7 +98,8 @@ def _tree_materials(species: str) -> list[bpy.types.Material]:
     return [bark, leaves]
 
 
-def _tree(species: str, seed: int) -> bpy.types.Mesh:
+def _tree(species: str, seed: int, snowy: bool = False, dry: bool = False
+          ) -> bpy.types.Mesh:
     """A tree of the species (core.background.trees) as a mesh: bark, then leaves."""
     tree = grow_tree(species, seed)
     mesh = bpy.data.meshes.new(f"Background {species}")
@@ -91,7 +111,7 @@ def _tree(species: str, seed: int) -> bpy.types.Mesh:
     mesh.polygons.add(len(faces))
     mesh.polygons.foreach_set("loop_start", np.arange(0, faces.size, 4))
     mesh.update()
-    for material in _tree_materials(species):
+    for material in _tree_materials(species, snowy, dry):
         mesh.materials.append(material)
     bark = np.arange(len(faces)) < len(tree.bark)
     mesh.polygons.foreach_set("material_index", (~bark).astype(np.int32))
@@ -99,10 +119,11 @@ def _tree(species: str, seed: int) -> bpy.types.Mesh:
     return mesh
 
 
-def _prototype(kind: str, seed: int) -> bpy.types.Mesh:
+def _prototype(kind: str, seed: int, snowy: bool = False, dry: bool = False
+               ) -> bpy.types.Mesh:
     """One model of a kind, about its real size in metres."""
     if kind in SPECIES:
-        return _tree(kind, seed)
+        return _tree(kind, seed, snowy, dry)
     bm = bmesh.new()
     slots = []
     if kind == "reeds":
@@ -189,11 +210,11 @@ def instanced(kind: str, model: bpy.types.Mesh, positions: np.ndarray,
     return [(f"{kind} model", prototype), (kind, obj)]
 
 
-def add_scatter(items: list[Scatter], collection, seed: int,
-                variants: int = 1) -> list[tuple[str, bpy.types.Object]]:
+def add_scatter(items: list[Scatter], collection, seed: int, variants: int = 1,
+                snowy: bool = False, dry: bool = False) -> list[tuple[str, bpy.types.Object]]:
     """A hidden model and an instancing point cloud per kind (per variant, for trees:
-    `variants` different trees of each species share its points): (role, object)
-    pairs."""
+    `variants` different trees of each species share its points; `snowy`: snow on their
+    leaves; `dry`: a dry land's greys): (role, object) pairs."""
     made = []
     for item in items:
         count = variants if item.kind in SPECIES else 1
@@ -202,7 +223,8 @@ def add_scatter(items: list[Scatter], collection, seed: int,
             mine = which == variant
             if not mine.any():
                 continue
-            made += instanced(item.kind, _prototype(item.kind, seed + 101 * variant),
+            made += instanced(item.kind, _prototype(item.kind, seed + 101 * variant,
+                                                    snowy, dry),
                               item.positions[mine],
                               {"size": item.sizes[mine], "turn": item.turns[mine]},
                               collection)

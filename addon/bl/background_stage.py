@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import math
 
+import bmesh
 import numpy as np
 from mathutils import Matrix
 
 from ..core.background.scatter import TALL
-from ..core.background.stage import Stage, choose_stage
+from ..core.background.stage import SPREAD_DEGREES, Stage, choose_stage
 from ..core.background.terrain import HeightField
 from .background import TAG, terrain_points
 
 LEVEL_INNER, LEVEL_OUTER = 6.0, 16.0  # metres from the stage
+NEAR_CLEAR = 25.0  # metres from the camera inside which no tree stands in the view
 
 def _height_field(terrain) -> HeightField:
     co = terrain_points(terrain)
@@ -81,14 +83,22 @@ def move_to_stage(scene, stage: Stage) -> None:
         role = obj.get(TAG)
         if not role or role.endswith(" model"):
             continue
-        if obj.type == "MESH":
+        if role == "fog":
+            # The fog box moves as an object: Cycles decides what is inside a volume by
+            # its faces' normals, and after moving its mesh data in the same session it
+            # rendered as if the camera were outside (no fog at all).
+            obj.matrix_world = move @ obj.matrix_world
+        elif obj.type == "MESH":
             obj.data.transform(move)
             obj.data.update()
         elif obj.type == "LIGHT":
             obj.matrix_world = turn @ obj.matrix_world
-    world = scene.world
-    if world is not None and world.node_tree is not None:
-        for node in world.node_tree.nodes:
+    trees = [scene.world.node_tree] if scene.world and scene.world.node_tree else []
+    fog = next((o for o in scene.objects if o.get(TAG) == "fog"), None)
+    if fog is not None:  # the mist's glow is the sky's colour: its sun turns too
+        trees += [m.node_tree for m in fog.data.materials if m and m.node_tree]
+    for tree in trees:
+        for node in tree.nodes:
             if node.bl_idname == "ShaderNodeTexSky" and hasattr(node, "sun_rotation"):
                 node.sun_rotation += stage.heading
     terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
@@ -108,3 +118,42 @@ def _level(terrain, inner: float = LEVEL_INNER, outer: float = LEVEL_OUTER) -> N
     co[:, 2] *= t * t * (3 - 2 * t)
     terrain.data.vertices.foreach_set("co", co.astype(np.float32).ravel())
     terrain.data.update()
+
+
+def clear_view(scene, across: tuple[float, float], along: tuple[float, float],
+               view_to: float = 0.0, camera_back: float = 4.0) -> None:
+    """Take the background's plants and rocks out of a box on the staged land (x within
+    `across`, y within `along`: where people stand and the cameras look from), and the
+    tall plants in the view's wedge out to `view_to` metres ahead (the water the stage
+    was chosen for), as a scout picks the gap in the trees; the wedge opens from a
+    camera `camera_back` metres behind the origin."""
+    left, right = across
+    near, far = along
+    # The wide shot's half-angle, with some room: the trees at its edges frame the view.
+    spread = math.tan(math.radians(SPREAD_DEGREES) * 0.8)
+    for obj in scene.objects:
+        role = obj.get(TAG)
+        data = obj.data if obj.type == "MESH" else None
+        if (not role or data is None or "size" not in data.attributes
+                or role in ("rain", "snow", "clouds")):
+            continue
+        co = np.empty(len(data.vertices) * 3, np.float32)
+        data.vertices.foreach_get("co", co)
+        x, y = co[0::3], co[1::3]
+        doomed = (left < x) & (x < right) & (near < y) & (y < far)
+        if role in TALL:
+            # The middle of the view out to the water, and the whole view near the
+            # camera (a tree there is a wall of leaves); the trees at the sides of the
+            # view frame it.
+            doomed |= (0 < y) & (y < view_to + 2.0) & (
+                np.abs(x) < 3.0 + 0.5 * spread * (y + camera_back))
+            doomed |= (y > near) & (y < NEAR_CLEAR - camera_back) & (
+                np.abs(x) < 4.0 + spread * 1.3 * (y + camera_back))
+        if doomed.any():
+            bm = bmesh.new()
+            bm.from_mesh(data)
+            bm.verts.ensure_lookup_table()
+            bmesh.ops.delete(bm, geom=[bm.verts[i] for i in np.flatnonzero(doomed)],
+                             context="VERTS")
+            bm.to_mesh(data)
+            bm.free()

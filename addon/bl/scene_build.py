@@ -10,12 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bmesh
 import bpy
 from mathutils import Quaternion, Vector
 
-from ..core.background.scatter import TALL
-from ..core.background.stage import SPREAD_DEGREES as STAGE_SPREAD_DEGREES
 from ..core.character.hair import density_for_head
 from ..core.character.spec import CharacterSpec
 from ..core.idle import IdleKeys, idle_keys, positions_for
@@ -25,7 +22,7 @@ from ..core.voice.lipsync import LipSyncSpec, lipsync
 from ..core.voice.mouth import MouthCue
 from ..core.voice.tts import VoiceSpec, speak, write_wav
 from .background import TAG, aim_weather, build_background, ground_height
-from .background_stage import find_stage, move_to_stage
+from .background_stage import clear_view, find_stage, move_to_stage
 from .character import build_character, find_character
 from .lipsync_keys import add_sound_strip, can_play_sound, key_shapes
 from .scene_guard import SceneGuard
@@ -215,31 +212,11 @@ def wide_distance(xs: list[float], lens: float) -> float:
 
 
 def _clear_stage(scene, xs: list[float], lens: float, view_to: float = 0.0) -> None:
-    """Take the background's trees, bushes and rocks off the stage: where the cast stand
-    and between them and the cameras, so nothing stands in them or shades their faces;
-    and the tall plants in the view's wedge out to `view_to` metres behind them (the
-    water the stage was chosen for), as a scout picks the gap in the trees."""
+    """Take the background's trees, bushes and rocks off the stage (background_stage.
+    clear_view): where the cast stand, between them and the cameras, and behind them."""
     distance = wide_distance(xs, lens)
-    left, right = min(xs) - 3.5, max(xs) + 3.5
-    near, far = -(distance + 3.0), 10.0  # behind them too: the view opens past the trees
-    # The wide shot's half-angle, with some room: the trees at its edges frame the view.
-    spread = math.tan(math.radians(STAGE_SPREAD_DEGREES) * 0.8)
-    for obj in scene.objects:
-        role = obj.get(TAG)
-        data = obj.data if obj.type == "MESH" else None
-        if (not role or data is None or "size" not in data.attributes
-                or role in ("rain", "snow", "clouds")):
-            continue
-        bm = bmesh.new()
-        bm.from_mesh(data)
-        tall = role in TALL
-        doomed = [v for v in bm.verts if (left < v.co.x < right and near < v.co.y < far)
-                  or (tall and 0 < v.co.y < view_to + 2.0
-                      and abs(v.co.x) < 3.0 + spread * (v.co.y + distance))]
-        if doomed:
-            bmesh.ops.delete(bm, geom=doomed, context="VERTS")
-            bm.to_mesh(data)
-        bm.free()
+    clear_view(scene, (min(xs) - 3.5, max(xs) + 3.5), (-(distance + 3.0), 10.0),
+               view_to, distance)
 
 
 def _cues_of(name: str, lines: list[TimedLine], parts: list[SpokenPart]) -> list[MouthCue]:

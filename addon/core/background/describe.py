@@ -26,6 +26,7 @@ from ..text.tagger import TokenTagger
 from .reference import ReferenceLook
 from .spec import BackgroundSpec, Biome, TimeOfDay, Water, Weather
 from .species import land_species, named_species
+from .winter import snow_lying, water_frozen
 
 OPTIONS: dict[str, tuple[str, ...]] = {
     "time_of_day": typing.get_args(TimeOfDay), "biome": typing.get_args(Biome),
@@ -225,6 +226,17 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
     else:
         values["trees"] = land_species(values["biome"])
         sources["trees"] = f"the {values['biome']}'s own"
+    # Snow lying and ice: from falling snow, a land of snow, or the words for winter.
+    said_snow, said_ice = snow_lying(text), water_frozen(text)
+    if values["weather"] == "snow" or values["biome"] == "snowfield":
+        values["snow_cover"], sources["snow_cover"] = True, "follows from the above"
+    elif said_snow:
+        values["snow_cover"], sources["snow_cover"] = True, f"description: \"{said_snow}\""
+    else:
+        values["snow_cover"], sources["snow_cover"] = False, "default"
+    frozen = bool(said_ice) and values["water"] in ("lake", "river")
+    values["frozen"] = frozen
+    sources["frozen"] = f"description: \"{said_ice}\"" if frozen else "default"
     for name, value in derived.items():
         explicit = getattr(spec, name)
         values[name] = explicit if explicit is not None else value

@@ -29,6 +29,7 @@ RAYS = 7
 FLAT_RADIUS = 4.0  # metres around the spot that must be level: the cast and the camera
 MAX_RISE = 0.8  # metres of height range allowed inside that radius
 SHORE_GAP = 3.0  # metres the spot keeps from the water
+NEAR_LAND = 120.0  # metres: land nearer than this that rises above the eye hides the sky
 
 
 @dataclass(frozen=True)
@@ -128,9 +129,11 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
     inside = (np.abs(px) < extent / 2) & (np.abs(py) < extent / 2)
     visible &= inside
 
-    # The sky: the highest land above the eye across the view, in degrees; a hill of a
-    # few degrees is scenery, one over ten fills the upper frame.
-    top = np.degrees(horizon[..., -1]).mean(axis=-1)  # (spots, directions)
+    # The sky: the highest near land above the eye across the view, in degrees; a hill
+    # of a few degrees is scenery, one over ten fills the upper frame. Land far off may
+    # rise higher: distant peaks are what a mountain view is for.
+    near_steps = int(np.searchsorted(steps, NEAR_LAND))
+    top = np.degrees(horizon[..., max(near_steps - 1, 0)]).mean(axis=-1)
     sky = np.clip(1.0 - (top - 4.0) / 8.0, 0.0, 1.0)
 
     water_seen = np.zeros_like(sky)

@@ -74,3 +74,19 @@ def fractal_terrain(seed: int, extent: float, detail: str, height: float,
         total = total * np.clip(0.5 - 2.0 * axis, 0.0, 1.0)[:, None] - 0.15 * np.clip(
             axis, 0.0, 1.0)[:, None]
     return HeightField(total * height, extent)
+
+
+def settle_edges(field: HeightField, share: float = 0.1) -> tuple[HeightField, float]:
+    """The land eased down (or up) to one height, its rim, over the outer `share` of each
+    side, so that a flat plain of that height can carry it on to the horizon without a
+    step (a camera near the edge would otherwise see the world end). Returns the new
+    field and the rim's height."""
+    heights = field.heights
+    n = heights.shape[0]
+    rim = float(np.median(np.concatenate([heights[0], heights[-1], heights[:, 0],
+                                          heights[:, -1]])))
+    axis = np.abs(np.linspace(-1.0, 1.0, n))
+    edge = np.maximum(axis[None, :], axis[:, None])  # 1 on the border, 0 in the middle
+    t = np.clip((edge - (1.0 - 2.0 * share)) / (2.0 * share), 0.0, 1.0)
+    weight = t * t * (3 - 2 * t)
+    return HeightField(heights * (1 - weight) + rim * weight, field.extent), rim
