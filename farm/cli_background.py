@@ -107,6 +107,7 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
 
     import bpy
     from metastudio.bl.background import aim_weather, build_background, ground_height
+    from metastudio.bl.background_grass import plant_grass
     from metastudio.bl.background_stage import clear_view, find_stage, move_to_stage
     from metastudio.bl.scene_guard import SceneGuard
     from metastudio.core.background.city import BLOCK, STREET
@@ -129,6 +130,7 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
         stage = find_stage(scene, spec.seed)
         move_to_stage(scene, stage)
         clear_view(scene, (-6.0, 6.0), (-14.0, 6.0), stage.clear_to, CAMERA_BACK)
+        plant_grass(scene)
         camera.location, pitch = (0.0, -CAMERA_BACK, 3.0), -3.0
     if "reference_look" in resolved:
         # Tilt so the horizon sits where the reference image has it.

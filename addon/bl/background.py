@@ -62,7 +62,7 @@ FOG_GLOW = 0.7  # the mist's glow against the sky's brightness at the horizon
 EXPOSURE_TIME = {"dawn": 1.5, "morning": 0.0, "noon": -0.3, "afternoon": 0.0,
                  "sunset": 1.5, "dusk": 3.0, "night": 2.5}
 EXPOSURE_WEATHER = {"clear": 0.0, "cloudy": 0.3, "overcast": 0.9, "fog": 0.5, "rain": 1.0,
-                    "snow": 0.6, "storm": 1.2}
+                    "snow": 0.6, "storm": 0.6}  # a storm is dark: not exposed away
 
 
 def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings: list[str]):
@@ -87,7 +87,8 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
         field = fractal_terrain(v["seed"], v["extent"], v["detail"], v["terrain_height"],
                                 v["terrain_roughness"], basin=basin)
     rim = None
-    if v["water"] != "sea":  # (the sea runs to the horizon itself)
+    if v["water"] != "sea" and not spec.elevation_map:
+        # (the sea runs to the horizon itself; a real place's heights stay as they are)
         field, rim = settle_edges(field)
     river = None
     if v["water"] == "river":
@@ -117,11 +118,9 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
         planted.append(("city", add_buildings(buildings, _ground_at(field), lit,
                                               2.0 ** -exposure(v), v["seed"], collection)))
     yield 0.7, "lighting the sky"
-    _sky_and_sun(context, v, collection, guard, look, spec)
     top = float(field.heights.max())
-    clouds = add_clouds(v, collection, altitude=top + min(max(800.0, 2 * top), 3000.0))
-    if clouds is not None:
-        planted.append(("clouds", clouds))
+    _sky_and_sun(context, v, collection, guard, look, spec,
+                 cloud_altitude=top + min(max(1500.0, 2 * top), 3000.0))
     drops = precipitation(v["weather"], v["detail"], v["seed"])
     if drops is not None:
         yield 0.85, f"{drops.kind} falling"
@@ -479,7 +478,8 @@ def _sun_colour(elevation: float) -> tuple[float, float, float]:
 
 
 def _sky_and_sun(context, v: dict, collection, guard: SceneGuard,
-                 look: ReferenceLook | None, spec: BackgroundSpec) -> None:
+                 look: ReferenceLook | None, spec: BackgroundSpec,
+                 cloud_altitude: float = 2000.0) -> None:
     scene = context.scene
     world = bpy.data.worlds.new("Background sky")
     ensure_node_tree(world)
@@ -507,10 +507,14 @@ def _sky_and_sun(context, v: dict, collection, guard: SceneGuard,
         # and the stars' faint blue.
         background.inputs["Color"].default_value = (0.01, 0.015, 0.04, 1.0)
         background.inputs["Strength"].default_value = 1.0
+        clouded = add_clouds(world, (0.01, 0.015, 0.04), v, cloud_altitude)
+        if clouded is not None:
+            links.new(clouded, background.inputs["Color"])
     else:
         colour = sky.outputs["Color"]
         if look is not None:
             colour = tint_sky(world, colour, look)
+        colour = add_clouds(world, colour, v, cloud_altitude) or colour
         links.new(colour, background.inputs["Color"])
         # The physical sky is far brighter than a lamp-lit scene's range: scale it down.
         background.inputs["Strength"].default_value = 0.12 * (1.0 - 0.5 * v["cloud_cover"])

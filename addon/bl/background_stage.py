@@ -27,12 +27,13 @@ def _height_field(terrain) -> HeightField:
     return HeightField(co[:, 2].reshape(n, n).astype(float), extent)
 
 
-def _water_mask(scene, field: HeightField) -> np.ndarray | None:
+def _water_mask(scene, field: HeightField) -> tuple[np.ndarray, np.ndarray] | None:
+    """Grid points under water, and the water's surface height at each point."""
     n = field.heights.shape[0]
     water = next((o for o in scene.objects if o.get(TAG) == "water"), None)
     if water is not None:
         level = float((water.matrix_world @ water.data.vertices[0].co).z)
-        return field.heights < level
+        return field.heights < level, np.full(field.heights.shape, level)
     river = next((o for o in scene.objects if o.get(TAG) == "river"), None)
     if river is None:
         return None
@@ -43,9 +44,15 @@ def _water_mask(scene, field: HeightField) -> np.ndarray | None:
     axis = np.linspace(-field.extent / 2, field.extent / 2, n)
     gx, gy = np.meshgrid(axis, axis)
     nearest = np.full(gx.shape, np.inf)
-    for x, y in centre[:: max(1, len(centre) // 200)]:
-        nearest = np.minimum(nearest, np.hypot(gx - x, gy - y))
-    return nearest < 0.5 * width
+    surface = np.zeros(gx.shape)
+    levels = (co[:half, 2] + co[half:, 2]) / 2
+    step = max(1, len(centre) // 200)
+    for (x, y), z in zip(centre[::step], levels[::step], strict=True):
+        distance = np.hypot(gx - x, gy - y)
+        closer = distance < nearest
+        nearest = np.where(closer, distance, nearest)
+        surface = np.where(closer, z, surface)
+    return nearest < 0.5 * width, surface
 
 
 def _tree_points(scene) -> np.ndarray:
@@ -68,8 +75,9 @@ def find_stage(scene, seed: int = 0) -> Stage | None:
     azimuth = None
     if sun is not None and sun.data.energy > 1.0:  # by day: the moon lights no faces
         azimuth = (180.0 - math.degrees(sun.rotation_euler.z)) % 360.0
-    return choose_stage(field, _water_mask(scene, field), _tree_points(scene), azimuth,
-                        seed)
+    water = _water_mask(scene, field)
+    return choose_stage(field, water[0] if water else None, _tree_points(scene), azimuth,
+                        seed, water[1] if water else None)
 
 
 def move_to_stage(scene, stage: Stage) -> None:
@@ -79,6 +87,15 @@ def move_to_stage(scene, stage: Stage) -> None:
     models the point clouds instance stay as they are."""
     turn = Matrix.Rotation(-stage.heading, 4, "Z")
     move = turn @ Matrix.Translation((-stage.x, -stage.y, -stage.z))
+    terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
+    wet = None
+    if terrain is not None:  # the grid points under water and their banks: kept as they are
+        water = _water_mask(scene, _height_field(terrain))
+        if water is not None:
+            wet = water[0].copy()
+            for axis in (0, 1):
+                for shift in (-1, 1):
+                    wet |= np.roll(water[0], shift, axis=axis)
     for obj in scene.objects:
         role = obj.get(TAG)
         if not role or role.endswith(" model"):
@@ -101,21 +118,25 @@ def move_to_stage(scene, stage: Stage) -> None:
         for node in tree.nodes:
             if node.bl_idname == "ShaderNodeTexSky" and hasattr(node, "sun_rotation"):
                 node.sun_rotation += stage.heading
-    terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
     if terrain is not None:  # a new object of this build: no scene property is changed
-        _level(terrain)
+        _level(terrain, keep=None if wet is None else wet.ravel())
         terrain["metastudio_stage"] = [stage.x, stage.y, stage.z, stage.heading,
                                        stage.clear_to]
 
 
-def _level(terrain, inner: float = LEVEL_INNER, outer: float = LEVEL_OUTER) -> None:
+def _level(terrain, inner: float = LEVEL_INNER, outer: float = LEVEL_OUTER,
+           keep: np.ndarray | None = None) -> None:
     """Level the ground where the cast and the cameras stand (the stage's height, 0 after
     the move, within `inner` metres), easing back into the land by `outer`, as a set is
-    levelled: the spot was chosen among the levelest, this takes out what is left."""
+    levelled: the spot was chosen among the levelest, this takes out what is left. Points
+    marked in `keep` (water and its banks) stay: levelling would bury a river."""
     co = terrain_points(terrain).astype(np.float64)
     r = np.hypot(co[:, 0], co[:, 1])
     t = np.clip((r - inner) / (outer - inner), 0.0, 1.0)
-    co[:, 2] *= t * t * (3 - 2 * t)
+    weight = t * t * (3 - 2 * t)
+    if keep is not None:
+        weight[keep] = 1.0
+    co[:, 2] *= weight
     terrain.data.vertices.foreach_set("co", co.astype(np.float32).ravel())
     terrain.data.update()
 

@@ -1,6 +1,6 @@
-"""The sky's weather on a background: a cloud deck (a noise-shaped layer high above the
-land) and falling rain or snow (drops instanced on points by geometry nodes, falling with
-the frame, so a rendered range shows them move)."""
+"""The sky's weather on a background: a layer of cloud drawn in the sky, and falling
+rain or snow (drops instanced on points by geometry nodes, falling with the frame, so a
+rendered range shows them move)."""
 
 from __future__ import annotations
 
@@ -12,68 +12,85 @@ from .background_scatter import instanced
 from .nodes import ensure_node_tree
 
 # Cloud colour by weather: white puffs, grey decks, dark storm clouds.
-CLOUD_COLOUR = {"cloudy": 0.9, "overcast": 0.55, "fog": 0.7, "rain": 0.4, "snow": 0.6,
-                "storm": 0.22}
+CLOUD_COLOUR = {"cloudy": 0.9, "overcast": 0.55, "fog": 0.7, "rain": 0.3, "snow": 0.6,
+                "storm": 0.12}
 FALL_SPEED = {"rain": 9.0, "snow": 1.2}  # metres a second
 
 
-def add_clouds(v: dict, collection, altitude: float) -> bpy.types.Object | None:
-    """A wide layer of cloud `altitude` metres up, covering `cloud_cover` of the sky.
+def add_clouds(world, colour_socket, v: dict, altitude: float):
+    """The sky's colour (`colour_socket` of the `world`'s nodes) with a layer of cloud
+    `altitude` metres up, covering `cloud_cover` of the sky: returns the new colour
+    socket (None: no clouds, the fog's own air or a clear sky).
 
-    It is seen by the camera and in reflections but casts no shadow and sends no light:
-    the sun lamp is already dimmed and softened by the cover, and a translucent deck over
-    the whole land would make every render noisy for little gain."""
+    The layer is drawn in the sky itself: each direction looked is carried up to the
+    layer's height (x/z, y/z), where noise says how much cloud there is, so puffs
+    shrink into perspective towards the horizon and fade into its haze, their bodies
+    darker than their sunlit edges. Being the world, they light the land as the sky
+    does, cost no geometry and need no camera to see 100 km (a plane did)."""
     cover = float(v["cloud_cover"])
     if cover < 0.1 or v["weather"] == "fog":  # fog is the air itself, not a deck above
         return None
-    # Wide enough that, seen from the ground, its edge sits on the horizon (a camera must
-    # see 100 km to show all of it: the command line's does).
-    half = max(20.0 * v["extent"], 100_000.0)
-    mesh = bpy.data.meshes.new("Clouds")
-    mesh.from_pydata([(-half, -half, altitude), (half, -half, altitude),
-                      (half, half, altitude), (-half, half, altitude)], [], [(0, 1, 2, 3)])
-    mesh.materials.append(_cloud_material(cover, CLOUD_COLOUR.get(v["weather"], 0.8),
-                                          v["seed"]))
-    obj = bpy.data.objects.new("Clouds", mesh)
-    obj.visible_shadow = False
-    obj.visible_diffuse = False
-    collection.objects.link(obj)
-    return obj
-
-
-def _cloud_material(cover: float, grey: float, seed: int) -> bpy.types.Material:
-    material = bpy.data.materials.new("Clouds")
-    ensure_node_tree(material)
-    nodes, links = material.node_tree.nodes, material.node_tree.links
-    nodes.remove(nodes["Principled BSDF"])
-    coords = nodes.new("ShaderNodeTexCoord")
-    offset = nodes.new("ShaderNodeVectorMath")
-    offset.operation = "ADD"
-    rng = np.random.default_rng(seed + 5)
-    offset.inputs[1].default_value = tuple(rng.uniform(-1e4, 1e4, 3))  # same seed, same sky
+    nodes, links = world.node_tree.nodes, world.node_tree.links
+    direction = nodes.new("ShaderNodeTexCoord").outputs["Generated"]
+    split = nodes.new("ShaderNodeSeparateXYZ")
+    links.new(direction, split.inputs[0])
+    up = nodes.new("ShaderNodeMath")
+    up.operation = "MAXIMUM"
+    up.inputs[1].default_value = 0.03
+    links.new(split.outputs["Z"], up.inputs[0])
+    # Kilometres across the layer: x / z and y / z times its height.
+    kilometres = altitude / 1000.0
+    across = []
+    for axis in ("X", "Y"):
+        ratio = nodes.new("ShaderNodeMath")
+        ratio.operation = "DIVIDE"
+        links.new(split.outputs[axis], ratio.inputs[0])
+        links.new(up.outputs[0], ratio.inputs[1])
+        across.append(ratio.outputs[0])
+    where = nodes.new("ShaderNodeCombineXYZ")
+    links.new(across[0], where.inputs["X"])
+    links.new(across[1], where.inputs["Y"])
+    rng = np.random.default_rng(v["seed"] + 5)
+    where.inputs["Z"].default_value = float(rng.uniform(-100, 100))  # same seed, same sky
     noise = nodes.new("ShaderNodeTexNoise")
-    noise.inputs["Scale"].default_value = 0.002  # puffs about half a kilometre across
-    noise.inputs["Detail"].default_value = 4.0
-    noise.inputs["Roughness"].default_value = 0.6
-    ramp = nodes.new("ShaderNodeValToRGB")
+    noise.inputs["Scale"].default_value = 0.9 * kilometres  # puffs about a kilometre
+    noise.inputs["Detail"].default_value = 8.0
+    noise.inputs["Roughness"].default_value = 0.58
+    links.new(where.outputs[0], noise.inputs["Vector"])
     # Noise sits around 0.5: the threshold moves with the cover (0.1 a few puffs, 1 a deck).
-    threshold = 0.62 - 0.3 * cover
-    ramp.color_ramp.elements[0].position = max(threshold - 0.04, 0.0)
-    ramp.color_ramp.elements[1].position = min(threshold + 0.08, 1.0)
-    # Seen from below, a cloud is lit through: translucent, brighter than its albedo
-    # (the light it gathers from the whole sky above, which this one layer cannot).
-    body = nodes.new("ShaderNodeBsdfTranslucent")
-    body.inputs["Color"].default_value = (3 * grey, 3 * grey, 3 * grey, 1.0)
-    clear = nodes.new("ShaderNodeBsdfTransparent")
-    mix = nodes.new("ShaderNodeMixShader")
-    links.new(coords.outputs["Object"], offset.inputs[0])
-    links.new(offset.outputs["Vector"], noise.inputs["Vector"])
-    links.new(noise.outputs["Fac"], ramp.inputs["Fac"])
-    links.new(ramp.outputs["Color"], mix.inputs["Fac"])
-    links.new(clear.outputs[0], mix.inputs[1])
-    links.new(body.outputs[0], mix.inputs[2])
-    links.new(mix.outputs[0], nodes["Material Output"].inputs["Surface"])
-    return material
+    threshold = 0.64 - 0.32 * cover
+    amount = nodes.new("ShaderNodeMapRange")
+    amount.inputs["From Min"].default_value = threshold - 0.03
+    amount.inputs["From Max"].default_value = threshold + 0.1
+    links.new(noise.outputs["Fac"], amount.inputs["Value"])
+    # Into the haze at the horizon.
+    fade = nodes.new("ShaderNodeMapRange")
+    fade.inputs["From Min"].default_value, fade.inputs["From Max"].default_value = 0.02, 0.2
+    links.new(split.outputs["Z"], fade.inputs["Value"])
+    seen = nodes.new("ShaderNodeMath")
+    seen.operation = "MULTIPLY"
+    links.new(amount.outputs["Result"], seen.inputs[0])
+    links.new(fade.outputs["Result"], seen.inputs[1])
+    # Bright thin edges, greyer thick bodies: lit from above, seen from below.
+    grey = CLOUD_COLOUR.get(v["weather"], 0.9)
+    night = v["sun_elevation"] < 0
+    sun = (1.0, 0.75, 0.55) if v["sun_elevation"] < 10 else (1.0, 0.97, 0.93)
+    bright = 0.05 if night else 4.0 * grey
+    body = nodes.new("ShaderNodeValToRGB")
+    body.color_ramp.elements[0].position = threshold
+    body.color_ramp.elements[1].position = threshold + 0.3
+    body.color_ramp.elements[0].color = (*(bright * c for c in sun), 1.0)
+    body.color_ramp.elements[1].color = (*(0.45 * bright * c for c in (0.9, 0.92, 1.0)), 1.0)
+    links.new(noise.outputs["Fac"], body.inputs["Fac"])
+    mix = nodes.new("ShaderNodeMix")
+    mix.data_type = "RGBA"
+    links.new(seen.outputs[0], mix.inputs["Factor"])
+    if isinstance(colour_socket, tuple):
+        mix.inputs["A"].default_value = (*colour_socket, 1.0)
+    else:
+        links.new(colour_socket, mix.inputs["A"])
+    links.new(body.outputs["Color"], mix.inputs["B"])
+    return mix.outputs["Result"]
 
 
 def add_precipitation(drops: Drops, collection) -> list[tuple[str, bpy.types.Object]]:

@@ -22,6 +22,7 @@ from ..core.voice.lipsync import LipSyncSpec, lipsync
 from ..core.voice.mouth import MouthCue
 from ..core.voice.tts import VoiceSpec, speak, write_wav
 from .background import TAG, aim_weather, build_background, ground_height
+from .background_grass import plant_grass
 from .background_stage import clear_view, find_stage, move_to_stage
 from .character import build_character, find_character
 from .lipsync_keys import add_sound_strip, can_play_sound, key_shapes
@@ -109,6 +110,7 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
     positions = positions_for(names)
     _clear_stage(scene, list(positions.values()), script.camera.lens,
                  stage.clear_to if stage is not None else 0.0)
+    plant_grass(scene)
     rigs, faces = {}, {}
     # The hair grows as many strands as the closest shot shows (tiny previews and
     # tests pay for a few hundred, a 720p close-up for all).

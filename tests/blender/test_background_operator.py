@@ -88,6 +88,8 @@ def test_river_city_clouds_and_falling_rain():
     result = run_bpy(SETUP + """
 make(description="a city at night in the rain", detail="low", seed=2)
 names = sorted(o.name for o in bpy.data.collections["Background"].objects)
+clouded = any(n.bl_idname == "ShaderNodeTexNoise"
+              for n in bpy.context.scene.world.node_tree.nodes)
 scene = bpy.context.scene
 
 def drops_z(frame):
@@ -114,14 +116,16 @@ t = t.reshape(-1, 3)
 under = [t[((t[:, :2] - p[:2]) ** 2).sum(1).argmin(), 2] for p in middle]
 river_names = sorted(o.name for o in bpy.data.collections["Background"].objects)
 make(description="snowy hills in a blizzard", detail="low", seed=4)
-result = {"names": names, "drops": len(z1), "fell": float(np.median((z1 - z2) % 25.0)),
+result = {"names": names, "drops": len(z1), "clouded": clouded,
+          "fell": float(np.median((z1 - z2) % 25.0)),
           "lit": lit, "buildings": city_count,
           "river_names": river_names,
           "water_over_bed": float(np.mean(np.array(under) < middle[:, 2])),
           "snow_ground": ground(),
           "snow_names": sorted(o.name for o in bpy.data.collections["Background"].objects)}
 """)
-    assert {"City", "Clouds", "Background rain", "Terrain", "Sun"} <= set(result["names"])
+    assert {"City", "Background rain", "Terrain", "Sun"} <= set(result["names"])
+    assert result["clouded"]  # the cloud layer is drawn in the sky
     assert result["drops"] == 3000 and result["buildings"] > 20 and result["lit"]
     # Half a second at 9 m/s: the drops fall 4.5 m (modulo the 25 m box they loop in).
     assert abs(result["fell"] - 4.5) < 0.2

@@ -29,6 +29,7 @@ RAYS = 7
 FLAT_RADIUS = 4.0  # metres around the spot that must be level: the cast and the camera
 MAX_RISE = 0.8  # metres of height range allowed inside that radius
 SHORE_GAP = 3.0  # metres the spot keeps from the water
+FRAME_DOWN_DEGREES = 8.0  # the lowest a wide shot sees below the eye (16:9, 50 mm)
 NEAR_LAND = 120.0  # metres: land nearer than this that rises above the eye hides the sky
 
 
@@ -72,9 +73,10 @@ def _forward(heading: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def choose_stage(field: HeightField, water: np.ndarray | None = None,
                  trees: np.ndarray | None = None, sun_azimuth: float | None = None,
-                 seed: int = 0) -> Stage:
+                 seed: int = 0, surface: np.ndarray | None = None) -> Stage:
     """The best spot and view on `field` for a cast of two or three. `water` marks grid
-    points under water (lake, sea or river channel); `trees` holds tall plants' (x, y);
+    points under water (lake, sea or river channel), `surface` the water's height there;
+    `trees` holds tall plants' (x, y);
     `sun_azimuth` is in degrees from north (+y) towards east (+x). Without water, trees
     or a usable spot, the middle of the land looking north."""
     extent = field.extent
@@ -117,9 +119,19 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
     s, h, r = np.ix_(spots, np.arange(DIRECTIONS), np.arange(RAYS))
     angle = headings[h] + spread[r]  # (spots, directions, rays)
     fx, fy = _forward(angle)
-    px = xs[s][..., None] + fx[..., None] * steps  # (spots, directions, rays, steps)
-    py = ys[s][..., None] + fy[..., None] * steps
+    # The rays leave from the camera, CAMERA_BACK behind the spot on the view's axis.
+    bx, by = _forward(headings[h])
+    ox = xs[s] - bx * CAMERA_BACK
+    oy = ys[s] - by * CAMERA_BACK
+    px = ox[..., None] + fx[..., None] * steps  # (spots, directions, rays, steps)
+    py = oy[..., None] + fy[..., None] * steps
     land = _sample(field, px.ravel(), py.ravel()).reshape(px.shape)
+    if water is not None and surface is not None:
+        # The eye sees the water's surface, not the bed under it (a river's channel
+        # would hide its water from a grazing line of sight).
+        top = _mask_at(surface, extent, px.ravel(), py.ravel()).reshape(px.shape)
+        wet_here = _mask_at(water, extent, px.ravel(), py.ravel()).reshape(px.shape)
+        land = np.where(wet_here, np.maximum(land, top), land)
     eye = (ground[s] + EYE)[..., None]
     # The land's angle above the eye at each step; a point is hidden if an earlier one
     # rose higher (the line of sight passes under it).
@@ -128,6 +140,9 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
     visible = elevation >= horizon - 1e-9
     inside = (np.abs(px) < extent / 2) & (np.abs(py) < extent / 2)
     visible &= inside
+    # In the frame, too: an eye-level wide shot sees no lower than this below the eye
+    # (water right at the cast's feet is out of the bottom of the picture).
+    framed = visible & (elevation > -np.radians(FRAME_DOWN_DEGREES))
 
     # The sky: the highest near land above the eye across the view, in degrees; a hill
     # of a few degrees is scenery, one over ten fills the upper frame. Land far off may
@@ -140,15 +155,18 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
     first_water = np.full(sky.shape + (RAYS,), np.inf)
     if water is not None:
         wet = _mask_at(water, extent, px.ravel(), py.ravel()).reshape(px.shape)
-        wet &= visible & (steps > 6.0)
+        wet &= framed & (steps > 6.0)
         # Water a little way off, not only at the horizon: a lake seen, not a line; the
         # nearer the better (the shore of a lakeshore).
         near_water = wet & (steps < 0.35 * extent)
         first_water = np.where(near_water.any(axis=-1),
                                steps[np.argmax(near_water, axis=-1)], np.inf)
         closeness = np.clip(1.0 - first_water / (0.35 * extent), 0.0, 1.0)
-        water_seen = near_water.any(axis=-1).mean(axis=-1) * (0.5 + 0.5 * np.where(
-            np.isfinite(first_water), closeness, 0.0).mean(axis=-1))
+        # How much water: rays that meet it, and how far along them it goes (a river
+        # seen along its course, leading into the picture, over a sliver across it).
+        extent_seen = np.minimum(near_water.sum(axis=-1), 8) / 8.0
+        water_seen = (0.5 * near_water.any(axis=-1) + 0.5 * extent_seen).mean(axis=-1) * (
+            0.5 + 0.5 * np.where(np.isfinite(first_water), closeness, 0.0).mean(axis=-1))
 
     trees_seen = np.zeros_like(sky)
     if trees is not None and len(trees):

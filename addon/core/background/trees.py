@@ -64,12 +64,14 @@ class Form:
 
 
 SPECIES: dict[str, Form] = {
+    # A pine as people picture one: a tall bare trunk under a tiered, broadly conical
+    # crown of branches that turn up at their tips, needles in brushes along them.
     "pine": Form(
-        15.0, 2.0, 0.018, 0.5, "flame",
-        (Level(32, 0.38, down=75, down_v=15, curve=20, sides=5, segments=4),
-         Level(9, 0.5, down=45, curve=10, sides=3, segments=2)),
-        leaves=10, leaf=(1.0, 0.7), leaf_kind="needles", leaf_down=35,
-        attract_up=0.3, bark=(0.16, 0.07, 0.035), foliage=(0.025, 0.07, 0.02)),
+        15.0, 2.0, 0.018, 0.3, "tapered",
+        (Level(40, 0.32, down=82, down_v=8, curve=25, sides=5, segments=4),
+         Level(8, 0.45, down=50, curve=15, sides=3, segments=2)),
+        leaves=10, leaf=(0.9, 0.45), leaf_kind="needles", leaf_down=30,
+        attract_up=0.25, bark=(0.16, 0.07, 0.035), foliage=(0.02, 0.06, 0.025)),
     "spruce": Form(
         17.0, 2.5, 0.017, 0.08, "conical",
         (Level(90, 0.3, down=95, down_v=10, curve=-15, sides=4, segments=3),
