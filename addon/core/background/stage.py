@@ -29,7 +29,7 @@ RAYS = 7
 FLAT_RADIUS = 4.0  # metres around the spot that must be level: the cast and the camera
 MAX_RISE = 0.8  # metres of height range allowed inside that radius
 SHORE_GAP = 3.0  # metres the spot keeps from the water
-FRAME_DOWN_DEGREES = 8.0  # the lowest a wide shot sees below the eye (16:9, 50 mm)
+FRAME_DOWN_DEGREES = 14.0  # the lowest a wide shot sees below the eye (16:9, 50 mm, tilted)
 NEAR_LAND = 120.0  # metres: land nearer than this that rises above the eye hides the sky
 
 
