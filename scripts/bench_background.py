@@ -1,20 +1,22 @@
 """How long a background takes from description to built and evaluated scene (no
 render), against the 3 s goal, at each detail level.
 
-    .venv/bin/python scripts/bench_background.py
+    .venv/bin/python scripts/bench_background.py [--baseline FOLDER]
 
 Runs in a fresh process with bpy imported; "first" includes loading the text model.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import textwrap
 
-from background_sheet import DESCRIPTIONS  # the contact sheet's eight
+from background_sheet import DESCRIPTIONS  # the contact sheet's twelve
 
 CODE = """
 import time, json, bpy
@@ -39,19 +41,37 @@ print("@@" + json.dumps(out))
 """
 
 
-def main() -> int:
+def run(path: str | None) -> dict:
+    env = dict(os.environ)
+    if path:
+        env["PYTHONPATH"] = path + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.run([sys.executable, "-c", f"DESCRIPTIONS = {DESCRIPTIONS!r}\n"
                            + textwrap.dedent(CODE)], capture_output=True, text=True,
-                          check=True)
-    out = json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("@@")][-1][2:])
-    first = out["medium"][0]
-    print(f"first background of a session (medium detail, text model loading): "
-          f"{first:.2f} s ({first / 3:.2f} of the 3 s goal)")
-    for detail in ("low", "medium", "high"):
-        times = out[detail][1:] if detail == "medium" else out[detail]
-        print(f"{detail:6s} detail: median {statistics.median(times):.2f} s, slowest "
-              f"{max(times):.2f} s over {len(times)} descriptions "
-              f"({max(times) / 3:.2f} of the goal)")
+                          check=True, env=env)
+    return json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("@@")][-1][2:])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", help="a folder holding another version's "
+                                           "metastudio package, run the same way after")
+    args = parser.parse_args()
+    versions = [("this checkout", run(None))]
+    if args.baseline:
+        versions.append((f"baseline {args.baseline}", run(args.baseline)))
+    for name, out in versions:
+        first = out["medium"][0]
+        print(f"{name}: first background of a session (medium detail, text model "
+              f"loading): {first:.2f} s ({first / 3:.2f} of the 3 s goal)")
+        for detail in ("low", "medium", "high"):
+            times = out[detail][1:] if detail == "medium" else out[detail]
+            print(f"  {detail:6s} detail: median {statistics.median(times):.2f} s, slowest "
+                  f"{max(times):.2f} s over {len(times)} descriptions "
+                  f"({max(times) / 3:.2f} of the goal)")
+    if len(versions) == 2:
+        for detail in ("low", "medium", "high"):
+            now, was = (statistics.median(v[1][detail]) for v in versions)
+            print(f"{detail}: {now / was:.2f} x the baseline's median build time")
     return 0
 
 

@@ -144,12 +144,13 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
     # (water right at the cast's feet is out of the bottom of the picture).
     framed = visible & (elevation > -np.radians(FRAME_DOWN_DEGREES))
 
-    # The sky: the highest near land above the eye across the view, in degrees; a hill
-    # of a few degrees is scenery, one over ten fills the upper frame. Land far off may
-    # rise higher: distant peaks are what a mountain view is for.
+    # The sky: the highest near land above the eye across the view, in degrees: a degree
+    # or two is scenery, but the eye-level wide shot (tilted down to the cast) sees only
+    # about five above the eye, so more hides its sky. Land far off may rise higher:
+    # distant peaks are what a mountain view is for.
     near_steps = int(np.searchsorted(steps, NEAR_LAND))
     top = np.degrees(horizon[..., max(near_steps - 1, 0)]).mean(axis=-1)
-    sky = np.clip(1.0 - (top - 4.0) / 8.0, 0.0, 1.0)
+    sky = np.clip(1.0 - (top - 1.0) / 5.0, 0.0, 1.0)
 
     water_seen = np.zeros_like(sky)
     first_water = np.full(sky.shape + (RAYS,), np.inf)
@@ -192,7 +193,7 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
 
     middle = 1.0 - np.hypot(xs[spots], ys[spots])[:, None] / extent
     level = 1.0 - np.clip(rise[spots] / (5 * MAX_RISE), 0.0, 1.0)[:, None]
-    score = (2.0 * sky + 3.0 * water_seen + 1.5 * trees_seen + 0.7 * light
+    score = (2.5 * sky + 3.0 * water_seen + 1.5 * trees_seen + 0.7 * light
              + 0.5 * middle + 1.5 * level)
     best = np.unravel_index(int(np.argmax(score)), score.shape)
     spot, direction = spots[best[0]], best[1]
