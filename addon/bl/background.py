@@ -426,6 +426,10 @@ def _fog(v: dict, collection, sky=None, night_colour=None, sky_strength: float =
     density = FOG_PER_METRE * v["fog_density"]
     scatter = nodes.new("ShaderNodeVolumeScatter")
     scatter.inputs["Density"].default_value = density
+    if v["weather"] in ("rain", "storm"):
+        # Rain-laden air under a storm deck is grey-dark, not the white of sunlit mist.
+        grey = 0.8 * (1.0 - 0.6 * v["cloud_cover"])
+        scatter.inputs["Color"].default_value = (grey, grey, grey * 1.05, 1.0)
     glow = nodes.new("ShaderNodeEmission")
     if sky is not None:
         horizon = nodes.new("ShaderNodeTexSky")

@@ -193,8 +193,12 @@ def choose_stage(field: HeightField, water: np.ndarray | None = None,
 
     middle = 1.0 - np.hypot(xs[spots], ys[spots])[:, None] / extent
     level = 1.0 - np.clip(rise[spots] / (5 * MAX_RISE), 0.0, 1.0)[:, None]
+    # Scenery: land far off rising a few degrees above the eye (peaks, a far ridge);
+    # flat land scores nothing here, whichever way it is looked at.
+    far_top = np.degrees(horizon[..., -1]).mean(axis=-1)
+    scenery = np.clip(far_top / 6.0, 0.0, 1.0) * (far_top > top + 1.0)
     score = (2.5 * sky + 3.0 * water_seen + 1.5 * trees_seen + 0.7 * light
-             + 0.5 * middle + 1.5 * level)
+             + 0.5 * middle + 1.5 * level + 1.2 * scenery)
     best = np.unravel_index(int(np.argmax(score)), score.shape)
     spot, direction = spots[best[0]], best[1]
     seen_water = first_water[best][np.isfinite(first_water[best])]
