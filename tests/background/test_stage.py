@@ -30,9 +30,9 @@ def test_the_view_avoids_a_hillside_and_keeps_the_sky():
     heights = np.clip(Y - 10.0, 0, None) * 1.5  # a steep slope rising to the north
     stage = choose_stage(HeightField(heights, EXTENT))
     _, fy = forward(stage.heading)
-    assert fy < 0.0, stage  # not into the hill
-    assert stage.seen["sky"] > 0.9
-    assert stage.seen["land_above_eye_degrees"] < 4.0
+    assert fy < 0.5, stage  # not square into the hill (along it, it is scenery)
+    assert stage.seen["sky"] > 0.85
+    assert stage.seen["land_above_eye_degrees"] < 2.0
 
 
 def test_a_forest_is_seen_between_its_trees():
