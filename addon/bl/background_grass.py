@@ -14,7 +14,7 @@ from mathutils.bvhtree import BVHTree
 
 from .background import TAG
 from .background_scatter import instanced
-from .nodes import ensure_node_tree
+from .nodes import ensure_node_tree, let_light_through
 
 GRASSY = {"grassland", "forest", "mountains", "wetland"}
 # Clumps by detail, over the area around the stage (about 60 m by 55 m).
@@ -109,13 +109,7 @@ def _grass_material(green) -> bpy.types.Material:
     links.new(hue.outputs["Result"], vary.inputs["Hue"])
     links.new(ramp.outputs["Color"], vary.inputs["Color"])
     links.new(vary.outputs["Color"], bsdf.inputs["Base Color"])
-    translucent = nodes.new("ShaderNodeBsdfTranslucent")
-    links.new(vary.outputs["Color"], translucent.inputs["Color"])
-    mix = nodes.new("ShaderNodeMixShader")
-    mix.inputs["Fac"].default_value = 0.25
-    links.new(bsdf.outputs[0], mix.inputs[1])
-    links.new(translucent.outputs[0], mix.inputs[2])
-    links.new(mix.outputs[0], nodes["Material Output"].inputs["Surface"])
+    let_light_through(material.node_tree, bsdf, vary.outputs["Color"], 0.25)
     return material
 
 

@@ -11,7 +11,7 @@ from mathutils import Matrix
 
 from ..core.background.scatter import Scatter
 from ..core.background.trees import SPECIES, grow_tree
-from .nodes import ensure_node_tree
+from .nodes import ensure_node_tree, let_light_through
 
 COLOURS = {"rock": (0.2, 0.19, 0.18), "reeds": (0.16, 0.15, 0.06)}
 VARIANTS = {"low": 1, "medium": 2, "high": 3}  # trees of one species that differ
@@ -87,14 +87,7 @@ def _tree_materials(species: str, snowy: bool = False,
             links.new(colour, snow.inputs["A"])
             colour = snow.outputs["Result"]
         links.new(colour, bsdf.inputs["Base Color"])
-        translucent = nodes.new("ShaderNodeBsdfTranslucent")
-        links.new(shift.outputs["Color"], translucent.inputs["Color"])
-        mix = nodes.new("ShaderNodeMixShader")
-        mix.inputs["Fac"].default_value = 0.3
-        output = nodes["Material Output"]
-        links.new(bsdf.outputs[0], mix.inputs[1])
-        links.new(translucent.outputs[0], mix.inputs[2])
-        links.new(mix.outputs[0], output.inputs["Surface"])
+        let_light_through(leaves.node_tree, bsdf, shift.outputs["Color"], 0.3)
     return [bark, leaves]
 
 

@@ -34,3 +34,16 @@ def multiply_by_noise(tree, colour, vector, scale: float, low: float, high: floa
         links.new(colour, product.inputs["A"])
     links.new(spread.outputs["Result"], product.inputs["B"])
     return product.outputs["Result"]
+
+
+def let_light_through(tree, bsdf, colour, share: float) -> None:
+    """Make the material's surface `bsdf` mixed with a Translucent BSDF of `colour` (an
+    output socket) at `share`: a leaf or a blade of grass lit from behind glows."""
+    nodes, links = tree.nodes, tree.links
+    translucent = nodes.new("ShaderNodeBsdfTranslucent")
+    links.new(colour, translucent.inputs["Color"])
+    mix = nodes.new("ShaderNodeMixShader")
+    mix.inputs["Fac"].default_value = share
+    links.new(bsdf.outputs[0], mix.inputs[1])
+    links.new(translucent.outputs[0], mix.inputs[2])
+    links.new(mix.outputs[0], nodes["Material Output"].inputs["Surface"])

@@ -191,8 +191,8 @@ def _perpendicular(v: np.ndarray) -> np.ndarray:
     return _unit(_cross(v, other))
 
 
-def _stem_path(b: _Builder, start, direction, length, level: Level | None, form: Form,
-               segments: int, curve: float, curve_v: float, attract: float):
+def _stem_path(b: _Builder, start, direction, length, segments: int, curve: float,
+               curve_v: float, attract: float):
     """Points and directions along a stem that bends `curve` degrees over its length
     about its own side axis, with noise, and turns towards the sky by `attract`."""
     points, directions = [start], [direction]
@@ -310,7 +310,7 @@ def _grow(b: _Builder, form: Form, depth: int, points, directions, length: float
         parent_radius = radius * (1 - 0.9 * u)
         child_radius = min(0.9 * parent_radius, radius * (child_length / length) ** 1.2)
         child_radius = max(child_radius, 0.004)
-        path, dirs = _stem_path(b, at, child, child_length, level, form, level.segments,
+        path, dirs = _stem_path(b, at, child, child_length, level.segments,
                                 level.curve, level.curve_v,
                                 form.attract_up if depth > 0 else 0.0)
         radii = np.linspace(child_radius, child_radius * 0.15, len(path))
@@ -330,7 +330,7 @@ def grow_tree(species: str, seed: int = 0) -> TreeMesh:
                              math.sin(lean) * math.sin(heading), math.cos(lean)]))
         foot = np.array([0.0, 0.0, -0.05 * height])  # into the ground: no floating foot
         stem_height = height * (1.0 if form.stems == 1 else b.rng.uniform(0.7, 1.0))
-        path, dirs = _stem_path(b, foot, up, stem_height * 1.05, None, form,
+        path, dirs = _stem_path(b, foot, up, stem_height * 1.05,
                                 form.trunk_segments, form.trunk_curve, form.trunk_curve * 0.5,
                                 0.0)
         radius = form.radius * stem_height
