@@ -340,10 +340,17 @@ def _head_point(rig, face) -> Vector:
     return Vector((0, 0, 1.6))
 
 
-def _camera(scene, name: str, lens: float, at: Vector, look: Vector):
+def _camera(scene, name: str, lens: float, at: Vector, look: Vector,
+            f_stop: float | None = None):
+    """A camera at `at` looking at `look`; with `f_stop`, focused on `look` with that
+    aperture (the face of a close-up sharp, the land behind it soft)."""
     data = bpy.data.cameras.get(name) or bpy.data.cameras.new(name)
     data.lens = lens
     data.clip_start, data.clip_end = 0.05, 5000.0
+    data.dof.use_dof = f_stop is not None
+    if f_stop is not None:
+        data.dof.aperture_fstop = f_stop
+        data.dof.focus_distance = (look - at).length
     obj = bpy.data.objects.get(name) or bpy.data.objects.new(name, data)
     if obj.name not in scene.collection.objects:
         scene.collection.objects.link(obj)
@@ -364,7 +371,9 @@ def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, position
     distance = wide_distance(xs, lens)
     # At eye level, as a dialogue is shot: the horizon runs behind the cast's heads.
     wide_at = middle + Vector((0.0, -distance, -0.1))
-    cameras = {None: _camera(scene, "Cam Wide", lens, wide_at, middle - Vector((0, 0, 0.35)))}
+    f_stop = script.camera.f_stop
+    cameras = {None: _camera(scene, "Cam Wide", lens, wide_at, middle - Vector((0, 0, 0.35)),
+                             f_stop)}
     for name, head in heads.items():
         toward = (wide_at - head).normalized()
         # A close-up frames the face, not the head bone's middle (7 cm under the crown,
@@ -373,10 +382,10 @@ def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, position
         face_at = head - Vector((0.0, 0.0, CLOSEUP_DROP))
         cameras[("closeup", name)] = _camera(scene, f"Cam {name} close", lens,
                                              face_at + toward * CLOSEUP_DISTANCE * lens / 50,
-                                             face_at)
+                                             face_at, f_stop)
         cameras[("medium", name)] = _camera(scene, f"Cam {name} medium", lens,
                                             head + toward * 2.0 * lens / 50,
-                                            head - Vector((0, 0, 0.3)))
+                                            head - Vector((0, 0, 0.3)), f_stop)
     for marker in [m for m in scene.timeline_markers if m.name.startswith("shot ")]:
         scene.timeline_markers.remove(marker)
     fps = script.output.fps

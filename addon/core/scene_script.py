@@ -72,6 +72,9 @@ class CameraPart(BaseModel):
         "auto", description="auto: a wide opening, then the speaker in close-up, cutting "
                             "when the speaker changes")
     lens: float = Field(50.0, ge=10, le=300, description="focal length in mm")
+    f_stop: float | None = Field(
+        None, ge=0.7, le=64, description="depth of field: the aperture (2.8 blurs what is "
+                                         "behind a close-up's face); unset, all is sharp")
 
 
 class OutputPart(BaseModel):

@@ -44,6 +44,9 @@ pause = 0.8
 who = "Ben"
 text = "Hello, Ada."
 
+[camera]
+f_stop = 2.8
+
 [output]
 resolution = [64, 36]
 fps = 12
@@ -368,8 +371,12 @@ def test_close_ups_hold_the_whole_face_with_headroom(made):
             at = body.matrix_world.translation  # under the head
             result[name] = [world_to_camera_view(scene, camera, Vector((at.x, at.y, z))).y
                             for z in (crown, crown - 0.24)]  # the crown, the chin
+            # Depth of field asked for: focused at the face, 0.9 m off at 50 mm.
+            result[name] += [camera.data.dof.use_dof, camera.data.dof.aperture_fstop,
+                             camera.data.dof.focus_distance]
     """, path=str(out / "tiny.blend"))
-    for name, (crown, chin) in framed.items():
+    for name, (crown, chin, dof, f_stop, focus) in framed.items():
+        assert dof and abs(f_stop - 2.8) < 1e-5 and abs(focus - 0.9) < 0.05, (name, focus)
         assert 0.85 < crown < 0.99, (name, crown)  # headroom, not a third of the frame
         assert 0.15 < chin < 0.45, (name, chin)  # the chin and some neck in frame
 
