@@ -13,7 +13,7 @@ from ..core.background.scatter import Scatter
 from ..core.background.trees import SPECIES, grow_tree
 from .nodes import ensure_node_tree, let_light_through
 
-COLOURS = {"rock": (0.2, 0.19, 0.18), "reeds": (0.16, 0.15, 0.06)}
+COLOURS = {"reeds": (0.16, 0.15, 0.06)}
 VARIANTS = {"low": 1, "medium": 2, "high": 3}  # trees of one species that differ
 
 
@@ -112,6 +112,66 @@ def _tree(species: str, seed: int, snowy: bool = False, dry: bool = False
     return mesh
 
 
+def _boulder(bm, seed: int) -> None:
+    """A boulder: a ball roughened by a few octaves of noise, split along two or three
+    planes (the flat faces where rock cleaves), its foot flattened into the ground."""
+    from mathutils import Vector, noise
+
+    rng = np.random.default_rng(seed + 7)
+    bmesh.ops.create_icosphere(bm, subdivisions=3, radius=1.0)
+    offset = Vector(rng.uniform(-50, 50, 3))
+    for vert in bm.verts:
+        at = vert.co.copy()
+        rough = noise.fractal(at * 1.3 + offset, 0.6, 2.0, 4)
+        vert.co = at * (1.0 + 0.35 * rough)
+        vert.co.z *= 0.65
+    for _ in range(int(rng.integers(2, 4))):
+        normal = Vector(rng.normal(0, 1, 3)).normalized()
+        normal.z = abs(normal.z) * 0.5 + 0.2  # cleaves on the sides and top, not below
+        normal.normalize()
+        cut = bmesh.ops.bisect_plane(bm, geom=bm.verts[:] + bm.edges[:] + bm.faces[:],
+                                     plane_co=normal * rng.uniform(0.55, 0.75),
+                                     plane_no=normal, clear_outer=True)
+        edges = [e for e in cut["geom_cut"] if isinstance(e, bmesh.types.BMEdge)]
+        if edges:
+            bmesh.ops.holes_fill(bm, edges=edges)
+    for vert in bm.verts:
+        vert.co.z = max(vert.co.z, -0.25)  # sits in the ground
+
+
+def _rock_material() -> bpy.types.Material:
+    """Grey rock with lighter and darker mineral patches, lichen-dark hollows and a
+    gritty bump."""
+    material = bpy.data.materials.get("Background rock")
+    if material is not None:
+        return material
+    material = bpy.data.materials.new("Background rock")
+    ensure_node_tree(material)
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+    bsdf = nodes["Principled BSDF"]
+    bsdf.inputs["Roughness"].default_value = 0.85
+    where = nodes.new("ShaderNodeTexCoord").outputs["Object"]
+    patches = nodes.new("ShaderNodeTexNoise")
+    patches.inputs["Scale"].default_value = 2.5
+    patches.inputs["Detail"].default_value = 6.0
+    links.new(where, patches.inputs["Vector"])
+    ramp = nodes.new("ShaderNodeValToRGB")
+    ramp.color_ramp.elements[0].color = (0.08, 0.08, 0.075, 1.0)
+    ramp.color_ramp.elements[1].color = (0.3, 0.29, 0.27, 1.0)
+    ramp.color_ramp.elements[0].position, ramp.color_ramp.elements[1].position = 0.35, 0.7
+    links.new(patches.outputs["Fac"], ramp.inputs["Fac"])
+    links.new(ramp.outputs["Color"], bsdf.inputs["Base Color"])
+    grit = nodes.new("ShaderNodeTexNoise")
+    grit.inputs["Scale"].default_value = 25.0
+    grit.inputs["Detail"].default_value = 8.0
+    links.new(where, grit.inputs["Vector"])
+    bump = nodes.new("ShaderNodeBump")
+    bump.inputs["Strength"].default_value = 0.4
+    links.new(grit.outputs["Fac"], bump.inputs["Height"])
+    links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])
+    return material
+
+
 def _prototype(kind: str, seed: int, snowy: bool = False, dry: bool = False
                ) -> bpy.types.Mesh:
     """One model of a kind, about its real size in metres."""
@@ -131,19 +191,15 @@ def _prototype(kind: str, seed: int, snowy: bool = False, dry: bool = False
             bmesh.ops.create_cone(bm, cap_ends=False, segments=3, radius1=0.02,
                                   radius2=0.0, depth=tall, matrix=tilt @ place)
         slots.append(_material("reeds"))
-    else:  # rock: a lumpy, flattened ball
-        result = bmesh.ops.create_icosphere(bm, subdivisions=2, radius=1.0)
-        rng = np.random.default_rng(seed)
-        for vert in result["verts"]:
-            vert.co *= 0.75 + 0.5 * rng.random()
-            vert.co.z *= 0.6
-        slots.append(_material("rock"))
+    else:
+        _boulder(bm, seed)
+        slots.append(_rock_material())
     mesh = bpy.data.meshes.new(f"Background {kind}")
     bm.to_mesh(mesh)
     bm.free()
     for material in slots:
         mesh.materials.append(material)
-    mesh.polygons.foreach_set("use_smooth", np.full(len(mesh.polygons), kind != "rock"))
+    mesh.polygons.foreach_set("use_smooth", np.full(len(mesh.polygons), True))
     return mesh
 
 
