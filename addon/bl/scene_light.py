@@ -1,6 +1,6 @@
 """Light the cast as a cinematographer lights people on location: a soft key from the
-sun's side of the camera, a fill from the other side, a rim from behind on the key's
-side, all linked to the cast alone (Cycles' light linking), so the faces read as skin in
+sun's side, well round from the camera (55 degrees: the face keeps its shape), a weak
+fill from the other side, a rim from behind on the key's side, all linked to the cast alone (Cycles' light linking), so the faces read as skin in
 every shot while the world keeps its own sun and sky. By day the key takes the sun's
 colour; at night it is a cool moonlight and the fill is weaker (a night look, not a
 studio)."""
@@ -17,7 +17,7 @@ from .background import TAG
 COLLECTION = "Cast lighting"
 # Irradiance aimed for, in sun-lamp units (W/m2): a clear noon sun here is 4.
 KEY_DAY, KEY_NIGHT = 3.0, 0.8
-FILL_SHARE, RIM_SHARE = 0.2, 0.9
+FILL_SHARE, RIM_SHARE = 0.12, 0.9  # a fill ratio of about 1:8: faces keep their shape
 DISTANCE = 3.0  # metres from the cast's heads
 # An area light of P watts, one metre across, lights a surface 3 m away square on as a
 # sun of P / 33 (measured in Cycles): so P = strength * AREA_WATTS * (d / 3 m)^2.
@@ -83,7 +83,7 @@ def light_cast(scene, cast_collections: list[bpy.types.Collection], heads: list[
             (0, 0, DISTANCE * math.sin(rise)))
 
     made = [
-        _lamp(scene, lamps, "Cast key", around(40.0, math.radians(30)), middle,
+        _lamp(scene, lamps, "Cast key", around(55.0, math.radians(30)), middle,
               _power(key_strength, DISTANCE), 1.5, colour),
         _lamp(scene, lamps, "Cast fill", around(-50.0, math.radians(10)), middle,
               _power(key_strength * FILL_SHARE * (0.6 if night else 1.0), DISTANCE), 2.5,

@@ -14,7 +14,9 @@ import numpy as np
 
 from .animation import fcurves
 
-METER_TARGET = 0.42  # mean display value aimed for (a mid grey is about 0.46)
+# Mean display value aimed for (a mid grey is about 0.46): a little under it, as AgX
+# pales bright skin.
+METER_TARGET = 0.38
 LOOK = "AgX - Medium High Contrast"
 
 
