@@ -1,9 +1,9 @@
 """Light the cast as a cinematographer lights people on location: a soft key from the
 sun's side, well round from the camera (55 degrees: the face keeps its shape), a weak
-fill from the other side, a rim from behind on the key's side, all linked to the cast alone (Cycles' light linking), so the faces read as skin in
-every shot while the world keeps its own sun and sky. By day the key takes the sun's
-colour; at night it is a cool moonlight and the fill is weaker (a night look, not a
-studio)."""
+fill from the other side, a rim from behind on the key's side, all linked to the cast
+alone (Cycles' light linking), so the faces read as skin in every shot while the world
+keeps its own sun and sky. By day the key takes the sun's colour; at night it is a cool
+moonlight and the fill is weaker (a night look, not a studio)."""
 
 from __future__ import annotations
 
