@@ -6,10 +6,13 @@ a lakeshore or a coast, the river, the trees of a forest), and some sky: not a h
 filling the frame. The sun's side counts a little: light on the faces from in front and
 to one side of the camera is the light a cinematographer picks.
 
-Each candidate spot and direction is scored by marching rays over the height field: a
-ray is blocked where the land rises above the line of sight; the first water or tree
-near a ray before that counts as seen; the highest angle of land above the eye says how
-much of the sky is hidden.
+Each candidate spot (the levelest third of a jittered grid, dry and off the shore) and
+direction is scored by marching rays over the height field from where the wide camera
+would stand: a ray is blocked where the land rises above the line of sight; water seen
+inside the frame counts, the nearer and the more of it the better; trees 8-60 m out
+count; the highest angle of near land above the eye says how much of the sky is hidden,
+far land rising a few degrees is scenery; the sun over the camera's shoulder and a level
+spot count a little.
 """
 
 from __future__ import annotations
