@@ -108,7 +108,7 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     import bpy
     from metastudio.bl.background import aim_weather, build_background, ground_height
     from metastudio.bl.background_grass import plant_grass
-    from metastudio.bl.background_stage import clear_view, find_stage, move_to_stage
+    from metastudio.bl.background_stage import clear_view, stage_world
     from metastudio.bl.scene_guard import SceneGuard
     from metastudio.core.background.city import BLOCK, STREET
 
@@ -118,7 +118,7 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     scene = bpy.context.scene
     camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
     scene.collection.objects.link(camera)
-    camera.data.clip_end = 150_000.0  # the cloud deck reaches 100 km out, to the horizon
+    camera.data.clip_end = 150_000.0  # well past the plain, which reaches 20 km out
     terrain = bpy.data.objects["Terrain"]
     resolved = json.loads(terrain["metastudio_resolved"])["values"]
     if resolved["biome"] == "city":  # down the middle of a street, at a person's eye
@@ -127,8 +127,7 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     else:
         # Where a scene would be staged (the water, the trees and the sky in view),
         # from a little above a person's eye, looking a little down.
-        stage = find_stage(scene, spec.seed)
-        move_to_stage(scene, stage)
+        stage = stage_world(scene, spec.seed)
         clear_view(scene, (-6.0, 6.0), (-14.0, 6.0), stage.clear_to, CAMERA_BACK)
         plant_grass(scene)
         camera.location, pitch = (0.0, -CAMERA_BACK, 3.0), -3.0

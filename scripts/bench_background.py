@@ -41,14 +41,21 @@ print("@@" + json.dumps(out))
 """
 
 
-def run(path: str | None) -> dict:
+def run_code(code: str, path: str | None):
+    """Run `code` (which prints "@@" and JSON) with the sheet's DESCRIPTIONS in a fresh
+    process, with the packages in folder `path` first on the path when given (a
+    baseline version); returns the JSON."""
     env = dict(os.environ)
     if path:
         env["PYTHONPATH"] = path + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.run([sys.executable, "-c", f"DESCRIPTIONS = {DESCRIPTIONS!r}\n"
-                           + textwrap.dedent(CODE)], capture_output=True, text=True,
+                           + textwrap.dedent(code)], capture_output=True, text=True,
                           check=True, env=env)
     return json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("@@")][-1][2:])
+
+
+def run(path: str | None) -> dict:
+    return run_code(CODE, path)
 
 
 def main() -> int:

@@ -12,14 +12,11 @@ fresh process of its own, one after the other, so they do not share the two core
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
-import textwrap
 
 from background_sheet import DESCRIPTIONS  # the contact sheet's twelve
+from bench_background import run_code
 
 CODE = """
 import json, time, bpy
@@ -47,13 +44,7 @@ print("@@" + json.dumps(out))
 
 
 def run(path: str | None) -> list[tuple[float, float]]:
-    env = dict(os.environ)
-    if path:
-        env["PYTHONPATH"] = path + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, "-c", f"DESCRIPTIONS = {DESCRIPTIONS!r}\n"
-                           + textwrap.dedent(CODE)], capture_output=True, text=True,
-                          check=True, env=env)
-    return json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("@@")][-1][2:])
+    return run_code(CODE, path)
 
 
 def main() -> int:

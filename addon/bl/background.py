@@ -50,7 +50,7 @@ GROUND = {
     "city": ((0.2, 0.2, 0.2), (0.3, 0.3, 0.3)),
 }
 SNOW = (0.85, 0.87, 0.9)
-NAMED = ("terrain", "water", "sun", "fog", "clouds", "city", "river", "plain")
+NAMED = ("terrain", "water", "sun", "fog", "city", "river", "plain")
 # Drops are placed this far in front of the camera (metres): where the eye sees them.
 WEATHER_AHEAD = 25.0
 # Per metre: fog density 1 fades the land to half at 170 m (1/e at 250 m): near trees
@@ -231,13 +231,10 @@ def _plain(field: HeightField, rim: float, terrain, collection) -> None:
     mesh = bpy.data.meshes.new("Plain")
     mesh.from_pydata([(x, y, rim) for x, y in corners], [],
                      [(4, 5, 1, 0), (5, 6, 2, 1), (6, 7, 3, 2), (7, 4, 0, 3)])
-    painted = terrain.data.color_attributes["ground"]
-    colours = np.empty(len(painted.data) * 4, np.float32)
-    painted.data.foreach_get("color", colours)
     n = field.heights.shape[0]
     border = np.zeros((n, n), bool)
     border[0], border[-1], border[:, 0], border[:, -1] = True, True, True, True
-    edge = colours.reshape(-1, 4)[border.ravel()].mean(axis=0)
+    edge = painted_ground(terrain)[border.ravel()].mean(axis=0)
     attribute = mesh.color_attributes.new("ground", "FLOAT_COLOR", "POINT")
     attribute.data.foreach_set("color", np.tile(edge, len(corners)).astype(np.float32))
     mesh.materials.append(terrain.data.materials[0])
@@ -306,10 +303,19 @@ def _river(river: River, collection, frozen: bool = False) -> None:
 
 
 def terrain_points(terrain: bpy.types.Object) -> np.ndarray:
-    """The terrain mesh's vertices (n x 3, metres)."""
+    """The terrain mesh's vertices (n x 3, metres); any mesh object's alike (the
+    instancing point clouds')."""
     co = np.empty(len(terrain.data.vertices) * 3, np.float32)
     terrain.data.vertices.foreach_get("co", co)
     return co.reshape(-1, 3)
+
+
+def painted_ground(terrain: bpy.types.Object) -> np.ndarray:
+    """The terrain's painted colour at each vertex (n x 4, linear RGBA)."""
+    painted = terrain.data.color_attributes["ground"]
+    colours = np.empty(len(painted.data) * 4, np.float32)
+    painted.data.foreach_get("color", colours)
+    return colours.reshape(-1, 4)
 
 
 def ground_height(terrain: bpy.types.Object, x: float, y: float) -> float:

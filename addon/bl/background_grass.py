@@ -12,7 +12,7 @@ import bpy
 import numpy as np
 from mathutils.bvhtree import BVHTree
 
-from .background import TAG
+from .background import TAG, painted_ground
 from .background_scatter import instanced
 from .nodes import ensure_node_tree, let_light_through
 
@@ -144,17 +144,17 @@ def plant_grass(scene, keep_clear: tuple[tuple[float, float], tuple[float, float
     tree = BVHTree.FromObject(terrain, bpy.context.evaluated_depsgraph_get())
     water = next((o for o in scene.objects if o.get(TAG) in ("water", "river")), None)
     wet = BVHTree.FromObject(water, bpy.context.evaluated_depsgraph_get()) if water else None
-    painted = terrain.data.color_attributes["ground"]
-    colours = np.empty(len(painted.data) * 4, np.float32)
-    painted.data.foreach_get("color", colours)
-    colours = colours.reshape(-1, 4)[:, :3]
-    # Grass grows where the ground is painted green: not on snow, rock or sand.
+    colours = painted_ground(terrain)[:, :3]
+    # Grass grows where the ground is painted green: not on snow, rock or sand; a face of
+    # the terrain (all quads) where all four corners are.
     greenish = (colours[:, 1] > colours[:, 0] * 1.1) & (colours[:, 1] > colours[:, 2] * 1.3)
-    corners = [tuple(p.vertices) for p in terrain.data.polygons]
+    corners = np.empty(len(terrain.data.loops), np.int32)
+    terrain.data.loops.foreach_get("vertex_index", corners)
+    green_face = greenish[corners.reshape(-1, 4)].all(axis=1)
     points = []
     for x, y in xy:
         hit, _, face, _ = tree.ray_cast((x, y, 5000.0), (0.0, 0.0, -1.0))
-        if hit is None or not greenish[list(corners[face])].all():
+        if hit is None or not green_face[face]:
             continue
         if wet is not None and any(
                 wet.ray_cast((x + dx, y + dy, 5000.0), (0.0, 0.0, -1.0))[0] is not None

@@ -56,17 +56,14 @@ def _water_mask(scene, field: HeightField) -> tuple[np.ndarray, np.ndarray] | No
 
 
 def _tree_points(scene) -> np.ndarray:
-    found = []
-    for obj in scene.objects:
-        if obj.get(TAG) in TALL and obj.type == "MESH":
-            co = np.empty(len(obj.data.vertices) * 3, np.float32)
-            obj.data.vertices.foreach_get("co", co)
-            found.append(co.reshape(-1, 3)[:, :2])
+    found = [terrain_points(obj)[:, :2] for obj in scene.objects
+             if obj.get(TAG) in TALL and obj.type == "MESH"]
     return np.vstack(found) if found else np.zeros((0, 2))
 
 
-def find_stage(scene, seed: int = 0) -> Stage | None:
-    """The best spot and view on the scene's built background (None without one)."""
+def stage_world(scene, seed: int = 0) -> Stage | None:
+    """Choose the best spot and view on the scene's built background and move the world
+    so that spot is the origin looking along +y (None, and nothing moved, without one)."""
     terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
     if terrain is None:
         return None
@@ -76,26 +73,26 @@ def find_stage(scene, seed: int = 0) -> Stage | None:
     if sun is not None and sun.data.energy > 1.0:  # by day: the moon lights no faces
         azimuth = (180.0 - math.degrees(sun.rotation_euler.z)) % 360.0
     water = _water_mask(scene, field)
-    return choose_stage(field, water[0] if water else None, _tree_points(scene), azimuth,
-                        seed, water[1] if water else None)
+    stage = choose_stage(field, water[0] if water else None, _tree_points(scene), azimuth,
+                         seed, water[1] if water else None)
+    wet = None
+    if water is not None:  # the grid points under water and their banks: kept as they are
+        wet = water[0].copy()
+        for axis in (0, 1):
+            for shift in (-1, 1):
+                wet |= np.roll(water[0], shift, axis=axis)
+    _move(scene, terrain, stage, wet)
+    return stage
 
 
-def move_to_stage(scene, stage: Stage) -> None:
+def _move(scene, terrain, stage: Stage, wet: np.ndarray | None) -> None:
     """Move and turn the background so that `stage` is the origin looking along +y. Mesh
     data is moved (not only objects), so heights read from the terrain's vertices, the
     instancing point clouds and the clearing of the stage all work in scene space; the
-    models the point clouds instance stay as they are."""
+    models the point clouds instance stay as they are. Then level the stage, leaving the
+    grid points marked `wet` as they are."""
     turn = Matrix.Rotation(-stage.heading, 4, "Z")
     move = turn @ Matrix.Translation((-stage.x, -stage.y, -stage.z))
-    terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
-    wet = None
-    if terrain is not None:  # the grid points under water and their banks: kept as they are
-        water = _water_mask(scene, _height_field(terrain))
-        if water is not None:
-            wet = water[0].copy()
-            for axis in (0, 1):
-                for shift in (-1, 1):
-                    wet |= np.roll(water[0], shift, axis=axis)
     for obj in scene.objects:
         role = obj.get(TAG)
         if not role or role.endswith(" model"):
@@ -118,10 +115,9 @@ def move_to_stage(scene, stage: Stage) -> None:
         for node in tree.nodes:
             if node.bl_idname == "ShaderNodeTexSky" and hasattr(node, "sun_rotation"):
                 node.sun_rotation += stage.heading
-    if terrain is not None:  # a new object of this build: no scene property is changed
-        _level(terrain, keep=None if wet is None else wet.ravel())
-        terrain["metastudio_stage"] = [stage.x, stage.y, stage.z, stage.heading,
-                                       stage.clear_to]
+    # A new object of this build: no scene property is changed.
+    _level(terrain, keep=None if wet is None else wet.ravel())
+    terrain["metastudio_stage"] = [stage.x, stage.y, stage.z, stage.heading, stage.clear_to]
 
 
 def _level(terrain, inner: float = LEVEL_INNER, outer: float = LEVEL_OUTER,
@@ -156,11 +152,10 @@ def clear_view(scene, across: tuple[float, float], along: tuple[float, float],
         role = obj.get(TAG)
         data = obj.data if obj.type == "MESH" else None
         if (not role or data is None or "size" not in data.attributes
-                or role in ("rain", "snow", "clouds")):
+                or role in ("rain", "snow")):
             continue
-        co = np.empty(len(data.vertices) * 3, np.float32)
-        data.vertices.foreach_get("co", co)
-        x, y = co[0::3], co[1::3]
+        co = terrain_points(obj)
+        x, y = co[:, 0], co[:, 1]
         doomed = (left < x) & (x < right) & (near < y) & (y < far)
         if role in TALL:
             # The middle of the view out to the water, and the whole view near the

@@ -23,7 +23,7 @@ from ..core.voice.mouth import MouthCue
 from ..core.voice.tts import VoiceSpec, speak, write_wav
 from .background import TAG, aim_weather, build_background, ground_height
 from .background_grass import plant_grass
-from .background_stage import clear_view, find_stage, move_to_stage
+from .background_stage import clear_view, stage_world
 from .character import build_character, find_character
 from .lipsync_keys import add_sound_strip, can_play_sound, key_shapes
 from .scene_guard import SceneGuard
@@ -100,10 +100,8 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
 
     for fraction, message in build_background(context, script.background, guard, warnings):
         yield 0.05 + 0.3 * fraction, f"background: {message}"
-    stage = find_stage(scene, script.background.seed)
-    if stage is not None:
-        # Turn the world so the view from the cast's spot shows what was described.
-        move_to_stage(scene, stage)
+    # Turn the world so the view from the cast's spot shows what was described.
+    stage = stage_world(scene, script.background.seed)
     terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
 
     names = [member.name for member in script.cast]

@@ -65,14 +65,13 @@ def light_cast(scene, cast_collections: list[bpy.types.Collection], heads: list[
     # of the cast; camera left otherwise.
     side = 1.0
     colour = (0.8, 0.87, 1.0) if night else (1.0, 0.96, 0.9)
+    right = Vector((toward_camera.y, -toward_camera.x, 0.0))  # the camera's right
     if sun is not None and not night:
         to_sun = sun.matrix_world.to_3x3() @ Vector((0.0, 0.0, 1.0))
-        right = Vector((toward_camera.y, -toward_camera.x, 0.0))  # camera's right
         side = 1.0 if to_sun.dot(right) >= 0 else -1.0
         # The sun's colour, warmed as a gold reflector warms it: skin under a neutral
         # key against a blue sky reads grey.
         colour = tuple(c * w for c, w in zip(sun.data.color, (1.0, 0.92, 0.85), strict=True))
-    right = Vector((toward_camera.y, -toward_camera.x, 0.0))
     key_strength = KEY_NIGHT if night else KEY_DAY
 
     def around(degrees: float, rise: float) -> Vector:
