@@ -19,10 +19,11 @@ from background_sheet import DESCRIPTIONS  # the contact sheet's twelve
 from bench_background import run_code
 
 CODE = """
-import json, time, bpy
+import json, os, tempfile, time, bpy
 from metastudio.core.background.spec import BackgroundSpec
 from metastudio_farm.cli_background import _build
 out = []
+folder = tempfile.mkdtemp(prefix="metastudio-bench-")  # the frames go here, then away
 for index, text in enumerate(DESCRIPTIONS):
     started = time.perf_counter()
     _build(BackgroundSpec(description=text, seed=index + 1), None, None)
@@ -35,10 +36,12 @@ for index, text in enumerate(DESCRIPTIONS):
     scene.cycles.use_denoising = True
     scene.render.resolution_x, scene.render.resolution_y = 640, 360
     scene.render.resolution_percentage = 100
-    scene.render.filepath = "/tmp/metastudio-bench-frame.png"
+    scene.render.filepath = os.path.join(folder, "frame.png")
     started = time.perf_counter()
     bpy.ops.render.render(write_still=True)
     out.append((built, time.perf_counter() - started))
+    os.remove(scene.render.filepath)
+os.rmdir(folder)
 print("@@" + json.dumps(out))
 """
 
