@@ -158,7 +158,7 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
                [_head_point(rigs[n], faces[n]) for n in names], wide.location)
     aim_weather(scene, terrain)  # the rain or snow in front of the opening camera
     yield 0.96, "metering the light"
-    meter_shots(scene)
+    meter_shots(scene, guard)
     yield 1.0, f"{len(lines)} lines, {length:.1f} s"
     return built
 

@@ -41,13 +41,18 @@ def _metered(scene, path: str, start: float) -> float:
     return exposure
 
 
-def meter_shots(scene) -> dict[str, float]:
+def meter_shots(scene, guard) -> dict[str, float]:
     """Meter every camera bound to a shot marker (or the scene's camera) and key the
-    exposure at each cut; returns camera name -> exposure (stops)."""
+    exposure at each cut; returns camera name -> exposure (stops). The look, the
+    exposure and its keys are given to `guard` (a SceneGuard) to undo."""
     settings = scene.view_settings
-    if settings.view_transform == "AgX" and LOOK in settings.bl_rna.properties[
-            "look"].enum_items.keys():
-        settings.look = LOOK
+    guard.remember(settings, "look")
+    guard.remember(settings, "exposure")
+    if settings.view_transform == "AgX":
+        try:  # the looks are listed per view at run time: RNA's static list is empty
+            settings.look = LOOK
+        except TypeError:  # a Blender without this look keeps AgX's base one
+            pass
     markers = sorted((m for m in scene.timeline_markers
                       if m.name.startswith("shot ") and m.camera is not None),
                      key=lambda m: m.frame)
@@ -83,9 +88,13 @@ def meter_shots(scene) -> dict[str, float]:
     if len(shots) == 1:
         settings.exposure = next(iter(exposures.values()))
         return exposures
+    keyed = []
     for frame, camera in shots:
         settings.exposure = exposures[camera.name]
-        scene.keyframe_insert('view_settings.exposure', frame=frame)
+        if scene.keyframe_insert('view_settings.exposure', frame=frame):
+            keyed.append(frame)
+    guard.add_undo(lambda: [scene.keyframe_delete('view_settings.exposure', frame=f)
+                            for f in keyed])
     _hold_between_keys(scene)
     return exposures
 
