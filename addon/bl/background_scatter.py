@@ -15,6 +15,11 @@ from .nodes import ensure_node_tree, let_light_through
 
 COLOURS = {"reeds": (0.16, 0.15, 0.06)}
 VARIANTS = {"low": 1, "medium": 2, "high": 3}  # trees of one species that differ
+# Trees nearer the rendering camera than this (metres) are the models with real-sized
+# leaves, the others the models whose leaves are cards: a card is about a metre, a
+# dozen pixels across at this distance in a 640-pixel frame at 50 mm.
+NEAR_TREES = 60.0
+LEAF_SHADE = "leaf shade"
 
 
 def _material(name: str) -> bpy.types.Material:
@@ -69,7 +74,18 @@ def _tree_materials(species: str, snowy: bool = False,
         value = nodes.new("ShaderNodeMapRange")  # and value 0.75..1.3
         value.inputs["To Min"].default_value, value.inputs["To Max"].default_value = 0.75, 1.3
         links.new(info.outputs["Random"], hue.inputs["Value"])
-        links.new(info.outputs["Random"], value.inputs["Value"])
+        # The value by half the tree's number and half the leaf's own shade: up close
+        # single leaves read, some lighter, some darker.
+        shade = nodes.new("ShaderNodeAttribute")
+        shade.attribute_name = LEAF_SHADE
+        half = nodes.new("ShaderNodeMath")
+        half.operation, half.inputs[1].default_value = "MULTIPLY", 0.5
+        links.new(shade.outputs["Fac"], half.inputs[0])
+        both = nodes.new("ShaderNodeMath")
+        both.operation, both.inputs[1].default_value = "MULTIPLY_ADD", 0.5
+        links.new(info.outputs["Random"], both.inputs[0])
+        links.new(half.outputs[0], both.inputs[2])
+        links.new(both.outputs[0], value.inputs["Value"])
         links.new(hue.outputs["Result"], shift.inputs["Hue"])
         links.new(value.outputs["Result"], shift.inputs["Value"])
         colour = shift.outputs["Color"]
@@ -91,11 +107,13 @@ def _tree_materials(species: str, snowy: bool = False,
     return [bark, leaves]
 
 
-def _tree(species: str, seed: int, snowy: bool = False, dry: bool = False
-          ) -> bpy.types.Mesh:
-    """A tree of the species (core.background.trees) as a mesh: bark, then leaves."""
-    tree = grow_tree(species, seed)
-    mesh = bpy.data.meshes.new(f"Background {species}")
+def _tree(species: str, seed: int, snowy: bool = False, dry: bool = False,
+          near: bool = False) -> bpy.types.Mesh:
+    """A tree of the species (core.background.trees) as a mesh: bark, then leaves, each
+    leaf with a random shade (the "leaf shade" face attribute). `near`: the model whose
+    cards are filled with real-sized leaves."""
+    tree = grow_tree(species, seed, near)
+    mesh = bpy.data.meshes.new(f"Background {species}" + (" near" if near else ""))
     faces = np.vstack([tree.bark, tree.leaves])
     mesh.vertices.add(len(tree.vertices))
     mesh.vertices.foreach_set("co", tree.vertices.ravel())
@@ -109,6 +127,8 @@ def _tree(species: str, seed: int, snowy: bool = False, dry: bool = False
     bark = np.arange(len(faces)) < len(tree.bark)
     mesh.polygons.foreach_set("material_index", (~bark).astype(np.int32))
     mesh.polygons.foreach_set("use_smooth", bark)  # round stems, crisp leaves
+    shade = np.random.default_rng(seed).random(len(faces)).astype(np.float32)
+    mesh.attributes.new(LEAF_SHADE, "FLOAT", "FACE").data.foreach_set("value", shade)
     return mesh
 
 
@@ -174,7 +194,7 @@ def _rock_material() -> bpy.types.Material:
 
 def _prototype(kind: str, seed: int, snowy: bool = False, dry: bool = False
                ) -> bpy.types.Mesh:
-    """One model of a kind, about its real size in metres."""
+    """One model of a kind, about its real size in metres (a tree's far model)."""
     if kind in SPECIES:
         return _tree(kind, seed, snowy, dry)
     bm = bmesh.new()
@@ -211,40 +231,89 @@ def _attribute(nodes, name: str):
     return read.outputs["Attribute"]
 
 
+def _near_camera(nodes, links):
+    """A field: is the point nearer the scene's active camera than NEAR_TREES? (The
+    camera at the frame rendered: each shot's cut to its camera re-chooses.)"""
+    camera = nodes.new("GeometryNodeObjectInfo")
+    camera.transform_space = "RELATIVE"
+    links.new(nodes.new("GeometryNodeInputActiveCamera").outputs[0],
+              camera.inputs["Object"])
+    distance = nodes.new("ShaderNodeVectorMath")
+    distance.operation = "DISTANCE"
+    links.new(nodes.new("GeometryNodeInputPosition").outputs[0], distance.inputs[0])
+    links.new(camera.outputs["Location"], distance.inputs[1])
+    near = nodes.new("FunctionNodeCompare")
+    near.data_type, near.operation = "FLOAT", "LESS_THAN"
+    near.inputs["B"].default_value = NEAR_TREES
+    links.new(distance.outputs["Value"], near.inputs["A"])
+    return near.outputs["Result"]
+
+
 def _instancer(name: str, prototype: bpy.types.Object, turn: bool,
-               move=None) -> bpy.types.NodeTree:
+               move=None, near: bpy.types.Object | None = None) -> bpy.types.NodeTree:
     """Geometry nodes that put the prototype on every point, scaled by the point's "size"
     attribute and, with `turn`, turned about Z by its "turn" attribute. `move(nodes,
-    links, points)` may insert nodes before that and return the points to place."""
+    links, points)` may insert nodes before that and return the points to place. With a
+    `near` model, the points near the active camera get it instead (level of detail)."""
     group = bpy.data.node_groups.new(f"{name} instances", "GeometryNodeTree")
     group.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
     group.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
     nodes, links = group.nodes, group.links
     given, result = nodes.new("NodeGroupInput"), nodes.new("NodeGroupOutput")
     points = given.outputs[0] if move is None else move(nodes, links, given.outputs[0])
-    model = nodes.new("GeometryNodeObjectInfo")
-    model.inputs["Object"].default_value = prototype
-    place = nodes.new("GeometryNodeInstanceOnPoints")
-    links.new(points, place.inputs["Points"])
-    links.new(model.outputs["Geometry"], place.inputs["Instance"])
-    links.new(_attribute(nodes, "size"), place.inputs["Scale"])
-    if turn:
-        rotation = nodes.new("ShaderNodeCombineXYZ")
-        links.new(_attribute(nodes, "turn"), rotation.inputs["Z"])
-        links.new(rotation.outputs["Vector"], place.inputs["Rotation"])
-    links.new(place.outputs["Instances"], result.inputs[0])
+    chosen = None if near is None else _near_camera(nodes, links)
+    placed = []
+    for model_object, selection in ((prototype, "far"), (near, "near")):
+        if model_object is None:
+            continue
+        model = nodes.new("GeometryNodeObjectInfo")
+        model.inputs["Object"].default_value = model_object
+        place = nodes.new("GeometryNodeInstanceOnPoints")
+        links.new(points, place.inputs["Points"])
+        links.new(model.outputs["Geometry"], place.inputs["Instance"])
+        links.new(_attribute(nodes, "size"), place.inputs["Scale"])
+        if turn:
+            rotation = nodes.new("ShaderNodeCombineXYZ")
+            links.new(_attribute(nodes, "turn"), rotation.inputs["Z"])
+            links.new(rotation.outputs["Vector"], place.inputs["Rotation"])
+        if chosen is not None:
+            if selection == "far":
+                invert = nodes.new("FunctionNodeBooleanMath")
+                invert.operation = "NOT"
+                links.new(chosen, invert.inputs[0])
+                links.new(invert.outputs[0], place.inputs["Selection"])
+            else:
+                links.new(chosen, place.inputs["Selection"])
+        placed.append(place.outputs["Instances"])
+    if len(placed) == 1:
+        links.new(placed[0], result.inputs[0])
+    else:
+        join = nodes.new("GeometryNodeJoinGeometry")
+        for output in reversed(placed):  # the join's input takes links newest first
+            links.new(output, join.inputs[0])
+        links.new(join.outputs[0], result.inputs[0])
     return group
+
+
+def _hidden(name: str, mesh: bpy.types.Mesh, collection) -> bpy.types.Object:
+    obj = bpy.data.objects.new(name, mesh)
+    obj.hide_render = obj.hide_viewport = True
+    collection.objects.link(obj)
+    return obj
 
 
 def instanced(kind: str, model: bpy.types.Mesh, positions: np.ndarray,
               attributes: dict[str, np.ndarray], collection,
-              move=None) -> list[tuple[str, bpy.types.Object]]:
-    """A hidden object holding `model` and a point cloud instancing it on `positions`
-    (with per-point float `attributes`: "size", and "turn" if given): (role, object)
-    pairs for both. `move` as for the instancing nodes."""
-    prototype = bpy.data.objects.new(f"Background {kind} model", model)
-    prototype.hide_render = prototype.hide_viewport = True
-    collection.objects.link(prototype)
+              move=None, near_model: bpy.types.Mesh | None = None
+              ) -> list[tuple[str, bpy.types.Object]]:
+    """A hidden object holding `model` (and one holding `near_model`, for the points near
+    the camera) and a point cloud instancing it on `positions` (with per-point float
+    `attributes`: "size", and "turn" if given): (role, object) pairs for all. `move` as
+    for the instancing nodes."""
+    prototype = _hidden(f"Background {kind} model", model, collection)
+    near = None
+    if near_model is not None:
+        near = _hidden(f"Background {kind} near model", near_model, collection)
     points = bpy.data.meshes.new(f"Background {kind}")
     points.vertices.add(len(positions))
     points.vertices.foreach_set("co", positions.astype(np.float32).ravel())
@@ -254,9 +323,10 @@ def instanced(kind: str, model: bpy.types.Mesh, positions: np.ndarray,
     obj = bpy.data.objects.new(f"Background {kind}", points)
     modifier = obj.modifiers.new("Instances", "NODES")
     modifier.node_group = _instancer(f"Background {kind}", prototype, "turn" in attributes,
-                                     move)
+                                     move, near)
     collection.objects.link(obj)
-    return [(f"{kind} model", prototype), (kind, obj)]
+    made = [(f"{kind} model", prototype), (kind, obj)]
+    return made + ([(f"{kind} near model", near)] if near is not None else [])
 
 
 def add_scatter(items: list[Scatter], collection, seed: int, variants: int = 1,
@@ -272,9 +342,12 @@ def add_scatter(items: list[Scatter], collection, seed: int, variants: int = 1,
             mine = which == variant
             if not mine.any():
                 continue
-            made += instanced(item.kind, _prototype(item.kind, seed + 101 * variant,
-                                                    snowy, dry),
+            own = seed + 101 * variant
+            near = None
+            if item.kind in SPECIES and SPECIES[item.kind].leaflet is not None:
+                near = _tree(item.kind, own, snowy, dry, near=True)
+            made += instanced(item.kind, _prototype(item.kind, own, snowy, dry),
                               item.positions[mine],
                               {"size": item.sizes[mine], "turn": item.turns[mine]},
-                              collection)
+                              collection, near_model=near)
     return made

@@ -29,6 +29,17 @@ def test_every_species_grows_a_sound_seeded_tree(species):
     assert 0.5 * form.height < tree.height < 1.6 * form.height
     assert tree.vertices[:, 2].min() < 0.0  # the foot goes into the ground
     assert len(tree.vertices) < 40_000  # one model per species, instanced many times
+    near = grow_tree(species, 5, near=True)
+    # The same branches; near the camera, leaf cards filled with real-sized leaves.
+    bark = tree.vertices[np.unique(tree.bark)]
+    assert np.array_equal(near.vertices[np.unique(near.bark)], bark)
+    assert len(near.vertices) < 250_000
+    if form.leaflet is not None:
+        assert len(near.leaves) > 5 * len(tree.leaves)
+        corners = near.vertices[near.leaves]
+        length = np.linalg.norm(corners[:, 2] - corners[:, 0], axis=1)
+        assert np.median(length) < 1.3 * form.leaflet[0] < np.median(np.linalg.norm(
+            tree.vertices[tree.leaves][:, 2] - tree.vertices[tree.leaves][:, 0], axis=1))
 
 
 def test_crowns_take_their_species_shape():

@@ -69,6 +69,40 @@ result = {
     assert result["hero"] and result["worlds"] == 1
 
 
+def test_trees_near_the_camera_get_real_sized_leaves():
+    result = run_bpy(SETUP + """
+from metastudio.bl.background_scatter import NEAR_TREES
+make(description="a pine forest", seed=4, detail="low")
+scene = bpy.context.scene
+camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
+scene.collection.objects.link(camera)
+scene.camera = camera
+models = {}
+for where in ((0.0, 0.0, 2.0), (-120.0, 80.0, 2.0)):
+    camera.location = where
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    depsgraph.update()
+    seen = {"near": [], "far": []}
+    for i in depsgraph.object_instances:
+        if i.is_instance and i.object.name == "Background pine":
+            # (the instances of one point cloud: the model by its mesh's name)
+            kind = "near" if i.object.data.name.endswith("near") else "far"
+            seen[kind].append((i.matrix_world.translation - camera.location).length)
+    models[str(where)] = seen
+quads = {name: len(bpy.data.objects[name].data.polygons)
+         for name in ("Background pine model", "Background pine near model")}
+result = {"models": models, "near": NEAR_TREES, "quads": quads}
+""")
+    near_distance = result["near"]
+    for seen in result["models"].values():
+        assert seen["near"] and seen["far"]
+        assert max(seen["near"]) < near_distance <= min(seen["far"])
+    first, second = result["models"].values()
+    assert len(first["near"]) != len(second["near"])  # chosen again where the camera is
+    assert result["quads"]["Background pine near model"] > 5 * result["quads"][
+        "Background pine model"]
+
+
 def test_bad_input_changes_nothing():
     result = run_bpy(SETUP + """
 make(description="a desert", detail="low")

@@ -61,6 +61,9 @@ class Form:
     bark: tuple[float, float, float] = (0.08, 0.05, 0.03)
     foliage: tuple[float, float, float] = (0.03, 0.11, 0.02)
     stems: int = 1  # trunks from the ground (a shrub has several)
+    # A real leaf (or needle brush), length and width in metres: near the camera each
+    # leaf card above is filled with these (None: the cards are the leaves).
+    leaflet: tuple[float, float] | None = None
 
 
 SPECIES: dict[str, Form] = {
@@ -71,44 +74,49 @@ SPECIES: dict[str, Form] = {
         (Level(40, 0.32, down=82, down_v=8, curve=25, sides=5, segments=4),
          Level(8, 0.45, down=50, curve=15, sides=3, segments=2)),
         leaves=10, leaf=(0.9, 0.45), leaf_kind="needles", leaf_down=30,
-        attract_up=0.25, bark=(0.16, 0.07, 0.035), foliage=(0.02, 0.06, 0.025)),
+        leaflet=(0.3, 0.05), attract_up=0.25,
+        bark=(0.16, 0.07, 0.035), foliage=(0.02, 0.06, 0.025)),
     "spruce": Form(
         17.0, 2.5, 0.017, 0.08, "conical",
         (Level(90, 0.3, down=95, down_v=10, curve=-15, sides=4, segments=3),
          Level(6, 0.45, down=50, curve=-10, sides=3, segments=2)),
         leaves=8, leaf=(0.75, 0.55), leaf_kind="needles", leaf_down=40,
-        trunk_curve=2.0, bark=(0.09, 0.06, 0.045), foliage=(0.012, 0.05, 0.02)),
+        leaflet=(0.25, 0.07), trunk_curve=2.0,
+        bark=(0.09, 0.06, 0.045), foliage=(0.012, 0.05, 0.02)),
     "fir": Form(
         14.0, 2.0, 0.017, 0.1, "conical",
         (Level(80, 0.28, down=80, down_v=8, curve=10, sides=4, segments=3),
          Level(6, 0.45, down=45, curve=5, sides=3, segments=2)),
         leaves=8, leaf=(0.75, 0.55), leaf_kind="needles", leaf_down=35,
-        trunk_curve=2.0, bark=(0.12, 0.1, 0.09), foliage=(0.015, 0.06, 0.025)),
+        leaflet=(0.25, 0.07), trunk_curve=2.0,
+        bark=(0.12, 0.1, 0.09), foliage=(0.015, 0.06, 0.025)),
     "oak": Form(
         12.0, 2.0, 0.035, 0.28, "hemispherical",
         (Level(14, 0.65, down=55, down_v=15, curve=-20, curve_v=30, sides=6, segments=5),
          Level(10, 0.5, down=50, curve=-10, curve_v=20, sides=4, segments=3),
          Level(6, 0.45, down=45, curve=0, sides=3, segments=2)),
-        leaves=12, leaf=(0.8, 0.6), leaf_kind="broad", trunk_curve=15.0,
+        leaves=12, leaf=(0.8, 0.6), leaf_kind="broad", leaflet=(0.17, 0.11), trunk_curve=15.0,
         bark=(0.07, 0.06, 0.05), foliage=(0.04, 0.1, 0.02)),
     "maple": Form(
         11.0, 1.5, 0.03, 0.3, "spherical",
         (Level(16, 0.6, down=40, down_v=10, curve=-10, sides=6, segments=5),
          Level(9, 0.5, down=45, curve=0, sides=4, segments=3),
          Level(6, 0.45, down=45, sides=3, segments=2)),
-        leaves=12, leaf=(0.75, 0.65), leaf_kind="broad", trunk_curve=8.0,
+        leaves=12, leaf=(0.75, 0.65), leaf_kind="broad", leaflet=(0.16, 0.14), trunk_curve=8.0,
         bark=(0.09, 0.07, 0.06), foliage=(0.05, 0.12, 0.02)),
     "birch": Form(
         13.0, 2.0, 0.015, 0.4, "tapered",
         (Level(22, 0.4, down=45, down_v=10, curve=-25, sides=4, segments=4),
          Level(8, 0.55, down=40, curve=-40, curve_v=20, sides=3, segments=3)),
-        leaves=12, leaf=(0.5, 0.38), leaf_kind="broad", trunk_curve=10.0,
+        leaves=12, leaf=(0.5, 0.38), leaf_kind="broad", leaflet=(0.09, 0.065),
+        trunk_curve=10.0,
         attract_up=-0.2, bark=(0.6, 0.58, 0.54), foliage=(0.06, 0.14, 0.02)),
     "willow": Form(
         9.0, 1.5, 0.04, 0.25, "hemispherical",
         (Level(12, 0.55, down=50, down_v=15, curve=30, sides=5, segments=4),
          Level(12, 0.9, down=30, curve=-130, curve_v=20, sides=3, segments=5)),
-        leaves=26, leaf=(0.5, 0.1), leaf_kind="broad", leaf_down=20, trunk_curve=20.0,
+        leaves=26, leaf=(0.5, 0.1), leaf_kind="broad", leaf_down=20,
+        leaflet=(0.14, 0.03), trunk_curve=20.0,
         attract_up=-0.6, bark=(0.08, 0.07, 0.05), foliage=(0.06, 0.13, 0.03)),
     "palm": Form(
         10.0, 2.0, 0.02, 0.96, "cylindrical",
@@ -156,6 +164,10 @@ class TreeMesh:
 @dataclass
 class _Builder:
     rng: np.random.Generator
+    near: bool = False
+    # The clusters draw from their own numbers: near and far models of one seed have
+    # the same branches.
+    cluster_rng: np.random.Generator | None = None
     points: list = field(default_factory=list)
     bark: list = field(default_factory=list)
     leaves: list = field(default_factory=list)
@@ -274,10 +286,52 @@ def _leaves(b: _Builder, form: Form, points, directions, count: int) -> None:
     across /= np.maximum(np.linalg.norm(across, axis=1, keepdims=True), 1e-9)
     w = (width / length * 0.5 * size)[:, None]
     s = size[:, None]
-    quads = np.stack([at, at + out * s * 0.45 + across * w, at + out * s,
-                      at + out * s * 0.45 - across * w], axis=1)
+    if b.near and form.leaflet is not None:
+        _cluster(b, form, at, out, across, s, w)
+        return
+    _quads(b, at, out * s, across * w)
+
+
+def _quads(b: _Builder, base: np.ndarray, along: np.ndarray, half_width: np.ndarray
+           ) -> None:
+    """Diamond leaves from `base` to `base + along`, widest (`half_width` each side, a
+    vector) a little below their middle."""
+    quads = np.stack([base, base + along * 0.45 + half_width, base + along,
+                      base + along * 0.45 - half_width], axis=1)
     start = b.add(quads.reshape(-1, 3))
-    b.leaves.append(start + np.arange(4 * count).reshape(-1, 4))
+    b.leaves.append(start + np.arange(4 * len(base)).reshape(-1, 4))
+
+
+def _cluster(b: _Builder, form: Form, at, out, across, size, half) -> None:
+    """Fill each leaf card (from `at` along `out` * `size`, `half` wide each side of
+    `across`) with real-sized leaves (form.leaflet) scattered through its diamond and a
+    little depth, each turned its own way: up close a crown is leaves, not cards."""
+    length, width = form.leaflet
+    rng = b.cluster_rng
+    card_area = size[:, 0] * half[:, 0]
+    leaf_area = 0.5 * length * width
+    # Enough to cover the card about once (they overlap at random), within bounds that
+    # keep a tree's model a few hundred thousand quads.
+    per_card = np.clip(np.round(1.1 * card_area / leaf_area), 3, 14).astype(int)
+    card = np.repeat(np.arange(len(at)), per_card)
+    n = len(card)
+    normal = _cross(out, across)
+    normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-9)
+    a, c = rng.random(n), rng.random(n)  # a unit square turned into the card's diamond
+    t, v = 0.5 * (a + c), a - c
+    centre = (at[card] + out[card] * (size[card] * t[:, None])
+              + across[card] * (half[card] * v[:, None])
+              + normal[card] * (size[card] * rng.normal(0, 0.08, n)[:, None]))
+    # Each leaf points about the card's way and lies about its plane.
+    spread = 0.25 if form.leaf_kind == "needles" else 0.6
+    d = (out[card] + across[card] * rng.normal(0, spread, (n, 1))
+         + normal[card] * rng.normal(0, 0.3, (n, 1)))
+    d /= np.linalg.norm(d, axis=1, keepdims=True)
+    face = normal[card] + rng.normal(0, 0.45, (n, 3))
+    side = _cross(d, face)
+    side /= np.maximum(np.linalg.norm(side, axis=1, keepdims=True), 1e-9)
+    scale = rng.uniform(0.75, 1.25, (n, 1))
+    _quads(b, centre, d * (length * scale), side * (0.5 * width * scale))
 
 
 def _grow(b: _Builder, form: Form, depth: int, points, directions, length: float,
@@ -318,10 +372,12 @@ def _grow(b: _Builder, form: Form, depth: int, points, directions, length: float
         _grow(b, form, depth + 1, path, dirs, child_length, child_radius)
 
 
-def grow_tree(species: str, seed: int = 0) -> TreeMesh:
-    """One tree of a species (SPECIES), its foot at the origin."""
+def grow_tree(species: str, seed: int = 0, near: bool = False) -> TreeMesh:
+    """One tree of a species (SPECIES), its foot at the origin. `near`: the model for
+    near the camera, its leaf cards filled with real-sized leaves (the far model's
+    cards are the leaves; both have the same branches)."""
     form = SPECIES[species]
-    b = _Builder(np.random.default_rng(seed))
+    b = _Builder(np.random.default_rng(seed), near, np.random.default_rng(seed + 7919))
     height = max(0.3 * form.height, form.height + b.rng.normal(0, form.height_v))
     for stem in range(form.stems):
         lean = 0.0 if form.stems == 1 else math.radians(b.rng.uniform(10, 35))
