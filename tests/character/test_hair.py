@@ -131,3 +131,15 @@ def test_strand_counts_follow_the_heads_size_on_screen():
                 for data in (full, small))
         assert b < a * 0.2, (kind, a, b)
         assert b >= 100  # never bald for being small
+
+
+@pytest.mark.parametrize("style", ["bob", "shoulder", "long"])
+def test_hair_from_the_sides_hangs_beside_the_neck_not_across_the_throat(style):
+    mesh = made("a tall elderly woman with grey hair in a red jacket", hair=style)
+    head = mesh.head
+    scalp = next(s for s in mesh.hair if s.name == "hair").positions.reshape(-1, 3)
+    # In front of the neck, below the chin, within the neck's own width (4 cm each side
+    # of the middle): a strand here reads as a beard.
+    throat = ((scalp[:, 1] < head.neck[1]) & (np.abs(scalp[:, 0]) < 0.04)
+              & (scalp[:, 2] < head.mouth[2] - 0.06) & (scalp[:, 2] > head.neck[2] - 0.1))
+    assert throat.sum() == 0

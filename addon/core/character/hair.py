@@ -247,9 +247,11 @@ def _gather_point(head: Head, style: str) -> np.ndarray:
 
 
 def _grow(head: Head, skull: Skull, roots, directions, lengths, points: int,
-          end_z: float | None, lift: float, stiff: bool = False) -> np.ndarray:
+          end_z: float | None, lift: float, stiff: bool = False,
+          throat: Throat | None = None) -> np.ndarray:
     """Guide strands stepped from their roots: along the scalp while on the head, then
-    falling under gravity, kept off the skull, the face and the shoulders."""
+    falling under gravity, kept off the skull, the face, the throat and the
+    shoulders."""
     n = len(roots)
     out = np.zeros((n, points, 3))
     out[:, 0] = roots
@@ -271,6 +273,8 @@ def _grow(head: Head, skull: Skull, roots, directions, lengths, points: int,
         position = position + heading * step
         position = skull.outside(position, lift * min(1.0, k / 3))
         position = _out_of_face(head, skull, position)
+        if throat is not None:
+            position = throat.beside(position)
         position = _off_shoulders(head, position, lift)
         if end_z is not None:
             position[:, 2] = np.maximum(position[:, 2], end_z)
@@ -290,11 +294,51 @@ def _out_of_face(head: Head, skull: Skull, q: np.ndarray) -> np.ndarray:
     return q
 
 
-def _trim_at_face(head: Head, skull: Skull, strands: np.ndarray) -> np.ndarray:
-    """Strands cut where they would enter the face: the rest of such a strand is folded
-    onto its last point outside (moving single points aside would leave long straight
-    jumps across the cheek)."""
-    moved = _out_of_face(head, skull, strands)
+class Throat:
+    """The neck seen from the front: hair that falls from the sides of the head hangs
+    beside it, never across the throat (strands there read as a beard)."""
+
+    MARGIN = 0.015  # metres beside the neck's skin
+
+    def __init__(self, head: Head) -> None:
+        eye_z = head.eyes[:, 2].mean()
+        # A band of the neck's skin between its base and the mouth, bounded in the
+        # head's own size (the eyes to the mouth), so a child's neck is found too.
+        size = eye_z - head.mouth[2]
+        # The skin only (all the points include the base mesh's wide helper shapes).
+        p = np.vstack([head.points[np.unique(head.faces)], head.shoulders])
+        low, high = head.neck[2], head.mouth[2]  # the neck's base, the mouth
+        band = p[(p[:, 2] > low + 0.35 * (high - low)) & (p[:, 2] < low + 0.6 * (high - low))
+                 & (np.abs(p[:, 0]) < 1.7 * size) & (np.abs(p[:, 1] - head.neck[1]) < 1.4 * size)]
+        if len(band) >= 8:
+            # Its sides: the widest skin level with the band's middle (front to back);
+            # its front: ahead of the neck's base (the band's middle leans forward).
+            middle = float(np.median(band[:, 1]))
+            self.centre_y = float(head.neck[1])
+            sides = band[np.abs(band[:, 1] - middle) < 0.5 * size]
+            self.half = float(np.abs((sides if len(sides) else band)[:, 0]).max()) + self.MARGIN
+        else:  # no skin there (a mesh of a head alone): nothing to keep clear
+            self.half, self.centre_y = 0.0, -np.inf
+        self.top = float(eye_z - 0.10)  # the face's own box ends about here
+
+    def beside(self, q: np.ndarray) -> np.ndarray:
+        """Points in front of the neck's middle and below the face moved out to its
+        sides."""
+        inside = ((q[..., 1] < self.centre_y) & (np.abs(q[..., 0]) < self.half)
+                  & (q[..., 2] < self.top))
+        if not inside.any():
+            return q
+        q = q.copy()
+        q[..., 0] = np.where(inside, np.sign(q[..., 0] + 1e-6) * self.half, q[..., 0])
+        return q
+
+
+def _trim_at_face(head: Head, skull: Skull, strands: np.ndarray,
+                  throat: Throat) -> np.ndarray:
+    """Strands cut where they would enter the face or cross the throat: the rest of such
+    a strand is folded onto its last point outside (moving single points aside would
+    leave long straight jumps across the cheek)."""
+    moved = throat.beside(_out_of_face(head, skull, strands))
     inside = np.any(moved != strands, axis=2)
     if not inside.any():
         return strands
@@ -403,7 +447,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
     if style == "none":
         return None
     rng = np.random.default_rng(seed)
-    skull = Skull(head)
+    skull, throat = Skull(head), Throat(head)
     centres = head.points[head.faces].mean(axis=1)
     mask = scalp_mask(head, centres).astype(np.float64)
     eye_z = head.eyes[:, 2].mean()
@@ -438,7 +482,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
         guides = _gathered(head, skull, style, guide_roots, directions, points, rng)
     else:
         guides = _grow(head, skull, guide_roots, directions, length, points, end_z, lift,
-                       stiff=afro)
+                       stiff=afro, throat=throat)
         guides = _resample(guides, points)
     clump = {"buzz": 0.0, "short": 0.3}.get(style, 0.55)
     gathered = style in ("ponytail", "bun", "braid")
@@ -452,7 +496,7 @@ def scalp_hair(head: Head, style: str, texture: str, part: str, detail: str,
     # The children's last word: none inside the skull, none over the face.
     strands = skull.outside(strands.reshape(-1, 3), lift * 0.5).reshape(strands.shape)
     if style in ("bob", "shoulder", "long"):
-        strands = _trim_at_face(head, skull, strands)
+        strands = _trim_at_face(head, skull, strands, throat)
     strands[:, 0] = roots  # roots stay on the scalp
     return Strands("hair", strands.astype(np.float32), 0.0005, 0.00015, uv)
 
