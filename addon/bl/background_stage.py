@@ -137,6 +137,12 @@ def _level(terrain, inner: float = LEVEL_INNER, outer: float = LEVEL_OUTER,
     terrain.data.update()
 
 
+def _attribute(data, name: str) -> np.ndarray:
+    values = np.zeros(len(data.vertices), np.float32)
+    data.attributes[name].data.foreach_get("value", values)
+    return values
+
+
 def clear_view(scene, across: tuple[float, float], along: tuple[float, float],
                view_to: float = 0.0, camera_back: float = 4.0) -> None:
     """Take the background's plants and rocks out of a box on the staged land (x within
@@ -163,8 +169,11 @@ def clear_view(scene, across: tuple[float, float], along: tuple[float, float],
             # view frame it.
             doomed |= (0 < y) & (y < view_to + 2.0) & (
                 np.abs(x) < 3.0 + 0.5 * spread * (y + camera_back))
+            # (a crown reaches some 5 m from its trunk at size 1: a tree beside the
+            # wedge would hang its branches across the lens)
+            crown = 5.0 * _attribute(data, "size")
             doomed |= (y > near) & (y < NEAR_CLEAR - camera_back) & (
-                np.abs(x) < 4.0 + spread * 1.3 * (y + camera_back))
+                np.abs(x) < 4.0 + crown + spread * 1.3 * (y + camera_back))
         if doomed.any():
             bm = bmesh.new()
             bm.from_mesh(data)
