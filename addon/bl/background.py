@@ -21,6 +21,7 @@ from ..core.background.city import city_blocks
 from ..core.background.describe import ResolvedBackground, resolve
 from ..core.background.elevation import map_terrain
 from ..core.background.precipitation import BOX, precipitation
+from ..core.background.ranges import has_ranges
 from ..core.background.reference import ReferenceLook
 from ..core.background.river import River, carve_river
 from ..core.background.scatter import scatter
@@ -28,6 +29,7 @@ from ..core.background.spec import BackgroundSpec
 from ..core.background.terrain import HeightField, fractal_terrain, settle_edges
 from .background_city import add_buildings
 from .background_ground import ground_material
+from .background_ranges import add_ranges
 from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
 from .background_scatter import VARIANTS, add_scatter
 from .background_weather import add_clouds, add_precipitation
@@ -97,8 +99,9 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     collection = _new_collection(context)
     yield 0.4, "colouring the ground"
     terrain = _terrain_object(field, v, collection, look)
+    plain_colour = None
     if rim is not None:
-        _plain(field, rim, terrain, collection)
+        plain_colour = _plain(field, rim, terrain, collection)
     water_level = None
     if river is not None:
         _river(river, collection, bool(v.get("frozen")))
@@ -121,6 +124,12 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     top = float(field.heights.max())
     _sky_and_sun(context, v, collection, guard, look, spec,
                  cloud_altitude=top + min(max(1500.0, 2 * top), 3000.0))
+    if plain_colour is not None and has_ranges(v["biome"], v["water"]):
+        # (after the sky: the ranges fade into its colour)
+        planted.append(("ranges", add_ranges(
+            v["biome"], v["seed"], rim, float(np.median(field.heights)) + 1.6,
+            context.scene.world, v["weather"], v["fog_density"], collection,
+            tuple(float(c) for c in plain_colour[:3]))))
     drops = precipitation(v["weather"], v["detail"], v["seed"])
     if drops is not None:
         yield 0.85, f"{drops.kind} falling"
@@ -222,9 +231,9 @@ def _terrain_object(field: HeightField, v: dict, collection,
     return obj
 
 
-def _plain(field: HeightField, rim: float, terrain, collection) -> None:
+def _plain(field: HeightField, rim: float, terrain, collection) -> np.ndarray:
     """Flat land from the terrain's edge (settled to `rim`) out to the horizon, 20 km
-    each way: a square ring around the terrain, in the colour of its edge."""
+    each way: a square ring around the terrain, in the colour of its edge (returned)."""
     inner, outer = field.extent / 2, max(20_000.0, 20 * field.extent)
     corners = [(-inner, -inner), (inner, -inner), (inner, inner), (-inner, inner),
                (-outer, -outer), (outer, -outer), (outer, outer), (-outer, outer)]
@@ -241,6 +250,7 @@ def _plain(field: HeightField, rim: float, terrain, collection) -> None:
     obj = bpy.data.objects.new("Plain", mesh)
     obj[TAG] = "plain"
     collection.objects.link(obj)
+    return edge
 
 
 def _water(field: HeightField, v: dict, collection, level: float | None = None) -> float:

@@ -108,9 +108,10 @@ def _move(scene, terrain, stage: Stage, wet: np.ndarray | None) -> None:
         elif obj.type == "LIGHT":
             obj.matrix_world = turn @ obj.matrix_world
     trees = [scene.world.node_tree] if scene.world and scene.world.node_tree else []
-    fog = next((o for o in scene.objects if o.get(TAG) == "fog"), None)
-    if fog is not None:  # the mist's glow is the sky's colour: its sun turns too
-        trees += [m.node_tree for m in fog.data.materials if m and m.node_tree]
+    for obj in scene.objects:
+        # The mist's glow and the far ranges' haze are the sky's colour: their suns turn
+        if obj.get(TAG) in ("fog", "ranges"):
+            trees += [m.node_tree for m in obj.data.materials if m and m.node_tree]
     for tree in trees:
         for node in tree.nodes:
             if node.bl_idname == "ShaderNodeTexSky" and hasattr(node, "sun_rotation"):

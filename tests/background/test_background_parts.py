@@ -130,3 +130,32 @@ def test_real_elevation_maps_become_terrain_with_their_sea(tmp_path):
         read_elevation(str(tmp_path / "line.npy"))
     with pytest.raises(ElevationMapError, match="missing.npz does not exist"):
         read_elevation(str(tmp_path / "missing.npz"))
+
+
+def test_far_ranges_ring_the_land_and_stand_a_few_degrees_above_the_eye():
+    from metastudio.core.background.ranges import RING_END, RING_START, distant_ranges, has_ranges
+
+    alps = distant_ranges("mountains", 3, rim=5.0, eye=20.0)
+    again = distant_ranges("mountains", 3, rim=5.0, eye=20.0)
+    assert np.array_equal(alps.vertices, again.vertices)
+    xyz = alps.vertices.astype(float)
+    r = np.hypot(xyz[:, 0], xyz[:, 1])
+    assert RING_START - 1 < r.min() and r.max() < RING_END + 1
+    # The highest peak in view stands about 9 degrees above the eye ...
+    above = np.degrees(np.arctan2(xyz[:, 2] - 20.0, r))
+    assert 8.5 < above.max() < 9.5
+    # ... and every bearing has peaks (12 sectors of 30 degrees): a range all round.
+    bearing = (np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0])) % 360 // 30).astype(int)
+    sector_top = np.array([above[bearing == k].max() for k in range(12)])
+    assert sector_top.min() > 0.5 * above.max()
+    # Their foot meets the plain; snow lies high, rock shows lower down.
+    assert abs(xyz[r < RING_START + 10, 2] - 5.0).max() < 1.0
+    high = xyz[:, 2] > np.percentile(xyz[:, 2], 99)
+    low = (xyz[:, 2] > 5.0 + 0.2 * (xyz[:, 2].max() - 5.0)) & (xyz[:, 2] < np.percentile(
+        xyz[:, 2], 60))
+    assert alps.colours[high].mean() > 2 * alps.colours[low].mean()
+    hills = distant_ranges("grassland", 3, eye=1.6)
+    assert np.degrees(np.arctan2(hills.vertices[:, 2] - 1.6, np.hypot(
+        hills.vertices[:, 0], hills.vertices[:, 1]))).max() < 3.0
+    assert has_ranges("mountains", "lake") and not has_ranges("coast", "sea")
+    assert not has_ranges("desert", "none")  # sand as far as the eye can see

@@ -103,6 +103,33 @@ result = {"models": models, "near": NEAR_TREES, "quads": quads}
         "Background pine model"]
 
 
+def test_far_ranges_stand_on_the_horizon_of_mountains_not_of_the_sea():
+    result = run_bpy(SETUP + """
+import math
+from mathutils import Vector
+seen = {}
+for text in ("jagged alpine peaks at noon", "a palm beach at sunset"):
+    make(description=text, seed=1, detail="low")
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    terrain = bpy.data.objects["Terrain"]
+    eye = Vector((0.0, 0.0, max(v.co.z for v in terrain.data.vertices) + 2.0))
+    hits = []
+    for k in range(24):  # rays 3 degrees above the level, all round
+        a = 2 * math.pi * k / 24
+        direction = Vector((math.cos(a), math.sin(a), math.tan(math.radians(3.0))))
+        hit, _, _, _, obj, _ = bpy.context.scene.ray_cast(depsgraph, eye,
+                                                          direction.normalized())
+        hits.append(obj.name if hit else None)
+    seen[text] = hits
+result = {"seen": seen, "objects": sorted(o.name for o in bpy.data.objects)}
+""")
+    alps, beach = result["seen"].values()
+    # From above the highest of the land, the ranges rise round the horizon...
+    assert alps.count("Background ranges") >= 18
+    # ... and the sea runs to it: no ranges in the beach's world.
+    assert "Background ranges" not in beach + result["objects"]
+
+
 def test_bad_input_changes_nothing():
     result = run_bpy(SETUP + """
 make(description="a desert", detail="low")

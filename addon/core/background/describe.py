@@ -67,9 +67,9 @@ SUN = {"dawn": (2, 90), "morning": (25, 120), "noon": (65, 180), "afternoon": (4
 CLOUDS = {"clear": (0.05, 0.02), "cloudy": (0.45, 0.03), "overcast": (0.95, 0.08),
           "fog": (0.6, 0.7), "rain": (0.9, 0.15), "snow": (0.9, 0.2), "storm": (1.0, 0.25)}
 TERRAIN = {"forest": (0.4, 60, 0.85), "grassland": (0.2, 20, 0.5), "desert": (0.25, 40, 0.03),
-           "mountains": (0.85, 600, 0.25), "snowfield": (0.35, 80, 0.02),
+           "mountains": (0.85, 45, 0.25), "snowfield": (0.35, 30, 0.02),
            "coast": (0.2, 20, 0.3), "canyon": (0.9, 250, 0.05), "wetland": (0.05, 5, 0.6),
-           "volcanic": (0.75, 400, 0.02), "city": (0.02, 2, 0.1)}
+           "volcanic": (0.75, 40, 0.02), "city": (0.02, 2, 0.1)}
 
 NAMED_VEGETATION = 0.35  # the least vegetation where the description names trees
 
