@@ -7,12 +7,16 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from ..core.background.ranges import distant_ranges
+from ..core.background.ranges import KINDS, distant_ranges
 from .nodes import ensure_node_tree
 
 # Metres over which the air hides about two thirds of what lies beyond, by weather.
 CLEAR_AIR = {"clear": 15000.0, "cloudy": 10000.0, "overcast": 6000.0, "rain": 3000.0,
              "storm": 2500.0, "snow": 2500.0, "fog": 1200.0}
+# Peaks this many degrees above the eye are the view: a staged view is cleared of
+# trees this far ahead so that they are seen (hills behind a forest are not).
+OPEN_VIEW_DEGREES, OPEN_VIEW_METRES = 4.0, 60.0
+OPEN_VIEW = "metastudio_open_view"
 HAZE_MOST = 0.92  # the nearest range never vanishes quite into the sky
 SKY_SETTINGS = ("sky_type", "sun_elevation", "sun_rotation", "sun_size", "sun_intensity",
                 "altitude", "air_density", "aerosol_density", "dust_density",
@@ -98,5 +102,7 @@ def add_ranges(biome: str, seed: int, rim: float, eye: float, world: bpy.types.W
     paint.data.foreach_set("color", rgba.ravel())
     mesh.materials.append(_material(world, weather, fog))
     obj = bpy.data.objects.new("Far ranges", mesh)
+    if KINDS[biome].degrees >= OPEN_VIEW_DEGREES:
+        obj[OPEN_VIEW] = OPEN_VIEW_METRES  # read by the stage (bl.background_stage)
     collection.objects.link(obj)
     return obj

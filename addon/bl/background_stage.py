@@ -7,6 +7,7 @@ cameras in front of them) then stays as it is, and sees the lake, the trees and 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import bmesh
 import numpy as np
@@ -16,6 +17,7 @@ from ..core.background.scatter import TALL
 from ..core.background.stage import SPREAD_DEGREES, Stage, choose_stage
 from ..core.background.terrain import HeightField
 from .background import TAG, terrain_points
+from .background_ranges import OPEN_VIEW
 
 LEVEL_INNER, LEVEL_OUTER = 6.0, 16.0  # metres from the stage
 NEAR_CLEAR = 25.0  # metres from the camera inside which no tree stands in the view
@@ -75,6 +77,10 @@ def stage_world(scene, seed: int = 0) -> Stage | None:
     water = _water_mask(scene, field)
     stage = choose_stage(field, water[0] if water else None, _tree_points(scene), azimuth,
                          seed, water[1] if water else None)
+    ranges = next((o for o in scene.objects if o.get(TAG) == "ranges"), None)
+    if ranges is not None and ranges.get(OPEN_VIEW):
+        # Where the far peaks are the view, the trees in front of them go too.
+        stage = replace(stage, clear_to=max(stage.clear_to, float(ranges[OPEN_VIEW])))
     wet = None
     if water is not None:  # the grid points under water and their banks: kept as they are
         wet = water[0].copy()
