@@ -1,0 +1,63 @@
+"""Rooms (core.background.rooms, no bpy): every kind is furnished as it is used, seeded,
+sized by its words, with nothing outside the walls, nothing overlapping on the floor,
+and the cast's spot and the cameras' aisle kept clear."""
+
+import pytest
+from metastudio.core.background.rooms import ROOMS, build_room
+
+
+def overlap(a, b) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+@pytest.mark.parametrize("kind", sorted(ROOMS))
+def test_every_room_is_furnished_inside_its_walls_and_keeps_the_cast_clear(kind):
+    room = build_room(kind, "medium", seed=2)
+    assert room.front > 0 > room.back  # the cast (origin) stands inside, facing -y
+    x0, y0, x1, y1 = room.bounds
+    on_floor = [item for item in room.items if item.z == 0.0]
+    assert len(on_floor) >= 3
+    for item in on_floor:
+        box = item.footprint()
+        assert x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1, item
+        for zone in room.clear_zones():
+            assert not overlap(box, zone), (item, zone)
+    for i, a in enumerate(on_floor):
+        for b in on_floor[i + 1:]:
+            assert not overlap(a.footprint(), b.footprint()), (a, b)
+    # What stands on something stands on its top.
+    for item in room.items:
+        if item.z > 0 and item.kind not in ("board",):
+            bases = [b for b in on_floor if abs(b.z + b.size[2] - item.z) < 1e-6
+                     and b.footprint()[0] <= item.x <= b.footprint()[2]
+                     and b.footprint()[1] <= item.y <= b.footprint()[3]]
+            assert bases, item
+    assert room.lights and all(x0 < x < x1 and y0 < y < y1 for x, y in room.lights)
+    doors = [o for o in room.openings if o.kind == "door"]
+    assert len(doors) == 1
+
+
+def test_rooms_are_used_as_their_kind_and_vary_by_seed_and_size():
+    classroom = build_room("classroom", seed=1)
+    kinds = [item.kind for item in classroom.items]
+    # Desks in rows facing the board, a chair behind each, the teacher's desk in front.
+    assert kinds.count("desk") >= 8 and kinds.count("chair") >= kinds.count("desk")
+    assert "board" in kinds and "teacher_desk" in kinds and "globe" in kinds
+    desks = [item for item in classroom.items if item.kind == "desk"]
+    assert all(d.y < 0 and d.turn == 180 for d in desks)  # in front of the cast, facing it
+    board = next(item for item in classroom.items if item.kind == "board")
+    assert board.y > 0  # behind the cast: the wide shot sees it over their shoulders
+    lab = [item.kind for item in build_room("science_lab", seed=1).items]
+    assert lab.count("lab_bench") >= 3 and "stool" in lab and "sink" in lab
+    assert [i.kind for i in build_room("library", seed=1).items].count("bookshelf") >= 10
+    assert {"sofa", "tv"} <= {i.kind for i in build_room("living_room", seed=1).items}
+    small, large = build_room("classroom", "small", 1), build_room("classroom", "large", 1)
+    assert small.width * small.depth < classroom.width * classroom.depth < (
+        large.width * large.depth)
+    again, other = build_room("classroom", seed=1), build_room("classroom", seed=2)
+    assert again.items == classroom.items and other.items != classroom.items
+    windows = [o for o in classroom.openings if o.kind == "window"]
+    assert windows and all(o.wall == "left" for o in windows)
+    assert not [o for o in build_room("museum").openings if o.kind == "window"]
+    with pytest.raises(ValueError, match="room: unknown kind 'dungeon'"):
+        build_room("dungeon")
