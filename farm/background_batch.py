@@ -31,9 +31,10 @@ def build_variation(spec_json: str, render: bool, size: tuple[int, int],
     with tempfile.TemporaryDirectory(prefix="metastudio-variation-") as folder:
         blend, still = Path(folder) / "world.blend", Path(folder) / "still.png"
         _build(spec, blend, still if render else None, tuple(size), samples)
-        import bpy
 
-        resolved = json.loads(bpy.data.objects["Terrain"]["metastudio_resolved"])
+        from metastudio.bl.background import resolved_holder
+
+        resolved = json.loads(resolved_holder()["metastudio_resolved"])
         return {"blend": blend.read_bytes(),
                 "png": still.read_bytes() if render else None, "resolved": resolved}
 

@@ -106,7 +106,13 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     import math
 
     import bpy
-    from metastudio.bl.background import aim_weather, build_background, ground_height
+    from metastudio.bl.background import (
+        TAG,
+        aim_weather,
+        build_background,
+        ground_height,
+        resolved_holder,
+    )
     from metastudio.bl.background_grass import plant_grass
     from metastudio.bl.background_stage import clear_view, stage_world
     from metastudio.bl.scene_guard import SceneGuard
@@ -119,9 +125,15 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
     scene.collection.objects.link(camera)
     camera.data.clip_end = 150_000.0  # well past the plain, which reaches 20 km out
-    terrain = bpy.data.objects["Terrain"]
-    resolved = json.loads(terrain["metastudio_resolved"])["values"]
-    if resolved["biome"] == "city":  # down the middle of a street, at a person's eye
+    holder = resolved_holder()
+    resolved = json.loads(holder["metastudio_resolved"])["values"]
+    terrain = holder if holder.get(TAG) == "terrain" else None
+    if resolved.get("room", "none") != "none":
+        # In the cameras' aisle, at the back of the room, at eye height, level.
+        room = json.loads(holder["metastudio_room"])
+        camera.location, pitch = (0.0, room["bounds"][1] + 0.6, 1.6), -2.0
+        camera.data.lens = 24.0  # a room is seen wide
+    elif resolved["biome"] == "city":  # down the middle of a street, at a person's eye
         x, y = (BLOCK + STREET) / 2, -spec.extent * 0.3
         camera.location, pitch = (x, y, ground_height(terrain, x, y) + 1.7), 6.0
     else:
@@ -139,6 +151,11 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
         pitch = math.degrees(math.atan(offset))
     camera.rotation_euler = (math.radians(90 + pitch), 0.0, 0.0)
     scene.camera = camera
+    if resolved.get("room", "none") != "none":
+        from metastudio.bl.scene_meter import meter_shots
+
+        scene.render.engine = "CYCLES"
+        meter_shots(scene, SceneGuard())  # lamps and windows: exposed as metered
     aim_weather(scene, terrain)
     if blend is not None:
         write_file(blend, saved_blend(), field="blend")

@@ -24,6 +24,7 @@ from ..core.background.precipitation import BOX, precipitation
 from ..core.background.ranges import has_ranges
 from ..core.background.reference import ReferenceLook
 from ..core.background.river import River, carve_river
+from ..core.background.rooms import build_room, room_dict
 from ..core.background.scatter import scatter
 from ..core.background.spec import BackgroundSpec
 from ..core.background.terrain import HeightField, fractal_terrain, settle_edges
@@ -31,6 +32,7 @@ from .background_city import add_buildings
 from .background_ground import ground_material
 from .background_ranges import add_ranges
 from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
+from .background_room import add_room
 from .background_scatter import VARIANTS, add_scatter
 from .background_weather import add_clouds, add_precipitation
 from .nodes import ensure_node_tree
@@ -63,6 +65,13 @@ FOG_GLOW = 0.7  # the mist's glow against the sky's brightness at the horizon
 # the low sun and the night are far darker than noon.
 EXPOSURE_TIME = {"dawn": 1.5, "morning": 0.0, "noon": -0.3, "afternoon": 0.0,
                  "sunset": 1.5, "dusk": 3.0, "night": 2.5}
+INDOORS = 0.0  # stops: a room's first exposure, before it is metered
+# The land seen from a room's windows, by biome (linear RGB).
+OUTSIDE = {"grassland": (0.1, 0.16, 0.05), "forest": (0.06, 0.1, 0.04),
+           "desert": (0.5, 0.4, 0.25), "mountains": (0.2, 0.2, 0.18),
+           "snowfield": (0.75, 0.77, 0.8), "coast": (0.55, 0.48, 0.35),
+           "canyon": (0.4, 0.2, 0.1), "wetland": (0.08, 0.12, 0.05),
+           "volcanic": (0.05, 0.05, 0.05), "city": (0.2, 0.2, 0.2)}
 EXPOSURE_WEATHER = {"clear": 0.0, "cloudy": 0.3, "overcast": 0.9, "fog": 0.5, "rain": 1.0,
                     "snow": 0.6, "storm": 0.6}  # a storm is dark: not exposed away
 
@@ -75,6 +84,9 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     resolved = resolve(spec, look=look)
     warnings.extend(resolved.notes)
     v = resolved.values
+    if v["room"] != "none":
+        yield from _build_room(context, v, spec, resolved, guard, look)
+        return
     yield 0.2, "shaping the terrain"
     sea_level = None
     if spec.elevation_map:
@@ -146,7 +158,44 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
 def summary(resolved: ResolvedBackground) -> str:
     """The resolved options in one line."""
     v = resolved.values
+    if v.get("room", "none") != "none":
+        return (f"{v['room_size']} {v['room'].replace('_', ' ')}, {v['time_of_day']}, "
+                f"outside: {v['biome']}, {v['weather']}")
     return f"{v['time_of_day']}, {v['biome']}, {v['weather']}, water: {v['water']}"
+
+
+def resolved_holder() -> bpy.types.Object | None:
+    """The object that keeps the built background's resolved fields: the terrain, or a
+    room's floor."""
+    return next((o for o in bpy.data.objects if o.get(TAG) in ("terrain", "floor")
+                 and "metastudio_resolved" in o), None)
+
+
+def _build_room(context, v: dict, spec: BackgroundSpec, resolved: ResolvedBackground,
+                guard: SceneGuard, look: ReferenceLook | None):
+    """A room (core.background.rooms) instead of land: its shell, furniture and lights,
+    and the sky, the sun and the land seen through its windows."""
+    kind = v["room"].replace("_", " ")
+    yield 0.3, f"laying out the {kind}"
+    room = build_room(v["room"], v["room_size"], v["seed"])
+    old = next((c for c in bpy.data.collections if c.get(TAG) == "collection"), None)
+    collection = _new_collection(context)
+    yield 0.5, f"furnishing the {kind}"
+    night = v["sun_elevation"] < 0
+    made = add_room(room, v["seed"], night, OUTSIDE.get(v["biome"], OUTSIDE["grassland"]),
+                    collection)
+    yield 0.8, "lighting the room"
+    _sky_and_sun(context, v, collection, guard, look, spec, fog=False)
+    # A room's exposure is metered by whoever frames it (bl.scene_meter): a first guess.
+    context.scene.view_settings.exposure = INDOORS
+    for role, obj in made:
+        obj[TAG] = role
+    floor = next(obj for role, obj in made if role == "floor")
+    floor["metastudio_resolved"] = json.dumps(resolved.as_dict())
+    floor["metastudio_resolved_summary"] = summary(resolved)
+    floor["metastudio_room"] = json.dumps(room_dict(room))
+    _replace_old(context, old, collection)
+    yield 1.0, f"built a {v['room_size']} {kind} ({len(room.items)} pieces of furniture)"
 
 
 def _new_collection(context) -> bpy.types.Collection:
@@ -499,7 +548,7 @@ def _sun_colour(elevation: float) -> tuple[float, float, float]:
 
 def _sky_and_sun(context, v: dict, collection, guard: SceneGuard,
                  look: ReferenceLook | None, spec: BackgroundSpec,
-                 cloud_altitude: float = 2000.0) -> None:
+                 cloud_altitude: float = 2000.0, fog: bool = True) -> None:
     scene = context.scene
     world = bpy.data.worlds.new("Background sky")
     ensure_node_tree(world)
@@ -538,7 +587,7 @@ def _sky_and_sun(context, v: dict, collection, guard: SceneGuard,
         links.new(colour, background.inputs["Color"])
         # The physical sky is far brighter than a lamp-lit scene's range: scale it down.
         background.inputs["Strength"].default_value = 0.12 * (1.0 - 0.5 * v["cloud_cover"])
-    if v["fog_density"] > 0.05:
+    if fog and v["fog_density"] > 0.05:
         _fog(v, collection, None if night else sky,
              background.inputs["Color"].default_value[:3] if night else None,
              background.inputs["Strength"].default_value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..bl.background import build_background
+from ..bl.background import build_background, resolved_holder
 from ..core.background.spec import BackgroundSpec
 from .stepped import SteppedOperator, params_json_property
 
@@ -24,8 +24,8 @@ class METASTUDIO_OT_make_background(SteppedOperator, bpy.types.Operator):
         return build_background(context, params, guard, self._warnings)
 
     def done_message(self, params) -> str:
-        terrain = bpy.data.objects.get("Terrain")
-        resolved = terrain.get("metastudio_resolved_summary", "") if terrain else ""
+        holder = resolved_holder()
+        resolved = holder.get("metastudio_resolved_summary", "") if holder else ""
         return f"Made a background: {resolved}" if resolved else "Made a background"
 
 

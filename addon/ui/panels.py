@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bpy
 
+from ..bl.background import resolved_holder
 from ..bl.character import find_character
 from ..bl.propgroup import draw_model
 from ..core.background.spec import BackgroundSpec
@@ -85,8 +86,8 @@ class METASTUDIO_PT_background(StudioPanel, bpy.types.Panel):
         layout = self.layout
         layout.operator("metastudio.make_background", icon="WORLD")
         draw_model(layout, context.scene.metastudio.background, BackgroundSpec)
-        terrain = bpy.data.objects.get("Terrain")
-        summary = terrain.get("metastudio_resolved_summary") if terrain else None
+        holder = resolved_holder()
+        summary = holder.get("metastudio_resolved_summary") if holder else None
         if summary:
             layout.box().label(text=f"Resolved: {summary}")
 

@@ -44,7 +44,10 @@ def test_rooms_are_used_as_their_kind_and_vary_by_seed_and_size():
     assert kinds.count("desk") >= 8 and kinds.count("chair") >= kinds.count("desk")
     assert "board" in kinds and "teacher_desk" in kinds and "globe" in kinds
     desks = [item for item in classroom.items if item.kind == "desk"]
-    assert all(d.y < 0 and d.turn == 180 for d in desks)  # in front of the cast, facing it
+    # In front of the cast, used from their -y side: the students face the board.
+    assert all(d.y < 0 and d.turn == 0 for d in desks)
+    chairs = [item for item in classroom.items if item.kind == "chair" and item.y < 0]
+    assert all(c.turn == 180 for c in chairs)
     board = next(item for item in classroom.items if item.kind == "board")
     assert board.y > 0  # behind the cast: the wide shot sees it over their shoulders
     lab = [item.kind for item in build_room("science_lab", seed=1).items]
@@ -61,3 +64,32 @@ def test_rooms_are_used_as_their_kind_and_vary_by_seed_and_size():
     assert not [o for o in build_room("museum").openings if o.kind == "window"]
     with pytest.raises(ValueError, match="room: unknown kind 'dungeon'"):
         build_room("dungeon")
+
+
+def test_the_room_is_read_from_english_and_korean_words_with_its_size():
+    from metastudio.core.background.describe import resolve
+    from metastudio.core.background.room_words import named_room, without_room
+    from metastudio.core.background.spec import BackgroundSpec
+
+    said = {text: named_room(text) for text in (
+        "a small classroom on a rainy morning", "a large lecture hall at night",
+        "a chemistry lab", "작은 교실에서", "넓은 강당", "거실", "a labrador on a lawn")}
+    kinds = {text: (w.kind, w.size) if w else None for text, w in said.items()}
+    assert kinds == {"a small classroom on a rainy morning": ("classroom", "small"),
+                     "a large lecture hall at night": ("auditorium", "large"),
+                     "a chemistry lab": ("science_lab", None),
+                     "작은 교실에서": ("classroom", "small"), "넓은 강당": ("auditorium", "large"),
+                     "거실": ("living_room", None), "a labrador on a lawn": None}
+    text = "a small classroom on a rainy morning"
+    assert without_room(text, said[text]) == "on a rainy morning"
+    # The rest is read as before: what the windows show.
+    v = resolve(BackgroundSpec(description=text)).values
+    assert (v["room"], v["room_size"], v["weather"], v["time_of_day"]) == (
+        "classroom", "small", "rain", "morning")
+    outdoors = resolve(BackgroundSpec(description="misty pine forest at dawn")).values
+    assert outdoors["room"] == "none"
+    hand = resolve(BackgroundSpec(description="a classroom", room="library")).values
+    assert hand["room"] == "library"
+    odd = resolve(BackgroundSpec(description="a classroom under the sea at noon in a desert"))
+    assert odd.values["room"] == "classroom" and any(
+        "windows look out on" in note for note in odd.notes)

@@ -130,6 +130,61 @@ result = {"seen": seen, "objects": sorted(o.name for o in bpy.data.objects)}
     assert "Background ranges" not in beach + result["objects"]
 
 
+def test_a_classroom_encloses_its_camera_and_its_furniture_stands_apart_on_the_floor():
+    result = run_bpy(SETUP + """
+import math
+from mathutils import Vector
+assert make(description="a small classroom on a rainy morning", seed=3) == ["FINISHED"]
+scene = bpy.context.scene
+depsgraph = bpy.context.evaluated_depsgraph_get()
+floor = next(o for o in bpy.data.objects if o.get("metastudio_background") == "floor")
+room = json.loads(floor["metastudio_room"])
+x0, y0, x1, y1 = room["bounds"]
+eye = Vector((0.0, y0 + 0.6, 1.6))  # where the preview's camera stands
+hits = []
+for k in range(12):
+    for tilt in (-60, -20, 0, 20, 60):
+        a, t = 2 * math.pi * k / 12, math.radians(tilt)
+        d = Vector((math.cos(a) * math.cos(t), math.sin(a) * math.cos(t), math.sin(t)))
+        hit, where, _, _, obj, _ = scene.ray_cast(depsgraph, eye, d)
+        hits.append(obj.get("metastudio_background") if hit else None)
+# Furniture on the floor: each piece's lowest point and its box in plan.
+boxes = []
+for obj in scene.objects:
+    if "metastudio_item" not in obj:
+        continue
+    corners = [obj.matrix_world @ Vector(c) for c in obj.bound_box]
+    boxes.append({"kind": obj.get("metastudio_background"),
+                  "low": min(c.z for c in corners),
+                  "plan": [min(c.x for c in corners), min(c.y for c in corners),
+                           max(c.x for c in corners), max(c.y for c in corners)],
+                  "on": room["items"][obj["metastudio_item"]]["at"][2]})
+# The cast's spot: nothing above the floor within a metre of the origin.
+free = all(not scene.ray_cast(depsgraph, Vector((x, y, 2.2)), Vector((0, 0, -1)))[0]
+           or scene.ray_cast(depsgraph, Vector((x, y, 2.2)), Vector((0, 0, -1)))[1].z < 0.01
+           for x in (-1.0, 0.0, 1.0) for y in (-1.0, 0.0, 1.0))
+result = {"hits": hits, "boxes": boxes, "free": free,
+          "summary": floor["metastudio_resolved_summary"], "bounds": room["bounds"]}
+""")
+    assert result["summary"] == "small classroom, morning, outside: grassland, rain"
+    # Every way the camera looks it meets the room (or the sky and land through a window).
+    allowed = {"walls", "floor", "ceiling", "window frames", "light panels"}
+    inside = [h for h in result["hits"] if h is not None]
+    assert len(inside) >= 0.9 * len(result["hits"])
+    assert sum(h in allowed for h in inside) >= 0.6 * len(inside)
+    assert result["free"]
+    floor_items = [b for b in result["boxes"] if b["on"] == 0.0]
+    assert len(floor_items) >= 8
+    for box in floor_items:
+        assert abs(box["low"]) < 0.02, box  # on the floor: not floating, not sunk
+    for i, a in enumerate(floor_items):
+        for b in floor_items[i + 1:]:
+            pa, pb = a["plan"], b["plan"]
+            overlap = min(pa[2], pb[2]) - max(pa[0], pb[0]), min(pa[3], pb[3]) - max(
+                pa[1], pb[1])
+            assert min(overlap) < 0.01, (a, b)
+
+
 def test_bad_input_changes_nothing():
     result = run_bpy(SETUP + """
 make(description="a desert", detail="low")

@@ -24,6 +24,7 @@ from ..text.clock import clock_times
 from ..text.morpheme_tagger import MorphemeTagger
 from ..text.tagger import TokenTagger
 from .reference import ReferenceLook
+from .room_words import named_room, without_room
 from .spec import BackgroundSpec, Biome, TimeOfDay, Water, Weather
 from .species import land_species, named_species
 from .winter import snow_lying, water_frozen
@@ -173,6 +174,27 @@ def _implied(spec, found, values, sources, confidence) -> None:
         sources["biome"] = because("water", "the sea has a shore")
 
 
+def _room(spec, words, values, sources, notes) -> None:
+    """The room (or none: outdoors) and its size: set by hand, else named, else none;
+    indoors the land, the weather and the time are what the windows show."""
+    if spec.room is not None:
+        values["room"], sources["room"] = spec.room, "set by hand"
+    elif words is not None:
+        values["room"], sources["room"] = words.kind, f"description: \"{words.said}\""
+    else:
+        values["room"], sources["room"] = "none", "default"
+    if spec.room_size is not None:
+        values["room_size"], sources["room_size"] = spec.room_size, "set by hand"
+    elif words is not None and words.size is not None:
+        values["room_size"] = words.size
+        sources["room_size"] = f"description: \"{words.size_said}\""
+    else:
+        values["room_size"], sources["room_size"] = "medium", "default"
+    if values["room"] != "none" and values["water"] == "sea":
+        notes.append(f"room: a {values['room'].replace('_', ' ')} is built on land; the sea "
+                     "is what its windows look out on")
+
+
 def resolve(spec: BackgroundSpec, use_model: bool | None = None,
             look: ReferenceLook | None = None) -> ResolvedBackground:
     """Every field: explicit, else from the description, else a default; with the look
@@ -184,13 +206,19 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
             notes.append("the text model is not installed: descriptions are read by "
                          f"keywords only ({embed.INSTALL_HINT})")
     text = spec.description.strip()
-    found = (classify(text) if use_model else classify_with_keywords(text)) if text else {}
+    room_words = named_room(text) if text else None
+    # The room is read by its own vocabulary; the taggers (trained on outdoor places)
+    # read the rest, without the room's words: "a small classroom on a rainy morning"
+    # is a room, and a rainy morning outside.
+    outdoors = without_room(text, room_words) if room_words is not None else text
+    found = (classify(outdoors) if use_model else classify_with_keywords(outdoors)) \
+        if outdoors else {}
     if not text:
         notes.append("no description: defaults used for what is not set by hand")
-    elif not found:
+    elif not found and room_words is None:
         notes.append(f"nothing in \"{text}\" was recognised as a time, place, weather or "
                      "water: defaults used")
-    missing = left_out(text) if text and use_model else []
+    missing = left_out(outdoors) if outdoors and use_model else []
     for words in missing:
         notes.append(f"left out: \"{words}\" (buildings, boats, people, animals and "
                      f"other things in a place are not built yet)")
@@ -226,6 +254,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
     else:
         values["trees"] = land_species(values["biome"])
         sources["trees"] = f"the {values['biome']}'s own"
+    _room(spec, room_words, values, sources, notes)
     # Snow lying and ice: from falling snow, a land of snow, or the words for winter.
     said_snow, said_ice = snow_lying(text), water_frozen(text)
     if values["weather"] == "snow" or values["biome"] == "snowfield":

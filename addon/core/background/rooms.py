@@ -39,7 +39,8 @@ AISLE = 0.9  # half width of the camera's aisle down the middle (x), metres
 class Item:
     """One piece of furniture or a fitting: its kind, the middle of its footprint (x, y),
     the height it stands at (z: 0 on the floor, more on a bench or a desk), its size (x,
-    y, z before turning) and its turn about z (degrees, a multiple of 90: 0 faces -y)."""
+    y, z before turning) and its turn about z (degrees, a multiple of 90): at 0 the side
+    it is used from (a desk's, a shelf's open side, a chair's seat front) faces -y."""
 
     kind: str
     x: float
@@ -150,7 +151,7 @@ def _along_wall(layout: _Layout, kind: str, size, wall: str, step: float,
     x0, y0, x1, y1 = room.bounds
     w, d, _ = size
     if wall in ("left", "right"):
-        turn = 270 if wall == "left" else 90
+        turn = 90 if wall == "left" else 270  # the open side into the room
         x = (x0 + d / 2 + 0.06) if wall == "left" else (x1 - d / 2 - 0.06)
         for y in np.arange(y0 + margin + w / 2, y1 - margin - w / 2 + 1e-6, step):
             layout.put(Item(kind, float(x), float(y), 0.0, tuple(size), turn))
@@ -162,9 +163,11 @@ def _along_wall(layout: _Layout, kind: str, size, wall: str, step: float,
 
 
 def _rows(layout: _Layout, kind: str, size, seat: str | None, seat_size, y_start: float,
-          y_end: float, spacing_x: float, spacing_y: float, jitter: float = 0.0) -> None:
-    """Rows of `kind` facing the front (+y), a `seat` behind each, in columns either side
-    of the aisle out to the walls, from `y_start` back to `y_end`."""
+          y_end: float, spacing_x: float, spacing_y: float, jitter: float = 0.0,
+          turn: int = 0) -> None:
+    """Rows of `kind` used by people facing the front (+y; `turn` 0 for a desk used from
+    its -y side, 180 for a seat), a `seat` behind each, in columns either side of the
+    aisle out to the walls, from `y_start` back to `y_end`."""
     room, rng = layout.room, layout.rng
     xs = []
     for side in (-1.0, 1.0):
@@ -175,7 +178,7 @@ def _rows(layout: _Layout, kind: str, size, seat: str | None, seat_size, y_start
     for y in np.arange(y_start, y_end, -spacing_y):
         for x in sorted(xs):
             dx, dy = rng.uniform(-jitter, jitter, 2) if jitter else (0.0, 0.0)
-            desk = Item(kind, float(x + dx), float(y + dy), 0.0, tuple(size), 180)
+            desk = Item(kind, float(x + dx), float(y + dy), 0.0, tuple(size), turn)
             if layout.put(desk) and seat is not None:
                 layout.put(Item(seat, desk.x, desk.y - size[1] / 2 - seat_size[1] / 2 - 0.1,
                                 0.0, tuple(seat_size), 180), gap=0.0)
@@ -199,7 +202,7 @@ def _science_lab(layout: _Layout) -> None:
     room = layout.room
     layout.put(Item("board", 0.0, room.front - 0.09, 0.9, (3.6, 0.05, 1.2)))
     # The teacher's bench along the right wall, beside the cast, facing the class.
-    demo = Item("lab_bench", room.width / 2 - 0.46, 0.3, 0.0, (2.4, 0.8, 0.92), 90)
+    demo = Item("lab_bench", room.width / 2 - 0.46, 0.3, 0.0, (2.4, 0.8, 0.92), 270)
     if layout.put(demo):
         layout.on(demo, "microscope", (0.2, 0.3, 0.4), dx=-0.6)
         layout.on(demo, "sink", (0.5, 0.4, 0.05), dx=0.6)
@@ -253,9 +256,9 @@ def _office(layout: _Layout) -> None:
 def _living_room(layout: _Layout) -> None:
     room = layout.room
     # The sofa against the left wall faces the TV on the right, the cast between them.
-    sofa = Item("sofa", -room.width / 2 + 0.55, 0.0, 0.0, (2.2, 0.9, 0.85), 270)
+    sofa = Item("sofa", -room.width / 2 + 0.55, 0.0, 0.0, (2.2, 0.9, 0.85), 90)
     layout.put(sofa)
-    tv = Item("tv_stand", room.width / 2 - 0.3, 0.0, 0.0, (1.6, 0.45, 0.5), 90)
+    tv = Item("tv_stand", room.width / 2 - 0.3, 0.0, 0.0, (1.6, 0.45, 0.5), 270)
     if layout.put(tv):
         layout.on(tv, "tv", (1.3, 0.08, 0.75))
     layout.put(Item("table", 0.0, room.back + 1.3, 0.0, (1.1, 0.6, 0.42), 0))
@@ -263,7 +266,7 @@ def _living_room(layout: _Layout) -> None:
     layout.put(Item("bookshelf", -room.width / 4, room.front - 0.24, 0.0,
                     (1.2, 0.35, 1.8), 0))
     layout.put(Item("armchair", room.width / 2 - 0.6, room.back + 0.7, 0.0,
-                    (0.85, 0.85, 0.85), 135 // 45 * 45 - 90))
+                    (0.85, 0.85, 0.85), 180))
 
 
 def _kitchen(layout: _Layout) -> None:
@@ -294,7 +297,7 @@ def _auditorium(layout: _Layout) -> None:
     layout.put(Item("board", 0.0, room.front - 0.09, 1.2, (room.width * 0.45, 0.05, 3.0)))
     layout.put(Item("lectern", CAST_CLEAR + 1.6, 0.4, 0.0, (0.6, 0.5, 1.1), 180))
     _rows(layout, "seat_row", (2.8, 0.6, 0.9), None, None, -CAST_CLEAR - 1.2,
-          room.back + 0.8, 3.1, 1.0)
+          room.back + 0.8, 3.1, 1.0, turn=180)
 
 
 FURNISH = {"classroom": _classroom, "science_lab": _science_lab, "library": _library,
@@ -343,3 +346,11 @@ def camera_room(room: Room) -> float:
     """How far back from the cast a camera can stand in the room's aisle (metres)."""
     return max(1.0, -room.back - 0.5)
 
+
+
+def room_dict(room: Room) -> dict:
+    """The room as plain data (JSON): its size, where its walls are, its furniture."""
+    return {"kind": room.kind, "width": room.width, "depth": room.depth,
+            "height": room.height, "bounds": list(room.bounds),
+            "items": [{"kind": i.kind, "at": [i.x, i.y, i.z], "size": list(i.size),
+                       "turn": i.turn} for i in room.items]}

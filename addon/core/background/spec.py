@@ -14,6 +14,9 @@ Biome = Literal["forest", "grassland", "desert", "mountains", "snowfield", "coas
                 "wetland", "volcanic", "city"]
 Weather = Literal["clear", "cloudy", "overcast", "fog", "rain", "snow", "storm"]
 Water = Literal["none", "lake", "river", "sea"]
+RoomKind = Literal["none", "classroom", "science_lab", "library", "museum", "office",
+                   "living_room", "kitchen", "studio", "auditorium"]
+RoomSize = Literal["small", "medium", "large"]
 TreeSpecies = Literal["pine", "spruce", "fir", "oak", "maple", "birch", "willow", "palm"]
 MAX_EXTENT = 5000.0  # metres: beyond this the terrain's detail and memory run away
 
@@ -31,6 +34,11 @@ class BackgroundSpec(BaseModel):
                           description="size of the terrain square, in metres")
     detail: Literal["low", "medium", "high"] = Field("medium",
                                                      description="terrain and scatter detail")
+    room: RoomKind | None = Field(
+        None, description="an indoor place the world is (none: outdoors); unset, the room "
+                          "the description names")
+    room_size: RoomSize | None = Field(None, description="how big the room is; unset, as "
+                                                         "the description says, else medium")
     time_of_day: TimeOfDay | None = Field(None, description="when the sun is where")
     biome: Biome | None = Field(None, description="what the land is")
     weather: Weather | None = Field(None, description="sky and air")
