@@ -5,6 +5,7 @@ looking at the speaker), cameras with cuts on speaker change, render settings.""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from ..core.voice.keying import key_tracks
 from ..core.voice.lipsync import LipSyncSpec, lipsync
 from ..core.voice.mouth import MouthCue
 from ..core.voice.tts import VoiceSpec, speak, write_wav
-from .background import TAG, aim_weather, build_background, ground_height
+from .background import TAG, aim_weather, build_background, ground_height, resolved_holder
 from .background_grass import plant_grass
 from .background_stage import clear_view, stage_world
 from .character import build_character, find_character
@@ -163,6 +164,8 @@ def build_scene(context, script: SceneScript, folder: Path, guard: SceneGuard,
     return built
 
 
+ROOM_WIDE_LENS = 28.0  # mm: a room's wide shot shows the room
+ROOM_WIDE_BACK = 7.0  # metres back from the cast, if the room is that deep
 CLOSEUP_DISTANCE = 0.9  # metres from the head at a 50 mm lens (scaled with the lens)
 HEAD_HEIGHT = 0.24  # chin to crown, metres
 CLOSEUP_DROP = 0.09  # the close-up's aim below the head bone's middle, metres
@@ -366,12 +369,20 @@ def _cameras(scene, script: SceneScript, cuts: list[Shot], rigs, faces, position
     heads = {name: _head_point(rigs[name], faces[name]) for name in positions}
     xs = [p.x for p in heads.values()]
     middle = Vector((sum(xs) / len(xs), 0.0, sum(p.z for p in heads.values()) / len(heads)))
-    distance = wide_distance(xs, lens)
+    wide_lens, distance = lens, wide_distance(xs, lens)
+    holder = resolved_holder()
+    if holder is not None and "metastudio_room" in holder:
+        # Indoors the wide shot is the room: a wider lens (unless the script sets one)
+        # from the back of the room, over its desks or seats, never through its wall.
+        back = -json.loads(holder["metastudio_room"])["bounds"][1] - 0.4
+        if "lens" not in script.camera.model_fields_set:
+            wide_lens = ROOM_WIDE_LENS
+        distance = min(max(wide_distance(xs, wide_lens), ROOM_WIDE_BACK), back)
     # At eye level, as a dialogue is shot: the horizon runs behind the cast's heads.
     wide_at = middle + Vector((0.0, -distance, -0.1))
     f_stop = script.camera.f_stop
-    cameras = {None: _camera(scene, "Cam Wide", lens, wide_at, middle - Vector((0, 0, 0.35)),
-                             f_stop)}
+    cameras = {None: _camera(scene, "Cam Wide", wide_lens, wide_at,
+                             middle - Vector((0, 0, 0.35)), f_stop)}
     for name, head in heads.items():
         toward = (wide_at - head).normalized()
         # A close-up frames the face, not the head bone's middle (7 cm under the crown,
