@@ -1,6 +1,7 @@
 """Render a contact sheet of backgrounds made from descriptions (docs/backgrounds.png).
 
     .venv/bin/python scripts/background_sheet.py [--out docs/backgrounds.png] [--samples 16]
+    .venv/bin/python scripts/background_sheet.py --set places --out docs/places.png
 
 Each description is built in a fresh scene with the same eye-level camera the command
 line uses, rendered headless with Cycles, and placed in a 3 x 4 grid (left to right, top
@@ -29,6 +30,18 @@ DESCRIPTIONS = [
     "a snowy pine forest by a frozen lake",
     "a palm beach at sunset",
 ]
+# Places (docs/places.png, issue 23): rooms, seen from the back of their aisle.
+PLACES = [
+    "a classroom on a sunny morning",
+    "a science lab",
+    "a library on a rainy afternoon",
+    "a museum hall",
+    "a small office in the morning",
+    "a cosy living room in the evening",
+    "a kitchen at noon",
+    "a large lecture hall at night",
+]
+SETS = {"worlds": DESCRIPTIONS, "places": PLACES}
 WIDTH, HEIGHT = 400, 225
 
 
@@ -36,7 +49,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/backgrounds.png"))
     parser.add_argument("--samples", type=int, default=16)
+    parser.add_argument("--set", choices=sorted(SETS), default="worlds")
     args = parser.parse_args()
+    DESCRIPTIONS[:] = SETS[args.set]  # the rest of the script reads DESCRIPTIONS
     import bpy
     import numpy as np
     from metastudio.core.background.spec import BackgroundSpec

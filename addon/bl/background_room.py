@@ -183,6 +183,25 @@ def _window_frames(room: Room, bm) -> None:
             _add_box(bm, *part)
 
 
+def _doors(room: Room, bm) -> None:
+    """A closed door leaf in each door hole, with a handle on its room side."""
+    x0, y0, x1, y1 = room.bounds
+    for hole in room.openings:
+        if hole.kind != "door":
+            continue
+        inward = 1.0 if hole.wall in ("left", "back") else -1.0
+        if hole.wall in ("left", "right"):
+            x = (x0 if hole.wall == "left" else x1) - inward * WALL / 2
+            y = room.centre_y + hole.along
+            _add_box(bm, (x, y, 0.0), (0.04, hole.width - 0.02, hole.top - 0.01))
+            _add_box(bm, (x + inward * 0.05, y + 0.35 * hole.width, 0.95), (0.06, 0.12, 0.03))
+        else:
+            y = (y0 if hole.wall == "back" else y1) - inward * WALL / 2
+            x = hole.along
+            _add_box(bm, (x, y, 0.0), (hole.width - 0.02, 0.04, hole.top - 0.01))
+            _add_box(bm, (x + 0.35 * hole.width, y + inward * 0.05, 0.95), (0.12, 0.06, 0.03))
+
+
 def _object(name: str, bm, materials: list, collection) -> bpy.types.Object:
     mesh = bpy.data.meshes.new(name)
     bm.to_mesh(mesh)
@@ -213,6 +232,10 @@ def _shell(room: Room, collection) -> list[tuple[str, bpy.types.Object]]:
                                                                 room.depth + 2 * WALL, 0.12))
     made.append(("ceiling", _object("Room ceiling", bm, [_surface(
         "ceiling", (0.75, 0.75, 0.73), "paint")], collection)))
+    bm = bmesh.new()
+    _doors(room, bm)
+    made.append(("door", _object("Room door", bm, [_material("dark_wood", *COLOURS[
+        "dark_wood"])], collection)))
     bm = bmesh.new()
     _window_frames(room, bm)
     if bm.verts:

@@ -31,6 +31,8 @@ ROOMS: dict[str, tuple[float, float, float]] = {
 }
 SIZES = {"small": 0.8, "medium": 1.0, "large": 1.3}
 CAST_FROM_FRONT = 2.2  # metres from the front wall to the cast's spot
+# Rooms whose front wall has furniture the cast stands before (a sofa, the counters).
+CAST_FROM_FRONT_BY_KIND = {"living_room": 2.8, "kitchen": 2.6}
 CAST_CLEAR = 1.6  # metres around the cast's spot kept free
 AISLE = 0.9  # half width of the camera's aisle down the middle (x), metres
 
@@ -99,7 +101,7 @@ class Room:
         """Rectangles kept free: the cast's spot and the cameras' aisle."""
         half = min(CAST_CLEAR + 1.0, 0.3 * self.width)  # room for two or three side by side
         return [(-half, -CAST_CLEAR, half, CAST_CLEAR),
-                (-AISLE, self.back + 0.3, AISLE, 0.0)]
+                (-AISLE, self.back + 0.6, AISLE, 0.0)]
 
 
 def _overlaps(a, b, gap: float = 0.0) -> bool:
@@ -255,18 +257,21 @@ def _office(layout: _Layout) -> None:
 
 def _living_room(layout: _Layout) -> None:
     room = layout.room
-    # The sofa against the left wall faces the TV on the right, the cast between them.
-    sofa = Item("sofa", -room.width / 2 + 0.55, 0.0, 0.0, (2.2, 0.9, 0.85), 90)
+    # The sofa against the front wall behind the cast (the wide shot sees them before
+    # it), a lamp table beside it, the TV facing it from the back wall.
+    sofa = Item("sofa", 0.0, room.front - 0.5, 0.0, (2.2, 0.9, 0.85), 0)
     layout.put(sofa)
-    tv = Item("tv_stand", room.width / 2 - 0.3, 0.0, 0.0, (1.6, 0.45, 0.5), 270)
-    if layout.put(tv):
+    side = Item("table", 1.55, room.front - 0.35, 0.0, (0.5, 0.5, 0.55), 0)
+    if layout.put(side):
+        layout.on(side, "plant", (0.3, 0.3, 0.45))
+    tv = Item("tv_stand", 0.0, room.back + 0.29, 0.0, (1.6, 0.45, 0.5), 180)
+    if layout.put(tv, gap=0.0):
         layout.on(tv, "tv", (1.3, 0.08, 0.75))
-    layout.put(Item("table", 0.0, room.back + 1.3, 0.0, (1.1, 0.6, 0.42), 0))
+    layout.put(Item("bookshelf", -room.width / 2 + 0.24, room.front - 1.2, 0.0,
+                    (1.2, 0.35, 1.8), 90))
     layout.put(Item("plant", room.width / 2 - 0.4, room.front - 0.4, 0.0, (0.45, 0.45, 1.1)))
-    layout.put(Item("bookshelf", -room.width / 4, room.front - 0.24, 0.0,
-                    (1.2, 0.35, 1.8), 0))
-    layout.put(Item("armchair", room.width / 2 - 0.6, room.back + 0.7, 0.0,
-                    (0.85, 0.85, 0.85), 180))
+    layout.put(Item("armchair", room.width / 2 - 0.6, room.back + 1.4, 0.0,
+                    (0.85, 0.85, 0.85), 270))
 
 
 def _kitchen(layout: _Layout) -> None:
@@ -331,7 +336,8 @@ def build_room(kind: str, size: str = "medium", seed: int = 0) -> Room:
     width, depth = round(width * scale, 2), round(depth * scale, 2)
     if kind in ("auditorium", "studio", "museum") and size == "large":
         height *= 1.2
-    room = Room(kind, width, depth, height, centre_y=CAST_FROM_FRONT - depth / 2)
+    front = CAST_FROM_FRONT_BY_KIND.get(kind, CAST_FROM_FRONT)
+    room = Room(kind, width, depth, height, centre_y=front - depth / 2)
     _openings(room, rng)
     FURNISH[kind](_Layout(room, rng))
     # Ceiling lights on a grid about 2.5 m apart.
