@@ -22,7 +22,7 @@ LOOKS = {
     "classroom": ((0.32, 0.3, 0.27), (0.62, 0.6, 0.52), "tiles"),
     "science_lab": ((0.35, 0.36, 0.36), (0.7, 0.72, 0.7), "tiles"),
     "library": ((0.22, 0.12, 0.06), (0.55, 0.45, 0.33), "boards"),
-    "museum": ((0.5, 0.48, 0.45), (0.75, 0.74, 0.72), "tiles"),
+    "museum": ((0.3, 0.22, 0.15), (0.42, 0.4, 0.37), "boards"),
     "office": ((0.12, 0.13, 0.16), (0.7, 0.7, 0.68), "carpet"),
     "living_room": ((0.3, 0.17, 0.08), (0.6, 0.52, 0.42), "boards"),
     "kitchen": ((0.45, 0.44, 0.42), (0.7, 0.66, 0.55), "tiles"),
@@ -38,7 +38,7 @@ COLOURS = {  # furniture materials: base colour, roughness
     "bronze": ((0.35, 0.2, 0.08), 0.35), "pot": ((0.45, 0.18, 0.1), 0.7),
     "leaves": ((0.04, 0.14, 0.03), 0.6), "screen": ((0.01, 0.01, 0.015), 0.1),
     "softbox": ((0.9, 0.9, 0.9), 0.9), "globe": ((0.1, 0.25, 0.5), 0.3),
-    "books": ((0.3, 0.1, 0.08), 0.7),
+    "books": ((0.3, 0.1, 0.08), 0.7), "canvas": ((0.5, 0.4, 0.3), 0.8),
 }
 # The book spines' colours (the part's shade picks one): muted cloth and paper.
 BOOKS = [(0.35, 0.06, 0.05), (0.06, 0.12, 0.3), (0.05, 0.2, 0.1), (0.5, 0.4, 0.2),
@@ -58,6 +58,8 @@ def _material(name: str, colour, roughness: float) -> bpy.types.Material:
     if name == "glass":
         bsdf.inputs["Transmission Weight"].default_value = 1.0
         bsdf.inputs["IOR"].default_value = 1.1  # thin pane: little bending
+    if name == "canvas":
+        _painted(material)
     if name in ("books", "fabric"):
         _shade_by_attribute(material, BOOKS if name == "books" else [
             colour, tuple(c * 0.8 for c in colour), (0.3, 0.12, 0.08)])
@@ -67,6 +69,33 @@ def _material(name: str, colour, roughness: float) -> bpy.types.Material:
     if name == "metal":
         bsdf.inputs["Metallic"].default_value = 1.0
     return material
+
+
+def _painted(material) -> None:
+    """A painting's canvas: soft blots of a palette (a landscape's greens and blues, a
+    portrait's ochres, a still life's reds), the palette turned by the face's "shade"."""
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+    where = nodes.new("ShaderNodeTexCoord").outputs["Object"]
+    blots = nodes.new("ShaderNodeTexNoise")
+    blots.inputs["Scale"].default_value = 4.0
+    blots.inputs["Detail"].default_value = 6.0
+    blots.inputs["Distortion"].default_value = 1.5
+    links.new(where, blots.inputs["Vector"])
+    ramp = nodes.new("ShaderNodeValToRGB")
+    elements = ramp.color_ramp.elements
+    palette = [(0.05, 0.08, 0.15), (0.25, 0.35, 0.15), (0.6, 0.45, 0.2), (0.7, 0.65, 0.5)]
+    while len(elements) < len(palette):
+        elements.new(0.5)
+    for k, (element, colour) in enumerate(zip(elements, palette, strict=True)):
+        element.position, element.color = 0.3 + 0.13 * k, (*colour, 1.0)
+    links.new(blots.outputs["Fac"], ramp.inputs["Fac"])
+    shade = nodes.new("ShaderNodeAttribute")
+    shade.attribute_name = "shade"
+    turn = nodes.new("ShaderNodeHueSaturation")
+    links.new(ramp.outputs["Color"], turn.inputs["Color"])
+    links.new(shade.outputs["Fac"], turn.inputs["Hue"])
+    links.new(turn.outputs["Color"], material.node_tree.nodes["Principled BSDF"].inputs[
+        "Base Color"])
 
 
 def _shade_by_attribute(material, colours) -> None:
@@ -286,7 +315,8 @@ def _furniture(room: Room, seed: int, collection) -> list[tuple[str, bpy.types.O
     meshes: dict[tuple, bpy.types.Mesh] = {}
     made = []
     for index, item in enumerate(room.items):
-        key = (item.kind, item.size)
+        # (a painting is its own: each shows a picture of its own)
+        key = (item.kind, item.size, index if item.kind == "painting" else None)
         if key not in meshes:
             meshes[key] = _furniture_mesh(item.kind, item.size, seed + len(meshes))
         obj = bpy.data.objects.new(f"Room {item.kind}", meshes[key])

@@ -126,6 +126,24 @@ def parts_of(kind: str, size: tuple[float, float, float], seed: int = 0) -> list
             "tv_stand") else "dark_wood"), Part("box", (0, 0, h - 0.03), (w, d, 0.03), top)]
     if kind == "bookshelf":
         return _bookshelf(w, d, h, rng)
+    if kind in ("painting", "clock"):
+        face = "canvas" if kind == "painting" else "white"
+        return [Part("box", (0, 0, 0), (w, d, h), "frame" if kind == "painting" else "black"),
+                Part("box", (0, -0.005, 0.05 * h), (w * 0.9, d, h * 0.9), face,
+                     float(rng.random()))]
+    if kind == "whiteboard":
+        return [Part("box", (0, 0, 0), (w, d, h), "metal"),
+                Part("box", (0, -0.005, 0.03), (w - 0.06, d, h - 0.06), "white")]
+    if kind == "wall_cabinet":
+        return [Part("box", (0, 0, 0), (w - 0.01, d, h), "white")]
+    if kind == "fridge":
+        return [Part("box", (0, 0, 0.02), (w, d, h - 0.02), "white"),
+                Part("box", (w / 2 - 0.08, -d / 2 - 0.01, h * 0.55), (0.03, 0.03, 0.4),
+                     "metal")]
+    if kind == "hob":
+        return [Part("box", (0, 0, 0), (w, d, h), "black")] + [
+            Part("cylinder", (sx * w / 4, sy * d / 4, h), (0.16, 0.16, 0.005), "metal")
+            for sx in (-1, 1) for sy in (-1, 1)]
     if kind == "board":
         return [Part("box", (0, 0, 0), (w, d, h), "frame"),
                 Part("box", (0, -0.005, 0.04), (w - 0.08, d, h - 0.08), "board")]

@@ -34,6 +34,9 @@ CAST_FROM_FRONT = 2.2  # metres from the front wall to the cast's spot
 # Rooms whose front wall has furniture the cast stands before (a sofa, the counters).
 CAST_FROM_FRONT_BY_KIND = {"living_room": 2.8, "kitchen": 2.6}
 CAST_CLEAR = 1.6  # metres around the cast's spot kept free
+# Things hung on a wall (their z is their bottom edge, not a surface they stand on).
+HUNG = {"board", "whiteboard", "painting", "wall_cabinet", "clock"}
+RUN = -0.001  # the gap of things in a run (counters): touching, not rejected by rounding
 AISLE = 0.9  # half width of the camera's aisle down the middle (x), metres
 
 
@@ -123,6 +126,9 @@ class _Layout:
         x0, y0, x1, y1 = self.inside
         if box[0] < x0 or box[1] < y0 or box[2] > x1 or box[3] > y1:
             return False
+        if item.kind in HUNG:  # on a wall above the floor: only other hung things count
+            return not any(_overlaps(box, other.footprint(), gap)
+                           for other in self.room.items if other.kind in HUNG)
         if any(_overlaps(box, zone) for zone in self.room.clear_zones()):
             return False
         return not any(_overlaps(box, other.footprint(), gap) for other in self.room.items
@@ -147,8 +153,9 @@ class _Layout:
 
 
 def _along_wall(layout: _Layout, kind: str, size, wall: str, step: float,
-                margin: float = 0.4) -> None:
-    """A row of `kind` against a wall (shelves, cases, counters), facing into the room."""
+                margin: float = 0.4, z: float = 0.0, gap: float = 0.05) -> None:
+    """A row of `kind` against a wall (shelves, cases, counters), facing into the room;
+    `z` above the floor for things hung on it, `gap` between neighbours (RUN: touching)."""
     room = layout.room
     x0, y0, x1, y1 = room.bounds
     w, d, _ = size
@@ -156,12 +163,12 @@ def _along_wall(layout: _Layout, kind: str, size, wall: str, step: float,
         turn = 90 if wall == "left" else 270  # the open side into the room
         x = (x0 + d / 2 + 0.06) if wall == "left" else (x1 - d / 2 - 0.06)
         for y in np.arange(y0 + margin + w / 2, y1 - margin - w / 2 + 1e-6, step):
-            layout.put(Item(kind, float(x), float(y), 0.0, tuple(size), turn))
+            layout.put(Item(kind, float(x), float(y), z, tuple(size), turn), gap)
     else:
         turn = 180 if wall == "back" else 0
         y = (y0 + d / 2 + 0.06) if wall == "back" else (y1 - d / 2 - 0.06)
         for x in np.arange(x0 + margin + w / 2, x1 - margin - w / 2 + 1e-6, step):
-            layout.put(Item(kind, float(x), float(y), 0.0, tuple(size), turn))
+            layout.put(Item(kind, float(x), float(y), z, tuple(size), turn), gap)
 
 
 def _rows(layout: _Layout, kind: str, size, seat: str | None, seat_size, y_start: float,
@@ -190,6 +197,7 @@ def _classroom(layout: _Layout) -> None:
     room = layout.room
     layout.put(Item("board", 0.0, room.front - 0.09, 0.9, (min(4.0, room.width * 0.5),
                                                             0.05, 1.2)))
+    layout.put(Item("clock", -room.width * 0.3, room.front - 0.08, 2.2, (0.35, 0.05, 0.35)))
     teacher = Item("teacher_desk", room.width / 2 - 0.9, room.front - 1.1, 0.0,
                    (1.4, 0.7, 0.76), 180)
     if layout.put(teacher):
@@ -244,10 +252,15 @@ def _museum(layout: _Layout) -> None:
             if layout.put(plinth):
                 layout.on(plinth, "sculpture", (0.5, 0.5, float(rng.uniform(0.6, 1.1))))
     layout.put(Item("bench", 0.0, room.front - 0.9, 0.0, (1.8, 0.5, 0.45), 0))
+    # Paintings along the front wall and between the cases, at eye height.
+    _along_wall(layout, "painting", (1.4, 0.05, 1.0), "front", 2.2, margin=1.2, z=1.3)
+    _along_wall(layout, "painting", (1.1, 0.05, 0.8), "back", 2.6, margin=1.5, z=1.4)
 
 
 def _office(layout: _Layout) -> None:
     room = layout.room
+    layout.put(Item("whiteboard", -1.2, room.front - 0.09, 0.9, (2.0, 0.05, 1.1)))
+    layout.put(Item("painting", 1.8, room.front - 0.08, 1.3, (1.0, 0.05, 0.7)))
     _rows(layout, "office_desk", (1.6, 0.8, 0.74), "office_chair", (0.6, 0.6, 1.0),
           -CAST_CLEAR - 0.5, room.back + 1.0, 1.8, 2.0)
     _along_wall(layout, "cabinet", (0.9, 0.5, 1.3), "right", 1.0)
@@ -261,6 +274,7 @@ def _living_room(layout: _Layout) -> None:
     # it), a lamp table beside it, the TV facing it from the back wall.
     sofa = Item("sofa", 0.0, room.front - 0.5, 0.0, (2.2, 0.9, 0.85), 0)
     layout.put(sofa)
+    layout.put(Item("painting", 0.0, room.front - 0.08, 1.25, (1.2, 0.05, 0.8)))
     side = Item("table", 1.55, room.front - 0.35, 0.0, (0.5, 0.5, 0.55), 0)
     if layout.put(side):
         layout.on(side, "plant", (0.3, 0.3, 0.45))
@@ -276,13 +290,22 @@ def _living_room(layout: _Layout) -> None:
 
 def _kitchen(layout: _Layout) -> None:
     room = layout.room
-    _along_wall(layout, "counter", (0.6, 0.62, 0.9), "front", 0.6, margin=0.1)
-    _along_wall(layout, "counter", (0.6, 0.62, 0.9), "left", 0.6, margin=0.75)
-    front = [item for item in room.items if item.kind == "counter" and item.turn == 0]
-    if front:  # the sink under the window's light, nearest the middle
-        layout.on(min(front, key=lambda item: abs(item.x)), "sink", (0.5, 0.4, 0.05))
-    table = Item("table", room.width / 2 - 0.75, room.back + 0.9, 0.0, (1.2, 0.8, 0.75),
-                 90)
+    x1 = room.bounds[2]
+    # A fridge in the front corner, then a run of counters along the front wall with the
+    # cooker in it and cabinets hung above, and a run along the left wall.
+    layout.put(Item("fridge", x1 - 0.45, room.front - 0.4, 0.0, (0.7, 0.68, 1.85)))
+    _along_wall(layout, "counter", (0.6, 0.62, 0.9), "front", 0.6, margin=0.95, gap=RUN)
+    _along_wall(layout, "wall_cabinet", (0.6, 0.35, 0.7), "front", 0.6, margin=0.95,
+                z=1.45, gap=RUN)
+    _along_wall(layout, "counter", (0.6, 0.62, 0.9), "left", 0.6, margin=0.75, gap=RUN)
+    front = sorted((item for item in room.items if item.kind == "counter"
+                    and item.turn == 0), key=lambda item: item.x)
+    if len(front) >= 3:  # the sink under the window's light, nearest the middle
+        middle = min(front, key=lambda item: abs(item.x))
+        layout.on(middle, "sink", (0.5, 0.4, 0.05))
+        cooker = front[0] if front[0] is not middle else front[1]
+        layout.on(cooker, "hob", (0.55, 0.5, 0.02))
+    table = Item("table", x1 - 0.75, room.back + 0.9, 0.0, (1.2, 0.8, 0.75), 90)
     if layout.put(table):
         for dy in (-0.35, 0.35):
             layout.put(Item("chair", table.x - 0.65, table.y + dy, 0.0, (0.42, 0.42, 0.85),
