@@ -26,6 +26,7 @@ from ..core.background.reference import ReferenceLook
 from ..core.background.river import River, carve_river
 from ..core.background.rooms import build_room, room_dict
 from ..core.background.scatter import scatter
+from ..core.background.settlement import build_settlement, levelled
 from ..core.background.spec import BackgroundSpec
 from ..core.background.terrain import HeightField, fractal_terrain, settle_edges
 from .background_city import add_buildings
@@ -34,6 +35,7 @@ from .background_ranges import add_ranges
 from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
 from .background_room import add_room
 from .background_scatter import VARIANTS, add_scatter
+from .background_settlement import add_settlement
 from .background_weather import add_clouds, add_precipitation
 from .nodes import ensure_node_tree
 from .scene_guard import SceneGuard
@@ -107,6 +109,10 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     river = None
     if v["water"] == "river":
         field, river = carve_river(field, v["seed"])
+    place, place_level, built = None, 0.0, None
+    if v["settlement"] != "none":
+        place = build_settlement(v["settlement"], v["seed"])
+        field, place_level, built = levelled(field, place)
     old = next((c for c in bpy.data.collections if c.get(TAG) == "collection"), None)
     collection = _new_collection(context)
     yield 0.4, "colouring the ground"
@@ -121,6 +127,8 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
         water_level = _water(field, v, collection, sea_level)
     yield 0.55, "planting" if v["biome"] != "city" else "raising the city"
     blocked = _river_banks(field, river) if river is not None else None
+    if built is not None:  # nothing grows in the houses or on the street
+        blocked = built if blocked is None else (blocked | built)
     planted = add_scatter(scatter(field, v["biome"], v["vegetation_density"], v["detail"],
                                   v["seed"], water_level, blocked, tuple(v["trees"])),
                           collection, v["seed"], VARIANTS[v["detail"]],
@@ -132,6 +140,12 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
         lit = v["sun_elevation"] < 5  # windows lit from dusk on, as bright as the exposure
         planted.append(("city", add_buildings(buildings, _ground_at(field), lit,
                                               2.0 ** -exposure(v), v["seed"], collection)))
+    if place is not None:
+        yield 0.65, f"building the {v['settlement']}"
+        planted += add_settlement(place, place_level, v["sun_elevation"] < 5,
+                                  2.0 ** -exposure(v), v["seed"], collection)
+        terrain["metastudio_settlement"] = json.dumps({"kind": v["settlement"],
+                                                       "level": place_level})
     yield 0.7, "lighting the sky"
     top = float(field.heights.max())
     _sky_and_sun(context, v, collection, guard, look, spec,

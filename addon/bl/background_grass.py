@@ -133,7 +133,8 @@ def plant_grass(scene, keep_clear: tuple[tuple[float, float], tuple[float, float
     if terrain is None:
         return []
     values = json.loads(terrain["metastudio_resolved"])["values"]
-    if values["biome"] not in GRASSY or values.get("snow_cover"):
+    if values["biome"] not in GRASSY or values.get("snow_cover") or values.get(
+            "settlement", "none") != "none":  # a square and a street: paved
         return []
     collection = terrain.users_collection[0]
     rng = np.random.default_rng(values["seed"] + 29)

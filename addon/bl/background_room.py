@@ -39,7 +39,13 @@ COLOURS = {  # furniture materials: base colour, roughness
     "leaves": ((0.04, 0.14, 0.03), 0.6), "screen": ((0.01, 0.01, 0.015), 0.1),
     "softbox": ((0.9, 0.9, 0.9), 0.9), "globe": ((0.1, 0.25, 0.5), 0.3),
     "books": ((0.3, 0.1, 0.08), 0.7), "canvas": ((0.5, 0.4, 0.3), 0.8),
+    "lantern": ((0.9, 0.85, 0.7), 0.3), "produce": ((0.5, 0.2, 0.05), 0.6),
+    "awning": ((0.6, 0.1, 0.08), 0.8),
 }
+# Fruit and vegetables on a stall; awnings' stripes of colour.
+PRODUCE = [(0.6, 0.05, 0.03), (0.7, 0.35, 0.02), (0.45, 0.5, 0.05), (0.15, 0.3, 0.05),
+           (0.5, 0.4, 0.05), (0.3, 0.05, 0.15)]
+AWNINGS = [(0.55, 0.08, 0.06), (0.08, 0.2, 0.45), (0.1, 0.35, 0.15), (0.7, 0.55, 0.15)]
 # The book spines' colours (the part's shade picks one): muted cloth and paper.
 BOOKS = [(0.35, 0.06, 0.05), (0.06, 0.12, 0.3), (0.05, 0.2, 0.1), (0.5, 0.4, 0.2),
          (0.1, 0.1, 0.1), (0.6, 0.55, 0.45), (0.4, 0.2, 0.05), (0.2, 0.05, 0.2)]
@@ -60,9 +66,13 @@ def _material(name: str, colour, roughness: float) -> bpy.types.Material:
         bsdf.inputs["IOR"].default_value = 1.1  # thin pane: little bending
     if name == "canvas":
         _painted(material)
-    if name in ("books", "fabric"):
-        _shade_by_attribute(material, BOOKS if name == "books" else [
-            colour, tuple(c * 0.8 for c in colour), (0.3, 0.12, 0.08)])
+    if name in ("books", "fabric", "produce", "awning"):
+        _shade_by_attribute(material, {"books": BOOKS, "produce": PRODUCE,
+                                       "awning": AWNINGS}.get(name, [
+            colour, tuple(c * 0.8 for c in colour), (0.3, 0.12, 0.08)]))
+    if name == "lantern":  # lit at night by its lamp; glows a little by day too
+        bsdf.inputs["Emission Color"].default_value = (1.0, 0.8, 0.5, 1.0)
+        bsdf.inputs["Emission Strength"].default_value = 2.0
     if name == "softbox":
         bsdf.inputs["Emission Color"].default_value = (1.0, 0.97, 0.92, 1.0)
         bsdf.inputs["Emission Strength"].default_value = 3.0
@@ -275,7 +285,7 @@ def _shell(room: Room, collection) -> list[tuple[str, bpy.types.Object]]:
     return made
 
 
-def _furniture_mesh(kind: str, size, seed: int) -> bpy.types.Mesh:
+def furniture_mesh(kind: str, size, seed: int) -> bpy.types.Mesh:
     """One item's model: its parts as boxes, cylinders and balls, with material slots
     and each face's "shade" (books' colours)."""
     parts = parts_of(kind, size, seed)
@@ -318,7 +328,7 @@ def _furniture(room: Room, seed: int, collection) -> list[tuple[str, bpy.types.O
         # (a painting is its own: each shows a picture of its own)
         key = (item.kind, item.size, index if item.kind == "painting" else None)
         if key not in meshes:
-            meshes[key] = _furniture_mesh(item.kind, item.size, seed + len(meshes))
+            meshes[key] = furniture_mesh(item.kind, item.size, seed + len(meshes))
         obj = bpy.data.objects.new(f"Room {item.kind}", meshes[key])
         obj.location = (item.x, item.y, item.z)
         obj.rotation_euler = (0.0, 0.0, math.radians(item.turn))

@@ -6,6 +6,7 @@ cameras in front of them) then stays as it is, and sees the lake, the trees and 
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 
@@ -20,6 +21,8 @@ from .background import TAG, terrain_points
 from .background_ranges import OPEN_VIEW
 
 LEVEL_INNER, LEVEL_OUTER = 6.0, 16.0  # metres from the stage
+# A settlement's street furniture: placed by each object's transform (one mesh shared).
+PLACED = {"lamp", "bench", "stall", "street light"}
 NEAR_CLEAR = 25.0  # metres from the camera inside which no tree stands in the view
 
 def _height_field(terrain) -> HeightField:
@@ -74,6 +77,12 @@ def stage_world(scene, seed: int = 0) -> Stage | None:
     azimuth = None
     if sun is not None and sun.data.energy > 1.0:  # by day: the moon lights no faces
         azimuth = (180.0 - math.degrees(sun.rotation_euler.z)) % 360.0
+    if "metastudio_settlement" in terrain:
+        # A village's or a town's square is its stage, looking up its street.
+        level = json.loads(terrain["metastudio_settlement"])["level"]
+        stage = Stage(0.0, 0.0, float(level), 0.0, 0.0, {"settlement": True})
+        _move(scene, terrain, stage, None)
+        return stage
     water = _water_mask(scene, field)
     stage = choose_stage(field, water[0] if water else None, _tree_points(scene), azimuth,
                          seed, water[1] if water else None)
@@ -103,7 +112,10 @@ def _move(scene, terrain, stage: Stage, wet: np.ndarray | None) -> None:
         role = obj.get(TAG)
         if not role or role.endswith(" model"):
             continue
-        if role == "fog":
+        if role in PLACED:  # objects placed by their own transform, sharing a mesh
+            # (matrix_basis: matrix_world is not updated until the scene is evaluated)
+            obj.matrix_basis = move @ obj.matrix_basis
+        elif role == "fog":
             # The fog box moves as an object: Cycles decides what is inside a volume by
             # its faces' normals, and after moving its mesh data in the same session it
             # rendered as if the camera were outside (no fog at all).

@@ -185,6 +185,31 @@ result = {"hits": hits, "boxes": boxes, "free": free,
             assert min(overlap) < 0.01, (a, b)
 
 
+def test_a_villages_houses_stand_on_the_land_neither_floating_nor_buried():
+    result = run_bpy(SETUP + """
+from metastudio.bl.background import ground_height
+from metastudio.core.background.settlement import build_settlement
+assert make(description="a quiet village on a summer afternoon", seed=1,
+            detail="low") == ["FINISHED"]
+terrain = bpy.data.objects["Terrain"]
+level = json.loads(terrain["metastudio_settlement"])["level"]
+place = build_settlement("village", 1)
+ground = [ground_height(terrain, x, y) - level for house in place.houses
+          for x, y in ((house.footprint()[0], house.footprint()[1]),
+                       (house.footprint()[2], house.footprint()[3]), (house.x, house.y))]
+houses = bpy.data.objects["Background houses"]
+z = [v.co.z for v in houses.data.vertices]
+result = {"ground": ground, "low": min(z) - level, "high": max(z) - level,
+          "count": len(place.houses), "summary": terrain["metastudio_resolved_summary"],
+          "lamps": sum(1 for o in bpy.data.objects
+                       if o.get("metastudio_background") == "lamp")}
+""")
+    assert result["count"] >= 8 and result["lamps"] >= 6
+    # The land under every house is the village's level; the walls go 30 cm into it.
+    assert max(abs(g) for g in result["ground"]) < 0.05
+    assert -0.35 < result["low"] < -0.25 and 4.0 < result["high"] < 16.0
+
+
 def test_bad_input_changes_nothing():
     result = run_bpy(SETUP + """
 make(description="a desert", detail="low")

@@ -24,7 +24,7 @@ from ..text.clock import clock_times
 from ..text.morpheme_tagger import MorphemeTagger
 from ..text.tagger import TokenTagger
 from .reference import ReferenceLook
-from .room_words import named_room, without_room
+from .room_words import named_room, named_settlement, without_room
 from .spec import BackgroundSpec, Biome, TimeOfDay, Water, Weather
 from .species import land_species, named_species
 from .winter import snow_lying, water_frozen
@@ -174,6 +174,29 @@ def _implied(spec, found, values, sources, confidence) -> None:
         sources["biome"] = because("water", "the sea has a shore")
 
 
+def outdoors_text(spec, words) -> str:
+    """The description without a named room's words."""
+    text = spec.description.strip()
+    return without_room(text, words) if words is not None else text
+
+
+def _settlement(spec, words, values, sources) -> None:
+    """A village or a town: set by hand, else named (not inside a named room)."""
+    settlement = named_settlement(outdoors_text(spec, words))
+    if spec.settlement is not None:
+        values["settlement"], sources["settlement"] = spec.settlement, "set by hand"
+    elif settlement is not None and words is None:
+        values["settlement"] = settlement[0]
+        sources["settlement"] = f"description: \"{settlement[1]}\""
+    else:
+        values["settlement"], sources["settlement"] = "none", "default"
+    if values["settlement"] != "none" and values["biome"] == "city" and spec.biome is None:
+        # The tagger reads a village or a town as a city; it is built as houses on
+        # open land, not as city blocks.
+        values["biome"] = "grassland"
+        sources["biome"] = f"the land round a {values['settlement']}"
+
+
 def _room(spec, words, values, sources, notes) -> None:
     """The room (or none: outdoors) and its size: set by hand, else named, else none;
     indoors the land, the weather and the time are what the windows show."""
@@ -234,6 +257,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
         else:
             values[name], sources[name], confidence[name] = default, "default", 0.0
     _implied(spec, found, values, sources, confidence)
+    _settlement(spec, room_words, values, sources)
     elevation, azimuth = SUN[values["time_of_day"]]
     cover, fog = CLOUDS[values["weather"]]
     roughness, height, vegetation = TERRAIN[values["biome"]]

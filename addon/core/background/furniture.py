@@ -144,6 +144,20 @@ def parts_of(kind: str, size: tuple[float, float, float], seed: int = 0) -> list
         return [Part("box", (0, 0, 0), (w, d, h), "black")] + [
             Part("cylinder", (sx * w / 4, sy * d / 4, h), (0.16, 0.16, 0.005), "metal")
             for sx in (-1, 1) for sy in (-1, 1)]
+    if kind == "lamp":  # a street lamp: a post and a lantern head
+        return [Part("cylinder", (0, 0, 0), (0.14, 0.14, 0.4), "black"),
+                Part("cylinder", (0, 0, 0.4), (0.08, 0.08, h - 0.9), "black"),
+                Part("box", (0, 0, h - 0.5), (0.3, 0.3, 0.4), "lantern"),
+                Part("cylinder", (0, 0, h - 0.1), (0.4, 0.4, 0.1), "black")]
+    if kind == "stall":  # a market stall: a counter of crates, posts and an awning
+        parts = [Part("box", (0, 0, 0), (w, d * 0.6, 0.9), "wood")]
+        parts += [Part("box", (x, 0.0, 0.9), (0.35, 0.3, 0.18), "produce", float(k) / 6)
+                  for k, x in enumerate(np.linspace(-w / 2 + 0.3, w / 2 - 0.3, 6))]
+        parts += [Part("cylinder", (sx * (w / 2 - 0.05), sy * (d / 2 - 0.05), 0),
+                       (0.05, 0.05, h - 0.1), "wood") for sx in (-1, 1) for sy in (-1, 1)]
+        parts.append(Part("box", (0, 0, h - 0.1), (w + 0.3, d + 0.3, 0.06), "awning",
+                          float(rng.random())))
+        return parts
     if kind == "board":
         return [Part("box", (0, 0, 0), (w, d, h), "frame"),
                 Part("box", (0, -0.005, 0.04), (w - 0.08, d, h - 0.08), "board")]

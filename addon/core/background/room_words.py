@@ -1,6 +1,6 @@
-"""Which room a description names, and how big (a closed vocabulary of room nouns,
-English and Korean, as for tree species: a classroom is called a classroom), with the
-words that said it."""
+"""Which room or settlement a description names, and how big (closed vocabularies of
+room and settlement nouns, English and Korean, as for tree species: a classroom is
+called a classroom), with the words that said it."""
 
 from __future__ import annotations
 
@@ -93,3 +93,26 @@ def without_room(text: str, words: RoomWords) -> str:
             out = re.sub(r"(?i)(\b(a|an|the|in|inside)\s+)*" + re.escape(said)
                          + r"(에서|에|의|은|는|이|가|을|를)?", " ", out, count=1)
     return re.sub(r"\s+", " ", out).strip(" ,.")
+
+
+SETTLEMENTS: dict[str, tuple[str, ...]] = {
+    "village": ("village", "hamlet", "villages", "마을", "시골 마을", "동네", "촌"),
+    "town": ("town", "small town", "market town", "townscape", "market square",
+             "town square", "읍내", "소도시", "시장", "장터", "광장"),
+}
+
+
+def named_settlement(text: str) -> tuple[str, str] | None:
+    """The settlement a description names first: (kind, the words), or None."""
+    lowered = text.lower()
+    found = []
+    for kind, names in SETTLEMENTS.items():
+        english = _english(lowered, names)
+        if english is not None:
+            found.append((english[0], kind, english[1]))
+        found += [(text.find(name), kind, name) for name in names
+                  if not name.isascii() and name in text]
+    if not found:
+        return None
+    _, kind, said = min(found, key=lambda f: (f[0], -len(f[2])))
+    return kind, said

@@ -1,0 +1,176 @@
+"""A village or a town (core.background.settlement) on the levelled land: houses of
+plastered or brick walls under tiled or slate roofs, with a door and windows on their
+street side and at the back (lit from inside after dark), the square and the street
+paved, street lamps (lighting the street at night), benches and market stalls."""
+
+from __future__ import annotations
+
+import math
+
+import bmesh
+import bpy
+from mathutils import Matrix, Vector
+
+from ..core.background.settlement import STOREY, House, Settlement
+from .background_room import furniture_mesh
+from .nodes import ensure_node_tree, multiply_by_noise
+
+WALLS = [(0.75, 0.72, 0.65), (0.72, 0.6, 0.42), (0.55, 0.3, 0.2), (0.62, 0.66, 0.7),
+         (0.5, 0.48, 0.45), (0.7, 0.55, 0.5)]  # whitewash, ochre, brick, pale blue...
+ROOFS = [(0.35, 0.12, 0.07), (0.12, 0.12, 0.14), (0.25, 0.16, 0.1)]  # tile, slate, brown
+SINK = 0.3  # metres below the level: no house floats on a rounding error
+
+
+def _box(bm, centre, size, matrix: Matrix) -> list:
+    before = set(bm.faces)
+    x, y, z = centre
+    w, d, h = size
+    local = Matrix.Translation((x, y, z + h / 2)) @ Matrix.Diagonal((w, d, h, 1.0))
+    bmesh.ops.create_cube(bm, size=1.0, matrix=matrix @ local)
+    return list(set(bm.faces) - before)
+
+
+def _roof(bm, house: House, top: float, matrix: Matrix) -> list:
+    """A pitched roof over the house: its ridge along the front, eaves overhanging."""
+    w, d = house.width / 2 + 0.35, house.depth / 2 + 0.35
+    rise = 0.45 * house.depth if house.roof != 1 else 0.3 * house.depth
+    corners = [(-w, -d, top), (w, -d, top), (w, d, top), (-w, d, top),
+               (-w, 0.0, top + rise), (w, 0.0, top + rise)]
+    verts = [bm.verts.new(matrix @ Vector(c)) for c in corners]
+    faces = [bm.faces.new((verts[0], verts[1], verts[5], verts[4])),
+             bm.faces.new((verts[2], verts[3], verts[4], verts[5])),
+             bm.faces.new((verts[1], verts[2], verts[5])),
+             bm.faces.new((verts[3], verts[0], verts[4])),
+             bm.faces.new((verts[0], verts[3], verts[2], verts[1]))]
+    return faces
+
+
+def _house(bm, house: House, level: float, slots: dict) -> None:
+    """One house into `bm`: walls, roof, door, windows; faces get their material slot."""
+    matrix = Matrix.Translation((house.x, house.y, level)) @ Matrix.Rotation(
+        math.radians(house.turn), 4, "Z")
+    height = house.storeys * STOREY
+    walls = _box(bm, (0, 0, -SINK), (house.width, house.depth, height + SINK), matrix)
+    for face in walls:
+        face.material_index = slots[("wall", house.colour)]
+    for face in _roof(bm, house, height, matrix):
+        face.material_index = slots[("roof", house.roof)]
+    front = -house.depth / 2
+    door_x = (house.width / 2 - 1.2) * (1 if house.colour % 2 else -1)
+    for face in _box(bm, (door_x, front - 0.04, 0.0), (1.0, 0.1, 2.1), matrix):
+        face.material_index = slots["door"]
+    bays = max(1, int(house.width // 2.4))
+    for storey in range(house.storeys):
+        for bay in range(bays):
+            x = -house.width / 2 + house.width * (bay + 0.5) / bays
+            if storey == 0 and abs(x - door_x) < 1.2:
+                continue
+            z = storey * STOREY + 0.9
+            for y in (front - 0.03, -front + 0.03):  # the street side and the back
+                for face in _box(bm, (x, y, z), (0.9, 0.08, 1.3), matrix):
+                    face.material_index = slots["window"]
+
+
+def _materials(night: bool, glow: float) -> tuple[dict, list]:
+    """Material slots: walls and roofs by colour, doors, windows (lit at night)."""
+    slots, materials = {}, []
+
+    def add(key, name, colour, roughness, noise: bool = True):
+        material = bpy.data.materials.get(name)
+        if material is None:
+            material = bpy.data.materials.new(name)
+            ensure_node_tree(material)
+            tree = material.node_tree
+            bsdf = tree.nodes["Principled BSDF"]
+            bsdf.inputs["Roughness"].default_value = roughness
+            if noise:  # weathered: never one flat colour
+                where = tree.nodes.new("ShaderNodeTexCoord").outputs["Object"]
+                tree.links.new(multiply_by_noise(tree, (*colour, 1.0), where, 1.5, 0.85,
+                                                 1.08, detail=5.0),
+                               bsdf.inputs["Base Color"])
+            else:
+                bsdf.inputs["Base Color"].default_value = (*colour, 1.0)
+            material.diffuse_color = (*colour, 1.0)
+        slots[key] = len(materials)
+        materials.append(material)
+        return material
+
+    for k, colour in enumerate(WALLS):
+        add(("wall", k), f"House wall {k}", colour, 0.85)
+    for k, colour in enumerate(ROOFS):
+        add(("roof", k), f"House roof {k}", colour, 0.7)
+    add("door", "House door", (0.12, 0.06, 0.03), 0.6, noise=False)
+    window = add("window", "House window" + (" lit" if night else ""), (0.03, 0.04, 0.05),
+                 0.1, noise=False)
+    if night:
+        bsdf = window.node_tree.nodes["Principled BSDF"]
+        bsdf.inputs["Emission Color"].default_value = (1.0, 0.75, 0.45, 1.0)
+        bsdf.inputs["Emission Strength"].default_value = glow
+    return slots, materials
+
+
+def _paving(place: Settlement, level: float, collection) -> bpy.types.Object:
+    bm = bmesh.new()
+    for x0, y0, x1, y1 in place.paved:
+        _box(bm, ((x0 + x1) / 2, (y0 + y1) / 2, level - 0.2), (x1 - x0, y1 - y0, 0.23),
+             Matrix.Identity(4))
+    mesh = bpy.data.meshes.new("Paving")
+    bm.to_mesh(mesh)
+    bm.free()
+    material = bpy.data.materials.get("Paving") or bpy.data.materials.new("Paving")
+    ensure_node_tree(material)
+    tree = material.node_tree
+    if not any(n.bl_idname == "ShaderNodeTexBrick" for n in tree.nodes):
+        bricks = tree.nodes.new("ShaderNodeTexBrick")  # setts, 20 x 10 cm
+        tree.links.new(tree.nodes.new("ShaderNodeTexCoord").outputs["Object"],
+                       bricks.inputs["Vector"])
+        bricks.inputs["Scale"].default_value = 1.0
+        bricks.inputs["Brick Width"].default_value = 0.2
+        bricks.inputs["Row Height"].default_value = 0.1
+        bricks.inputs["Mortar Size"].default_value = 0.008
+        bricks.inputs["Color1"].default_value = (0.3, 0.29, 0.27, 1.0)
+        bricks.inputs["Color2"].default_value = (0.22, 0.21, 0.2, 1.0)
+        bricks.inputs["Mortar"].default_value = (0.1, 0.1, 0.09, 1.0)
+        bsdf = tree.nodes["Principled BSDF"]
+        tree.links.new(bricks.outputs["Color"], bsdf.inputs["Base Color"])
+        bsdf.inputs["Roughness"].default_value = 0.8
+    mesh.materials.append(material)
+    obj = bpy.data.objects.new("Paving", mesh)
+    collection.objects.link(obj)
+    return obj
+
+
+def add_settlement(place: Settlement, level: float, night: bool, glow: float, seed: int,
+                   collection) -> list[tuple[str, bpy.types.Object]]:
+    """The houses (one object), the paving and the street furniture at `level`:
+    (role, object) pairs. At night windows glow `glow` bright and each lamp lights."""
+    slots, materials = _materials(night, glow)
+    bm = bmesh.new()
+    for house in place.houses:
+        _house(bm, house, level, slots)
+    mesh = bpy.data.meshes.new("Houses")
+    bm.to_mesh(mesh)
+    bm.free()
+    for material in materials:
+        mesh.materials.append(material)
+    houses = bpy.data.objects.new("Houses", mesh)
+    collection.objects.link(houses)
+    made = [("houses", houses), ("paving", _paving(place, level, collection))]
+    sizes = {"lamp": (0.4, 0.4, 3.6), "bench": (1.6, 0.5, 0.45), "stall": (2.2, 1.4, 2.3)}
+    meshes = {}
+    for prop in place.props:
+        if prop.kind not in meshes:
+            meshes[prop.kind] = furniture_mesh(prop.kind, sizes[prop.kind], seed)
+        obj = bpy.data.objects.new(f"Street {prop.kind}", meshes[prop.kind])
+        obj.location = (prop.x, prop.y, level)
+        obj.rotation_euler = (0.0, 0.0, math.radians(prop.turn))
+        collection.objects.link(obj)
+        made.append((prop.kind, obj))
+        if prop.kind == "lamp" and night:
+            data = bpy.data.lights.new("Street light", "POINT")
+            data.energy, data.color, data.shadow_soft_size = 150.0, (1.0, 0.8, 0.55), 0.15
+            light = bpy.data.objects.new("Street light", data)
+            light.location = (prop.x, prop.y, level + sizes["lamp"][2] - 0.3)
+            collection.objects.link(light)
+            made.append(("street light", light))
+    return made

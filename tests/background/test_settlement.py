@@ -1,0 +1,51 @@
+"""Villages and towns (core.background.settlement, no bpy): houses line the street and
+the square without overlapping them or each other, face them, and the land under them
+is levelled."""
+
+import numpy as np
+import pytest
+from metastudio.core.background.settlement import KINDS, ROAD, SQUARE, build_settlement, levelled
+from metastudio.core.background.terrain import fractal_terrain
+
+
+def overlap(a, b) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_houses_line_the_street_facing_it_and_keep_the_square_clear(kind):
+    place = build_settlement(kind, seed=4)
+    assert len(place.houses) >= (16 if kind == "town" else 8)
+    boxes = [house.footprint() for house in place.houses]
+    for i, a in enumerate(boxes):
+        for paved in place.paved:
+            assert not overlap(a, paved)
+        for b in boxes[i + 1:]:
+            assert not overlap(a, b)
+    for house in place.houses:
+        # A house's front (its -y at turn 0) faces the street or the square's middle.
+        facing = np.array([np.sin(np.radians(house.turn)), -np.cos(np.radians(house.turn))])
+        assert facing @ np.array([-house.x, 0.0]) > 0
+    assert all(h.storeys >= 2 for h in place.houses) == (kind == "town")
+    again = build_settlement(kind, seed=4)
+    assert again.houses == place.houses
+    assert build_settlement(kind, seed=5).houses != place.houses
+    assert any(p.kind == "lamp" and abs(p.x) > ROAD for p in place.props)
+    assert all(abs(p.x) < SQUARE or p.kind == "lamp" for p in place.props)
+
+
+def test_the_land_under_a_village_is_levelled_and_eased_into_the_hills():
+    field = fractal_terrain(3, 400.0, "low", 40.0, 0.5)
+    place = build_settlement("village", seed=3)
+    flat, level, built = levelled(field, place)
+    n = field.heights.shape[0]
+    axis = np.linspace(-200.0, 200.0, n)
+    gx, gy = np.meshgrid(axis, axis)
+    x0, y0, x1, y1 = place.bounds()
+    under = (gx > x0) & (gx < x1) & (gy > y0) & (gy < y1)
+    assert np.allclose(flat.heights[under], level)
+    assert built[under].all() and not built[np.hypot(gx, gy) > 150].any()
+    far = np.hypot(gx, gy) > 150  # far off, the land is as it was
+    assert np.allclose(flat.heights[far], field.heights[far])
+    with pytest.raises(ValueError, match="settlement: unknown kind 'castle'"):
+        build_settlement("castle")
