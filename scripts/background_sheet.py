@@ -30,16 +30,17 @@ DESCRIPTIONS = [
     "a snowy pine forest by a frozen lake",
     "a palm beach at sunset",
 ]
-# Places (docs/places.png, issue 23): rooms, seen from the back of their aisle.
+# Places (docs/places.png, issue 23): four rooms, seen from the back of their aisle, and
+# four settlements, from their square up the street.
 PLACES = [
     "a classroom on a sunny morning",
     "a science lab",
     "a library on a rainy afternoon",
-    "a museum hall",
-    "a small office in the morning",
     "a cosy living room in the evening",
-    "a kitchen at noon",
-    "a large lecture hall at night",
+    "a quiet village on a summer afternoon",
+    "a market town at night",
+    "a snowy village at dawn",
+    "a town square on a rainy morning",
 ]
 SETS = {"worlds": DESCRIPTIONS, "places": PLACES}
 WIDTH, HEIGHT = 400, 225
