@@ -2,6 +2,7 @@
 render), against the 3 s goal, at each detail level.
 
     .venv/bin/python scripts/bench_background.py [--baseline FOLDER]
+    .venv/bin/python scripts/bench_background.py --set places   (each place, each level)
 
 Runs in a fresh process with bpy imported; "first" includes loading the text model.
 """
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import textwrap
 
-from background_sheet import DESCRIPTIONS  # the contact sheet's twelve
+from background_sheet import DESCRIPTIONS, SETS  # the contact sheet's twelve
 
 CODE = """
 import time, json, bpy
@@ -62,8 +63,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", help="a folder holding another version's "
                                            "metastudio package, run the same way after")
+    parser.add_argument("--set", choices=sorted(SETS), default="worlds")
     args = parser.parse_args()
+    DESCRIPTIONS[:] = SETS[args.set]  # run_code sends DESCRIPTIONS
     versions = [("this checkout", run(None))]
+    if args.set == "places":
+        out = versions[0][1]
+        print(f"{'place':42s} {'low s':>6s} {'medium s':>9s} {'high s':>7s}")
+        for index, text in enumerate(DESCRIPTIONS):
+            print(f"{text:42s} " + " ".join(
+                f"{out[d][index]:{w}.2f}" for d, w in (("low", 6), ("medium", 9),
+                                                      ("high", 7))))
     if args.baseline:
         versions.append((f"baseline {args.baseline}", run(args.baseline)))
     for name, out in versions:

@@ -3,6 +3,7 @@ frame (Cycles, 8 samples, denoised: the scene command's preview quality), this c
 beside a baseline checkout, with the ratio.
 
     .venv/bin/python scripts/bench_background_render.py --baseline /tmp/oldpkg
+    .venv/bin/python scripts/bench_background_render.py --set places
 
 --baseline: a folder holding `metastudio` and `metastudio_farm` of the other version
 (for example symlinks into a `git worktree` of an earlier commit); each version runs in a
@@ -15,7 +16,7 @@ import argparse
 import statistics
 import sys
 
-from background_sheet import DESCRIPTIONS  # the contact sheet's twelve
+from background_sheet import DESCRIPTIONS, SETS  # the contact sheet's twelve
 from bench_background import run_code
 
 CODE = """
@@ -53,7 +54,9 @@ def run(path: str | None) -> list[tuple[float, float]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", help="folder with the baseline's packages")
+    parser.add_argument("--set", choices=sorted(SETS), default="worlds")
     args = parser.parse_args()
+    DESCRIPTIONS[:] = SETS[args.set]  # run_code sends DESCRIPTIONS
     now = run(None)
     before = run(args.baseline) if args.baseline else None
     print(f"{'world':58s} {'build s':>8s} {'render s':>9s}" + (

@@ -10,7 +10,7 @@ import numpy as np
 from mathutils import Matrix
 
 from ..core.background.scatter import Scatter
-from ..core.background.trees import SPECIES, grow_tree
+from ..core.background.trees import SPECIES, TreeMesh, grow_models, grow_tree
 from .nodes import ensure_node_tree, let_light_through
 
 COLOURS = {"reeds": (0.16, 0.15, 0.06)}
@@ -108,11 +108,11 @@ def _tree_materials(species: str, snowy: bool = False,
 
 
 def _tree(species: str, seed: int, snowy: bool = False, dry: bool = False,
-          near: bool = False) -> bpy.types.Mesh:
+          near: bool = False, tree: TreeMesh | None = None) -> bpy.types.Mesh:
     """A tree of the species (core.background.trees) as a mesh: bark, then leaves, each
     leaf with a random shade (the "leaf shade" face attribute). `near`: the model whose
-    cards are filled with real-sized leaves."""
-    tree = grow_tree(species, seed, near)
+    cards are filled with real-sized leaves; `tree`: the model already grown."""
+    tree = tree or grow_tree(species, seed, near)
     mesh = bpy.data.meshes.new(f"Background {species}" + (" near" if near else ""))
     faces = np.vstack([tree.bark, tree.leaves])
     mesh.vertices.add(len(tree.vertices))
@@ -343,10 +343,13 @@ def add_scatter(items: list[Scatter], collection, seed: int, variants: int = 1,
             if not mine.any():
                 continue
             own = seed + 101 * variant
-            near = None
-            if item.kind in SPECIES and SPECIES[item.kind].leaflet is not None:
-                near = _tree(item.kind, own, snowy, dry, near=True)
-            made += instanced(item.kind, _prototype(item.kind, own, snowy, dry),
+            near, model = None, None
+            if item.kind in SPECIES:
+                far_tree, near_tree = grow_models(item.kind, own)
+                model = _tree(item.kind, own, snowy, dry, tree=far_tree)
+                if near_tree is not None:
+                    near = _tree(item.kind, own, snowy, dry, near=True, tree=near_tree)
+            made += instanced(item.kind, model or _prototype(item.kind, own, snowy, dry),
                               item.positions[mine],
                               {"size": item.sizes[mine], "turn": item.turns[mine]},
                               collection, near_model=near)

@@ -22,12 +22,12 @@ SINK = 0.3  # metres below the level: no house floats on a rounding error
 
 
 def _box(bm, centre, size, matrix: Matrix) -> list:
-    before = set(bm.faces)
+    """A box (`centre` of its bottom, `size`) placed by `matrix`: its faces."""
     x, y, z = centre
     w, d, h = size
     local = Matrix.Translation((x, y, z + h / 2)) @ Matrix.Diagonal((w, d, h, 1.0))
-    bmesh.ops.create_cube(bm, size=1.0, matrix=matrix @ local)
-    return list(set(bm.faces) - before)
+    verts = bmesh.ops.create_cube(bm, size=1.0, matrix=matrix @ local)["verts"]
+    return list({face for vert in verts for face in vert.link_faces})
 
 
 def _roof(bm, house: House, top: float, matrix: Matrix) -> list:

@@ -168,9 +168,10 @@ class _Builder:
     # The clusters draw from their own numbers: near and far models of one seed have
     # the same branches.
     cluster_rng: np.random.Generator | None = None
-    points: list = field(default_factory=list)
+    points: list = field(default_factory=list)  # the bark's vertices
     bark: list = field(default_factory=list)
-    leaves: list = field(default_factory=list)
+    cards: list = field(default_factory=list)  # (n, 4, 3) leaf quads: the far model's
+    clusters: list = field(default_factory=list)  # (n, 4, 3): the near model's
     count: int = 0
 
     def add(self, vertices: np.ndarray) -> int:
@@ -286,20 +287,16 @@ def _leaves(b: _Builder, form: Form, points, directions, count: int) -> None:
     across /= np.maximum(np.linalg.norm(across, axis=1, keepdims=True), 1e-9)
     w = (width / length * 0.5 * size)[:, None]
     s = size[:, None]
+    b.cards.append(_quads(at, out * s, across * w))
     if b.near and form.leaflet is not None:
         _cluster(b, form, at, out, across, s, w)
-        return
-    _quads(b, at, out * s, across * w)
 
 
-def _quads(b: _Builder, base: np.ndarray, along: np.ndarray, half_width: np.ndarray
-           ) -> None:
+def _quads(base: np.ndarray, along: np.ndarray, half_width: np.ndarray) -> np.ndarray:
     """Diamond leaves from `base` to `base + along`, widest (`half_width` each side, a
-    vector) a little below their middle."""
-    quads = np.stack([base, base + along * 0.45 + half_width, base + along,
-                      base + along * 0.45 - half_width], axis=1)
-    start = b.add(quads.reshape(-1, 3))
-    b.leaves.append(start + np.arange(4 * len(base)).reshape(-1, 4))
+    vector) a little below their middle: (n, 4, 3) corners."""
+    return np.stack([base, base + along * 0.45 + half_width, base + along,
+                     base + along * 0.45 - half_width], axis=1)
 
 
 def _cluster(b: _Builder, form: Form, at, out, across, size, half) -> None:
@@ -331,7 +328,7 @@ def _cluster(b: _Builder, form: Form, at, out, across, size, half) -> None:
     side = _cross(d, face)
     side /= np.maximum(np.linalg.norm(side, axis=1, keepdims=True), 1e-9)
     scale = rng.uniform(0.75, 1.25, (n, 1))
-    _quads(b, centre, d * (length * scale), side * (0.5 * width * scale))
+    b.clusters.append(_quads(centre, d * (length * scale), side * (0.5 * width * scale)))
 
 
 def _grow(b: _Builder, form: Form, depth: int, points, directions, length: float,
@@ -376,6 +373,14 @@ def grow_tree(species: str, seed: int = 0, near: bool = False) -> TreeMesh:
     """One tree of a species (SPECIES), its foot at the origin. `near`: the model for
     near the camera, its leaf cards filled with real-sized leaves (the far model's
     cards are the leaves; both have the same branches)."""
+    far_model, near_model = grow_models(species, seed, near)
+    return near_model if near and near_model is not None else far_model
+
+
+def grow_models(species: str, seed: int = 0, near: bool = True
+                ) -> tuple[TreeMesh, TreeMesh | None]:
+    """The far model of a tree and, with `near` and a species with real-sized leaves,
+    its near model, grown in one pass (the branches once)."""
     form = SPECIES[species]
     b = _Builder(np.random.default_rng(seed), near, np.random.default_rng(seed + 7919))
     height = max(0.3 * form.height, form.height + b.rng.normal(0, form.height_v))
@@ -394,6 +399,13 @@ def grow_tree(species: str, seed: int = 0, near: bool = False) -> TreeMesh:
         radii = radius * (1 - 0.85 * u) * (1 + form.flare * np.exp(-u * 25))
         _tube(b, path, dirs, radii, form.trunk_sides)
         _grow(b, form, 0, path, dirs, stem_height, radius)
-    vertices = np.vstack(b.points).astype(np.float32)
-    return TreeMesh(vertices, np.vstack(b.bark).astype(np.int32),
-                    np.vstack(b.leaves).astype(np.int32), float(vertices[:, 2].max()))
+    bark_points = np.vstack(b.points)
+    bark = np.vstack(b.bark).astype(np.int32)
+
+    def model(quads: list) -> TreeMesh:
+        leaves = np.concatenate(quads).reshape(-1, 3)
+        vertices = np.vstack([bark_points, leaves]).astype(np.float32)
+        faces = (len(bark_points) + np.arange(len(leaves))).reshape(-1, 4).astype(np.int32)
+        return TreeMesh(vertices, bark, faces, float(vertices[:, 2].max()))
+
+    return model(b.cards), (model(b.clusters) if b.clusters else None)
