@@ -47,6 +47,9 @@ def write(tmp_path, text: str) -> Path:
 def test_the_shipped_example_and_schema_are_valid():
     script = load_script(ROOT / "examples" / "lakeside.toml")
     assert [m.name for m in script.cast] == ["Ada", "Ben"] and len(script.dialogue) == 3
+    lesson = load_script(ROOT / "examples" / "classroom.toml")
+    assert [m.name for m in lesson.cast] == ["Mina", "Jun", "Sora"]
+    assert "classroom" in lesson.background.description
     shipped = json.loads((ROOT / "examples" / "scene.schema.json").read_text())
     assert shipped == json_schema()  # regenerate: metastudio scene --schema
 
