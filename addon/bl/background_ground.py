@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bpy
 
-from .nodes import ensure_node_tree
+from .nodes import ensure_node_tree, new_node
 
 # Per land: (dry tint, lush tint, bare earth) multiplied into / mixed over the painted
 # colour; None where the land has no such patches.
@@ -22,13 +22,6 @@ PATCHES = {
 }
 RIPPLED = {"desert", "coast"}
 STRATA = {"canyon"}  # layered rock; elsewhere bands read as contour lines
-
-
-def _node(nodes, kind: str, **inputs):
-    node = nodes.new(kind)
-    for name, value in inputs.items():
-        node.inputs[name.replace("_", " ")].default_value = value
-    return node
 
 
 def _ramp(nodes, links, fac, stops: list[tuple[float, tuple]]):
@@ -74,20 +67,20 @@ def ground_material(biome: str, wet: bool = False, snowy: bool = False
     patches = None if snowy else PATCHES.get(biome)
     if patches is not None:
         dry, lush, earth = patches
-        broad = _node(nodes, "ShaderNodeTexNoise", Scale=0.025, Detail=3.0, Roughness=0.55)
+        broad = new_node(nodes, "ShaderNodeTexNoise", Scale=0.025, Detail=3.0, Roughness=0.55)
         links.new(where, broad.inputs["Vector"])
         tint = _ramp(nodes, links, broad.outputs["Fac"],
                      [(0.35, lush), (0.65, dry)])
         colour = _mix(nodes, links, colour, tint, 1.0, "MULTIPLY")
         if earth is not None:
-            bare = _node(nodes, "ShaderNodeTexNoise", Scale=0.12, Detail=4.0, Roughness=0.6)
+            bare = new_node(nodes, "ShaderNodeTexNoise", Scale=0.12, Detail=4.0, Roughness=0.6)
             links.new(where, bare.inputs["Vector"])
             amount = _ramp(nodes, links, bare.outputs["Fac"],
                            [(0.62, (0.0, 0.0, 0.0)), (0.7, (0.85, 0.85, 0.85))])
             colour = _mix(nodes, links, colour, earth, _to_float(nodes, links, amount))
 
     if biome in RIPPLED:
-        ripples = _node(nodes, "ShaderNodeTexWave", Scale=0.8, Distortion=8.0, Detail=2.0)
+        ripples = new_node(nodes, "ShaderNodeTexWave", Scale=0.8, Distortion=8.0, Detail=2.0)
         ripples.wave_type, ripples.bands_direction = "BANDS", "X"
         links.new(where, ripples.inputs["Vector"])
         shade = _ramp(nodes, links, ripples.outputs["Fac"],
@@ -96,7 +89,7 @@ def ground_material(biome: str, wet: bool = False, snowy: bool = False
 
     if biome in STRATA:
         # Bands of rock in height, shown where the land is steep.
-        strata = _node(nodes, "ShaderNodeTexWave", Scale=0.08, Distortion=4.0, Detail=3.0)
+        strata = new_node(nodes, "ShaderNodeTexWave", Scale=0.08, Distortion=4.0, Detail=3.0)
         strata.wave_type, strata.bands_direction = "BANDS", "Z"
         links.new(where, strata.inputs["Vector"])
         bands = _ramp(nodes, links, strata.outputs["Fac"],
@@ -106,12 +99,12 @@ def ground_material(biome: str, wet: bool = False, snowy: bool = False
         normal = nodes.new("ShaderNodeNewGeometry").outputs["Normal"]
         up = nodes.new("ShaderNodeSeparateXYZ")
         links.new(normal, up.inputs[0])
-        steep = _node(nodes, "ShaderNodeMapRange", From_Min=0.85, From_Max=0.65)
+        steep = new_node(nodes, "ShaderNodeMapRange", From_Min=0.85, From_Max=0.65)
         links.new(up.outputs["Z"], steep.inputs["Value"])
         colour = _mix(nodes, links, colour, layered, steep.outputs["Result"])
 
     # A fine grain everywhere: a metre across and less.
-    grain = _node(nodes, "ShaderNodeTexNoise", Scale=1.5, Detail=6.0, Roughness=0.6)
+    grain = new_node(nodes, "ShaderNodeTexNoise", Scale=1.5, Detail=6.0, Roughness=0.6)
     links.new(where, grain.inputs["Vector"])
     shade = _ramp(nodes, links, grain.outputs["Fac"],
                   [(0.3, (0.8, 0.8, 0.8)), (0.7, (1.12, 1.12, 1.12))])
@@ -120,8 +113,8 @@ def ground_material(biome: str, wet: bool = False, snowy: bool = False
         colour = _mix(nodes, links, colour, (0.55, 0.55, 0.58), 1.0, "MULTIPLY")
     links.new(colour, bsdf.inputs["Base Color"])
 
-    bump = _node(nodes, "ShaderNodeBump", Strength=0.35, Distance=0.05)
-    fine = _node(nodes, "ShaderNodeTexNoise", Scale=6.0, Detail=8.0, Roughness=0.65)
+    bump = new_node(nodes, "ShaderNodeBump", Strength=0.35, Distance=0.05)
+    fine = new_node(nodes, "ShaderNodeTexNoise", Scale=6.0, Detail=8.0, Roughness=0.65)
     links.new(where, fine.inputs["Vector"])
     links.new(fine.outputs["Fac"], bump.inputs["Height"])
     links.new(bump.outputs["Normal"], bsdf.inputs["Normal"])

@@ -8,7 +8,7 @@ import bpy
 import numpy as np
 
 from ..core.background.ranges import KINDS, distant_ranges
-from .nodes import ensure_node_tree
+from .nodes import new_material
 
 # Metres over which the air hides about two thirds of what lies beyond, by weather.
 CLEAR_AIR = {"clear": 15000.0, "cloudy": 10000.0, "overcast": 6000.0, "rain": 3000.0,
@@ -36,11 +36,7 @@ def _world_sky(world: bpy.types.World):
 
 
 def _material(world: bpy.types.World, weather: str, fog: float) -> bpy.types.Material:
-    material = bpy.data.materials.new("Background ranges")
-    ensure_node_tree(material)
-    nodes, links = material.node_tree.nodes, material.node_tree.links
-    bsdf = nodes["Principled BSDF"]
-    bsdf.inputs["Roughness"].default_value = 0.9
+    material, nodes, links, bsdf = new_material("Background ranges", 0.9)
     paint = nodes.new("ShaderNodeAttribute")
     paint.attribute_name = "ground"
     links.new(paint.outputs["Color"], bsdf.inputs["Base Color"])

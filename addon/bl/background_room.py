@@ -14,7 +14,7 @@ from mathutils import Matrix
 
 from ..core.background.furniture import parts_of
 from ..core.background.rooms import Room
-from .nodes import ensure_node_tree, multiply_by_noise
+from .nodes import ensure_node_tree, multiply_by_noise, new_material, new_node
 
 WALL = 0.15  # metres thick, outside the room's bounds
 # Per room kind: floor, walls (linear RGB) and the floor's pattern.
@@ -128,27 +128,21 @@ def _shade_by_attribute(material, colours) -> None:
 def _surface(name: str, colour, pattern: str) -> bpy.types.Material:
     """A floor or wall material: the colour with its pattern (floor tiles, boards,
     carpet's fleck) and a little unevenness."""
-    material = bpy.data.materials.new(f"Room {name}")
-    ensure_node_tree(material)
-    tree = material.node_tree
-    nodes, links = tree.nodes, tree.links
-    bsdf = nodes["Principled BSDF"]
-    where = nodes.new("ShaderNodeTexCoord").outputs["Object"]
-    colour_out = multiply_by_noise(tree, (*colour, 1.0), where, 3.0, 0.9, 1.08, detail=4.0)
     roughness = {"tiles": 0.35, "boards": 0.45, "carpet": 0.95, "plain": 0.6,
                  "paint": 0.8}[pattern]
-    bsdf.inputs["Roughness"].default_value = roughness
+    material, nodes, links, bsdf = new_material(f"Room {name}", roughness)
+    tree = material.node_tree
+    where = nodes.new("ShaderNodeTexCoord").outputs["Object"]
+    colour_out = multiply_by_noise(tree, (*colour, 1.0), where, 3.0, 0.9, 1.08, detail=4.0)
     if pattern in ("tiles", "boards"):
-        bricks = nodes.new("ShaderNodeTexBrick")
+        tiles = pattern == "tiles"  # 50 cm tiles, or boards 1.2 m x 14 cm
+        bricks = new_node(nodes, "ShaderNodeTexBrick", Scale=1.0,
+                          Mortar_Size=0.004 if tiles else 0.002,
+                          Brick_Width=0.5 if tiles else 1.2, Row_Height=0.5 if tiles else 0.14,
+                          Color1=(1.0, 1.0, 1.0, 1.0), Color2=(0.85, 0.85, 0.85, 1.0),
+                          Mortar=(0.35, 0.35, 0.35, 1.0))
         links.new(where, bricks.inputs["Vector"])
-        bricks.offset = 0.0 if pattern == "tiles" else 0.5
-        bricks.inputs["Scale"].default_value = 1.0
-        bricks.inputs["Mortar Size"].default_value = 0.004 if pattern == "tiles" else 0.002
-        bricks.inputs["Brick Width"].default_value = 0.5 if pattern == "tiles" else 1.2
-        bricks.inputs["Row Height"].default_value = 0.5 if pattern == "tiles" else 0.14
-        bricks.inputs["Color1"].default_value = (1.0, 1.0, 1.0, 1.0)
-        bricks.inputs["Color2"].default_value = (0.85, 0.85, 0.85, 1.0)
-        bricks.inputs["Mortar"].default_value = (0.35, 0.35, 0.35, 1.0)
+        bricks.offset = 0.0 if tiles else 0.5
         times = nodes.new("ShaderNodeMix")
         times.data_type, times.blend_type = "RGBA", "MULTIPLY"
         times.inputs["Factor"].default_value = 1.0

@@ -13,7 +13,7 @@ from mathutils import Matrix, Vector
 
 from ..core.background.settlement import STOREY, House, Settlement
 from .background_room import furniture_mesh
-from .nodes import ensure_node_tree, multiply_by_noise
+from .nodes import multiply_by_noise, new_material, new_node
 
 WALLS = [(0.75, 0.72, 0.65), (0.72, 0.6, 0.42), (0.55, 0.3, 0.2), (0.62, 0.66, 0.7),
          (0.5, 0.48, 0.45), (0.7, 0.55, 0.5)]  # whitewash, ochre, brick, pale blue...
@@ -78,11 +78,8 @@ def _materials(night: bool, glow: float) -> tuple[dict, list]:
     def add(key, name, colour, roughness, noise: bool = True):
         material = bpy.data.materials.get(name)
         if material is None:
-            material = bpy.data.materials.new(name)
-            ensure_node_tree(material)
+            material, _, _, bsdf = new_material(name, roughness)
             tree = material.node_tree
-            bsdf = tree.nodes["Principled BSDF"]
-            bsdf.inputs["Roughness"].default_value = roughness
             if noise:  # weathered: never one flat colour
                 where = tree.nodes.new("ShaderNodeTexCoord").outputs["Object"]
                 tree.links.new(multiply_by_noise(tree, (*colour, 1.0), where, 1.5, 0.85,
@@ -117,23 +114,15 @@ def _paving(place: Settlement, level: float, collection) -> bpy.types.Object:
     mesh = bpy.data.meshes.new("Paving")
     bm.to_mesh(mesh)
     bm.free()
-    material = bpy.data.materials.get("Paving") or bpy.data.materials.new("Paving")
-    ensure_node_tree(material)
-    tree = material.node_tree
-    if not any(n.bl_idname == "ShaderNodeTexBrick" for n in tree.nodes):
-        bricks = tree.nodes.new("ShaderNodeTexBrick")  # setts, 20 x 10 cm
-        tree.links.new(tree.nodes.new("ShaderNodeTexCoord").outputs["Object"],
-                       bricks.inputs["Vector"])
-        bricks.inputs["Scale"].default_value = 1.0
-        bricks.inputs["Brick Width"].default_value = 0.2
-        bricks.inputs["Row Height"].default_value = 0.1
-        bricks.inputs["Mortar Size"].default_value = 0.008
-        bricks.inputs["Color1"].default_value = (0.3, 0.29, 0.27, 1.0)
-        bricks.inputs["Color2"].default_value = (0.22, 0.21, 0.2, 1.0)
-        bricks.inputs["Mortar"].default_value = (0.1, 0.1, 0.09, 1.0)
-        bsdf = tree.nodes["Principled BSDF"]
-        tree.links.new(bricks.outputs["Color"], bsdf.inputs["Base Color"])
-        bsdf.inputs["Roughness"].default_value = 0.8
+    material = bpy.data.materials.get("Paving")
+    if material is None:
+        material, nodes, links, bsdf = new_material("Paving", 0.8)
+        bricks = new_node(nodes, "ShaderNodeTexBrick", Scale=1.0, Brick_Width=0.2,
+                          Row_Height=0.1, Mortar_Size=0.008,  # setts, 20 x 10 cm
+                          Color1=(0.3, 0.29, 0.27, 1.0), Color2=(0.22, 0.21, 0.2, 1.0),
+                          Mortar=(0.1, 0.1, 0.09, 1.0))
+        links.new(nodes.new("ShaderNodeTexCoord").outputs["Object"], bricks.inputs["Vector"])
+        links.new(bricks.outputs["Color"], bsdf.inputs["Base Color"])
     mesh.materials.append(material)
     obj = bpy.data.objects.new("Paving", mesh)
     collection.objects.link(obj)

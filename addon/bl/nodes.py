@@ -10,6 +10,26 @@ def ensure_node_tree(block) -> None:
         block.use_nodes = True
 
 
+def new_node(nodes, kind: str, **inputs):
+    """A node of `kind` with inputs set by name (an underscore for a space: Brick_Width)."""
+    node = nodes.new(kind)
+    for name, value in inputs.items():
+        node.inputs[name.replace("_", " ")].default_value = value
+    return node
+
+
+def new_material(name: str, roughness: float):
+    """A new material with its node tree: (material, nodes, links, Principled BSDF)."""
+    import bpy
+
+    material = bpy.data.materials.new(name)
+    ensure_node_tree(material)
+    nodes = material.node_tree.nodes
+    bsdf = nodes["Principled BSDF"]
+    bsdf.inputs["Roughness"].default_value = roughness
+    return material, nodes, material.node_tree.links, bsdf
+
+
 def multiply_by_noise(tree, colour, vector, scale: float, low: float, high: float,
                       detail: float | None = None):
     """The output socket of `colour` (an RGBA value or a socket) multiplied by a noise
