@@ -143,7 +143,9 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     if place is not None:
         yield 0.65, f"building the {v['settlement']}"
         planted += add_settlement(place, place_level, v["sun_elevation"] < 5,
-                                  2.0 ** -exposure(v), v["seed"], collection)
+                                  2.0 ** -exposure(v), v["seed"], collection,
+                                  wet=v["weather"] in ("rain", "storm"),
+                                  snowy=bool(v.get("snow_cover")))
         terrain["metastudio_settlement"] = json.dumps({"kind": v["settlement"],
                                                        "level": place_level})
     yield 0.7, "lighting the sky"

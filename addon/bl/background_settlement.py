@@ -71,8 +71,9 @@ def _house(bm, house: House, level: float, slots: dict) -> None:
                     face.material_index = slots["window"]
 
 
-def _materials(night: bool, glow: float) -> tuple[dict, list]:
-    """Material slots: walls and roofs by colour, doors, windows (lit at night)."""
+def _materials(night: bool, glow: float, snowy: bool = False) -> tuple[dict, list]:
+    """Material slots: walls and roofs by colour (roofs under snow when `snowy`), doors,
+    windows (lit at night)."""
     slots, materials = {}, []
 
     def add(key, name, colour, roughness, noise: bool = True):
@@ -95,7 +96,10 @@ def _materials(night: bool, glow: float) -> tuple[dict, list]:
     for k, colour in enumerate(WALLS):
         add(("wall", k), f"House wall {k}", colour, 0.85)
     for k, colour in enumerate(ROOFS):
-        add(("roof", k), f"House roof {k}", colour, 0.7)
+        if snowy:
+            add(("roof", k), "House roof snowy", (0.78, 0.8, 0.84), 0.6)
+        else:
+            add(("roof", k), f"House roof {k}", colour, 0.7)
     add("door", "House door", (0.12, 0.06, 0.03), 0.6, noise=False)
     window = add("window", "House window" + (" lit" if night else ""), (0.03, 0.04, 0.05),
                  0.1, noise=False)
@@ -106,7 +110,8 @@ def _materials(night: bool, glow: float) -> tuple[dict, list]:
     return slots, materials
 
 
-def _paving(place: Settlement, level: float, collection) -> bpy.types.Object:
+def _paving(place: Settlement, level: float, collection, wet: bool = False,
+            snowy: bool = False) -> bpy.types.Object:
     bm = bmesh.new()
     for x0, y0, x1, y1 in place.paved:
         _box(bm, ((x0 + x1) / 2, (y0 + y1) / 2, level - 0.2), (x1 - x0, y1 - y0, 0.23),
@@ -114,13 +119,19 @@ def _paving(place: Settlement, level: float, collection) -> bpy.types.Object:
     mesh = bpy.data.meshes.new("Paving")
     bm.to_mesh(mesh)
     bm.free()
-    material = bpy.data.materials.get("Paving")
+    name = "Paving" + (" wet" if wet else "") + (" snowy" if snowy else "")
+    material = bpy.data.materials.get(name)
     if material is None:
-        material, nodes, links, bsdf = new_material("Paving", 0.8)
+        # Wet setts are darker and shine; snow lies white between the tracks.
+        light = 0.8 if snowy else (0.6 if wet else 1.0)
+        material, nodes, links, bsdf = new_material(name, 0.2 if wet else 0.8)
         bricks = new_node(nodes, "ShaderNodeTexBrick", Scale=1.0, Brick_Width=0.2,
                           Row_Height=0.1, Mortar_Size=0.008,  # setts, 20 x 10 cm
-                          Color1=(0.3, 0.29, 0.27, 1.0), Color2=(0.22, 0.21, 0.2, 1.0),
-                          Mortar=(0.1, 0.1, 0.09, 1.0))
+                          Color1=(*(c * light for c in (0.3, 0.29, 0.27)), 1.0),
+                          Color2=(*(c * light for c in (0.22, 0.21, 0.2)), 1.0),
+                          Mortar=(0.75, 0.77, 0.8, 1.0) if snowy else (0.1, 0.1, 0.09, 1.0))
+        if snowy:
+            bricks.inputs["Mortar Size"].default_value = 0.03
         links.new(nodes.new("ShaderNodeTexCoord").outputs["Object"], bricks.inputs["Vector"])
         links.new(bricks.outputs["Color"], bsdf.inputs["Base Color"])
     mesh.materials.append(material)
@@ -130,10 +141,12 @@ def _paving(place: Settlement, level: float, collection) -> bpy.types.Object:
 
 
 def add_settlement(place: Settlement, level: float, night: bool, glow: float, seed: int,
-                   collection) -> list[tuple[str, bpy.types.Object]]:
+                   collection, wet: bool = False, snowy: bool = False
+                   ) -> list[tuple[str, bpy.types.Object]]:
     """The houses (one object), the paving and the street furniture at `level`:
-    (role, object) pairs. At night windows glow `glow` bright and each lamp lights."""
-    slots, materials = _materials(night, glow)
+    (role, object) pairs. At night windows glow `glow` bright and each lamp lights;
+    `wet` streets shine after rain, `snowy` roofs and streets are white."""
+    slots, materials = _materials(night, glow, snowy)
     bm = bmesh.new()
     for house in place.houses:
         _house(bm, house, level, slots)
@@ -144,7 +157,7 @@ def add_settlement(place: Settlement, level: float, night: bool, glow: float, se
         mesh.materials.append(material)
     houses = bpy.data.objects.new("Houses", mesh)
     collection.objects.link(houses)
-    made = [("houses", houses), ("paving", _paving(place, level, collection))]
+    made = [("houses", houses), ("paving", _paving(place, level, collection, wet, snowy))]
     sizes = {"lamp": (0.4, 0.4, 3.6), "bench": (1.6, 0.5, 0.45), "stall": (2.2, 1.4, 2.3)}
     meshes = {}
     for prop in place.props:
