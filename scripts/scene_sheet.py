@@ -1,8 +1,9 @@
 """Render docs/scene.png: a contact sheet of the demo's video (eight frames evenly
 through it, each labelled with its time and who is speaking).
 
-    .venv/bin/python scripts/scene_sheet.py [VIDEO] [SCRIPT]
-    (default: demo-output/lakeside.mp4 made by ./scripts/demo, examples/lakeside.toml)"""
+    .venv/bin/python scripts/scene_sheet.py [VIDEO] [SCRIPT] [OUT]
+    (default: demo-output/lakeside.mp4 made by ./scripts/demo, examples/lakeside.toml,
+    docs/scene.png)"""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ OUT = ROOT / "docs" / "scene.png"
 def main() -> int:
     video = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "demo-output" / "lakeside.mp4"
     script_path = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "examples" / "lakeside.toml"
+    out = Path(sys.argv[3]) if len(sys.argv) > 3 else OUT
     script = load_script(script_path)
     voices = sorted((video.parent / "voices").glob("*.wav"))
     lines, _ = timeline(script, [soundfile.info(str(v)).duration for v in voices])
@@ -45,8 +47,8 @@ def main() -> int:
                     1, cv2.LINE_AA)
         tiles.append(frame)
     rows = [np.hstack(tiles[i:i + 4]) for i in range(0, len(tiles), 4)]
-    cv2.imwrite(str(OUT), np.vstack(rows))
-    print(f"wrote {OUT} from {video} ({count} frames at {fps:g} fps)")
+    cv2.imwrite(str(out), np.vstack(rows))
+    print(f"wrote {out} from {video} ({count} frames at {fps:g} fps)")
     return 0
 
 

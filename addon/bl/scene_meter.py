@@ -18,23 +18,38 @@ from .animation import fcurves
 # pales bright skin.
 METER_TARGET = 0.38
 LOOK = "AgX - Medium High Contrast"
+# A close-up is spot-metered on the face: the middle of the frame (x from, x to, y from
+# the top, y to) where the framing puts it, exposed a little over mid grey, as skin is.
+SPOT = (0.4, 0.6, 0.25, 0.6)
+FACE_TARGET = 0.45
+CLOSE = " close"  # the close-up cameras' names end so (bl.scene_build)
 
 
-def _mean_of_render(scene, path: str) -> float:
+def _mean_of_render(scene, path: str, spot: bool = False) -> float:
+    """The mean display value of a tiny render of the current camera; `spot`: of the
+    middle of the frame where a close-up has the face (SPOT)."""
     bpy.ops.render.render(write_still=True, scene=scene.name)
     image = bpy.data.images.load(path)
-    pixels = np.array(image.pixels[:], dtype=np.float32).reshape(-1, 4)[:, :3]
+    width, height = image.size
+    pixels = np.array(image.pixels[:], dtype=np.float32).reshape(height, width, 4)[..., :3]
     bpy.data.images.remove(image)
+    if spot:
+        x0, x1, top, bottom = SPOT
+        # (rows run bottom-up in Blender's pixels)
+        pixels = pixels[int(height * (1 - bottom)):int(height * (1 - top)),
+                        int(width * x0):int(width * x1)]
     return float(pixels.mean())
 
 
-def _metered(scene, path: str, start: float) -> float:
+def _metered(scene, path: str, start: float, spot: bool = False) -> float:
     """The exposure (stops) bringing the current camera's view to the target, from
-    `start` (twice at most: the view transform is not linear)."""
+    `start` (twice at most: the view transform is not linear); `spot`: a close-up,
+    metered on the face (a dark board or a bright sky behind it would expose it wrong)."""
     exposure = start
+    target = FACE_TARGET if spot else METER_TARGET
     for _ in range(2):
         scene.view_settings.exposure = exposure
-        step = math.log2(METER_TARGET / max(_mean_of_render(scene, path), 1e-3))
+        step = math.log2(target / max(_mean_of_render(scene, path, spot), 1e-3))
         exposure = float(np.clip(exposure + 0.8 * step, -4.0, 6.0))
         if abs(step) < 0.25:
             break
@@ -74,7 +89,8 @@ def meter_shots(scene, guard) -> dict[str, float]:
                 continue
             scene.camera = camera
             scene.frame_set(frame)
-            exposures[camera.name] = _metered(scene, path, start)
+            exposures[camera.name] = _metered(scene, path, start,
+                                              spot=camera.name.endswith(CLOSE))
     finally:
         (render.resolution_x, render.resolution_y, render.resolution_percentage,
          cycles.samples, render.filepath, render.image_settings.file_format,
