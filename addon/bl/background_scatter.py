@@ -192,11 +192,9 @@ def _rock_material() -> bpy.types.Material:
     return material
 
 
-def _prototype(kind: str, seed: int, snowy: bool = False, dry: bool = False
-               ) -> bpy.types.Mesh:
-    """One model of a kind, about its real size in metres (a tree's far model)."""
-    if kind in SPECIES:
-        return _tree(kind, seed, snowy, dry)
+def _prototype(kind: str, seed: int) -> bpy.types.Mesh:
+    """One model of a kind other than a tree (add_scatter grows those), about its real
+    size in metres."""
     bm = bmesh.new()
     slots = []
     if kind == "reeds":
@@ -349,7 +347,7 @@ def add_scatter(items: list[Scatter], collection, seed: int, variants: int = 1,
                 model = _tree(item.kind, own, snowy, dry, tree=far_tree)
                 if near_tree is not None:
                     near = _tree(item.kind, own, snowy, dry, near=True, tree=near_tree)
-            made += instanced(item.kind, model or _prototype(item.kind, own, snowy, dry),
+            made += instanced(item.kind, model or _prototype(item.kind, own),
                               item.positions[mine],
                               {"size": item.sizes[mine], "turn": item.turns[mine]},
                               collection, near_model=near)

@@ -371,11 +371,6 @@ def build_room(kind: str, size: str = "medium", seed: int = 0) -> Room:
     return room
 
 
-def camera_room(room: Room) -> float:
-    """How far back from the cast a camera can stand in the room's aisle (metres)."""
-    return max(1.0, -room.back - 0.5)
-
-
 
 def room_dict(room: Room) -> dict:
     """The room as plain data (JSON): its size, where its walls are, its furniture."""
