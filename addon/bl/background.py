@@ -126,6 +126,8 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     elif v["water"] != "none":
         water_level = _water(field, v, collection, sea_level)
     yield 0.55, "planting" if v["biome"] != "city" else "raising the city"
+    # Windows (a city's, a village's) lit from dusk on, as bright as the exposure.
+    lit, glow = v["sun_elevation"] < 5, 2.0 ** -exposure(v)
     blocked = _river_banks(field, river) if river is not None else None
     if built is not None:  # nothing grows in the houses or on the street
         blocked = built if blocked is None else (blocked | built)
@@ -137,13 +139,11 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     if v["biome"] == "city":
         buildings = city_blocks(v["extent"], v["detail"], v["seed"],
                                 keep_clear=min(25.0, 0.1 * v["extent"]))
-        lit = v["sun_elevation"] < 5  # windows lit from dusk on, as bright as the exposure
-        planted.append(("city", add_buildings(buildings, _ground_at(field), lit,
-                                              2.0 ** -exposure(v), v["seed"], collection)))
+        planted.append(("city", add_buildings(buildings, _ground_at(field), lit, glow,
+                                              v["seed"], collection)))
     if place is not None:
         yield 0.65, f"building the {v['settlement']}"
-        planted += add_settlement(place, place_level, v["sun_elevation"] < 5,
-                                  2.0 ** -exposure(v), v["seed"], collection,
+        planted += add_settlement(place, place_level, lit, glow, v["seed"], collection,
                                   wet=v["weather"] in ("rain", "storm"),
                                   snowy=bool(v.get("snow_cover")))
         terrain["metastudio_settlement"] = json.dumps({"kind": v["settlement"],

@@ -174,15 +174,10 @@ def _implied(spec, found, values, sources, confidence) -> None:
         sources["biome"] = because("water", "the sea has a shore")
 
 
-def outdoors_text(spec, words) -> str:
-    """The description without a named room's words."""
-    text = spec.description.strip()
-    return without_room(text, words) if words is not None else text
-
-
-def _settlement(spec, words, values, sources) -> None:
-    """A village or a town: set by hand, else named (not inside a named room)."""
-    settlement = named_settlement(outdoors_text(spec, words))
+def _settlement(spec, words, outdoors: str, values, sources) -> None:
+    """A village or a town: set by hand, else named in `outdoors` (the description
+    without a named room's words; none inside a named room)."""
+    settlement = named_settlement(outdoors)
     if spec.settlement is not None:
         values["settlement"], sources["settlement"] = spec.settlement, "set by hand"
     elif settlement is not None and words is None:
@@ -257,7 +252,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
         else:
             values[name], sources[name], confidence[name] = default, "default", 0.0
     _implied(spec, found, values, sources, confidence)
-    _settlement(spec, room_words, values, sources)
+    _settlement(spec, room_words, outdoors, values, sources)
     elevation, azimuth = SUN[values["time_of_day"]]
     cover, fog = CLOUDS[values["weather"]]
     roughness, height, vegetation = TERRAIN[values["biome"]]
