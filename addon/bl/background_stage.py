@@ -21,8 +21,6 @@ from .background import TAG, terrain_points
 from .background_ranges import OPEN_VIEW
 
 LEVEL_INNER, LEVEL_OUTER = 6.0, 16.0  # metres from the stage
-# A settlement's street furniture: placed by each object's transform (one mesh shared).
-PLACED = {"lamp", "bench", "stall", "street light"}
 NEAR_CLEAR = 25.0  # metres from the camera inside which no tree stands in the view
 
 def _height_field(terrain) -> HeightField:
@@ -72,17 +70,17 @@ def stage_world(scene, seed: int = 0) -> Stage | None:
     terrain = next((o for o in scene.objects if o.get(TAG) == "terrain"), None)
     if terrain is None:
         return None
-    field = _height_field(terrain)
-    sun = next((o for o in scene.objects if o.get(TAG) == "sun"), None)
-    azimuth = None
-    if sun is not None and sun.data.energy > 1.0:  # by day: the moon lights no faces
-        azimuth = (180.0 - math.degrees(sun.rotation_euler.z)) % 360.0
     if "metastudio_settlement" in terrain:
         # A village's or a town's square is its stage, looking up its street.
         level = json.loads(terrain["metastudio_settlement"])["level"]
         stage = Stage(0.0, 0.0, float(level), 0.0, 0.0, {"settlement": True})
         _move(scene, terrain, stage, None)
         return stage
+    field = _height_field(terrain)
+    sun = next((o for o in scene.objects if o.get(TAG) == "sun"), None)
+    azimuth = None
+    if sun is not None and sun.data.energy > 1.0:  # by day: the moon lights no faces
+        azimuth = (180.0 - math.degrees(sun.rotation_euler.z)) % 360.0
     water = _water_mask(scene, field)
     stage = choose_stage(field, water[0] if water else None, _tree_points(scene), azimuth,
                          seed, water[1] if water else None)
@@ -112,19 +110,19 @@ def _move(scene, terrain, stage: Stage, wet: np.ndarray | None) -> None:
         role = obj.get(TAG)
         if not role or role.endswith(" model"):
             continue
-        if role in PLACED:  # objects placed by their own transform, sharing a mesh
-            # (matrix_basis: matrix_world is not updated until the scene is evaluated)
+        if obj.type == "LIGHT" and obj.data.type == "SUN":
+            obj.matrix_world = turn @ obj.matrix_world  # a direction: only turned
+        elif (role == "fog" or obj.type != "MESH"
+              or obj.matrix_basis != Matrix.Identity(4)):
+            # Moved as an object: what is placed by its own transform (a street lamp, one
+            # mesh shared by all of them; a lamp's light), and the fog box (Cycles decides
+            # what is inside a volume by its faces' normals, and after moving its mesh
+            # data in the same session it rendered as if the camera were outside).
+            # matrix_basis: matrix_world is not updated until the scene is evaluated.
             obj.matrix_basis = move @ obj.matrix_basis
-        elif role == "fog":
-            # The fog box moves as an object: Cycles decides what is inside a volume by
-            # its faces' normals, and after moving its mesh data in the same session it
-            # rendered as if the camera were outside (no fog at all).
-            obj.matrix_world = move @ obj.matrix_world
-        elif obj.type == "MESH":
+        else:
             obj.data.transform(move)
             obj.data.update()
-        elif obj.type == "LIGHT":
-            obj.matrix_world = turn @ obj.matrix_world
     trees = [scene.world.node_tree] if scene.world and scene.world.node_tree else []
     for obj in scene.objects:
         # The mist's glow and the far ranges' haze are the sky's colour: their suns turn
