@@ -14,7 +14,7 @@ from mathutils import Matrix
 
 from ..core.background.furniture import parts_of
 from ..core.background.rooms import Room
-from .nodes import ensure_node_tree, multiply_by_noise, new_material, new_node
+from .nodes import multiply_by_noise, new_material, new_node
 
 WALL = 0.15  # metres thick, outside the room's bounds
 # Per room kind: floor, walls (linear RGB) and the floor's pattern.
@@ -55,11 +55,8 @@ def _material(name: str, colour, roughness: float) -> bpy.types.Material:
     material = bpy.data.materials.get(f"Room {name}")
     if material is not None:
         return material
-    material = bpy.data.materials.new(f"Room {name}")
-    ensure_node_tree(material)
-    bsdf = material.node_tree.nodes["Principled BSDF"]
+    material, _, _, bsdf = new_material(f"Room {name}", roughness)
     bsdf.inputs["Base Color"].default_value = (*colour, 1.0)
-    bsdf.inputs["Roughness"].default_value = roughness
     material.diffuse_color = (*colour, 1.0)
     if name == "glass":
         bsdf.inputs["Transmission Weight"].default_value = 1.0
