@@ -46,6 +46,7 @@ def add_parsers(sub) -> None:
 
 def _cmd_background(args: argparse.Namespace) -> int:
     from metastudio.core.background.describe import resolve
+    from metastudio.core.background.prop_words import props_in_words
     from metastudio.core.errors import JobSpecError
 
     values = model_values(args, BackgroundSpec)
@@ -69,6 +70,8 @@ def _cmd_background(args: argparse.Namespace) -> int:
     for name, value in resolved.values.items():
         if name == "reference_look":
             value = f"horizon {value['horizon']:.0%} from the top"
+        if name == "props":
+            value = props_in_words(value)
         print(f"{name}: {value}  [{resolved.sources.get(name, '')}]", file=sys.stderr)
     for note in resolved.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -78,7 +81,8 @@ def _cmd_background(args: argparse.Namespace) -> int:
         raise JobSpecError(f"render: {args.render} must end in .png")
     if args.blend is not None or args.render is not None:
         with stdout_to_stderr():
-            _build(spec, args.blend, args.render, samples=args.samples)
+            _build(spec, args.blend, args.render, samples=args.samples,
+                   printed=set(resolved.notes))
     if args.json is not None:
         write_text(args.json, json.dumps(resolved.as_dict(), indent=2) + "\n")
     return 0
@@ -102,7 +106,8 @@ def _variations(spec: BackgroundSpec, args: argparse.Namespace) -> int:
 
 
 def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
-           size: tuple[int, int] = (640, 360), samples: int = 32) -> None:
+           size: tuple[int, int] = (640, 360), samples: int = 32,
+           printed: set[str] = frozenset()) -> None:
     import math
 
     import bpy
@@ -119,8 +124,12 @@ def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     from metastudio.core.background.city import BLOCK, STREET
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
-    for _ in build_background(bpy.context, spec, SceneGuard(), []):
+    warnings: list[str] = []
+    for _ in build_background(bpy.context, spec, SceneGuard(), warnings):
         pass
+    for note in dict.fromkeys(warnings):  # what the build found beyond the description
+        if note not in printed:
+            print(f"note: {note}", file=sys.stderr)
     scene = bpy.context.scene
     camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
     scene.collection.objects.link(camera)

@@ -21,16 +21,20 @@ from ..core.background.city import city_blocks
 from ..core.background.describe import ResolvedBackground, resolve
 from ..core.background.elevation import map_terrain
 from ..core.background.precipitation import BOX, precipitation
+from ..core.background.prop_words import PropRequest
+from ..core.background.props import plan_outdoor_props, plan_room_props
 from ..core.background.ranges import has_ranges
 from ..core.background.reference import ReferenceLook
 from ..core.background.river import River, carve_river
 from ..core.background.rooms import build_room, room_dict
 from ..core.background.scatter import scatter
-from ..core.background.settlement import build_settlement, levelled
+from ..core.background.settlement import QUAY_HEIGHT, build_settlement, levelled, quay_wall
 from ..core.background.spec import BackgroundSpec
 from ..core.background.terrain import HeightField, fractal_terrain, settle_edges
 from .background_city import add_buildings
 from .background_ground import ground_material
+from .background_points import TAG, terrain_points
+from .background_props import add_props, set_down_props
 from .background_ranges import add_ranges
 from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
 from .background_room import add_room
@@ -40,7 +44,6 @@ from .background_weather import add_clouds, add_precipitation
 from .nodes import ensure_node_tree
 from .scene_guard import SceneGuard
 
-TAG = "metastudio_background"
 COLLECTION = "Background"
 # Ground colours (linear RGB) by biome: low and flat, steep (rock), high (snow line).
 GROUND = {
@@ -86,8 +89,9 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     resolved = resolve(spec, look=look)
     warnings.extend(resolved.notes)
     v = resolved.values
+    requests = [PropRequest(**r) for r in v["props"]]
     if v["room"] != "none":
-        yield from _build_room(context, v, spec, resolved, guard, look)
+        yield from _build_room(context, v, spec, resolved, guard, look, requests, warnings)
         return
     yield 0.2, "shaping the terrain"
     sea_level = None
@@ -112,7 +116,12 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
     place, place_level, built = None, 0.0, None
     if v["settlement"] != "none":
         place = build_settlement(v["settlement"], v["seed"])
-        field, place_level, built = levelled(field, place)
+        quay = None
+        if place.basin is not None:  # a harbour's quays stand above the sea
+            sea_level = sea_level if sea_level is not None else shore_level(field)
+            quay = sea_level + QUAY_HEIGHT
+        wall = quay_wall(field)
+        field, place_level, built = levelled(field, place, level=quay)
     old = next((c for c in bpy.data.collections if c.get(TAG) == "collection"), None)
     collection = _new_collection(context)
     yield 0.4, "colouring the ground"
@@ -145,9 +154,19 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
         yield 0.65, f"building the {v['settlement']}"
         planted += add_settlement(place, place_level, lit, glow, v["seed"], collection,
                                   wet=v["weather"] in ("rain", "storm"),
-                                  snowy=bool(v.get("snow_cover")))
+                                  snowy=bool(v.get("snow_cover")), wall=wall)
         terrain["metastudio_settlement"] = json.dumps({"kind": v["settlement"],
                                                        "level": place_level})
+    props = None
+    if requests:
+        yield 0.68, "placing the props"
+        props = plan_outdoor_props(requests, place, v["water"] != "none")
+        warnings.extend(props.notes)
+        planted += add_props(props, lit, v["seed"], collection,
+                             level=place_level if place is not None else None,
+                             snowy=bool(v.get("snow_cover")),
+                             dry=v["biome"] in ("desert", "canyon", "volcanic"))
+        terrain["metastudio_props"] = json.dumps(props.as_dict())
     yield 0.7, "lighting the sky"
     top = float(field.heights.max())
     _sky_and_sun(context, v, collection, guard, look, spec,
@@ -164,6 +183,8 @@ def build_background(context, spec: BackgroundSpec, guard: SceneGuard, warnings:
         planted += add_precipitation(drops, collection)
     for role, obj in planted:
         obj[TAG] = role
+    if props is not None:  # on open land, or beyond a settlement: on the ground
+        set_down_props(collection.all_objects, terrain)
     aim_weather(context.scene, terrain)
     terrain["metastudio_resolved"] = json.dumps(resolved.as_dict())
     terrain["metastudio_resolved_summary"] = summary(resolved)
@@ -188,12 +209,16 @@ def resolved_holder() -> bpy.types.Object | None:
 
 
 def _build_room(context, v: dict, spec: BackgroundSpec, resolved: ResolvedBackground,
-                guard: SceneGuard, look: ReferenceLook | None):
-    """A room (core.background.rooms) instead of land: its shell, furniture and lights,
-    and the sky, the sun and the land seen through its windows."""
+                guard: SceneGuard, look: ReferenceLook | None, requests: list[PropRequest],
+                warnings: list[str]):
+    """A room (core.background.rooms) instead of land: its shell, furniture (with the
+    props asked for) and lights, and the sky, the sun and the land seen through its
+    windows."""
     kind = v["room"].replace("_", " ")
     yield 0.3, f"laying out the {kind}"
     room = build_room(v["room"], v["room_size"], v["seed"])
+    if requests:
+        warnings.extend(plan_room_props(requests, room, v["seed"]).notes)
     old = next((c for c in bpy.data.collections if c.get(TAG) == "collection"), None)
     collection = _new_collection(context)
     yield 0.5, f"furnishing the {kind}"
@@ -318,11 +343,16 @@ def _plain(field: HeightField, rim: float, terrain, collection) -> np.ndarray:
     return edge
 
 
+def shore_level(field: HeightField) -> float:
+    """The sea's level over fractal land shaped for it (terrain.fractal_terrain's "sea"
+    basin: the sea floor below 0, the land above it)."""
+    return max(0.02 * float(field.heights.max()), 0.1)
+
+
 def _water(field: HeightField, v: dict, collection, level: float | None = None) -> float:
     """A water plane: at `level`, else a share of the land under it (more for the sea)."""
     if level is None and v["water"] == "sea":
-        # The shore: the sea floor is below 0, the land above it.
-        level = max(0.02 * float(field.heights.max()), 0.1)
+        level = shore_level(field)
     if level is None:
         level = float(np.percentile(field.heights, 20))
     size = field.extent * (4 if v["water"] == "sea" else 1)
@@ -375,14 +405,6 @@ def _river(river: River, collection, frozen: bool = False) -> None:
     obj = bpy.data.objects.new("River", mesh)
     obj[TAG] = "river"
     collection.objects.link(obj)
-
-
-def terrain_points(terrain: bpy.types.Object) -> np.ndarray:
-    """The terrain mesh's vertices (n x 3, metres); any mesh object's alike (the
-    instancing point clouds')."""
-    co = np.empty(len(terrain.data.vertices) * 3, np.float32)
-    terrain.data.vertices.foreach_get("co", co)
-    return co.reshape(-1, 3)
 
 
 def painted_ground(terrain: bpy.types.Object) -> np.ndarray:

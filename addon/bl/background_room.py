@@ -10,7 +10,7 @@ import math
 
 import bmesh
 import bpy
-from mathutils import Matrix
+from mathutils import Euler, Matrix, Vector
 
 from ..core.background.furniture import parts_of
 from ..core.background.rooms import Room
@@ -40,7 +40,9 @@ COLOURS = {  # furniture materials: base colour, roughness
     "softbox": ((0.9, 0.9, 0.9), 0.9), "globe": ((0.1, 0.25, 0.5), 0.3),
     "books": ((0.3, 0.1, 0.08), 0.7), "canvas": ((0.5, 0.4, 0.3), 0.8),
     "lantern": ((0.9, 0.85, 0.7), 0.3), "produce": ((0.5, 0.2, 0.05), 0.6),
-    "awning": ((0.6, 0.1, 0.08), 0.8),
+    "awning": ((0.6, 0.1, 0.08), 0.8), "paint": ((0.05, 0.12, 0.35), 0.3),
+    "glass_dark": ((0.02, 0.025, 0.03), 0.05), "tail_light": ((0.5, 0.02, 0.01), 0.3),
+    "sign": ((0.03, 0.18, 0.08), 0.6),
 }
 # Fruit and vegetables on a stall; awnings' stripes of colour.
 PRODUCE = [(0.6, 0.05, 0.03), (0.7, 0.35, 0.02), (0.45, 0.5, 0.05), (0.15, 0.3, 0.05),
@@ -276,6 +278,48 @@ def _shell(room: Room, collection) -> list[tuple[str, bpy.types.Object]]:
     return made
 
 
+def _add_part(bm, part) -> None:
+    """One part's faces into `bm`: shaped in its bounding box, then turned about it."""
+    x, y, z = part.at
+    w, d, h = part.size
+    middle = Matrix.Translation((x, y, z + h / 2))
+    before = set(bm.verts)
+    if part.shape == "box":
+        bmesh.ops.create_cube(bm, size=1.0, matrix=middle @ Matrix.Diagonal((w, d, h, 1.0)))
+    elif part.shape == "cylinder":
+        # Lying along x or y: the cone's own z turned onto that axis.
+        turn, radii, depth = {
+            "z": (Matrix.Identity(4), (w / 2, d / 2), h),
+            "x": (Matrix.Rotation(math.pi / 2, 4, "Y"), (h / 2, d / 2), w),
+            "y": (Matrix.Rotation(-math.pi / 2, 4, "X"), (w / 2, h / 2), d)}[part.axis]
+        bmesh.ops.create_cone(bm, cap_ends=True, segments=16, radius1=1.0, radius2=1.0,
+                              depth=depth, matrix=middle @ turn @ Matrix.Diagonal(
+                                  (*radii, 1.0, 1.0)))
+    elif part.shape == "ring":  # a torus in the x-z plane: a tyre
+        tube = d / 2
+        radius = w / 2 - tube
+        rings = []
+        for i in range(24):
+            a = 2 * math.pi * i / 24
+            rings.append([bm.verts.new(middle @ Vector((
+                (radius + tube * math.cos(b)) * math.cos(a), tube * math.sin(b),
+                (radius + tube * math.cos(b)) * math.sin(a))))
+                for b in (2 * math.pi * j / 6 for j in range(6))])
+        for i in range(24):
+            a, b = rings[i], rings[(i + 1) % 24]
+            for j in range(6):
+                bm.faces.new((a[j], a[(j + 1) % 6], b[(j + 1) % 6], b[j]))
+    else:
+        bmesh.ops.create_uvsphere(bm, u_segments=16, v_segments=10, radius=1.0,
+                                  matrix=middle @ Matrix.Diagonal((w / 2, d / 2, h / 2, 1.0)))
+    if any(part.rotate):
+        turn = Euler(tuple(math.radians(a) for a in part.rotate), "XYZ").to_matrix().to_4x4()
+        pivot = Vector((x, y, z + h / 2))
+        bmesh.ops.transform(bm, matrix=Matrix.Translation(pivot) @ turn
+                            @ Matrix.Translation(-pivot),
+                            verts=list(set(bm.verts) - before))
+
+
 def furniture_mesh(kind: str, size, seed: int) -> bpy.types.Mesh:
     """One item's model: its parts as boxes, cylinders and balls, with material slots
     and each face's "shade" (books' colours)."""
@@ -285,20 +329,7 @@ def furniture_mesh(kind: str, size, seed: int) -> bpy.types.Mesh:
     shade_layer = bm.faces.layers.float.new("shade")
     for part in parts:
         before = set(bm.faces)
-        x, y, z = part.at
-        w, d, h = part.size
-        if part.shape == "box":
-            _add_box(bm, part.at, part.size)
-        elif part.shape == "cylinder":
-            matrix = Matrix.Translation((x, y, z + h / 2)) @ Matrix.Diagonal(
-                (w / 2, d / 2, 1.0, 1.0))
-            bmesh.ops.create_cone(bm, cap_ends=True, segments=16, radius1=1.0,
-                                  radius2=1.0, depth=h, matrix=matrix)
-        else:
-            matrix = Matrix.Translation((x, y, z + h / 2)) @ Matrix.Diagonal(
-                (w / 2, d / 2, h / 2, 1.0))
-            bmesh.ops.create_uvsphere(bm, u_segments=16, v_segments=10, radius=1.0,
-                                      matrix=matrix)
+        _add_part(bm, part)
         index = names.index(part.material)
         for face in set(bm.faces) - before:
             face.material_index = index

@@ -132,6 +132,13 @@ def _tree(species: str, seed: int, snowy: bool = False, dry: bool = False,
     return mesh
 
 
+def tree_mesh(species: str, seed: int, snowy: bool = False, dry: bool = False
+              ) -> bpy.types.Mesh:
+    """One tree to stand alone near the camera (a prop's anchor): the model with
+    real-sized leaves."""
+    return _tree(species, seed, snowy, dry, near=True)
+
+
 def _boulder(bm, seed: int) -> None:
     """A boulder: a ball roughened by a few octaves of noise, split along two or three
     planes (the flat faces where rock cleaves), its foot flattened into the ground."""

@@ -1,7 +1,8 @@
-"""A village or a town (core.background.settlement) on the levelled land: houses of
-plastered or brick walls under tiled or slate roofs, with a door and windows on their
-street side and at the back (lit from inside after dark), the square and the street
-paved, street lamps (lighting the street at night), benches and market stalls."""
+"""A village, a town or a harbour (core.background.settlement) on the levelled land:
+houses of plastered or brick walls under tiled or slate roofs, with a door and windows on
+their street side and at the back (lit from inside after dark), the square and the street
+paved, street lamps (lighting the street at night), benches, market stalls and a
+village's garden fences; a harbour's quays, boats and lighthouse (background_harbour)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import bpy
 from mathutils import Matrix, Vector
 
 from ..core.background.settlement import STOREY, House, Settlement
+from .background_harbour import add_harbour
 from .background_room import furniture_mesh
 from .nodes import multiply_by_noise, new_material, new_node
 
@@ -140,12 +142,42 @@ def _paving(place: Settlement, level: float, collection, wet: bool = False,
     return obj
 
 
+def _fences(place: Settlement, level: float, collection) -> bpy.types.Object:
+    """White picket fences: a post every 2 m, two rails, a picket every 14 cm."""
+    bm = bmesh.new()
+    for x0, y0, x1, y1 in place.fences:
+        length = math.hypot(x1 - x0, y1 - y0)
+        matrix = Matrix.Translation((x0, y0, level)) @ Matrix.Rotation(
+            math.atan2(y1 - y0, x1 - x0), 4, "Z")  # local x along the fence
+        for k in range(int(length // 2.0) + 1):
+            _box(bm, (min(k * 2.0, length), 0.0, -0.2), (0.09, 0.09, 1.25), matrix)
+        for z in (0.3, 0.75):
+            _box(bm, (length / 2, 0.05, z), (length, 0.03, 0.08), matrix)
+        for k in range(int(length / 0.14)):
+            _box(bm, (0.07 + k * 0.14, 0.08, 0.05), (0.07, 0.02, 0.9), matrix)
+    mesh = bpy.data.meshes.new("Fences")
+    bm.to_mesh(mesh)
+    bm.free()
+    material = bpy.data.materials.get("Fence paint")
+    if material is None:
+        material, _, _, bsdf = new_material("Fence paint", 0.7)
+        tree = material.node_tree
+        where = tree.nodes.new("ShaderNodeTexCoord").outputs["Object"]
+        tree.links.new(multiply_by_noise(tree, (0.72, 0.71, 0.66, 1.0), where, 3.0, 0.75,
+                                         1.05, detail=6.0), bsdf.inputs["Base Color"])
+    mesh.materials.append(material)
+    obj = bpy.data.objects.new("Fences", mesh)
+    collection.objects.link(obj)
+    return obj
+
+
 def add_settlement(place: Settlement, level: float, night: bool, glow: float, seed: int,
-                   collection, wet: bool = False, snowy: bool = False
+                   collection, wet: bool = False, snowy: bool = False, wall: float = 1.0
                    ) -> list[tuple[str, bpy.types.Object]]:
     """The houses (one object), the paving and the street furniture at `level`:
     (role, object) pairs. At night windows glow `glow` bright and each lamp lights;
-    `wet` streets shine after rain, `snowy` roofs and streets are white."""
+    `wet` streets shine after rain, `snowy` roofs and streets are white. A harbour's quay
+    walls are `wall` thick (settlement.quay_wall)."""
     slots, materials = _materials(night, glow, snowy)
     bm = bmesh.new()
     for house in place.houses:
@@ -158,6 +190,10 @@ def add_settlement(place: Settlement, level: float, night: bool, glow: float, se
     houses = bpy.data.objects.new("Houses", mesh)
     collection.objects.link(houses)
     made = [("houses", houses), ("paving", _paving(place, level, collection, wet, snowy))]
+    if place.fences:
+        made.append(("fences", _fences(place, level, collection)))
+    if place.basin is not None:
+        made += add_harbour(place, level, wall, night, seed, collection)
     sizes = {"lamp": (0.4, 0.4, 3.6), "bench": (1.6, 0.5, 0.45), "stall": (2.2, 1.4, 2.3)}
     meshes = {}
     for prop in place.props:

@@ -10,14 +10,14 @@ import json
 import math
 from dataclasses import replace
 
-import bmesh
 import numpy as np
 from mathutils import Matrix
 
 from ..core.background.scatter import TALL
 from ..core.background.stage import SPREAD_DEGREES, Stage, choose_stage
 from ..core.background.terrain import HeightField
-from .background import TAG, terrain_points
+from .background_points import TAG, delete_points, terrain_points
+from .background_props import set_down_props
 from .background_ranges import OPEN_VIEW
 
 LEVEL_INNER, LEVEL_OUTER = 6.0, 16.0  # metres from the stage
@@ -95,6 +95,7 @@ def stage_world(scene, seed: int = 0) -> Stage | None:
             for shift in (-1, 1):
                 wet |= np.roll(water[0], shift, axis=axis)
     _move(scene, terrain, stage, wet)
+    set_down_props(scene.objects, terrain)
     return stage
 
 
@@ -191,11 +192,4 @@ def clear_view(scene, across: tuple[float, float], along: tuple[float, float],
             crown = 5.0 * _attribute(data, "size")
             doomed |= (y > near) & (y < NEAR_CLEAR - camera_back) & (
                 np.abs(x) < 4.0 + crown + spread * 1.3 * (y + camera_back))
-        if doomed.any():
-            bm = bmesh.new()
-            bm.from_mesh(data)
-            bm.verts.ensure_lookup_table()
-            bmesh.ops.delete(bm, geom=[bm.verts[i] for i in np.flatnonzero(doomed)],
-                             context="VERTS")
-            bm.to_mesh(data)
-            bm.free()
+        delete_points(data, doomed)

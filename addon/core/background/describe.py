@@ -23,6 +23,7 @@ from ..text import embed, korean
 from ..text.clock import clock_times
 from ..text.morpheme_tagger import MorphemeTagger
 from ..text.tagger import TokenTagger
+from .prop_words import PROP_NAMES, is_built, requested_props, without_props
 from .reference import ReferenceLook
 from .room_words import named_room, named_settlement, without_room
 from .spec import BackgroundSpec, Biome, TimeOfDay, Water, Weather
@@ -174,7 +175,7 @@ def _implied(spec, found, values, sources, confidence) -> None:
         sources["biome"] = because("water", "the sea has a shore")
 
 
-def _settlement(spec, words, outdoors: str, values, sources) -> None:
+def _settlement(spec, words, outdoors: str, values, sources, notes) -> None:
     """A village or a town: set by hand, else named in `outdoors` (the description
     without a named room's words; none inside a named room)."""
     settlement = named_settlement(outdoors)
@@ -190,6 +191,14 @@ def _settlement(spec, words, outdoors: str, values, sources) -> None:
         # open land, not as city blocks.
         values["biome"] = "grassland"
         sources["biome"] = f"the land round a {values['settlement']}"
+    if values["settlement"] == "harbour" and values["water"] != "sea":
+        if spec.water is not None:
+            notes.append(f"water: a harbour opens on the sea; the {values['water']} set "
+                         "by hand is built as the sea")
+        values["water"] = "sea"
+        sources["water"] = "a harbour opens on the sea"
+        if spec.biome is None and sources["biome"] == "default":
+            values["biome"], sources["biome"] = "coast", "a harbour is on the coast"
 
 
 def _room(spec, words, values, sources, notes) -> None:
@@ -228,7 +237,10 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
     # The room is read by its own vocabulary; the taggers (trained on outdoor places)
     # read the rest, without the room's words: "a small classroom on a rainy morning"
     # is a room, and a rainy morning outside.
-    outdoors = without_room(text, room_words) if room_words is not None else text
+    # And the props' words ("a bicycle by the bench") are the props reader's.
+    requests = requested_props(text) if text else []
+    plain = without_props(text, requests)
+    outdoors = without_room(plain, room_words) if room_words is not None else plain
     found = (classify(outdoors) if use_model else classify_with_keywords(outdoors)) \
         if outdoors else {}
     if not text:
@@ -236,10 +248,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
     elif not found and room_words is None:
         notes.append(f"nothing in \"{text}\" was recognised as a time, place, weather or "
                      "water: defaults used")
-    missing = left_out(outdoors) if outdoors and use_model else []
-    for words in missing:
-        notes.append(f"left out: \"{words}\" (buildings, boats, people, animals and "
-                     f"other things in a place are not built yet)")
+    marked = left_out(outdoors) if outdoors and use_model else []
     values, sources, confidence = {}, {}, {}
     for name, default in DEFAULTS.items():
         explicit = getattr(spec, name)
@@ -252,7 +261,18 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
         else:
             values[name], sources[name], confidence[name] = default, "default", 0.0
     _implied(spec, found, values, sources, confidence)
-    _settlement(spec, room_words, outdoors, values, sources)
+    _settlement(spec, room_words, outdoors, values, sources, notes)
+    values["props"] = [r.as_dict() for r in requests]
+    sources["props"] = ("description: " + ", ".join(f"\"{r.said}\"" for r in requests)
+                        if requests else "default")
+    # What the taggers mark as a thing in the place, unless it is built after all (a
+    # prop, a settlement's or a room's own things).
+    missing = [words for words in marked if re.sub(r"\b(a|an|the|some)\b|\W", "", words)
+               and not is_built(words, values["settlement"], room_words is not None)]
+    if missing:
+        notes.append("left out: " + ", ".join(f"\"{w}\"" for w in missing)
+                     + " (not among the things built; the props that are: "
+                     + ", ".join(sorted(k.replace("_", " ") for k in PROP_NAMES)) + ")")
     elevation, azimuth = SUN[values["time_of_day"]]
     cover, fog = CLOUDS[values["weather"]]
     roughness, height, vegetation = TERRAIN[values["biome"]]

@@ -17,14 +17,94 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Part:
-    """A box (size: x, y, z), a cylinder (size: diameter, diameter, height, upright) or
-    a ball (size: diameter); `at` is the middle of its bottom."""
+    """A box, a cylinder, a ball or a ring (a wheel's tyre, upright in the x-z plane),
+    `size` its bounding box (x, y, z) before turning and `at` the middle of that box's
+    bottom; a cylinder's `axis` ("z" upright, "x" or "y" lying); `rotate` turns the part
+    about its middle afterwards (degrees about x, then y, then z)."""
 
-    shape: str  # "box", "cylinder" or "ball"
+    shape: str  # "box", "cylinder", "ball" or "ring"
     at: tuple[float, float, float]
     size: tuple[float, float, float]
     material: str
     shade: float = 0.5  # 0..1: which of the material's colours (books, cushions)
+    axis: str = "z"
+    rotate: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+def _tube(start, end, thick: float, material: str) -> Part:
+    """A round bar from `start` to `end` (x, y, z)."""
+    (x0, y0, z0), (x1, y1, z1) = start, end
+    dx, dy, dz = x1 - x0, y1 - y0, z1 - z0
+    length = float(np.sqrt(dx * dx + dy * dy + dz * dz))
+    pitch = -np.degrees(np.arctan2(dz, np.hypot(dx, dy)))
+    return Part("cylinder", ((x0 + x1) / 2, (y0 + y1) / 2, (z0 + z1) / 2 - thick / 2),
+                (length, thick, thick), material, axis="x",
+                rotate=(0.0, float(pitch), float(np.degrees(np.arctan2(dy, dx)))))
+
+
+def _bicycle(w, d, h) -> list[Part]:
+    """A bicycle side on (along x), wheels of 68 cm: tyres, hubs, the frame's diamond,
+    a fork, a saddle and handlebars."""
+    s = w / 1.75  # everything scales with its length
+    wheel, r = 0.68 * s, 0.34 * s
+    back, front, crank = (-0.52 * s, 0.0, r), (0.52 * s, 0.0, r), (0.0, 0.0, 0.3 * s)
+    seat, head = (-0.15 * s, 0.0, 0.86 * s), (0.36 * s, 0.0, 0.88 * s)
+    parts = [Part("ring", (x, 0, 0), (wheel, 0.04, wheel), "black") for x in (back[0],
+                                                                              front[0])]
+    parts += [Part("cylinder", (x, 0, r - 0.04), (0.08, 0.1, 0.08), "metal", axis="y")
+              for x in (back[0], front[0])]
+    parts += [_tube(a, b, 0.035, "paint") for a, b in (
+        (crank, seat), (crank, head), (seat, head), (crank, back), (seat, back),
+        (head, front))]
+    parts += [Part("box", (seat[0] - 0.03, 0, seat[2] + 0.05), (0.26, 0.1, 0.05), "black"),
+              _tube(seat, (seat[0] - 0.02, 0, seat[2] + 0.06), 0.03, "metal"),
+              _tube(head, (head[0] - 0.04, 0, h - 0.02), 0.03, "metal"),
+              Part("cylinder", (head[0] - 0.04, 0, h - 0.04), (0.03, min(d, 0.55), 0.03),
+                   "black", axis="y"),
+              Part("cylinder", crank[:2] + (crank[2] - 0.1,), (0.2, 0.02, 0.2), "metal",
+                   axis="y")]
+    return parts
+
+
+def _car(w, d, h) -> list[Part]:
+    """A small car side on (along x, its bonnet to +x): body, glasshouse, roof, wheels,
+    lamps."""
+    wheel = 0.64
+    parts = [Part("box", (0, 0, 0.28), (w - 0.1, d - 0.05, 0.62), "paint"),
+             Part("box", (-0.2, 0, 0.9), (w * 0.52, d - 0.2, h - 0.96), "glass_dark"),
+             Part("box", (-0.22, 0, h - 0.07), (w * 0.48, d - 0.25, 0.07), "paint"),
+             Part("box", (w / 2 - 0.06, 0, 0.55), (0.06, d - 0.1, 0.16), "black")]
+    for x in (-w / 2 + 0.85, w / 2 - 0.85):
+        for y in (-d / 2 + 0.14, d / 2 - 0.14):
+            parts.append(Part("cylinder", (x, y, 0), (wheel, 0.24, wheel), "black", axis="y"))
+            parts.append(Part("cylinder", (x, y + np.sign(y) * 0.02, wheel / 2 - 0.16),
+                              (0.32, 0.22, 0.32), "metal", axis="y"))
+    parts += [Part("box", (w / 2 - 0.05, sy * (d / 2 - 0.3), 0.66), (0.06, 0.3, 0.1),
+                   "lantern") for sy in (-1, 1)]
+    parts += [Part("box", (-w / 2 + 0.05, sy * (d / 2 - 0.3), 0.7), (0.06, 0.25, 0.1),
+                   "tail_light") for sy in (-1, 1)]
+    return parts
+
+
+def _telescope(w, d, h) -> list[Part]:
+    """A telescope on a tripod, its tube raised 30 degrees towards +y."""
+    top = (0.0, 0.0, h * 0.65)
+    parts = [_tube(top, (0.35 * w * np.cos(a), 0.35 * w * np.sin(a), 0.0), 0.035, "black")
+             for a in np.radians([90.0, 210.0, 330.0])]
+    length = 1.0
+    parts += [Part("cylinder", (0, 0.05, top[2] + 0.05), (0.13, length, 0.13), "white",
+                   axis="y", rotate=(30.0, 0.0, 0.0)),
+              Part("cylinder", (0, -0.45, top[2] - 0.18), (0.04, 0.12, 0.04), "black",
+                   axis="y", rotate=(30.0, 0.0, 0.0)),
+              Part("box", (0, 0, top[2] - 0.05), (0.12, 0.12, 0.12), "black")]
+    return parts
+
+
+def _sign(w, d, h) -> list[Part]:
+    """A park sign: a post and a board, framed."""
+    return [Part("cylinder", (0, 0.03, 0), (0.08, 0.08, h), "metal"),
+            Part("box", (0, 0, h - 0.62), (w, 0.04, 0.54), "white"),
+            Part("box", (0, -0.005, h - 0.6), (w - 0.05, 0.04, 0.5), "sign")]
 
 
 def _legs(w: float, d: float, h: float, thick: float, material: str, inset: float = 0.04,
@@ -193,6 +273,14 @@ def parts_of(kind: str, size: tuple[float, float, float], seed: int = 0) -> list
         return [Part("box", (0, 0, h - 0.06), (w, d, 0.06), "wood"),
                 Part("box", (-w / 2 + 0.1, 0, 0), (0.06, d - 0.04, h - 0.06), "metal"),
                 Part("box", (w / 2 - 0.1, 0, 0), (0.06, d - 0.04, h - 0.06), "metal")]
+    if kind == "bicycle":
+        return _bicycle(w, d, h)
+    if kind == "car":
+        return _car(w, d, h)
+    if kind == "telescope":
+        return _telescope(w, d, h)
+    if kind == "sign":
+        return _sign(w, d, h)
     if kind == "backdrop":
         return [Part("box", (0, 0, 0), (w, d, h), "white")]
     if kind == "light_stand":

@@ -99,6 +99,9 @@ SETTLEMENTS: dict[str, tuple[str, ...]] = {
     "village": ("village", "hamlet", "villages", "마을", "시골 마을", "동네", "촌"),
     "town": ("town", "small town", "market town", "townscape", "market square",
              "town square", "읍내", "소도시", "시장", "장터", "광장"),
+    "harbour": ("harbour", "harbor", "harbours", "harbors", "port", "fishing port",
+                "fishing village", "fishing town", "marina", "quay", "quayside", "docks",
+                "wharf", "항구", "포구", "어촌", "선착장", "부두", "항구 마을"),
 }
 
 

@@ -112,7 +112,7 @@ def _overlaps(a, b, gap: float = 0.0) -> bool:
                 or b[3] + gap <= a[1])
 
 
-class _Layout:
+class Layout:
     """Items placed one by one, each only where it fits (inside the walls, clear of the
     clear zones and of everything placed before it)."""
 
@@ -152,7 +152,7 @@ class _Layout:
                                     base.turn if turn is None else turn))
 
 
-def _along_wall(layout: _Layout, kind: str, size, wall: str, step: float,
+def _along_wall(layout: Layout, kind: str, size, wall: str, step: float,
                 margin: float = 0.4, z: float = 0.0, gap: float = 0.05) -> None:
     """A row of `kind` against a wall (shelves, cases, counters), facing into the room;
     `z` above the floor for things hung on it, `gap` between neighbours (RUN: touching)."""
@@ -171,7 +171,7 @@ def _along_wall(layout: _Layout, kind: str, size, wall: str, step: float,
             layout.put(Item(kind, float(x), float(y), z, tuple(size), turn), gap)
 
 
-def _rows(layout: _Layout, kind: str, size, seat: str | None, seat_size, y_start: float,
+def _rows(layout: Layout, kind: str, size, seat: str | None, seat_size, y_start: float,
           y_end: float, spacing_x: float, spacing_y: float, jitter: float = 0.0,
           turn: int = 0) -> None:
     """Rows of `kind` used by people facing the front (+y; `turn` 0 for a desk used from
@@ -193,22 +193,29 @@ def _rows(layout: _Layout, kind: str, size, seat: str | None, seat_size, y_start
                                 0.0, tuple(seat_size), 180), gap=0.0)
 
 
-def _classroom(layout: _Layout) -> None:
+def _classroom(layout: Layout) -> None:
     room = layout.room
     layout.put(Item("board", 0.0, room.front - 0.09, 0.9, (min(4.0, room.width * 0.5),
                                                             0.05, 1.2)))
     layout.put(Item("clock", -room.width * 0.3, room.front - 0.08, 2.2, (0.35, 0.05, 0.35)))
-    teacher = Item("teacher_desk", room.width / 2 - 0.9, room.front - 1.1, 0.0,
-                   (1.4, 0.7, 0.76), 180)
-    if layout.put(teacher):
-        layout.on(teacher, "globe", (0.32, 0.32, 0.45), dx=0.4)
-        layout.put(Item("chair", teacher.x, teacher.y + 0.65, 0.0, (0.45, 0.45, 0.85), 0))
+    # The teacher's desk beside the board facing the class; in a small room, where
+    # that would crowd the cast, end on against the right wall.
+    for teacher, chair in (
+            (Item("teacher_desk", room.width / 2 - 0.9, room.front - 1.1, 0.0,
+                  (1.4, 0.7, 0.76), 180), (0.0, 0.65)),
+            (Item("teacher_desk", room.width / 2 - 0.42, room.front - 1.2, 0.0,
+                  (1.4, 0.7, 0.76), 270), (0.0, 1.05))):
+        if layout.put(teacher):
+            layout.on(teacher, "globe", (0.32, 0.32, 0.45), dx=0.4)
+            layout.put(Item("chair", teacher.x + chair[0], teacher.y + chair[1], 0.0,
+                            (0.45, 0.45, 0.85), 0))
+            break
     _rows(layout, "desk", (1.2, 0.55, 0.74), "chair", (0.45, 0.45, 0.85),
           -CAST_CLEAR - 0.45, room.back + 1.0, 1.35, 1.3, jitter=0.04)
     _along_wall(layout, "bookshelf", (1.0, 0.35, 1.8), "back", 1.1, margin=0.6)
 
 
-def _science_lab(layout: _Layout) -> None:
+def _science_lab(layout: Layout) -> None:
     room = layout.room
     layout.put(Item("board", 0.0, room.front - 0.09, 0.9, (3.6, 0.05, 1.2)))
     # The teacher's bench along the right wall, beside the cast, facing the class.
@@ -226,7 +233,7 @@ def _science_lab(layout: _Layout) -> None:
     _along_wall(layout, "cabinet", (1.2, 0.5, 2.0), "right", 1.3)
 
 
-def _library(layout: _Layout) -> None:
+def _library(layout: Layout) -> None:
     room = layout.room
     for wall in ("left", "right", "front", "back"):
         _along_wall(layout, "bookshelf", (1.0, 0.35, 2.2), wall, 1.05, margin=0.9)
@@ -242,7 +249,7 @@ def _library(layout: _Layout) -> None:
                             180), gap=0.0)
 
 
-def _museum(layout: _Layout) -> None:
+def _museum(layout: Layout) -> None:
     room, rng = layout.room, layout.rng
     _along_wall(layout, "display_case", (1.6, 0.6, 1.9), "left", 2.4, margin=1.0)
     _along_wall(layout, "display_case", (1.6, 0.6, 1.9), "right", 2.4, margin=1.0)
@@ -257,7 +264,7 @@ def _museum(layout: _Layout) -> None:
     _along_wall(layout, "painting", (1.1, 0.05, 0.8), "back", 2.6, margin=1.5, z=1.4)
 
 
-def _office(layout: _Layout) -> None:
+def _office(layout: Layout) -> None:
     room = layout.room
     layout.put(Item("whiteboard", -1.2, room.front - 0.09, 0.9, (2.0, 0.05, 1.1)))
     layout.put(Item("painting", 1.8, room.front - 0.08, 1.3, (1.0, 0.05, 0.7)))
@@ -268,7 +275,7 @@ def _office(layout: _Layout) -> None:
     layout.put(plant)
 
 
-def _living_room(layout: _Layout) -> None:
+def _living_room(layout: Layout) -> None:
     room = layout.room
     # The sofa against the front wall behind the cast (the wide shot sees them before
     # it), a lamp table beside it, the TV facing it from the back wall.
@@ -288,7 +295,7 @@ def _living_room(layout: _Layout) -> None:
                     (0.85, 0.85, 0.85), 270))
 
 
-def _kitchen(layout: _Layout) -> None:
+def _kitchen(layout: Layout) -> None:
     room = layout.room
     x1 = room.bounds[2]
     # A fridge in the front corner, then a run of counters along the front wall with the
@@ -312,7 +319,7 @@ def _kitchen(layout: _Layout) -> None:
                             90), gap=0.0)
 
 
-def _studio(layout: _Layout) -> None:
+def _studio(layout: Layout) -> None:
     room = layout.room
     layout.put(Item("backdrop", 0.0, room.front - 0.3, 0.0, (room.width * 0.7, 0.2, 4.0)))
     for side in (-1, 1):
@@ -320,7 +327,7 @@ def _studio(layout: _Layout) -> None:
     layout.put(Item("plant", -room.width / 2 + 0.6, room.front - 0.7, 0.0, (0.5, 0.5, 1.3)))
 
 
-def _auditorium(layout: _Layout) -> None:
+def _auditorium(layout: Layout) -> None:
     room = layout.room
     layout.put(Item("board", 0.0, room.front - 0.09, 1.2, (room.width * 0.45, 0.05, 3.0)))
     layout.put(Item("lectern", CAST_CLEAR + 1.6, 0.4, 0.0, (0.6, 0.5, 1.1), 180))
@@ -362,7 +369,7 @@ def build_room(kind: str, size: str = "medium", seed: int = 0) -> Room:
     front = CAST_FROM_FRONT_BY_KIND.get(kind, CAST_FROM_FRONT)
     room = Room(kind, width, depth, height, centre_y=front - depth / 2)
     _openings(room, rng)
-    FURNISH[kind](_Layout(room, rng))
+    FURNISH[kind](Layout(room, rng))
     # Ceiling lights on a grid about 2.5 m apart.
     nx, ny = max(1, round(width / 2.5)), max(1, round(depth / 2.5))
     room.lights = [(float(-width / 2 + width * (i + 0.5) / nx),

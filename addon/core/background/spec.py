@@ -17,7 +17,7 @@ Water = Literal["none", "lake", "river", "sea"]
 RoomKind = Literal["none", "classroom", "science_lab", "library", "museum", "office",
                    "living_room", "kitchen", "studio", "auditorium"]
 RoomSize = Literal["small", "medium", "large"]
-SettlementKind = Literal["none", "village", "town"]
+SettlementKind = Literal["none", "village", "town", "harbour"]
 TreeSpecies = Literal["pine", "spruce", "fir", "oak", "maple", "birch", "willow", "palm"]
 MAX_EXTENT = 5000.0  # metres: beyond this the terrain's detail and memory run away
 
@@ -41,8 +41,9 @@ class BackgroundSpec(BaseModel):
     room_size: RoomSize | None = Field(None, description="how big the room is; unset, as "
                                                          "the description says, else medium")
     settlement: SettlementKind | None = Field(
-        None, description="houses round a square and along a street, outdoors (none: "
-                          "open land); unset, as the description names one")
+        None, description="houses round a square and along a street (a harbour: along "
+                          "its quays, boats moored), outdoors (none: open land); unset, as "
+                          "the description names one")
     time_of_day: TimeOfDay | None = Field(None, description="when the sun is where")
     biome: Biome | None = Field(None, description="what the land is")
     weather: Weather | None = Field(None, description="sky and air")
