@@ -65,7 +65,8 @@ def add_props(plan: PropPlan, night: bool, seed: int, collection, level: float |
         if prop.kind == "lighthouse":
             pieces = lighthouse(0.0, 0.0, 0.0, night, collection)
             for role, obj in pieces:
-                put("prop" if role == "lighthouse" else "prop light", obj, prop.x, prop.y,
+                put("prop lighthouse" if role == "lighthouse" else "prop light", obj,
+                    prop.x, prop.y,
                     obj.location.z, 0, paved)
             continue
         key = (prop.kind, prop.size)
@@ -75,8 +76,8 @@ def add_props(plan: PropPlan, night: bool, seed: int, collection, level: float |
                                                            prop.size, seed)
         # A boat's model lies along y: turned a quarter to lie side on, as placed.
         turn = prop.turn + (-90 if prop.kind == "boat" else 0)
-        put("prop", bpy.data.objects.new(f"Prop {prop.kind}", meshes[key]), prop.x, prop.y,
-            prop.z, turn, paved)
+        put(f"prop {prop.kind}", bpy.data.objects.new(f"Prop {prop.kind}", meshes[key]),
+            prop.x, prop.y, prop.z, turn, paved)
         if prop.kind == "street_lamp" and night:
             data = bpy.data.lights.new("Street light", "POINT")
             data.energy, data.color, data.shadow_soft_size = 150.0, (1.0, 0.8, 0.55), 0.15

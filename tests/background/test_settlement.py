@@ -4,7 +4,16 @@ is levelled."""
 
 import numpy as np
 import pytest
-from metastudio.core.background.settlement import KINDS, ROAD, SQUARE, build_settlement, levelled
+from metastudio.core.background.settlement import (
+    BASIN_DEPTH,
+    KINDS,
+    QUAY_HEIGHT,
+    ROAD,
+    SQUARE,
+    build_settlement,
+    levelled,
+    quay_wall,
+)
 from metastudio.core.background.terrain import fractal_terrain
 
 
@@ -49,3 +58,30 @@ def test_the_land_under_a_village_is_levelled_and_eased_into_the_hills():
     assert np.allclose(flat.heights[far], field.heights[far])
     with pytest.raises(ValueError, match="settlement: unknown kind 'castle'"):
         build_settlement("castle")
+
+
+def test_a_harbours_basin_is_cut_below_its_quays_and_its_boats_are_afloat_in_it():
+    field = fractal_terrain(3, 400.0, "medium", 20.0, 0.2, basin="sea")
+    place = build_settlement("harbour", seed=3)
+    flat, level, built = levelled(field, place, level=1.9)
+    n = field.heights.shape[0]
+    axis = np.linspace(-200.0, 200.0, n)
+    gx, gy = np.meshgrid(axis, axis)
+    bx0, by0, bx1, by1 = place.basin
+    water = level - QUAY_HEIGHT
+    basin = (gx > bx0) & (gx < bx1) & (gy > by0) & (gy < by1)
+    assert (flat.heights[basin] <= water - BASIN_DEPTH + 1e-9).all()
+    # The quays and the square are at the level, a quay's height above the water.
+    for x0, y0, x1, y1 in place.paved:
+        under = (gx > x0) & (gx < x1) & (gy > y0) & (gy < y1) & ~basin
+        wall = quay_wall(field)
+        clear = under & ((gx < bx0 - wall) | (gx > bx1 + wall) | (gy < by0 - wall))
+        assert np.allclose(flat.heights[clear], level)
+    assert len(place.boats) >= 4 and built[basin].all()
+    for boat in place.boats:  # inside the basin, clear of each other and the quays
+        x0, y0, x1, y1 = boat.footprint()
+        assert bx0 < x0 and x1 < bx1 and by0 < y0 and y1 < by1
+    for i, a in enumerate(place.boats):
+        for b in place.boats[i + 1:]:
+            assert not overlap(a.footprint(), b.footprint())
+    assert place.lighthouse is not None and place.lighthouse[1] > 60.0

@@ -210,6 +210,68 @@ result = {"ground": ground, "low": min(z) - level, "high": max(z) - level,
     assert -0.35 < result["low"] < -0.25 and 4.0 < result["high"] < 16.0
 
 
+
+def test_a_harbours_boats_float_on_its_basin_between_quays_that_stand_on_the_land():
+    result = run_bpy(SETUP + """
+from mathutils import Vector
+from metastudio.bl.background import ground_height
+from metastudio.core.background.settlement import QUAY_HEIGHT, build_settlement
+assert make(description="a harbour town on a sunny morning", seed=1,
+            detail="low") == ["FINISHED"]
+terrain = bpy.data.objects["Terrain"]
+level = json.loads(terrain["metastudio_settlement"])["level"]
+role = lambda name: [o for o in bpy.data.objects if o.get("metastudio_background") == name]
+water = role("water")[0]
+surface = (water.matrix_world @ water.data.vertices[0].co).z
+place = build_settlement("harbour", 1)
+floor = [terrain.ray_cast(Vector((x, y, 1e4)), Vector((0, 0, -1)))[1].z
+         for x in (-6.0, 0.0, 6.0) for y in (20.0, 40.0, 70.0)]
+houses = [ground_height(terrain, h.x, h.y) - level for h in place.houses]
+result = {"surface": surface - level, "floor": max(floor) - surface,
+          "boats": [b.location.z - surface for b in role("boat")],
+          "houses": houses, "walls": len(role("quay walls")),
+          "lighthouse": len(role("lighthouse"))}
+""")
+    assert abs(result["surface"] + 1.5) < 1e-4  # the quays a metre and a half above it
+    assert result["floor"] < -3.0  # the basin is deep water, no land shows through
+    assert len(result["boats"]) >= 4 and all(abs(z) < 1e-4 for z in result["boats"])
+    assert max(abs(g) for g in result["houses"]) < 0.05
+    assert result["walls"] == 1 and result["lighthouse"] == 1
+
+
+def test_props_from_words_stand_on_the_ground_in_the_view_of_the_staged_world():
+    result = run_bpy(SETUP + """
+from mathutils import Vector
+from metastudio.bl.background_stage import stage_world
+assert make(description="a bench under an oak in a meadow at noon, a bicycle by the "
+                        "bench", seed=3, detail="low") == ["FINISHED"]
+scene = bpy.context.scene
+stage_world(scene, 3)
+terrain = bpy.data.objects["Terrain"]
+bpy.context.view_layer.update()
+props = {}
+for obj in bpy.data.objects:
+    if not obj.get("metastudio_background", "").startswith("prop"):
+        continue
+    corners = [obj.matrix_world @ Vector(c) for c in obj.bound_box]
+    x, y = obj.matrix_world.translation.x, obj.matrix_world.translation.y
+    under = terrain.ray_cast(Vector((x, y, 1e4)), Vector((0, 0, -1)))[1].z
+    # (a tree's roots reach below its foot, as the scattered trees' do: its foot counts)
+    low = obj.matrix_world.translation.z if obj.name.endswith("tree") else min(
+        c.z for c in corners)
+    props[obj["metastudio_background"]] = {"x": x, "y": y, "low": low - under}
+result = props
+""")
+    bench = next(v for k, v in result.items() if k == "prop bench")
+    bike = next(v for k, v in result.items() if k == "prop bicycle")
+    oak = next(v for k, v in result.items() if k == "prop tree")
+    for prop in (bench, bike, oak):  # on the ground: neither floating nor sunk deep
+        assert -0.3 < prop["low"] < 0.02, result
+    # Behind the cast in the wide shot's view, the bench under the oak, the bicycle by it.
+    assert 1.5 < bench["y"] < 16.0 and abs(bench["x"]) < 8.0
+    assert ((bench["x"] - oak["x"]) ** 2 + (bench["y"] - oak["y"]) ** 2) ** 0.5 < 2.5
+    assert ((bench["x"] - bike["x"]) ** 2 + (bench["y"] - bike["y"]) ** 2) ** 0.5 < 3.0
+
 def test_bad_input_changes_nothing():
     result = run_bpy(SETUP + """
 make(description="a desert", detail="low")

@@ -145,6 +145,64 @@ def classify(description: str) -> dict[str, tuple[str, float, str]]:
     return found
 
 
+def disagreements(description: str) -> dict[str, list[tuple[str, str]]]:
+    """field -> [(option, words), ...] where the description says two options or more of
+    one field ("at dawn ... at sunset"), surest first."""
+    out = {}
+    for name, tags in _spans(description).items():
+        if name == "not_built":
+            continue
+        options: dict[str, tuple[float, str]] = {}
+        for tag in tags:
+            if tag.option not in options or tag.confidence > options[tag.option][0]:
+                options[tag.option] = (tag.confidence, tag.words)
+        if len(options) > 1:
+            out[name] = [(option, words) for option, (_, words) in sorted(
+                options.items(), key=lambda o: -o[1][0])]
+    return out
+
+
+def _meaningful(words: str) -> bool:
+    """Words that say something (not an article alone)."""
+    return bool(re.sub(r"\b(a|an|the|some|at|in|on|by)\b|\W", "", words))
+
+
+# "Under the sea" and the like: a place under water, which is not built.
+UNDER_WATER = re.compile(r"\b(?:under|beneath|below|at the bottom of)\s+(?:the\s+)?"
+                         r"(?:sea|ocean|water|waves|lake)\b|\bunder ?water\b|\bsubmerged\b"
+                         r"|\b(?:sea|ocean) ?(?:bed|floor)\b|바닷속|바다 속|물속|물 속|해저|수중")
+
+
+def _contradictions(spec, text: str, outdoors: str, found, values, sources, notes,
+                    use_model: bool) -> None:
+    """Say how a description that contradicts itself or the fields set by hand was
+    resolved: two times of day, a place under water, a field set by hand against the
+    words."""
+    if use_model and outdoors:
+        for name, said in disagreements(outdoors).items():
+            if getattr(spec, name) is None and name in found:
+                kept = found[name][0]
+                others = ", ".join(f"\"{words}\" ({option})" for option, words in said
+                                   if option != kept and _meaningful(words))
+                if others:
+                        notes.append(f"{name.replace('_', ' ')}: the description also says "
+                                 f"{others}; {kept} is built (the surest reading)")
+    under = UNDER_WATER.search(text)
+    if under:
+        notes.append(f"\"{under.group(0)}\": nothing is built under water; the place "
+                     "stands on land by the water, which is seen from it")
+        if values["water"] == "none" and spec.water is None:
+            values["water"] = "sea" if re.search(r"sea|ocean|바다|바닷|해저", under.group(0)) \
+                else "lake"
+            sources["water"] = f"description: \"{under.group(0)}\""
+    for name in DEFAULTS:
+        explicit = getattr(spec, name)
+        if explicit is not None and name in found and found[name][0] != explicit:
+            notes.append(f"{name.replace('_', ' ')}: set by hand to {explicit}; the "
+                         f"description's \"{found[name][2]}\" ({found[name][0]}) is not "
+                         "used")
+
+
 def classify_with_keywords(description: str) -> dict[str, tuple[str, float, str]]:
     """The fallback: the first option whose word appears (confidence 1 or nothing)."""
     words = set(re.findall(r"[a-z]+", description.lower()))
@@ -260,6 +318,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
             sources[name] = f"description: \"{chunk}\" ({sure:.0%} sure)"
         else:
             values[name], sources[name], confidence[name] = default, "default", 0.0
+    _contradictions(spec, text, outdoors, found, values, sources, notes, use_model)
     _implied(spec, found, values, sources, confidence)
     _settlement(spec, room_words, outdoors, values, sources, notes)
     values["props"] = [r.as_dict() for r in requests]
@@ -267,7 +326,7 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
                         if requests else "default")
     # What the taggers mark as a thing in the place, unless it is built after all (a
     # prop, a settlement's or a room's own things).
-    missing = [words for words in marked if re.sub(r"\b(a|an|the|some)\b|\W", "", words)
+    missing = [words for words in marked if _meaningful(words)
                and not is_built(words, values["settlement"], room_words is not None)]
     if missing:
         notes.append("left out: " + ", ".join(f"\"{w}\"" for w in missing)
