@@ -31,16 +31,16 @@ DESCRIPTIONS = [
     "a palm beach at sunset",
 ]
 # Places (docs/places.png, issue 23): four rooms, seen from the back of their aisle, and
-# four settlements, from their square up the street.
+# four settlements, from their square up the street (a harbour's basin); props from words.
 PLACES = [
-    "a classroom on a sunny morning",
-    "a science lab",
+    "a classroom on a sunny morning, a potted plant by the window",
+    "a science lab with a telescope",
     "a library on a rainy afternoon",
     "a cosy living room in the evening",
-    "a quiet village on a summer afternoon",
+    "a quiet village on a summer afternoon, a bench under an oak and two bicycles",
     "a market town at night",
+    "a foggy harbour town at dusk with fishing boats",
     "a snowy village at dawn",
-    "a town square on a rainy morning",
 ]
 SETS = {"worlds": DESCRIPTIONS, "places": PLACES}
 WIDTH, HEIGHT = 400, 225

@@ -23,6 +23,7 @@ from .background_scatter import tree_mesh
 
 PLACE = "metastudio_prop"  # [x, y, height above the ground, turn] in the staging frame
 LAMP_HEIGHT = 3.3  # where a street lamp's light hangs
+TREE_SCALE = 0.7  # an anchor tree's size against the scattered trees' full size
 
 
 def _ground_z(terrain, box: tuple[float, float, float, float]) -> float:
@@ -86,6 +87,8 @@ def add_props(plan: PropPlan, night: bool, seed: int, collection, level: float |
     for k, (species, x, y) in enumerate(plan.trees):
         tree = bpy.data.objects.new(f"Prop {species}", tree_mesh(species, seed + 7 * k,
                                                                  snowy, dry))
+        # A young tree: its crown over the bench without filling the wide shot.
+        tree.scale = (TREE_SCALE,) * 3
         put("prop tree", tree, x, y, 0.0,
             int(np.random.default_rng(seed + k).integers(0, 360)), level is not None)
     for k in range(plan.boats_on_water):
@@ -122,7 +125,7 @@ def set_down_props(objects, terrain) -> None:
             boxes.append((box, obj.get(TAG) == "prop tree"))
         ground = _ground_z(terrain, box if obj.type == "MESH" else (x, y, x, y))
         obj.matrix_basis = Matrix.Translation((x, y, ground + height)) @ Matrix.Rotation(
-            math.radians(turn), 4, "Z")
+            math.radians(turn), 4, "Z") @ Matrix.Diagonal((*obj.scale, 1.0))
     for obj in objects:
         data = obj.data if obj.type == "MESH" else None
         if data is None or "size" not in data.attributes or not obj.get(TAG):

@@ -10,6 +10,7 @@ import math
 
 import bmesh
 import bpy
+import numpy as np
 from mathutils import Matrix, Vector
 
 from ..core.background.settlement import STOREY, House, Settlement
@@ -47,20 +48,33 @@ def _roof(bm, house: House, top: float, matrix: Matrix) -> list:
     return faces
 
 
-def _house(bm, house: House, level: float, slots: dict) -> None:
-    """One house into `bm`: walls, roof, door, windows; faces get their material slot."""
+def _house(bm, house: House, level: float, slots: dict, rng) -> None:
+    """One house into `bm`: walls on a darker plinth, a roof with a chimney, a door under
+    a stone lintel, windows with sills; faces get their material slot, windows a "lit"
+    value (which are lit at night, and how brightly)."""
     matrix = Matrix.Translation((house.x, house.y, level)) @ Matrix.Rotation(
         math.radians(house.turn), 4, "Z")
     height = house.storeys * STOREY
-    walls = _box(bm, (0, 0, -SINK), (house.width, house.depth, height + SINK), matrix)
-    for face in walls:
-        face.material_index = slots[("wall", house.colour)]
+    lit = bm.faces.layers.float.get("lit") or bm.faces.layers.float.new("lit")
+
+    def add(centre, size, slot, glow: float | None = None) -> None:
+        for face in _box(bm, centre, size, matrix):
+            face.material_index = slots[slot]
+            if glow is not None:
+                face[lit] = glow
+
+    add((0, 0, -SINK), (house.width, house.depth, height + SINK), ("wall", house.colour))
+    add((0, 0, -SINK), (house.width + 0.08, house.depth + 0.08, SINK + 0.55), "stone")
     for face in _roof(bm, house, height, matrix):
         face.material_index = slots[("roof", house.roof)]
+    # A chimney through the roof's slope, off the ridge.
+    side = 1 if house.colour % 2 else -1
+    add((side * house.width * float(rng.uniform(0.15, 0.35)), house.depth * 0.18,
+         height), (0.6, 0.6, 0.45 * house.depth + 0.9), "stone")
     front = -house.depth / 2
     door_x = (house.width / 2 - 1.2) * (1 if house.colour % 2 else -1)
-    for face in _box(bm, (door_x, front - 0.04, 0.0), (1.0, 0.1, 2.1), matrix):
-        face.material_index = slots["door"]
+    add((door_x, front - 0.04, 0.0), (1.0, 0.1, 2.1), "door")
+    add((door_x, front - 0.06, 2.1), (1.3, 0.14, 0.2), "stone")
     bays = max(1, int(house.width // 2.4))
     for storey in range(house.storeys):
         for bay in range(bays):
@@ -68,9 +82,10 @@ def _house(bm, house: House, level: float, slots: dict) -> None:
             if storey == 0 and abs(x - door_x) < 1.2:
                 continue
             z = storey * STOREY + 0.9
-            for y in (front - 0.03, -front + 0.03):  # the street side and the back
-                for face in _box(bm, (x, y, z), (0.9, 0.08, 1.3), matrix):
-                    face.material_index = slots["window"]
+            for y, out in ((front, -1.0), (-front, 1.0)):  # the street side and the back
+                add((x, y + out * 0.03, z), (0.9, 0.08, 1.3), "window",
+                    float(rng.random()))
+                add((x, y + out * 0.08, z - 0.08), (1.1, 0.16, 0.08), "stone")  # the sill
 
 
 def _materials(night: bool, glow: float, snowy: bool = False) -> tuple[dict, list]:
@@ -103,12 +118,35 @@ def _materials(night: bool, glow: float, snowy: bool = False) -> tuple[dict, lis
         else:
             add(("roof", k), f"House roof {k}", colour, 0.7)
     add("door", "House door", (0.12, 0.06, 0.03), 0.6, noise=False)
+    add("stone", "House stone", (0.42, 0.4, 0.36), 0.8)
     window = add("window", "House window" + (" lit" if night else ""), (0.03, 0.04, 0.05),
                  0.1, noise=False)
     if night:
-        bsdf = window.node_tree.nodes["Principled BSDF"]
+        # Not every room is lit at night, nor as brightly, nor the same warm colour: the
+        # window's "lit" value (0-1) picks which and how (a third stay dark).
+        nodes, links = window.node_tree.nodes, window.node_tree.links
+        bsdf = nodes["Principled BSDF"]
         bsdf.inputs["Emission Color"].default_value = (1.0, 0.75, 0.45, 1.0)
-        bsdf.inputs["Emission Strength"].default_value = glow
+        value = nodes.new("ShaderNodeAttribute")
+        value.attribute_name = "lit"
+        strength = new_node(nodes, "ShaderNodeMapRange", From_Min=0.33, From_Max=1.0,
+                            To_Min=0.2 * glow, To_Max=0.75 * glow)
+        strength.clamp = False
+        dark = nodes.new("ShaderNodeMath")
+        dark.operation = "GREATER_THAN"
+        dark.inputs[1].default_value = 0.33
+        links.new(value.outputs["Fac"], strength.inputs["Value"])
+        links.new(value.outputs["Fac"], dark.inputs[0])
+        times = nodes.new("ShaderNodeMath")
+        times.operation = "MULTIPLY"
+        links.new(strength.outputs["Result"], times.inputs[0])
+        links.new(dark.outputs["Value"], times.inputs[1])
+        links.new(times.outputs["Value"], bsdf.inputs["Emission Strength"])
+        tint = nodes.new("ShaderNodeValToRGB")  # warm tungsten to a cooler white
+        tint.color_ramp.elements[0].color = (1.0, 0.62, 0.3, 1.0)
+        tint.color_ramp.elements[1].color = (1.0, 0.88, 0.7, 1.0)
+        links.new(value.outputs["Fac"], tint.inputs["Fac"])
+        links.new(tint.outputs["Color"], bsdf.inputs["Emission Color"])
     return slots, materials
 
 
@@ -180,8 +218,9 @@ def add_settlement(place: Settlement, level: float, night: bool, glow: float, se
     walls are `wall` thick (settlement.quay_wall)."""
     slots, materials = _materials(night, glow, snowy)
     bm = bmesh.new()
+    rng = np.random.default_rng(seed + 29)
     for house in place.houses:
-        _house(bm, house, level, slots)
+        _house(bm, house, level, slots, rng)
     mesh = bpy.data.meshes.new("Houses")
     bm.to_mesh(mesh)
     bm.free()

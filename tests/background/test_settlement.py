@@ -85,3 +85,14 @@ def test_a_harbours_basin_is_cut_below_its_quays_and_its_boats_are_afloat_in_it(
         for b in place.boats[i + 1:]:
             assert not overlap(a.footprint(), b.footprint())
     assert place.lighthouse is not None and place.lighthouse[1] > 60.0
+
+
+def test_a_villages_gardens_are_fenced_along_the_street_between_its_houses():
+    place = build_settlement("village", seed=1)
+    assert len(place.fences) >= 4
+    houses = [h.footprint() for h in place.houses]
+    for x0, y0, x1, y1 in place.fences:
+        assert x0 == x1 and abs(abs(x0) - (ROAD + 0.9)) < 1e-9 and y1 - y0 > 1.0
+        for h in houses:  # in the gaps: no fence runs into a house
+            assert not (h[0] <= x0 <= h[2] and h[1] < y1 and y0 < h[3])
+    assert not build_settlement("town", seed=1).fences

@@ -282,7 +282,7 @@ def _outdoors(request: PropRequest, ground: _Ground, plan: PropPlan, others: lis
     where = "in view"
     if anchor is not None and (anchor == "tree" or anchor in _species()):
         species = anchor if anchor != "tree" else "oak"
-        tree = _plant_tree(ground, plan, species)
+        tree = _plant_tree(ground, plan, species, place is not None)
         if tree is not None:
             tx, ty = tree
             # Under its crown, on the camera's side of the trunk.
@@ -339,12 +339,15 @@ def _species() -> tuple[str, ...]:
     return tuple(SPECIES)
 
 
-def _plant_tree(ground: _Ground, plan: PropPlan, species: str):
-    """A tree of `species` where the view has room for it and for something under it."""
+def _plant_tree(ground: _Ground, plan: PropPlan, species: str, settled: bool):
+    """A tree of `species` where the view has room for it and for something under it (on
+    a settlement's square, to one side and back, where it frames the street)."""
+    slots = ((-5.5, 7.5), (5.5, 7.5), (-6.5, 4.0), (6.5, 4.0)) if settled else (
+        (-4.0, 6.5), (4.0, 7.0), (-6.5, 10.0), (6.5, 11.0), (0.0, 13.0))
     for species_had, x, y in plan.trees:
         if species_had == species:
             return x, y
-    for x, y in ((-4.0, 6.5), (4.0, 7.0), (-6.5, 10.0), (6.5, 11.0), (0.0, 13.0)):
+    for x, y in slots:
         box = (x - TREE_CLEAR, y - TREE_CLEAR, x + TREE_CLEAR, y + TREE_CLEAR)
         if ground.fits(box):
             ground.take(box)

@@ -127,7 +127,7 @@ def _row(rng, side: float, start: float, end: float, town: bool, edge: float,
 def _fences(place: Settlement) -> None:
     """Picket fences along the kerb in the gardens between a village's street houses."""
     for side in (-1.0, 1.0):
-        row = sorted((h for h in place.houses if h.x * side > SQUARE + SETBACK),
+        row = sorted((h for h in place.houses if h.x * side > 0 and h.y > SQUARE + 1.0),
                      key=lambda h: h.y)
         for a, b in zip(row, row[1:], strict=False):
             y0, y1 = a.footprint()[3] + 0.3, b.footprint()[1] - 0.3
