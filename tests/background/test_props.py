@@ -145,3 +145,12 @@ def test_a_field_set_by_hand_against_the_words_is_said():
     notes = resolve(BackgroundSpec(description="a meadow at noon", time_of_day="night")).notes
     assert any(n.startswith("time of day: set by hand to night") and "noon" in n
                for n in notes)
+
+
+def test_a_bench_by_a_harbours_water_stands_on_the_quay_facing_the_boats():
+    place = build_settlement("harbour", seed=1)
+    plan = plan_outdoor_props(requested_props("two benches by the water"), place, True)
+    assert len(plan.placed) == 2
+    for bench in plan.placed:
+        assert bench.where == "by the water" and bench.turn == 180
+        assert place.basin[1] - 1.5 < bench.y < place.basin[1]

@@ -290,6 +290,10 @@ def _outdoors(request: PropRequest, ground: _Ground, plan: PropPlan, others: lis
             spots = [(tx + toward * dx, ty - dy) for dy in (1.3, 1.8)
                      for dx in (1.2, 0.0, -1.2)]
             where = f"{relation or 'beside'} the {species}"
+    elif anchor == "water" and place is not None and place.basin is not None:
+        # On the quay at the head of the basin, facing the boats.
+        spots = [(x, HARBOUR_HEAD - 0.8) for x in (-4.0, 4.0, -7.0, 7.0, 0.0)]
+        turn, where = 180, "by the water"
     elif anchor is not None:
         anchored = [p for p in others if p.kind == anchor]
         for base in anchored[:3]:
