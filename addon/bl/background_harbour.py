@@ -11,7 +11,13 @@ import bpy
 import numpy as np
 from mathutils import Matrix, Vector
 
-from ..core.background.settlement import BASIN_DEPTH, QUAY_HEIGHT, Boat, Settlement
+from ..core.background.settlement import (
+    BASIN_DEPTH,
+    PIER_DROP,
+    QUAY_HEIGHT,
+    Boat,
+    Settlement,
+)
 from .nodes import multiply_by_noise, new_material
 
 # Hull paints (linear RGB): white, harbour blue, red, green, yellow.
@@ -161,6 +167,51 @@ def _walls(place: Settlement, level: float, wall: float, collection) -> bpy.type
     return obj
 
 
+def _piers(place: Settlement, level: float, collection) -> bpy.types.Object:
+    """Wooden piers: a plank deck a little below the quay on piles from the basin's
+    floor, a post at each corner."""
+    bm = bmesh.new()
+    top = level - PIER_DROP
+    floor = level - QUAY_HEIGHT - BASIN_DEPTH
+    for x0, y0, x1, y1 in place.piers:
+        bmesh.ops.create_cube(bm, size=1.0, matrix=Matrix.Translation(
+            ((x0 + x1) / 2, (y0 + y1) / 2, top - 0.08)) @ Matrix.Diagonal(
+            (x1 - x0, y1 - y0, 0.16, 1.0)))
+        for x in np.arange(x0 + 0.3, x1, 2.2):
+            for y in (y0 + 0.15, y1 - 0.15):
+                tall = top + (0.9 if x < x0 + 0.5 else 0.0) - floor
+                bmesh.ops.create_cone(bm, cap_ends=True, segments=10, radius1=0.13,
+                                      radius2=0.13, depth=tall, matrix=Matrix.Translation(
+                                          (float(x), y, floor + tall / 2)))
+    mesh = bpy.data.meshes.new("Piers")
+    bm.to_mesh(mesh)
+    bm.free()
+    mesh.materials.append(_planks())
+    obj = bpy.data.objects.new("Piers", mesh)
+    collection.objects.link(obj)
+    return obj
+
+
+def _planks() -> bpy.types.Material:
+    """Weathered boards: grey-brown planks 20 cm wide across the deck."""
+    material = bpy.data.materials.get("Pier planks")
+    if material is not None:
+        return material
+    material, nodes, links, bsdf = new_material("Pier planks", 0.8)
+    boards = nodes.new("ShaderNodeTexBrick")
+    boards.inputs["Scale"].default_value = 1.0
+    boards.inputs["Brick Width"].default_value = 3.0
+    boards.inputs["Row Height"].default_value = 0.2
+    boards.inputs["Mortar Size"].default_value = 0.01
+    boards.inputs["Color1"].default_value = (0.25, 0.2, 0.15, 1.0)
+    boards.inputs["Color2"].default_value = (0.2, 0.17, 0.13, 1.0)
+    boards.inputs["Mortar"].default_value = (0.04, 0.035, 0.03, 1.0)
+    links.new(nodes.new("ShaderNodeTexCoord").outputs["Object"], boards.inputs["Vector"])
+    links.new(boards.outputs["Color"], bsdf.inputs["Base Color"])
+    material.diffuse_color = (0.23, 0.19, 0.14, 1.0)
+    return material
+
+
 def lighthouse(x: float, y: float, level: float, night: bool, collection) -> list:
     """A white tower banded red, its lantern room glowing (bright at night)."""
     bm = bmesh.new()
@@ -213,6 +264,8 @@ def add_harbour(place: Settlement, level: float, wall: float, night: bool, seed:
     """The quay walls, the boats (afloat at `level` - QUAY_HEIGHT, turned a little on
     their moorings) and the lighthouse: (role, object) pairs."""
     made = [("quay walls", _walls(place, level, wall, collection))]
+    if place.piers:
+        made.append(("piers", _piers(place, level, collection)))
     water = level - QUAY_HEIGHT
     rng = np.random.default_rng(seed + 97)
     meshes: dict[tuple, bpy.types.Mesh] = {}

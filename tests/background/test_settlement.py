@@ -96,3 +96,15 @@ def test_a_villages_gardens_are_fenced_along_the_street_between_its_houses():
         for h in houses:  # in the gaps: no fence runs into a house
             assert not (h[0] <= x0 <= h[2] and h[1] < y1 and y0 < h[3])
     assert not build_settlement("town", seed=1).fences
+
+
+def test_a_harbours_pier_reaches_into_the_basin_from_a_quay_clear_of_the_moored_boats():
+    for seed in range(4):
+        place = build_settlement("harbour", seed=seed)
+        (x0, y0, x1, y1), = place.piers
+        bx0, by0, bx1, by1 = place.basin
+        assert x1 == bx1 and bx0 < x0 and by0 < y0 < y1 < by1  # from the right quay
+        for boat in place.boats:
+            assert not overlap(boat.footprint(), (x0, y0, x1, y1))
+        tied = [b for b in place.boats if b.turn == 90]  # the rowing boat along it
+        assert len(tied) == 1 and abs(tied[0].footprint()[1] - y1) < 0.5

@@ -229,14 +229,14 @@ floor = [terrain.ray_cast(Vector((x, y, 1e4)), Vector((0, 0, -1)))[1].z
 houses = [ground_height(terrain, h.x, h.y) - level for h in place.houses]
 result = {"surface": surface - level, "floor": max(floor) - surface,
           "boats": [b.location.z - surface for b in role("boat")],
-          "houses": houses, "walls": len(role("quay walls")),
+          "houses": houses, "walls": len(role("quay walls")), "piers": len(role("piers")),
           "lighthouse": len(role("lighthouse"))}
 """)
     assert abs(result["surface"] + 1.5) < 1e-4  # the quays a metre and a half above it
     assert result["floor"] < -3.0  # the basin is deep water, no land shows through
     assert len(result["boats"]) >= 4 and all(abs(z) < 1e-4 for z in result["boats"])
     assert max(abs(g) for g in result["houses"]) < 0.05
-    assert result["walls"] == 1 and result["lighthouse"] == 1
+    assert result["walls"] == 1 and result["lighthouse"] == 1 and result["piers"] == 1
 
 
 def test_props_from_words_stand_on_the_ground_in_the_view_of_the_staged_world():

@@ -28,6 +28,8 @@ HARBOUR_HEAD = SQUARE + 2.5  # the quay across the head of the basin, beyond the
 QUAY = 5.0  # the quays' width between the water and the houses
 QUAY_HEIGHT = 1.5  # the quays above the water
 BASIN_DEPTH = 4.0  # the water in the basin
+PIER_LENGTH = 7.0  # a pier's reach into the basin
+PIER_DROP = 0.3  # a pier's deck below the quays
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Settlement:
     basin: tuple[float, float, float, float] | None = None
     boats: list[Boat] = field(default_factory=list)
     lighthouse: tuple[float, float] | None = None
+    # A harbour's wooden piers: decks (x0, y0, x1, y1) out into the basin from a quay.
+    piers: list[tuple[float, float, float, float]] = field(default_factory=list)
     # Fences along the street between a village's gardens: (x0, y0, x1, y1) segments.
     fences: list[tuple[float, float, float, float]] = field(default_factory=list)
 
@@ -122,6 +126,10 @@ def _row(rng, side: float, start: float, end: float, town: bool, edge: float,
                             90 if side < 0 else 270, int(rng.integers(0, 6)),
                             int(rng.integers(0, 3))))
         y += width + (float(rng.uniform(0.0, 0.4)) if town else float(rng.uniform(2.5, 6.0)))
+
+
+def _overlaps(a, b) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
 
 
 def _fences(place: Settlement) -> None:
@@ -167,6 +175,15 @@ def _harbour(rng, place: Settlement) -> None:
         for y in np.arange(HARBOUR_HEAD + 8.0, length, 16.0):  # lamps along the quays
             place.props.append(Prop("lamp", side * (edge - 0.6), float(y + (side > 0) * 8)))
     place.lighthouse = (-(BASIN + QUAY / 2), length + 3.0)
+    # A wooden pier out from the right-hand quay, a rowing boat tied up along it.
+    y = float(rng.uniform(38.0, 52.0))
+    pier = (BASIN - PIER_LENGTH, y - 1.2, BASIN, y + 1.2)
+    place.piers.append(pier)
+    boat = Boat(BASIN - PIER_LENGTH / 2 - 0.5, y + 1.2 + 0.3 + 4.2 * 0.2, 4.2, 90,
+                "rowing", int(rng.integers(0, 5)))
+    keep_off = (pier[0] - 1.0, pier[1] - 1.0, pier[2], boat.footprint()[3] + 1.0)
+    place.boats = [b for b in place.boats if not _overlaps(b.footprint(), keep_off)]
+    place.boats.append(boat)
     for x in (-SQUARE + 1.0, SQUARE - 1.0):
         place.props.append(Prop("lamp", x, -SQUARE + 1.0))
         place.props.append(Prop("bench", x * 0.6, SQUARE - 0.8, 180))  # facing the water
