@@ -154,3 +154,11 @@ def test_a_bench_by_a_harbours_water_stands_on_the_quay_facing_the_boats():
     for bench in plan.placed:
         assert bench.where == "by the water" and bench.turn == 180
         assert place.basin[1] - 1.5 < bench.y < place.basin[1]
+
+
+def test_a_settlements_own_noun_is_not_read_as_its_land():
+    # The tagger read "village" as a coast (63%) and brought the sea with it.
+    plain = resolve(BackgroundSpec(description="a village at dawn with a church and a well"))
+    assert (plain.values["biome"], plain.values["water"]) == ("grassland", "none")
+    hills = resolve(BackgroundSpec(description="a mountain village at dawn")).values
+    assert (hills["biome"], hills["settlement"]) == ("mountains", "village")

@@ -307,6 +307,12 @@ def resolve(spec: BackgroundSpec, use_model: bool | None = None,
         notes.append(f"nothing in \"{text}\" was recognised as a time, place, weather or "
                      "water: defaults used")
     marked = left_out(outdoors) if outdoors and use_model else []
+    settlement = named_settlement(outdoors) if room_words is None else None
+    if settlement is not None and "biome" in found and not _meaningful(
+            found["biome"][2].lower().replace(settlement[1].lower(), "")):
+        # The land read from the settlement's own noun ("village" as a coast at 63%) is
+        # no reading of the land: the land is as the rest says, else the default.
+        del found["biome"]
     values, sources, confidence = {}, {}, {}
     for name, default in DEFAULTS.items():
         explicit = getattr(spec, name)

@@ -249,12 +249,14 @@ def props_in_words(requests: list[dict]) -> str:
 def without_props(text: str, requests: list[PropRequest]) -> str:
     """The description without the words that asked for props (the taggers, trained on
     places, read the rest: "a bicycle by the bench" is no weather)."""
+    if not any(r.span[1] > r.span[0] for r in requests):
+        return text
     out = text
     for request in sorted(requests, key=lambda r: -r.span[0]):
         start, end = request.span
         if end > start:
             out = out[:start] + " " + out[end:]
-    return re.sub(r"\s+", " ", re.sub(r"\s+([,.])", r"\1", out)).strip(" ,.")
+    return re.sub(r"\s+", " ", re.sub(r"\s+([,.])", r"\1", out)).strip(" ,")
 
 
 # The things a settlement or a room builds of its own, as the taggers may mark them.
