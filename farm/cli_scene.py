@@ -245,7 +245,7 @@ def render_frames(blend: Path, out: Path, address: str | None, frames: str | Non
     a run stopped before the end resumes there, rendering only what is missing."""
     from metastudio.core.render_job import RenderJob
 
-    from .cli import run_render
+    from .cli_render import run_render
 
     folder = out / "frames"
     job = RenderJob(scene=blend, output={"directory": folder}, frames=frames,

@@ -56,8 +56,8 @@ def test_bad_batches_are_refused_before_any_work(tmp_path, folder):
     empty.mkdir()
     with pytest.raises(JobSpecError, match="audio: no recordings"):
         run_batch(empty, tmp_path / "out")
-    with pytest.raises(JobSpecError, match="formats: choose from json, tsv, dat"):
-        run_batch(folder, tmp_path / "out", ("xml",))
+    with pytest.raises(JobSpecError, match="formats: choose from json, tsv, dat, xml"):
+        run_batch(folder, tmp_path / "out", ("pdf",))
     afile = tmp_path / "afile"
     afile.write_text("x")
     with pytest.raises(JobSpecError, match="out: .* is a file"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from metastudio.core.errors import FrameFailedError, OperatorError, SceneError
 from metastudio.core.render_job import RenderJob
-from metastudio_farm import cli
+from metastudio_farm import cli, cli_render
 from metastudio_farm.job_store import JobStore, store_path
 from metastudio_farm.scheduler import RenderRun
 
@@ -123,7 +123,7 @@ def test_a_hung_frame_fails_after_three_attempts_and_the_rest_finish(tmp_path):
         assert len(store.failed_attempts(report.job_id, 3)) == 3
 
     with pytest.raises(FrameFailedError, match="1 frame\\(s\\) failed:\nframe 3: "):
-        cli.run_render(job)
+        cli_render.run_render(job)
 
 
 def test_bad_scenes_fail_before_anything_is_written(tmp_path):

@@ -44,7 +44,7 @@ class LipSyncSpec(BaseModel):
             raise ValueError("give text or text_file, not both")
         if self.text_file is not None:
             check_allowed(self.text_file)
-        if self.text_file is not None and not self.text_file.is_file():
+        if self.text_file is not None and not self.text_file.exists():
             raise ValueError(f"text_file: file not found: {self.text_file}")
         return self
 
