@@ -6,6 +6,7 @@ and (b) without (phone recognition, the approach Rhubarb Lip Sync takes with the
 pocketsphinx), and both are compared with the mouth shapes the reference timings give.
 
     .venv/bin/python scripts/bench_lipsync.py [--korean] [--festival [kal,ked,slt]] [--limit N]
+    .venv/bin/python scripts/bench_lipsync.py --languages [--held-out]
 
 With --festival, the English sentences are also spoken by Festival's voices, whose segment
 times are the reference: kal and ked are diphone voices (recorded human diphones, so
@@ -216,6 +217,52 @@ def report(name: str, rows) -> None:
           f"{statistics.median(r['with'] for r in rows):.1%}")
 
 
+def other_voices(sentences, language):
+    """(text, audio, reference phones) spoken by eSpeak voices other than the aligner's:
+    OTHER_VOICES in turn."""
+    for index, text in enumerate(sentences):
+        variant, speed, pitch = OTHER_VOICES[index % len(OTHER_VOICES)]
+        speech = espeak.synthesize(text, language + variant, speed, pitch)
+        yield text, from_samples(speech.samples, speech.rate), speech_phones(speech)
+
+
+def compare_languages(sets) -> None:
+    """Each set aligned by the English model (phonemes mapped to English phones, the
+    method before issue 24) and by eSpeak's rendering (dtw_align), side by side."""
+    from metastudio.core.voice.align import align_by_english_model
+    from metastudio.core.voice.dtw_align import align_by_rendering
+
+    print(f"{'set':34s} {'lines':>5s} {'English model':>22s} {'eSpeak rendering':>22s}")
+    for name, sentences, language in sets:
+        totals = {}
+        for text, audio, truth_phones in other_voices(sentences, language):
+            truth = mouth_cues(truth_phones)
+            for method, align in (("model", align_by_english_model),
+                                  ("render", align_by_rendering)):
+                started = time.perf_counter()
+                alignment = align(audio, text, language)
+                seconds = time.perf_counter() - started
+                cues = mouth_cues(alignment.phones)
+                shown, closures = closures_shown(cues, truth_phones)
+                row = totals.setdefault(method, [0.0, 0.0, 0, 0, 0.0, 0])
+                row[0] += frame_agreement(cues, truth, audio.duration) * audio.duration
+                row[1] += audio.duration
+                row[2] += shown
+                row[3] += closures
+                row[4] += seconds
+                row[5] += alignment.method != "aligned"
+
+        def cell(row):
+            return (f"{row[0] / row[1]:.1%}, {row[2]}/{row[3]} closed, "
+                    f"{row[1] / row[4]:.0f}x")
+
+        print(f"{name:34s} {len(sentences):5d} {cell(totals['model']):>22s} "
+              f"{cell(totals['render']):>22s}")
+        if totals["model"][5]:
+            print(f"  (the English model failed to align {totals['model'][5]} lines: "
+                  "recognised instead)")
+
+
 def long_file(sentences) -> None:
     """One long recording read from a file: the whole path a user runs, split by phase."""
     import tempfile
@@ -269,11 +316,24 @@ def real_speech() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--korean", action="store_true", help="also the Korean set")
+    parser.add_argument("--languages", action="store_true",
+                        help="only: Korean and Spanish spoken by other voices, the English "
+                             "model against eSpeak's rendering (development sets)")
+    parser.add_argument("--held-out", action="store_true",
+                        help="with --languages: the held-out sets too (measure once)")
     parser.add_argument("--festival", nargs="?", const="kal", default="",
                         help="also English spoken by Festival's voices (comma-separated "
                              f"from {', '.join(FESTIVAL_VOICES)}; kal when none is named)")
     parser.add_argument("--limit", type=int, help="only the first N English sentences")
     args = parser.parse_args()
+    if args.languages:
+        sets = [("Korean, development", KOREAN, "ko"),
+                ("Spanish, development", SPANISH, "es")]
+        if args.held_out:
+            sets += [("Korean, held out", KOREAN_HELD_OUT, "ko"),
+                     ("Spanish, held out", SPANISH_HELD_OUT, "es")]
+        compare_languages(sets)
+        return 0
     # Warm up: the first call loads the acoustic model (counted apart).
     started = time.perf_counter()
     warm = espeak.synthesize("Hello.")

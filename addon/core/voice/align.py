@@ -171,6 +171,17 @@ def align(audio: Audio, transcript: str, language: str = "en-us") -> Alignment:
         except AlignmentError as exc:
             if str(exc).startswith("language:"):
                 raise
+    return align_by_english_model(audio, transcript, language)
+
+
+def align_by_english_model(audio: Audio, transcript: str, language: str = "en-us"
+                           ) -> Alignment:
+    """Force-align with the English acoustic model (another language's phonemes mapped
+    to the nearest English phones); falls back to recognition (with a warning) when the
+    words cannot be fitted to the sound at all."""
+    words = words_of(transcript)
+    if not words:
+        raise AlignmentError("text: the transcript has no words")
     pcm = audio.pcm16(PAD)
     with _decoders.lock:
         failure = ""
