@@ -181,6 +181,7 @@ def measure(lines, language):
             "t_without": sum(heard.seconds.values()),
             "t_phones": sum(phones.seconds.values()),
             "split": aligned.seconds,
+            "warned": aligned.warnings,
         })
     return rows
 
@@ -213,6 +214,9 @@ def report(name: str, rows) -> None:
     print(f"speed: with transcript {seconds / t_with:.1f}x real time "
           f"(phones {phones:.2f} s, shapes {shapes:.3f} s); recognised words "
           f"{seconds / t_without:.1f}x; phones alone {seconds / t_phones:.1f}x")
+    warned = [r for r in rows if r["warned"]]
+    print(f"right transcripts with a warning: {len(warned)}/{len(rows)}"
+          + "".join(f"\n  {w}" for r in warned for w in r["warned"]))
     print(f"worst sentence (with transcript): {min(r['with'] for r in rows):.1%}; median "
           f"{statistics.median(r['with'] for r in rows):.1%}")
 
@@ -244,7 +248,8 @@ def compare_languages(sets) -> None:
                 seconds = time.perf_counter() - started
                 cues = mouth_cues(alignment.phones)
                 shown, closures = closures_shown(cues, truth_phones)
-                row = totals.setdefault(method, [0.0, 0.0, 0, 0, 0.0, 0])
+                row = totals.setdefault(method, [0.0, 0.0, 0, 0, 0.0, 0, 0])
+                row[6] += bool(alignment.warnings)
                 row[0] += frame_agreement(cues, truth, audio.duration) * audio.duration
                 row[1] += audio.duration
                 row[2] += shown
@@ -261,6 +266,8 @@ def compare_languages(sets) -> None:
         if totals["model"][5]:
             print(f"  (the English model failed to align {totals['model'][5]} lines: "
                   "recognised instead)")
+        print(f"  lines with a warning (every transcript here is right): English model "
+              f"{totals['model'][6]}, eSpeak's rendering {totals['render'][6]}")
 
 
 def long_file(sentences) -> None:

@@ -60,6 +60,10 @@ class Alignment:
     words: list[TimedWord] = field(default_factory=list)
     method: str = "aligned"  # or "recognised"
     score: float = 0.0  # mean score per frame over the words
+    # What placed the phones: "english model" (pocketsphinx; word scores are its
+    # acoustic scores) or "rendering" (dtw_align; word scores are minus the distance
+    # from eSpeak's rendering of the word).
+    aligner: str = "english model"
     warnings: list[str] = field(default_factory=list)
     heard: str = ""  # the words recognised, when there was no transcript
 
@@ -177,14 +181,39 @@ def align(audio: Audio, transcript: str, language: str = "en-us") -> Alignment:
 def align_by_english_model(audio: Audio, transcript: str, language: str = "en-us"
                            ) -> Alignment:
     """Force-align with the English acoustic model (another language's phonemes mapped
-    to the nearest English phones); falls back to recognition (with a warning) when the
-    words cannot be fitted to the sound at all."""
+    to the nearest English phones); speech after the transcript's last word is
+    recognised. When the words do not fit the model's way (a word the speech does not
+    have), English is laid over eSpeak's rendering instead (dtw_align: it names the
+    words not heard); recognition alone, with a warning, when nothing fits."""
     words = words_of(transcript)
     if not words:
         raise AlignmentError("text: the transcript has no words")
+    alignment, failure = _align_words(audio, words, language)
+    if alignment is not None:
+        _recognise_the_rest(alignment, audio, language)
+        return alignment
+    if language.lower().startswith("en"):
+        from .dtw_align import align_by_rendering
+
+        try:
+            return align_by_rendering(audio, transcript, language)
+        except AlignmentError as exc:
+            if str(exc).startswith("language:"):
+                raise
+            failure = f"{failure}; {exc}"
+    fallback = _recognise_phones(audio)
+    fallback.warnings.insert(0, f"the transcript could not be aligned to the audio "
+                                f"({failure}): is it the text that is spoken, and in "
+                                f"{language}? Used phone recognition instead")
+    return fallback
+
+
+def _align_words(audio: Audio, words: list[str], language: str
+                 ) -> tuple[Alignment | None, str]:
+    """One forced alignment of `words` (None and why, when they do not fit)."""
     pcm = audio.pcm16(PAD)
+    failure = ""
     with _decoders.lock:
-        failure = ""
         for attempt in range(len(_BEAMS)):
             decoder = _decoders.aligner(attempt)
             try:
@@ -209,12 +238,49 @@ def align_by_english_model(audio: Audio, transcript: str, language: str = "en-us
             if guessed:
                 alignment.warnings.append("pronounced by eSpeak (not in the dictionary): "
                                           + ", ".join(guessed))
-            return alignment
-    fallback = _recognise_phones(audio)
-    fallback.warnings.insert(0, f"the transcript could not be aligned to the audio "
-                                f"({failure}): is it the text that is spoken, and in "
-                                f"{language}? Used phone recognition instead")
-    return fallback
+            return alignment, ""
+    return None, failure
+
+
+def _levels(audio: Audio):
+    """Each 10 ms frame's level in dB relative to the loudest."""
+    import numpy as np
+
+    frame = int(FRAME * audio.rate)
+    usable = len(audio.samples) // frame * frame
+    rms = np.sqrt((audio.samples[:usable].reshape(-1, frame) ** 2).mean(axis=1))
+    return 20 * np.log10(np.maximum(rms, 1e-10) / max(float(rms.max()), 1e-10))
+
+
+def _recognise_the_rest(alignment: Alignment, audio: Audio, language: str) -> None:
+    """Speech after the transcript's last word (a transcript of the first words only):
+    recognised and put in place of the silence the aligner left there, and said."""
+    spoken = [p for p in alignment.phones if p.phone != "SIL"]
+    if not spoken:
+        return
+    end = spoken[-1].end
+    level = _levels(audio)
+    after = level[int(round((end + 0.1) / FRAME)):]
+    import numpy as np
+
+    if np.count_nonzero(after > REST_DB) * FRAME < REST_SPEECH:
+        return
+    from .audio import from_samples
+
+    start = int(end * audio.rate)
+    rest = recognise(from_samples(audio.samples[start:], audio.rate),
+                     "words" if language.lower().startswith("en") else "phones")
+    found = [TimedPhone(p.phone, round(p.start + end, 4), round(p.end + end, 4), p.word)
+             for p in rest.phones if p.phone != "SIL"]
+    if not found:
+        return
+    voiced = np.flatnonzero(level > REST_DB)
+    alignment.phones = _with_silences(
+        [p for p in alignment.phones if p.phone != "SIL"] + found, audio.duration)
+    heard = f" (heard: {rest.heard})" if rest.heard else ""
+    alignment.warnings.append(f"the transcript ends at {end:.2f} s but the speech goes on "
+                              f"to {(voiced[-1] + 1) * FRAME:.2f} s: the rest was "
+                              f"recognised{heard}")
 
 
 def _align_once(decoder, tokens: list[str], pcm: bytes, duration: float):
@@ -243,6 +309,8 @@ def _align_once(decoder, tokens: list[str], pcm: bytes, duration: float):
 
 
 _QUIET_DB = -40.0  # relative to the line's loudest 10 ms
+# Speech after the transcript's last word: this much of it (seconds), this loud.
+REST_SPEECH, REST_DB = 0.4, -30.0
 
 
 def trim_to_sound(phones: list[TimedPhone], audio: Audio) -> list[TimedPhone]:

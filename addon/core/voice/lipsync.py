@@ -21,6 +21,16 @@ from .mouth import MouthCue, MouthRules, mouth_cues
 # line whose transcript is of another text does not align at all.
 WORD_SUSPECT_MARGIN = 30.0
 WORD_SUSPECT_FLOOR = -60.0
+# A candidate's sound against eSpeak's rendering of it: this far (mean MFCC distance),
+# and this many times the line's median word.
+FIT_FAR, FIT_RATIO = 3.8, 1.36
+# ... or 1.2 times for a word scoring this far below the line's median on the English
+# model (a wrong word scored -112 against a median of -45; right ones at most -35 off).
+WORD_STRONG_MARGIN, FIT_RATIO_STRONG = 55.0, 1.2
+# A word aligned by the rendering alone: 1.32 times the line's median distance (right
+# lines by other voices, Korean, Spanish and English: at most 1.27; "elephant" said as
+# "fox": 1.34-1.45).
+RENDERING_FIT_RATIO = 1.32
 
 
 class LipSyncSpec(BaseModel):
@@ -101,17 +111,51 @@ def lipsync_audio(audio: Audio, transcript: str | None, language: str = "en-us",
     cues = mouth_cues(alignment.phones, rules)
     seconds["shapes"] = time.perf_counter() - started
     warnings = list(audio.warnings) + list(alignment.warnings)
-    suspects = suspect_words(alignment)
+    suspects = suspect_words(alignment, audio, transcript, language) if transcript else []
     if suspects:
         warnings.append("the transcript may not match the audio; these words fit badly: "
                         + ", ".join(suspects))
     return LipSync(cues, alignment, audio.duration, audio.path, warnings, suspects, seconds)
 
 
-def suspect_words(alignment: aligner.Alignment) -> list[str]:
-    """Words whose sound fits the transcript much worse than the rest of the line."""
+def suspect_words(alignment: aligner.Alignment, audio: Audio | None = None,
+                  transcript: str | None = None, language: str = "en-us") -> list[str]:
+    """Words whose sound fits the transcript much worse than the rest of the line.
+
+    The English model's score per frame singles out candidates; on a synthetic or an
+    unusual voice many right words score as badly, so a candidate is kept only if the
+    whole line does not fit (dtw_align.line_fit), or if its sound stands apart when the
+    transcript spoken by eSpeak is laid over the recording: far from it, and much
+    farther than the line's other words are (measured on 20 English lines and
+    one-word-swapped copies of them: right words at most 4.7 and 1.56x the line's
+    median, swapped ones mostly above).
+    """
     if alignment.method != "aligned" or len(alignment.words) < 2:
         return []
+    if alignment.aligner == "rendering":  # the scores are the distances from eSpeak's
+        median = statistics.median(-w.score for w in alignment.words)
+        return [w.word for w in alignment.words
+                if -w.score >= max(FIT_FAR, RENDERING_FIT_RATIO * median)]
     typical = statistics.median(w.score for w in alignment.words)
-    return [w.word for w in alignment.words
-            if w.score < min(typical - WORD_SUSPECT_MARGIN, WORD_SUSPECT_FLOOR)]
+    candidates = [w.word for w in alignment.words
+                  if w.score < min(typical - WORD_SUSPECT_MARGIN, WORD_SUSPECT_FLOOR)]
+    if not candidates or audio is None or not transcript:
+        return candidates
+    from .dtw_align import MISMATCH, line_fit
+
+    try:
+        ratio, fits = line_fit(audio, transcript, language)
+    except aligner.AlignmentError:
+        return candidates
+    if not fits or ratio > MISMATCH:  # the whole line does not fit: every candidate
+        return candidates
+    median = statistics.median(f for _, f in fits)
+    ratios = {}
+    for name, fit in fits:
+        key = name.lower().strip("'")
+        ratios[key] = max(ratios.get(key, 0.0), fit / median if fit >= FIT_FAR else 0.0)
+    # A candidate far below the line on the English model needs less to confirm it.
+    scores = {w.word: w.score for w in alignment.words}
+    return [word for word in candidates
+            if ratios.get(word, 0.0) >= (FIT_RATIO_STRONG if scores[word] < typical
+                                         - WORD_STRONG_MARGIN else FIT_RATIO)]
