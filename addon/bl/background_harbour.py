@@ -18,7 +18,7 @@ from ..core.background.settlement import (
     Boat,
     Settlement,
 )
-from .nodes import multiply_by_noise, new_material
+from .nodes import multiply_by_noise, new_material, new_node
 
 # Hull paints (linear RGB): white, harbour blue, red, green, yellow.
 HULLS = [(0.75, 0.75, 0.72), (0.05, 0.15, 0.4), (0.5, 0.06, 0.04), (0.05, 0.25, 0.12),
@@ -198,14 +198,9 @@ def _planks() -> bpy.types.Material:
     if material is not None:
         return material
     material, nodes, links, bsdf = new_material("Pier planks", 0.8)
-    boards = nodes.new("ShaderNodeTexBrick")
-    boards.inputs["Scale"].default_value = 1.0
-    boards.inputs["Brick Width"].default_value = 3.0
-    boards.inputs["Row Height"].default_value = 0.2
-    boards.inputs["Mortar Size"].default_value = 0.01
-    boards.inputs["Color1"].default_value = (0.25, 0.2, 0.15, 1.0)
-    boards.inputs["Color2"].default_value = (0.2, 0.17, 0.13, 1.0)
-    boards.inputs["Mortar"].default_value = (0.04, 0.035, 0.03, 1.0)
+    boards = new_node(nodes, "ShaderNodeTexBrick", Scale=1.0, Brick_Width=3.0,
+                      Row_Height=0.2, Mortar_Size=0.01, Color1=(0.25, 0.2, 0.15, 1.0),
+                      Color2=(0.2, 0.17, 0.13, 1.0), Mortar=(0.04, 0.035, 0.03, 1.0))
     links.new(nodes.new("ShaderNodeTexCoord").outputs["Object"], boards.inputs["Vector"])
     links.new(boards.outputs["Color"], bsdf.inputs["Base Color"])
     material.diffuse_color = (0.23, 0.19, 0.14, 1.0)
