@@ -114,9 +114,7 @@ def set_down_props(objects, terrain) -> None:
         x, y, height, turn = obj[PLACE]
         reach = 0.5
         if obj.type == "MESH":
-            co = np.empty(len(obj.data.vertices) * 3)
-            obj.data.vertices.foreach_get("co", co)
-            co = co.reshape(-1, 3)
+            co = terrain_points(obj)
             # (a tree's trunk, not its crown: the ground under the trunk)
             reach = 0.5 if obj.get(TAG) == "prop tree" else float(
                 np.abs(co[:, :2]).max())

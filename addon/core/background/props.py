@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .prop_words import PropRequest
-from .rooms import Item, Layout, Room
+from .rooms import Item, Layout, Room, overlaps
 from .settlement import BASIN, HARBOUR_HEAD, QUAY_HEIGHT, SQUARE, STREET_LENGTH, Settlement
 
 # Size (x, y, z metres) of each prop at turn 0, its front (the side it is seen or used
@@ -63,8 +63,7 @@ class PlacedProp:
     where: str
 
     def footprint(self) -> tuple[float, float, float, float]:
-        w, d = (self.size[1], self.size[0]) if self.turn % 180 == 90 else self.size[:2]
-        return (self.x - w / 2, self.y - d / 2, self.x + w / 2, self.y + d / 2)
+        return _box(self.x, self.y, self.size, self.turn)
 
 
 @dataclass
@@ -80,11 +79,6 @@ class PropPlan:
     def as_dict(self) -> dict:
         return {"placed": [asdict(p) for p in self.placed], "trees": self.trees,
                 "boats_on_water": self.boats_on_water, "notes": self.notes}
-
-
-def _overlaps(a, b, gap: float = 0.0) -> bool:
-    return not (a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1]
-                or b[3] + gap <= a[1])
 
 
 def _box(x: float, y: float, size, turn: int = 0) -> tuple[float, float, float, float]:
@@ -117,7 +111,7 @@ def _ring(cx: float, cy: float, reach: float, relation: str | None, turn: int = 
 def _top_spot(room: Room, base: Item, size) -> float | None:
     """Where along `base`'s top (its own x) a thing of `size` fits beside what is there."""
     top = base.z + base.size[2]
-    taken = [i for i in room.items if abs(i.z - top) < 1e-6 and _overlaps(
+    taken = [i for i in room.items if abs(i.z - top) < 1e-6 and overlaps(
         i.footprint(), base.footprint())]
     half = (base.size[0] - size[0]) / 2 - 0.05
     if half < 0 or size[1] > base.size[1]:
@@ -127,7 +121,7 @@ def _top_spot(room: Room, base: Item, size) -> float | None:
         x = base.x + dx * np.cos(angle)
         y = base.y + dx * np.sin(angle)
         box = _box(x, y, size, base.turn)
-        if not any(_overlaps(box, other.footprint(), 0.03) for other in taken):
+        if not any(overlaps(box, other.footprint(), 0.03) for other in taken):
             return float(dx)
     return None
 
@@ -155,7 +149,7 @@ def _in_room(room: Room, layout: Layout, request: PropRequest, plan: PropPlan) -
                               f"in this {room.kind.replace('_', ' ')}; put on another top")
         if relation == "on" and bases:  # what the room has there already counts
             count -= sum(1 for i in room.items if i.kind == MODEL.get(kind, kind) and any(
-                abs(i.z - b.z - b.size[2]) < 1e-6 and _overlaps(i.footprint(), b.footprint())
+                abs(i.z - b.z - b.size[2]) < 1e-6 and overlaps(i.footprint(), b.footprint())
                 for b in bases))
         bases += [i for i in _by_distance(room.items) if i.kind in TOPS and i not in bases]
         for _ in range(max(count, 0)):
@@ -236,8 +230,8 @@ class _Ground:
     def fits(self, box) -> bool:
         inside = any(box[0] >= a[0] and box[1] >= a[1] and box[2] <= a[2] and box[3] <= a[3]
                      for a in self.areas)
-        return inside and not _overlaps(box, CAST_CLEAR) and not _overlaps(
-            box, (-1.2, -30.0, 1.2, 0.0)) and not any(_overlaps(box, t, 0.1)
+        return inside and not overlaps(box, CAST_CLEAR) and not overlaps(
+            box, (-1.2, -30.0, 1.2, 0.0)) and not any(overlaps(box, t, 0.1)
                                                       for t in self.taken)
 
     def take(self, box) -> None:

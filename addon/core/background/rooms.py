@@ -107,7 +107,9 @@ class Room:
                 (-AISLE, self.back + 0.6, AISLE, 0.0)]
 
 
-def _overlaps(a, b, gap: float = 0.0) -> bool:
+def overlaps(a, b, gap: float = 0.0) -> bool:
+    """Whether two plan rectangles (x min, y min, x max, y max) overlap, or come closer
+    than `gap`."""
     return not (a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1]
                 or b[3] + gap <= a[1])
 
@@ -127,11 +129,11 @@ class Layout:
         if box[0] < x0 or box[1] < y0 or box[2] > x1 or box[3] > y1:
             return False
         if item.kind in HUNG:  # on a wall above the floor: only other hung things count
-            return not any(_overlaps(box, other.footprint(), gap)
+            return not any(overlaps(box, other.footprint(), gap)
                            for other in self.room.items if other.kind in HUNG)
-        if any(_overlaps(box, zone) for zone in self.room.clear_zones()):
+        if any(overlaps(box, zone) for zone in self.room.clear_zones()):
             return False
-        return not any(_overlaps(box, other.footprint(), gap) for other in self.room.items
+        return not any(overlaps(box, other.footprint(), gap) for other in self.room.items
                        if other.z == 0.0 and item.z == 0.0)
 
     def put(self, item: Item, gap: float = 0.05) -> bool:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .rooms import overlaps
+
 KINDS = ("village", "town", "harbour")
 SQUARE = 9.0  # half the square's side, metres
 ROAD = 3.5  # half the street's width
@@ -128,10 +130,6 @@ def _row(rng, side: float, start: float, end: float, town: bool, edge: float,
         y += width + (float(rng.uniform(0.0, 0.4)) if town else float(rng.uniform(2.5, 6.0)))
 
 
-def _overlaps(a, b) -> bool:
-    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
-
-
 def _fences(place: Settlement) -> None:
     """Picket fences along the kerb in the gardens between a village's street houses."""
     for side in (-1.0, 1.0):
@@ -182,7 +180,7 @@ def _harbour(rng, place: Settlement) -> None:
     boat = Boat(BASIN - PIER_LENGTH / 2 - 0.5, y + 1.2 + 0.3 + 4.2 * 0.2, 4.2, 90,
                 "rowing", int(rng.integers(0, 5)))
     keep_off = (pier[0] - 1.0, pier[1] - 1.0, pier[2], boat.footprint()[3] + 1.0)
-    place.boats = [b for b in place.boats if not _overlaps(b.footprint(), keep_off)]
+    place.boats = [b for b in place.boats if not overlaps(b.footprint(), keep_off)]
     place.boats.append(boat)
     for x in (-SQUARE + 1.0, SQUARE - 1.0):
         place.props.append(Prop("lamp", x, -SQUARE + 1.0))

@@ -252,6 +252,8 @@ def _levels(audio: Audio):
 
     frame = int(FRAME * audio.rate)
     usable = len(audio.samples) // frame * frame
+    if usable == 0:
+        return np.zeros(0)
     rms = np.sqrt((audio.samples[:usable].reshape(-1, frame) ** 2).mean(axis=1))
     return 20 * np.log10(np.maximum(rms, 1e-10) / max(float(rms.max()), 1e-10))
 
@@ -323,14 +325,9 @@ def trim_to_sound(phones: list[TimedPhone], audio: Audio) -> list[TimedPhone]:
     The aligner tends to stretch the last phone before a pause over the silence; the
     mouth should rest there. Stops keep their silent part (it is their closure).
     """
-    import numpy as np
-
-    frame = int(FRAME * audio.rate)
-    usable = len(audio.samples) // frame * frame
-    if usable == 0:
+    level = _levels(audio)
+    if len(level) == 0:
         return phones
-    rms = np.sqrt((audio.samples[:usable].reshape(-1, frame) ** 2).mean(axis=1))
-    level = 20 * np.log10(np.maximum(rms, 1e-10) / max(float(rms.max()), 1e-10))
     for index, phone in enumerate(phones):
         after = phones[index + 1] if index + 1 < len(phones) else None
         if phone.phone == "SIL" or phone.phone in STOPS or (
