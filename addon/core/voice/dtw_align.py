@@ -170,6 +170,29 @@ def _render_at(transcript: str, language: str, speed: int):
     return speech, rendered, level, (last - first + 1) * HOP
 
 
+def _matched_rendering(transcript: str, language: str, seconds: float):
+    """eSpeak's rendering at the default pace, and again at the recording's (`seconds`
+    of speech) when they differ by 8% or more: (speech, features, levels, the speed it
+    was spoken at)."""
+    speech, rendered, rlevel, spoken = _render_at(transcript, language, DEFAULT_WPM)
+    speed = int(np.clip(DEFAULT_WPM * spoken / max(seconds, 0.1), *WPM))
+    if abs(speed - DEFAULT_WPM) < 0.08 * DEFAULT_WPM:
+        return speech, rendered, rlevel, DEFAULT_WPM
+    speech, rendered, rlevel, _ = _render_at(transcript, language, speed)
+    return speech, rendered, rlevel, speed
+
+
+def _word_spans(speech, rfirst: int, frames: int):
+    """Each of eSpeak's words: (its index, its event, its end in the rendering, and the
+    rendered frames i0:i1 it takes on the warp, which holds `frames` from `rfirst`)."""
+    for index, event in enumerate(speech.words):
+        end = speech.words[index + 1].start if index + 1 < len(speech.words) else \
+            speech.duration
+        i0 = max(int(round(event.start / HOP)) - rfirst, 0)
+        i1 = min(int(round(end / HOP)) - rfirst, frames)
+        yield index, event, end, i0, i1
+
+
 def _voiced(level: np.ndarray) -> float:
     """Seconds of speech (loud enough frames) in `level`."""
     return float(np.count_nonzero(level > SPEECH_DB)) * HOP
@@ -260,14 +283,8 @@ def align_by_rendering(audio: Audio, transcript: str, language: str) -> Alignmen
     recording = _Recording(audio)
     transcript, last, warnings = _coverage(transcript, language, recording)
     first = recording.first
-    seconds = (last - first + 1) * HOP
-    speed = DEFAULT_WPM
-    for _ in range(2):  # at the default pace, then matched to the recording's
-        speech, rendered, rlevel, spoken = _render_at(transcript, language, speed)
-        wanted = int(np.clip(speed * spoken / max(seconds, 0.1), *WPM))
-        if abs(wanted - speed) < 0.08 * speed:
-            break
-        speed = wanted
+    speech, rendered, rlevel, speed = _matched_rendering(transcript, language,
+                                                         (last - first + 1) * HOP)
     found, rfirst = _best_warp(rendered, rlevel, recording, last)
     path = found.path
     if path is None:
@@ -320,13 +337,8 @@ def line_fit(audio: Audio, transcript: str, language: str
     speaks them) with its mean distance where the warp lays it (a word that is not what
     is said stands out from the line's others)."""
     recording = _Recording(audio)
-    speech, rendered, rlevel, spoken = _render_at(transcript, language, DEFAULT_WPM)
-    seconds = (recording.last - recording.first + 1) * HOP
-    speed = int(np.clip(DEFAULT_WPM * spoken / max(seconds, 0.1), *WPM))
-    if abs(speed - DEFAULT_WPM) >= 0.08 * DEFAULT_WPM:
-        speech, rendered, rlevel, spoken = _render_at(transcript, language, speed)
-    else:
-        speed = DEFAULT_WPM
+    speech, rendered, rlevel, speed = _matched_rendering(
+        transcript, language, (recording.last - recording.first + 1) * HOP)
     found, rfirst = _best_warp(rendered, rlevel, recording, recording.last)
     if found.costs is None:
         return 1.0, []
@@ -334,11 +346,7 @@ def line_fit(audio: Audio, transcript: str, language: str
                                   recording.last)
     said = [w.strip(".,!?;:\"'()[]…·") for w in transcript.split()]
     fits = []
-    for index, event in enumerate(speech.words):
-        end = speech.words[index + 1].start if index + 1 < len(speech.words) else \
-            speech.duration
-        i0 = max(int(round(event.start / HOP)) - rfirst, 0)
-        i1 = min(int(round(end / HOP)) - rfirst, len(found.costs))
+    for index, _, _, i0, i1 in _word_spans(speech, rfirst, len(found.costs)):
         if i1 > i0:
             name = said[index] if len(said) == len(speech.words) else str(index)
             fits.append((name, float(found.costs[i0:i1].mean())))
@@ -363,13 +371,9 @@ def _words(speech, transcript: str, to_recording, duration: float,
     said = [w.strip(".,!?;:\"'()[]…·") for w in transcript.split()]
     paired = len(said) == len(speech.words)
     words = []
-    for index, event in enumerate(speech.words):
-        end = speech.words[index + 1].start if index + 1 < len(speech.words) else \
-            speech.duration
+    for index, event, end, i0, i1 in _word_spans(speech, rfirst, len(costs)):
         start = max(event.text_position - 1, 0)  # eSpeak counts from 1
         text = said[index] if paired else transcript[start:start + event.length].strip()
-        i0 = max(int(round(event.start / HOP)) - rfirst, 0)
-        i1 = min(int(round(end / HOP)) - rfirst, len(costs))
         score = -float(costs[i0:i1].mean()) if i1 > i0 else 0.0
         words.append(TimedWord(text.lower(), min(to_recording(event.start), duration),
                                min(to_recording(end), duration), score))
