@@ -56,7 +56,7 @@ def main() -> int:
     import bpy
     import numpy as np
     from metastudio.core.background.spec import BackgroundSpec
-    from metastudio_farm.cli_background import _build  # the command line's own framing
+    from metastudio_farm.batches.background import build_world  # the command line's framing
 
     rows = (len(DESCRIPTIONS) + 3) // 4
     sheet = np.zeros((rows * HEIGHT, 4 * WIDTH, 4), np.float32)
@@ -64,7 +64,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         for index, text in enumerate(DESCRIPTIONS):
             still = Path(folder) / f"{index}.png"
-            _build(BackgroundSpec(description=text, seed=index + 1), None, still,
+            build_world(BackgroundSpec(description=text, seed=index + 1), None, still,
                    (WIDTH, HEIGHT), args.samples)
             image = bpy.data.images.load(str(still))
             pixels = np.array(image.pixels[:], np.float32).reshape(HEIGHT, WIDTH, 4)

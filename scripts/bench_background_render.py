@@ -22,7 +22,7 @@ from bench_background import run_code
 CODE = """
 import json, os, tempfile, time, bpy
 from metastudio.core.background.spec import BackgroundSpec
-from metastudio_farm.cli_background import _build
+from metastudio_farm.cli.background import _build
 out = []
 folder = tempfile.mkdtemp(prefix="metastudio-bench-")  # the frames go here, then away
 for index, text in enumerate(DESCRIPTIONS):

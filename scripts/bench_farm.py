@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from metastudio_farm.demo import build_scene_in_subprocess
+from metastudio_farm.cli.demo import build_scene_in_subprocess
 
 ONE_FRAME = """
 import sys, bpy

@@ -22,8 +22,8 @@ from pathlib import Path  # noqa: E402
 
 import ray  # noqa: E402
 from metastudio.core.render_job import RenderJob  # noqa: E402
-from metastudio_farm.demo import build_scene_in_subprocess  # noqa: E402
-from metastudio_farm.scheduler import RenderRun  # noqa: E402
+from metastudio_farm.cli.demo import build_scene_in_subprocess  # noqa: E402
+from metastudio_farm.scheduling.render_run import RenderRun  # noqa: E402
 
 IMPORTED = time.perf_counter()
 

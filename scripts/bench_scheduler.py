@@ -23,9 +23,9 @@ from pathlib import Path
 
 import ray
 from metastudio.core.render_job import RenderJob
-from metastudio_farm.demo import build_scene_in_subprocess
-from metastudio_farm.job_store import JobStore, store_path
-from metastudio_farm.scheduler import RenderRun
+from metastudio_farm.cli.demo import build_scene_in_subprocess
+from metastudio_farm.scheduling.job_store import JobStore, store_path
+from metastudio_farm.scheduling.render_run import RenderRun
 
 BASELINE = """
 import sys, time, bpy

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+import tempfile
 import time
+from pathlib import Path
 
 import bpy
 
@@ -130,3 +132,11 @@ def save_farm_copy(unique: bool = False) -> str:
     target = os.path.join(folder, f"{name}.farm.blend")
     bpy.ops.wm.save_as_mainfile(filepath=target, copy=True, relative_remap=True)
     return target
+
+
+def saved_blend() -> bytes:
+    """The open scene as a compressed .blend, without changing which file is open."""
+    with tempfile.TemporaryDirectory(prefix="metastudio-save-") as folder:
+        path = Path(folder) / "scene.blend"
+        bpy.ops.wm.save_as_mainfile(filepath=str(path), compress=True, copy=True)
+        return path.read_bytes()

@@ -75,7 +75,7 @@ def _admit_batch(job: BatchJobRequest, policy: PathPolicy) -> None:
             policy.check_tree(folder, "batch.folder")
         except ValueError as exc:
             raise JobSpecError(str(exc)) from None
-    from .batches import plan_for
+    from ..batches.plans import plan_for
 
     try:
         plan_for(job)  # reads the folder's scripts and transcripts, under the guard

@@ -31,9 +31,10 @@ from metastudio.core.service_jobs import (
 )
 from pydantic import TypeAdapter
 
-from . import store as states
+from ..scheduling import queue as states
+from ..scheduling.dispatcher import Dispatcher
+from ..scheduling.queue import JobRow, ServiceStore
 from .admission import admit as admit_job
-from .dispatcher import Dispatcher
 from .security import (
     BodyLimit,
     PathPolicy,
@@ -42,7 +43,6 @@ from .security import (
     dashboard_policy,
     token_matches,
 )
-from .store import JobRow, ServiceStore
 
 API_VERSION = "1"
 # A frame's or item's number, within what SQLite's integers hold.

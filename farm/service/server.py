@@ -10,7 +10,7 @@ from pathlib import Path
 
 from metastudio.core.errors import FarmError
 
-from .store import ServiceStore
+from ..scheduling.queue import ServiceStore
 
 DEFAULT_PORT = 8642
 LOCK_FILENAME = "service.lock"
@@ -37,9 +37,10 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     import ray
     import uvicorn
 
-    from ..cluster import check_reachable, start_local_ray
+    from ..batches.plans import plan_for
+    from ..scheduling.cluster import check_reachable, start_local_ray
+    from ..scheduling.dispatcher import Dispatcher, DispatcherConfig
     from .app import ServiceState, create_app
-    from .dispatcher import Dispatcher, DispatcherConfig
     from .security import PathPolicy, ensure_token, read_token_digest
 
     home = Path(home).expanduser().resolve()
@@ -67,7 +68,7 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                         ) from None
     dispatcher = Dispatcher(store, DispatcherConfig(cpus_per_worker=cpus_per_worker,
                                                     min_frame_timeout=min_frame_timeout),
-                            policy)
+                            policy, plan_for)
     state = ServiceState(home=home, store=store, dispatcher=dispatcher, policy=policy,
                          ray_address=address or "local",
                          token_digest=read_token_digest(home))
@@ -146,7 +147,7 @@ def hold_home(home: Path, url: str):
 def open_queue(path: Path) -> ServiceStore:
     """The home's queue, checked before anything uses it; FarmError in one line saying
     what is wrong and how to move the file aside (it is left as it is)."""
-    from .store import QueueError, ServiceStore
+    from ..scheduling.queue import QueueError, ServiceStore
 
     try:
         return ServiceStore(path)

@@ -123,7 +123,7 @@ result["shot_shown"] = shot_shown
 import importlib
 bpy.context.scene.metastudio.sample_shot.frames = 5
 result["shot"] = sorted(bpy.ops.metastudio.add_sample_shot())
-runner = importlib.import_module(result["enabled"][0] + ".bl.runner")
+runner = importlib.import_module(result["enabled"][0] + ".runner")
 result["runner"] = runner.run_operator("metastudio.add_sample_shot", {"distance": 2.0})
 result["shot_objects"] = sorted(o.name for o in bpy.data.objects)
 result["shot_frames"] = bpy.context.scene.frame_end

@@ -151,7 +151,7 @@ result = {"before": before, "after": state(), "errors": errors}
 def test_run_operator_by_id_with_json_as_the_farm_does():
     result = run_bpy("""
 import bpy
-from metastudio.bl.runner import run_operator
+from metastudio.runner import run_operator
 from metastudio.core.errors import JobSpecError, OperatorError
 from metastudio.core.sample_shot import SampleShotSpec
 

@@ -1,5 +1,5 @@
 from metastudio.core.devices import choose_cycles_device
-from metastudio_farm.placement import NodeCapacity, WorkerSlot, plan_workers
+from metastudio_farm.scheduling.placement import NodeCapacity, WorkerSlot, plan_workers
 
 
 def test_device_order_prefers_optix_then_cuda():

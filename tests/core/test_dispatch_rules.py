@@ -4,15 +4,15 @@ frames."""
 
 import time
 
-from metastudio_farm.placement import WorkerSlot
-from metastudio_farm.service.dispatcher import (
+from metastudio_farm.scheduling.dispatcher import (
     ActiveJob,
     Dispatcher,
     DispatcherConfig,
     PoolWorker,
     node_tags,
 )
-from metastudio_farm.service.store import JobRow
+from metastudio_farm.scheduling.placement import WorkerSlot
+from metastudio_farm.scheduling.queue import JobRow
 
 
 def job(**request) -> ActiveJob:

@@ -27,8 +27,8 @@ def test_command_carries_every_setting(tmp_path):
         assert part in text, part
     assert "--shared-storage" not in command and "--format" not in command
     # The command line the CLI parses gives back the same settings.
-    from metastudio_farm.cli import build_parser
-    from metastudio_farm.cli_render import job_from_args
+    from metastudio_farm.cli.main import build_parser
+    from metastudio_farm.cli.render import job_from_args
 
     blend = tmp_path / "shot.blend"
     blend.write_bytes(b"BLENDER-v500" + b"\0" * 64)

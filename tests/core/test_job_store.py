@@ -1,4 +1,4 @@
-from metastudio_farm.job_store import JobStore
+from metastudio_farm.scheduling.job_store import JobStore
 
 
 def test_job_lifecycle_and_resume(tmp_path):

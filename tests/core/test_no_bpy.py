@@ -18,8 +18,9 @@ def test_core_and_driver_import_without_bpy():
         "import pkgutil, importlib, metastudio.core\n"
         "for mod in pkgutil.walk_packages(metastudio.core.__path__, 'metastudio.core.'):\n"
         "    importlib.import_module(mod.name)\n"
-        "import metastudio_farm.cli, metastudio_farm.scheduler, metastudio_farm.worker\n"
-        "import metastudio_farm.cli_character, metastudio_farm.character_batch\n"
+        "import metastudio_farm.cli, metastudio_farm.scheduling.dispatcher\n"
+        "import metastudio_farm.scheduling.worker, metastudio_farm.batches.plans\n"
+        "import metastudio_farm.cli.character, metastudio_farm.batches.character\n"
         "assert 'bpy' not in sys.modules\n"
         "print('ok')\n"
     )

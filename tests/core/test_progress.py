@@ -1,6 +1,6 @@
 import io
 
-from metastudio_farm.progress import ProgressBar
+from metastudio_farm.cli.progress import ProgressBar
 
 
 def test_progress_lines_when_not_a_terminal():
@@ -19,7 +19,7 @@ def test_progress_lines_when_not_a_terminal():
 def test_json_progress_lines():
     import json
 
-    from metastudio_farm.progress import JsonProgress
+    from metastudio_farm.cli.progress import JsonProgress
 
     stream = io.StringIO()
     progress = JsonProgress(stream)

@@ -6,7 +6,7 @@ import json
 import pytest
 from metastudio.core.background.spec import BackgroundSpec
 from metastudio.core.errors import JobSpecError
-from metastudio_farm.background_batch import plan, run_variations
+from metastudio_farm.batches.background import plan, run_variations
 
 from tests.bpy_process import run_bpy
 

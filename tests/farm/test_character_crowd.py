@@ -5,7 +5,7 @@ import json
 
 import pytest
 from metastudio.core.character.spec import CharacterSpec
-from metastudio_farm.character_batch import run_crowd
+from metastudio_farm.batches.character import run_crowd
 
 from tests.bpy_process import run_bpy
 

@@ -9,11 +9,11 @@ import pytest
 import ray
 from metastudio.core.render_job import RenderJob, RenderOverrides
 from metastudio.core.scene_info import mirror_path
-from metastudio_farm.cluster import live_nodes
-from metastudio_farm.placement import plan_workers
-from metastudio_farm.scheduler import RenderRun
-from metastudio_farm.transfer import Uploader
-from metastudio_farm.worker import RenderWorker
+from metastudio_farm.scheduling.cluster import live_nodes
+from metastudio_farm.scheduling.placement import plan_workers
+from metastudio_farm.scheduling.render_run import RenderRun
+from metastudio_farm.scheduling.transfer import Uploader
+from metastudio_farm.scheduling.worker import RenderWorker
 from ray.cluster_utils import Cluster
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 

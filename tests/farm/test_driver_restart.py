@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from metastudio_farm.job_store import JobStore, store_path
+from metastudio_farm.scheduling.job_store import JobStore, store_path
 
 from tests.bpy_process import build_scene
 

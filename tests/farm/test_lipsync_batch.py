@@ -8,7 +8,7 @@ import pytest
 import soundfile
 from metastudio.core.errors import JobSpecError
 from metastudio.core.voice import espeak
-from metastudio_farm.lipsync_batch import run_batch
+from metastudio_farm.batches.lipsync import run_batch
 
 pytestmark = pytest.mark.usefixtures("local_ray")
 

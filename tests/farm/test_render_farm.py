@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from metastudio.core.errors import FrameFailedError, OperatorError, SceneError
 from metastudio.core.render_job import RenderJob
-from metastudio_farm import cli, cli_render
-from metastudio_farm.job_store import JobStore, store_path
-from metastudio_farm.scheduler import RenderRun
+from metastudio_farm import cli
+from metastudio_farm.cli import render as cli_render
+from metastudio_farm.scheduling.job_store import JobStore, store_path
+from metastudio_farm.scheduling.render_run import RenderRun
 
 from tests.bpy_process import build_scene, run_bpy
 

@@ -190,7 +190,7 @@ def test_the_make_scene_operator_builds_into_the_open_file(tmp_path):
     bad.write_text(SCRIPT.replace('who = "Ben"', 'who = "Cy"'))
     result = run_bpy("""
         import bpy, metastudio
-        from metastudio.bl.runner import run_operator
+        from metastudio.runner import run_operator
         from metastudio.core.errors import MetastudioError
         metastudio.register()
         bpy.ops.wm.read_homefile(use_empty=True)
@@ -237,7 +237,7 @@ def test_the_make_scene_operator_builds_into_the_open_file(tmp_path):
 
 
 def test_a_folder_of_scripts_is_one_farm_job_and_resumes(tmp_path):
-    from metastudio_farm.scene_batch import run_scenes
+    from metastudio_farm.batches.scene import run_scenes
 
     scripts = tmp_path / "scripts"
     scripts.mkdir()

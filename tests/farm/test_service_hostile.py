@@ -186,7 +186,7 @@ def test_cancel_and_delete_stop_frames_being_rendered(service, place):
 
 
 def test_an_ended_job_leaves_no_folder_on_the_workers_node(service, place):
-    from metastudio_farm.worker import worker_home
+    from metastudio_farm.scheduling.worker import worker_home
 
     root, _ = place
     client = service.client()

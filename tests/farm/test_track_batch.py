@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from metastudio_farm.track_batch import run_track_batch
+from metastudio_farm.batches.track import run_track_batch
 
 from tests.tracking.conftest import panned
 

@@ -12,7 +12,7 @@ import pytest
 import soundfile
 from metastudio.core.voice import espeak
 
-RHUBARB = [sys.executable, "-m", "metastudio_farm.rhubarb"]
+RHUBARB = [sys.executable, "-m", "metastudio_farm.cli.rhubarb"]
 METASTUDIO = [sys.executable, "-m", "metastudio_farm.cli"]
 LINES = ["Please bring me the map.", "The moon is bright tonight.", "Hello there, my friend.",
          "We will meet at five.", "Bob made a big blue boat."]

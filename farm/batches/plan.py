@@ -13,7 +13,7 @@ import ray
 from metastudio.core.errors import MetastudioError
 from ray.exceptions import RayTaskError
 
-from .cluster import ray_session
+from ..scheduling.cluster import ray_session
 
 
 def run_on_farm(function: Callable, calls: dict[Hashable, tuple],

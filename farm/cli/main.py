@@ -16,12 +16,12 @@ import sys
 EXIT_FAILED, EXIT_BAD_INPUT = 1, 2
 # Subcommand -> the module (in this package) whose add_parsers() adds it.
 COMMANDS = {
-    "render": "cli_render", "status": "cli_render", "demo": "cli_render",
-    "voice": "cli_voice", "lipsync": "cli_voice",
-    "character": "cli_character", "background": "cli_background", "track": "cli_track",
-    "scene": "cli_scene", "clip": "cli_scene",
-    "serve": "cli_service", "submit": "cli_service", "cancel": "cli_service",
-    "pause": "cli_service", "resume": "cli_service", "requeue": "cli_service",
+    "render": "render", "status": "render", "demo": "render",
+    "voice": "voice", "lipsync": "voice",
+    "character": "character", "background": "background", "track": "track",
+    "scene": "scene", "clip": "scene",
+    "serve": "service", "submit": "service", "cancel": "service",
+    "pause": "service", "resume": "service", "requeue": "service",
 }
 
 

@@ -93,7 +93,7 @@ def add_parsers(sub) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .service.server import default_home, serve
+    from ..service.server import default_home, serve
 
     mapping = []
     for item in args.path_map:
@@ -125,7 +125,7 @@ def request_from_args(args: argparse.Namespace) -> dict:
                                f"{exc.lineno})") from None
     if args.scene is None:
         raise JobSpecError("scene: give a .blend to render, or --spec JOB.json")
-    from .cli_render import _read_steps
+    from .render import _read_steps
 
     overrides = {key: value for key, value in {
         "engine": args.engine.upper() if args.engine else None, "samples": args.samples,

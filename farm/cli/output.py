@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from metastudio.core.safe_output import write_file
@@ -31,16 +30,6 @@ def stdout_to_stderr():
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
-
-
-def saved_blend() -> bytes:
-    """The open scene as a compressed .blend, without changing which file is open."""
-    import bpy
-
-    with tempfile.TemporaryDirectory(prefix="metastudio-save-") as folder:
-        path = Path(folder) / "scene.blend"
-        bpy.ops.wm.save_as_mainfile(filepath=str(path), compress=True, copy=True)
-        return path.read_bytes()
 
 
 def print_batch(report, made: str, out: Path) -> int:

@@ -5,17 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 from metastudio.core.background.spec import BackgroundSpec
-from metastudio.core.safe_output import write_file
 from metastudio.core.schema import build_spec
 
-from .cli_model import add_model_arguments, model_values
-from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_text
-
-CAMERA_BACK = 8.0  # metres behind the stage the preview camera stands
+from ..batches.background import build_world
+from .model import add_model_arguments, model_values
+from .output import print_batch, stdout_to_stderr, write_text
 
 
 def add_parsers(sub) -> None:
@@ -81,7 +78,7 @@ def _cmd_background(args: argparse.Namespace) -> int:
         raise JobSpecError(f"render: {args.render} must end in .png")
     if args.blend is not None or args.render is not None:
         with stdout_to_stderr():
-            _build(spec, args.blend, args.render, samples=args.samples,
+            build_world(spec, args.blend, args.render, samples=args.samples,
                    printed=set(resolved.notes))
     if args.json is not None:
         write_text(args.json, json.dumps(resolved.as_dict(), indent=2) + "\n")
@@ -91,7 +88,7 @@ def _cmd_background(args: argparse.Namespace) -> int:
 def _variations(spec: BackgroundSpec, args: argparse.Namespace) -> int:
     from metastudio.core.errors import JobSpecError
 
-    from .background_batch import run_variations
+    from ..batches.background import run_variations
     from .progress import ProgressBar
 
     if args.out is None:
@@ -103,81 +100,3 @@ def _variations(spec: BackgroundSpec, args: argparse.Namespace) -> int:
                             progress=progress)
     progress.close()
     return print_batch(report, "backgrounds made", args.out)
-
-
-def _build(spec: BackgroundSpec, blend: Path | None, still: Path | None,
-           size: tuple[int, int] = (640, 360), samples: int = 32,
-           printed: set[str] = frozenset()) -> None:
-    import math
-
-    import bpy
-    from metastudio.bl.background import (
-        TAG,
-        aim_weather,
-        build_background,
-        ground_height,
-        resolved_holder,
-    )
-    from metastudio.bl.background_grass import plant_grass
-    from metastudio.bl.background_stage import clear_view, stage_world
-    from metastudio.bl.scene_guard import SceneGuard
-    from metastudio.core.background.city import BLOCK, STREET
-
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    warnings: list[str] = []
-    for _ in build_background(bpy.context, spec, SceneGuard(), warnings):
-        pass
-    for note in dict.fromkeys(warnings):  # what the build found beyond the description
-        if note not in printed:
-            print(f"note: {note}", file=sys.stderr)
-    scene = bpy.context.scene
-    camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
-    scene.collection.objects.link(camera)
-    camera.data.clip_end = 150_000.0  # well past the plain, which reaches 20 km out
-    holder = resolved_holder()
-    resolved = json.loads(holder["metastudio_resolved"])["values"]
-    terrain = holder if holder.get(TAG) == "terrain" else None
-    if resolved.get("room", "none") != "none":
-        # In the cameras' aisle, at the back of the room, at eye height, level.
-        room = json.loads(holder["metastudio_room"])
-        camera.location, pitch = (0.0, room["bounds"][1] + 0.6, 1.6), -2.0
-        camera.data.lens = 24.0  # a room is seen wide
-    elif resolved["biome"] == "city":  # down the middle of a street, at a person's eye
-        x, y = (BLOCK + STREET) / 2, -spec.extent * 0.3
-        camera.location, pitch = (x, y, ground_height(terrain, x, y) + 1.7), 6.0
-    else:
-        # Where a scene would be staged (the water, the trees and the sky in view),
-        # from a little above a person's eye, looking a little down.
-        stage = stage_world(scene, spec.seed)
-        clear_view(scene, (-6.0, 6.0), (-14.0, 6.0), stage.clear_to, CAMERA_BACK)
-        plant_grass(scene)
-        camera.location, pitch = (0.0, -CAMERA_BACK, 3.0), -3.0
-    if "reference_look" in resolved:
-        # Tilt so the horizon sits where the reference image has it.
-        # The sensor fits the wider side: the vertical half-field follows the aspect.
-        tan_half = math.tan(camera.data.angle / 2) * min(size[1] / size[0], 1.0)
-        offset = (resolved["reference_look"]["horizon"] - 0.5) * 2 * tan_half
-        pitch = math.degrees(math.atan(offset))
-    camera.rotation_euler = (math.radians(90 + pitch), 0.0, 0.0)
-    scene.camera = camera
-    if resolved.get("room", "none") != "none":
-        from metastudio.bl.scene_meter import meter_shots
-
-        scene.render.engine = "CYCLES"
-        meter_shots(scene, SceneGuard())  # lamps and windows: exposed as metered
-    aim_weather(scene, terrain)
-    if blend is not None:
-        write_file(blend, saved_blend(), field="blend")
-        print(f"saved {blend}", file=sys.stderr)
-    if still is None:
-        return
-    scene.render.engine = "CYCLES"
-    scene.cycles.device = "CPU"
-    scene.cycles.samples = samples
-    scene.render.resolution_x, scene.render.resolution_y = size
-    with tempfile.TemporaryDirectory(prefix="metastudio-background-") as folder:
-        path = Path(folder) / "still.png"
-        scene.render.filepath = str(path)
-        bpy.ops.render.render(write_still=True)
-        write_file(still, path.read_bytes(), field="still")
-    print(f"rendered {still}", file=sys.stderr)

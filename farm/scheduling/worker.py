@@ -159,7 +159,7 @@ class RenderWorker:
         with render.capture_output(os.path.join(self._dir("logs", self.job_id), "load.log")):
             scene_io.open_scene(self.local_blend)
             if self.steps:
-                from metastudio.bl.runner import run_operator
+                from metastudio.runner import run_operator
 
                 for step in self.steps:
                     run_operator(step.operator, step.params)

@@ -11,6 +11,8 @@ from pathlib import Path
 from metastudio.core.errors import JobSpecError
 from metastudio.core.scene_script import load_script, schema_text
 
+from ..batches.scene import build_blend, with_output
+
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("scene", help="make a rendered clip with sound from a scene script",
@@ -83,9 +85,9 @@ def _cmd_scene(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from .cli_output import print_batch
+    from ..batches.scene import run_scenes
+    from .output import print_batch
     from .progress import ProgressBar
-    from .scene_batch import run_scenes
 
     if args.out is None:
         raise JobSpecError("out: give --out DIR for a batch of scripts")
@@ -96,65 +98,12 @@ def _batch(args: argparse.Namespace) -> int:
     return print_batch(report, "scenes made", args.out)
 
 
-def with_output(script, resolution: str | None, quality: str | None, fps: int | None):
-    """The script with the command line's output settings in place of its own."""
-    changes = {}
-    if resolution:
-        width, sep, height = resolution.lower().partition("x")
-        if not sep or not width.strip().isdigit() or not height.strip().isdigit():
-            raise JobSpecError(f"resolution: write it as WIDTHxHEIGHT, not {resolution!r}")
-        changes["resolution"] = (int(width), int(height))
-    if quality:
-        changes["quality"] = quality
-    if fps is not None:
-        changes["fps"] = fps
-    if not changes:
-        return script
-    from metastudio.core.scene_script import OutputPart, SceneScript
-    from metastudio.core.schema import build_spec
-
-    output = build_spec(OutputPart, {**script.output.model_dump(), **changes})
-    return SceneScript.model_construct(**{**dict(script), "output": output})
-
-
-def build_blend(script, out: Path, stem: str) -> tuple[Path, dict]:
-    """Build the script into out/<stem>.blend in this process's bpy; the .blend and what
-    the encoder needs (sounds with their frames, fps, the scene's length)."""
-    import bpy
-    from metastudio.bl.scene_build import build_scene
-    from metastudio.bl.scene_guard import SceneGuard
-
-    out.mkdir(parents=True, exist_ok=True)
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    warnings: list[str] = []
-    steps = build_scene(bpy.context, script, out, SceneGuard(), warnings)
-    while True:
-        try:
-            fraction, message = next(steps)
-        except StopIteration as finished:
-            built = finished.value
-            break
-        print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    blend = out / f"{stem}.blend"
-    # Saved once to have a folder to be relative to, then again with the voices' paths
-    # relative, so the folder can move; no .blend1 backup of the first save.
-    bpy.context.preferences.filepaths.save_version = 0
-    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
-    bpy.ops.file.make_paths_relative()
-    bpy.ops.wm.save_mainfile()
-    scene = bpy.context.scene
-    return blend, {"sounds": built.sounds, "fps": script.output.fps, "length": built.length,
-                   "frames": scene.frame_end - scene.frame_start + 1}
-
-
 def make_scene(script, out: Path, stem: str, address: str | None = None,
                render: bool = True, pick: dict | None = None) -> dict:
     """Build (unless the .blend is up to date: scene_record), render on the farm and
     encode (see the module); the paths made. `pick` ({"frames", "shots", "stills"})
     renders only those frames, without a video."""
-    from .scene_record import inputs_digest, needs_build, write_record
+    from ..batches.scene_record import inputs_digest, needs_build, write_record
 
     blend = out / f"{stem}.blend"
     inputs = inputs_digest(script)
@@ -245,7 +194,7 @@ def render_frames(blend: Path, out: Path, address: str | None, frames: str | Non
     a run stopped before the end resumes there, rendering only what is missing."""
     from metastudio.core.render_job import RenderJob
 
-    from .cli_render import run_render
+    from .render import run_render
 
     folder = out / "frames"
     job = RenderJob(scene=blend, output={"directory": folder}, frames=frames,

@@ -11,9 +11,9 @@ from typing import Any
 import bpy
 from pydantic import BaseModel, ValidationError
 
-from ..core.errors import JobSpecError, OperatorError
-from ..core.operator_steps import params_model
-from ..core.schema import describe_validation_error
+from .core.errors import JobSpecError, OperatorError
+from .core.operator_steps import params_model
+from .core.schema import describe_validation_error
 
 
 def ensure_registered() -> None:

@@ -142,8 +142,8 @@ def blender_version_warnings(scene: Path) -> list[str]:
 
 def run_render(job: RenderJob, progress: str = "bar") -> int:
     """Render a job showing progress; print a summary; return the exit code."""
+    from ..scheduling.render_run import RenderRun
     from .progress import JsonProgress, ProgressBar
-    from .scheduler import RenderRun
 
     for warning in blender_version_warnings(job.scene):
         print(f"warning: {warning}", file=sys.stderr)
@@ -171,10 +171,10 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from .job_store import JobStore, store_path
+    from ..scheduling.job_store import JobStore, store_path
 
     if args.out is None:
-        from .cli_service import service_status
+        from .service import service_status
 
         return service_status(args)
     path = store_path(args.out)

@@ -12,11 +12,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cli_output import saved_blend
-from .transfer import write_atomically
+from ..scheduling.transfer import write_atomically
 
 if TYPE_CHECKING:  # the farm (Ray) is imported only when a batch runs
-    from .batch import BatchPlan, BatchReport
+    from .plan import BatchPlan, BatchReport
 
 
 def build_blend(spec_json: str, avatar_json: str | None = None) -> dict:
@@ -27,6 +26,7 @@ def build_blend(spec_json: str, avatar_json: str | None = None) -> dict:
     import bpy
     from metastudio.bl.character import build_character, find_character
     from metastudio.bl.scene_guard import SceneGuard
+    from metastudio.bl.scene_io import saved_blend
     from metastudio.core.character.spec import CharacterSpec
 
     spec = CharacterSpec.model_validate_json(spec_json)
@@ -53,7 +53,7 @@ def plan_crowd(spec_json: str, count: int, out: Path) -> BatchPlan:
     .blend files in `out`, each with its resolved spec as JSON beside it."""
     from metastudio.core.character.spec import CharacterSpec
 
-    from .batch import BatchPlan
+    from .plan import BatchPlan
 
     base = CharacterSpec.model_validate_json(spec_json)
     jobs = {}
@@ -75,6 +75,6 @@ def plan_crowd(spec_json: str, count: int, out: Path) -> BatchPlan:
 def run_crowd(spec_json: str, count: int, out: Path, address: str | None = None,
               progress=None) -> BatchReport:
     """`count` variations of one spec as .blend files in `out` (see plan_crowd)."""
-    from .batch import run_plan
+    from .plan import run_plan
 
     return run_plan(plan_crowd(spec_json, count, out), address, progress)

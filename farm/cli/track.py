@@ -8,12 +8,12 @@ import json
 import sys
 from pathlib import Path
 
-from metastudio.core.safe_output import write_file
 from metastudio.core.schema import build_spec
 from metastudio.core.tracking.spec import TrackSpec
 
-from .cli_model import add_model_arguments, model_values
-from .cli_output import print_batch, saved_blend, stdout_to_stderr, write_text
+from ..batches.track import bake_to_blend, track_json
+from .model import add_model_arguments, model_values
+from .output import print_batch, stdout_to_stderr, write_text
 
 
 def add_parsers(sub) -> None:
@@ -35,28 +35,6 @@ def add_parsers(sub) -> None:
                    "files, or sub-folders of frames): track them all on the farm")
     p.add_argument("--address", help="for --batch: Ray cluster address (default: local)")
     p.set_defaults(handler=_cmd_track)
-
-
-def track_json(track) -> dict:
-    """A track as plain JSON: per frame, found or not, the body's world and image
-    landmarks, their visibility, the face as ARKit values and head turn, the hands
-    (the performer's left then right, 21 points each; null when unseen) and the notes
-    (several people in view, ...)."""
-    import numpy as np
-    from metastudio.core.tracking.face import face_values, head_turn
-
-    def rounded(values):
-        return np.where(np.isnan(values), None, np.round(values, 4)).tolist()
-
-    return {"fps": track.fps, "size": list(track.size), "frames": track.frames,
-            "found": track.found().tolist(), "body_world": rounded(track.body),
-            "body_image": rounded(track.body_image),
-            "visibility": rounded(track.visibility),
-            "face": {name: rounded(values)
-                     for name, values in face_values(track.face, track.size).items()},
-            "head_turn": rounded(head_turn(track.face, track.size)),
-            "hands_world": rounded(track.hands), "hands_image": rounded(track.hands_image),
-            "notes": list(track.notes)}
 
 
 def _cmd_track(args: argparse.Namespace) -> int:
@@ -99,7 +77,7 @@ def _cmd_track(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if args.blend is not None:
         with stdout_to_stderr():
-            _bake(spec, args.blend, args.out)
+            bake_to_blend(spec, args.blend, args.out)
     if args.json is not None:
         write_text(args.json, json.dumps(track_json(result)) + "\n")
     return 0
@@ -108,8 +86,8 @@ def _cmd_track(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from metastudio.core.errors import JobSpecError
 
+    from ..batches.track import run_track_batch
     from .progress import ProgressBar
-    from .track_batch import run_track_batch
 
     if args.out is None:
         raise JobSpecError("out: give --out DIR for the clips' JSON")
@@ -117,18 +95,3 @@ def _batch(args: argparse.Namespace) -> int:
     report = run_track_batch(args.video, args.out, args.address, progress)
     progress.close()
     return print_batch(report, "clips tracked", args.out)
-
-
-def _bake(spec: TrackSpec, blend: Path, out: Path) -> None:
-    import bpy
-    from metastudio.bl.scene_guard import SceneGuard
-    from metastudio.bl.tracking import bake_track
-    from metastudio.ops.stepped import StepRun
-
-    bpy.ops.wm.open_mainfile(filepath=str(blend))
-    guard, warnings = SceneGuard(), []
-    StepRun(bake_track(bpy.context, spec, guard, warnings), guard).run_to_end()
-    for warning in warnings:
-        print(f"note: {warning}", file=sys.stderr)
-    write_file(out, saved_blend(), field="blend")
-    print(f"saved {out}", file=sys.stderr)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from metastudio.core.errors import MetastudioError
 
-from .batch import BatchPlan, BatchReport, run_plan
+from ..scheduling.transfer import write_atomically
 from .lipsync_lines import Shapes, format_result, plan_lines
-from .transfer import write_atomically
+from .plan import BatchPlan, BatchReport, run_plan
 
 
 def sync_line(name: str, data: bytes, transcript: str | None, language: str, fps: float,

@@ -7,13 +7,14 @@ missing or changed."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 from metastudio.core.errors import JobSpecError
 
-from .batch import BatchPlan, BatchReport, run_plan
-from .transfer import write_atomically
+from ..scheduling.transfer import write_atomically
+from .plan import BatchPlan, BatchReport, run_plan
 
 
 def scripts_in(folder: Path) -> dict[str, Path]:
@@ -40,7 +41,6 @@ def make_clip(script_path: str, overrides: dict) -> dict:
     from metastudio.bl.video import encode_video
     from metastudio.core.scene_script import load_script
 
-    from .cli_scene import build_blend, with_output
 
     script = with_output(load_script(Path(script_path)), overrides.get("resolution"),
                          overrides.get("quality"), overrides.get("fps"))
@@ -84,3 +84,56 @@ def run_scenes(folder: Path, out: Path, overrides: dict | None = None,
                address: str | None = None, progress=None) -> BatchReport:
     """Make a clip of every script in `folder` on the farm (see the module)."""
     return run_plan(plan_scenes(folder, out, overrides), address, progress)
+
+
+def with_output(script, resolution: str | None, quality: str | None, fps: int | None):
+    """The script with the command line's output settings in place of its own."""
+    changes = {}
+    if resolution:
+        width, sep, height = resolution.lower().partition("x")
+        if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+            raise JobSpecError(f"resolution: write it as WIDTHxHEIGHT, not {resolution!r}")
+        changes["resolution"] = (int(width), int(height))
+    if quality:
+        changes["quality"] = quality
+    if fps is not None:
+        changes["fps"] = fps
+    if not changes:
+        return script
+    from metastudio.core.scene_script import OutputPart, SceneScript
+    from metastudio.core.schema import build_spec
+
+    output = build_spec(OutputPart, {**script.output.model_dump(), **changes})
+    return SceneScript.model_construct(**{**dict(script), "output": output})
+
+
+def build_blend(script, out: Path, stem: str) -> tuple[Path, dict]:
+    """Build the script into out/<stem>.blend in this process's bpy; the .blend and what
+    the encoder needs (sounds with their frames, fps, the scene's length)."""
+    import bpy
+    from metastudio.bl.scene_build import build_scene
+    from metastudio.bl.scene_guard import SceneGuard
+
+    out.mkdir(parents=True, exist_ok=True)
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    warnings: list[str] = []
+    steps = build_scene(bpy.context, script, out, SceneGuard(), warnings)
+    while True:
+        try:
+            fraction, message = next(steps)
+        except StopIteration as finished:
+            built = finished.value
+            break
+        print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    blend = out / f"{stem}.blend"
+    # Saved once to have a folder to be relative to, then again with the voices' paths
+    # relative, so the folder can move; no .blend1 backup of the first save.
+    bpy.context.preferences.filepaths.save_version = 0
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    bpy.ops.file.make_paths_relative()
+    bpy.ops.wm.save_mainfile()
+    scene = bpy.context.scene
+    return blend, {"sounds": built.sounds, "fps": script.output.fps, "length": built.length,
+                   "frames": scene.frame_end - scene.frame_start + 1}

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli_lipsync import add_lipsync_arguments, run_lipsync
+from .lipsync import add_lipsync_arguments, run_lipsync
 
 
 def _cmd_lipsync(args: argparse.Namespace) -> int:
@@ -50,7 +50,7 @@ def _cmd_say(args: argparse.Namespace) -> int:
     from metastudio.core.schema import build_spec
     from metastudio.core.voice import export, tts
 
-    from .cli_output import write_text
+    from .output import write_text
 
     spec = build_spec(tts.VoiceSpec, {"text": args.text, "voice": args.voice,
                                       "speed": args.speed, "pitch": args.pitch})

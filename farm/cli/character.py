@@ -11,8 +11,8 @@ from metastudio.core.character.spec import CharacterSpec
 from metastudio.core.safe_output import write_file
 from metastudio.core.schema import build_spec
 
-from .cli_model import add_model_arguments, model_values
-from .cli_output import print_batch, stdout_to_stderr, write_text
+from .model import add_model_arguments, model_values
+from .output import print_batch, stdout_to_stderr, write_text
 
 
 def add_parsers(sub) -> None:
@@ -58,7 +58,7 @@ def _cmd_character(args: argparse.Namespace) -> int:
     resolved = resolve(spec)
     print(resolved.summary(), file=sys.stderr)
     if args.blend is not None or args.export is not None:
-        from .character_batch import build_blend
+        from ..batches.character import build_blend
 
         if args.blend is not None and args.blend.suffix.lower() != ".blend":
             raise JobSpecError(f"blend: {args.blend} must end in .blend")
@@ -94,7 +94,7 @@ def _cmd_character(args: argparse.Namespace) -> int:
 
 
 def _crowd(spec: CharacterSpec, args: argparse.Namespace) -> int:
-    from .character_batch import run_crowd
+    from ..batches.character import run_crowd
     from .progress import ProgressBar
 
     progress = ProgressBar(label="characters")

@@ -1,7 +1,7 @@
 """Dialogue lines to lip-sync (no Ray): the recordings of a folder or a list of files,
 each with its transcript (`line.txt` beside `line.wav`) and where its results go; their
 results as each file format's text; and the lines done one after another in this
-process (the farm's batch, lipsync_batch, sends the same lines to Ray workers).
+process (the farm's batch, batches/lipsync.py, sends the same lines to Ray workers).
 
 Lines whose outputs exist and are newer than the recording are skipped, so a folder
 done again does only what is missing.

@@ -8,7 +8,7 @@ import argparse
 import signal
 import sys
 
-from .cli_lipsync import add_lipsync_arguments, run_lipsync
+from .lipsync import add_lipsync_arguments, run_lipsync
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from metastudio.core.render_job import RenderJob
 
-from .cli_render import run_render
+from .render import run_render
 
 
 def build_scene_in_subprocess(path: Path, frames: int, **options) -> Path:

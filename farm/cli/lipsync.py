@@ -204,7 +204,7 @@ def run_lipsync(args: argparse.Namespace, rhubarb: bool = False) -> int:
 
 
 def _shapes(args: argparse.Namespace, preston_blair: bool):
-    from .lipsync_lines import Shapes
+    from ..batches.lipsync_lines import Shapes
 
     return Shapes(args.extended, args.fps, preston_blair)
 
@@ -213,8 +213,8 @@ def _one(args: argparse.Namespace, rhubarb: bool, status: _Status) -> int:
     from metastudio.core.schema import build_spec
     from metastudio.core.voice.lipsync import LipSyncSpec, lipsync
 
-    from .cli_output import write_text
-    from .lipsync_lines import format_result
+    from ..batches.lipsync_lines import format_result
+    from .output import write_text
 
     audio = args.audio[0]
     recogniser = RECOGNISERS.get(args.recognizer) or args.recogniser or "words"
@@ -249,7 +249,7 @@ def _one(args: argparse.Namespace, rhubarb: bool, status: _Status) -> int:
 def _many(args: argparse.Namespace, rhubarb: bool, status: _Status) -> int:
     from metastudio.core.errors import JobSpecError
 
-    from .lipsync_lines import plan_files, plan_lines, sync_here
+    from ..batches.lipsync_lines import plan_files, plan_lines, sync_here
 
     if args.out is None:
         raise JobSpecError("out: give --out DIR for the results of several recordings or "
@@ -285,8 +285,8 @@ def _many(args: argparse.Namespace, rhubarb: bool, status: _Status) -> int:
 
 
 def _on_the_farm(args: argparse.Namespace, formats: tuple[str, ...], status: _Status) -> int:
-    from .cli_output import print_batch
-    from .lipsync_batch import run_batch
+    from ..batches.lipsync import run_batch
+    from .output import print_batch
     from .progress import ProgressBar
 
     progress = ProgressBar(label="lines")

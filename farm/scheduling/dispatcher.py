@@ -15,6 +15,7 @@ import statistics
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,14 +29,16 @@ from pydantic import TypeAdapter
 from ray.exceptions import GetTimeoutError, RayActorError, RayTaskError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from ..placement import NodeCapacity, WorkerSlot, plan_workers
-from ..transfer import FilePayload, Uploader, write_atomically
-from ..worker import FrameOutcome, RenderWorker, drop_job_files, log_relpath, read_node_log
-from . import store as states
-from .security import PathPolicy
-from .store import JobRow, ServiceStore
+from . import queue as states
+from .placement import NodeCapacity, WorkerSlot, plan_workers
+from .queue import JobRow, ServiceStore
+from .roots import PathPolicy
+from .transfer import FilePayload, Uploader, write_atomically
+from .worker import FrameOutcome, RenderWorker, drop_job_files, log_relpath, read_node_log
 
 log = logging.getLogger("metastudio.service")
+# A batch request -> its plan (metastudio_farm.batches.plans.plan_for).
+Planner = Callable[[BatchJobRequest], object]
 
 _REQUEST = TypeAdapter(JobRequest)
 _MAX_DISCOVERY_ROUNDS = 16
@@ -156,8 +159,11 @@ class Dispatcher:
     """The scheduling thread of a farm service (see the module)."""
 
     def __init__(self, store: ServiceStore, config: DispatcherConfig | None = None,
-                 policy: PathPolicy | None = None) -> None:
+                 policy: PathPolicy | None = None, planner: Planner | None = None) -> None:
         self.store = store
+        # Batches are planned by their feature's module (metastudio_farm.batches), which
+        # the fronts hand in: the core does not know the features.
+        self.planner = planner
         self.config = config or DispatcherConfig()
         self.policy = policy
         self.pool: dict[tuple[str, int], PoolWorker] = {}
@@ -498,10 +504,11 @@ class Dispatcher:
         frame range, output and files), or plan a batch's items."""
         request = job.request
         if isinstance(request, BatchJobRequest):
-            from .batches import plan_for
-
+            if self.planner is None:
+                self._fail_job(job, "this farm was started without operator batches")
+                return False
             try:
-                job.plan = plan_for(request)
+                job.plan = self.planner(request)
                 items = list(job.plan.items)
                 finished = {i for i, name in enumerate(items) if job.plan.finished(name)}
             except (OSError, MetastudioError) as exc:
