@@ -16,14 +16,18 @@ STARTED = time.perf_counter()
 
 import argparse  # noqa: E402
 import logging  # noqa: E402
+import os  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import ray  # noqa: E402
+from metastudio.core.blendfile import scene_digest  # noqa: E402
 from metastudio.core.render_job import RenderJob  # noqa: E402
 from metastudio_farm.cli.demo import build_scene_in_subprocess  # noqa: E402
-from metastudio_farm.scheduling.render_run import RenderRun  # noqa: E402
+from metastudio_farm.cli.farm import run_farm_job  # noqa: E402
+from metastudio_farm.cli.render import farm_config, render_job_request  # noqa: E402
+from metastudio_farm.scheduling.home import EMBEDDED_QUEUE, default_home, open_queue  # noqa: E402
 
 IMPORTED = time.perf_counter()
 
@@ -32,11 +36,15 @@ LAYOUTS = {"1 worker x 2 threads": {}, "2 workers x 1 thread": {"cpus_per_worker
 
 def run_layout(scene: Path, out: Path, resources: dict) -> dict:
     shutil.rmtree(out, ignore_errors=True)
-    events: list[tuple[float, float]] = []
-    started = time.perf_counter()
+    started, wall = time.perf_counter(), time.time()
     job = RenderJob(scene=scene, output={"directory": out}, resources=resources)
-    RenderRun(job, on_frame=lambda run, o: events.append((time.perf_counter(), o.seconds))).run()
+    outcome = run_farm_job(render_job_request(job), identity=scene_digest(scene),
+                           no_service=True, config=farm_config(job))
     ended = time.perf_counter()
+    queue = open_queue(default_home() / EMBEDDED_QUEUE)
+    # When each frame ended (the queue's clock), on this process's clock.
+    events = sorted((t.updated - wall + started, t.seconds) for t in queue.tasks(outcome.job_id))
+    queue.close()
     first_start = events[0][0] - events[0][1]
     return {
         "total": ended - started,
@@ -53,6 +61,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="metastudio-phases-"))
+    os.environ["METASTUDIO_SERVICE_HOME"] = str(work / "home")  # a queue of this run's own
     scene = work / "bench.blend"
     build_scene_in_subprocess(scene, args.frames, resolution=(320, 180), samples=16)
     before_init = time.perf_counter()

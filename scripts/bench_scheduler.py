@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Scheduling overhead: many trivial frames through the scheduler and the job store.
+"""Scheduling overhead: many trivial frames through the scheduling core and its queue.
 
 Workers evaluate each frame (`frame_set`, no render), so nearly all the time is the
 farm's own: Ray calls, hand-out, SQLite updates, progress. The same frame_set loop in a
@@ -12,7 +12,9 @@ the job runs. Usage:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
+import os
 import statistics
 import subprocess
 import sys
@@ -22,10 +24,13 @@ import time
 from pathlib import Path
 
 import ray
+from metastudio.core.blendfile import scene_digest
 from metastudio.core.render_job import RenderJob
 from metastudio_farm.cli.demo import build_scene_in_subprocess
-from metastudio_farm.scheduling.job_store import JobStore, store_path
-from metastudio_farm.scheduling.render_run import RenderRun
+from metastudio_farm.cli.farm import run_farm_job
+from metastudio_farm.cli.render import farm_config, render_job_request
+from metastudio_farm.scheduling.embedded import job_id_for
+from metastudio_farm.scheduling.home import EMBEDDED_QUEUE, open_queue
 
 BASELINE = """
 import sys, time, bpy
@@ -53,37 +58,40 @@ def main() -> None:
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              logging_level=logging.ERROR)
     out = work / "out"
+    home = work / "home"
+    os.environ["METASTUDIO_SERVICE_HOME"] = str(home)  # a queue of this run's own
     job = RenderJob(scene=scene, output={"directory": out}, resources={"chunk": args.chunk})
-    marks: dict[str, float] = {}
+    request = render_job_request(job)
+    digest = scene_digest(scene)
+    job_id = job_id_for(request, digest)
     latencies: list[float] = []
     stop = threading.Event()
 
-    def on_frame(run, outcome):
-        marks.setdefault("first", time.perf_counter())
-        marks["last"] = time.perf_counter()
-        marks.setdefault("job_id", run.job_id)
-
     def poll_status():
         while not stop.is_set():
-            path = store_path(out)
-            if path.exists() and "job_id" in marks:
+            path = home / EMBEDDED_QUEUE
+            if path.exists():
                 started = time.perf_counter()
-                with JobStore(path) as store:
-                    store.summary(marks["job_id"])
+                queue = open_queue(path)
+                queue.counts(job_id)
+                queue.close()
                 latencies.append(time.perf_counter() - started)
             time.sleep(0.05)
 
     poller = threading.Thread(target=poll_status, daemon=True)
     poller.start()
     started = time.perf_counter()
-    report = RenderRun(job, on_frame=on_frame, evaluate_only=True).run()
+    config = dataclasses.replace(farm_config(job), evaluate_only=True)
+    report = run_farm_job(request, identity=digest, no_service=True, config=config)
     total = time.perf_counter() - started
     stop.set()
     poller.join()
     ray.shutdown()
     assert report.ok and report.done == args.frames
 
-    dispatch = marks["last"] - marks["first"]
+    queue = open_queue(home / EMBEDDED_QUEUE)
+    ended = sorted(t.updated for t in queue.tasks(job_id))
+    dispatch = ended[-1] - ended[0]
     # The workers share the frame_set work; the farm's overhead is what remains.
     overhead = (dispatch - baseline / report.workers) / args.frames
     print(f"{args.frames} frames, chunk {args.chunk}, {report.workers} worker(s); "
@@ -95,15 +103,15 @@ def main() -> None:
     if latencies:
         print(f"status queries during the run: {len(latencies)}, median "
               f"{statistics.median(latencies) * 1000:.2f} ms, max {max(latencies) * 1000:.2f} ms")
-    with JobStore(store_path(out)) as store:
-        started = time.perf_counter()
-        for _ in range(100):
-            store.summary(report.job_id)
-        summary_ms = (time.perf_counter() - started) * 10
-        started = time.perf_counter()
-        frames = store.frames(report.job_id)
-        listing_ms = (time.perf_counter() - started) * 1000
-    print(f"after the run: summary {summary_ms:.2f} ms, all {len(frames)} frames "
+    started = time.perf_counter()
+    for _ in range(100):
+        queue.counts(job_id)
+    summary_ms = (time.perf_counter() - started) * 10
+    started = time.perf_counter()
+    frames = queue.tasks(job_id)
+    listing_ms = (time.perf_counter() - started) * 1000
+    queue.close()
+    print(f"after the run: counts {summary_ms:.2f} ms, all {len(frames)} frames "
           f"listed in {listing_ms:.1f} ms")
 
 

@@ -13,6 +13,7 @@ from .background.spec import BackgroundSpec, TimeOfDay
 from .character.spec import CharacterSpec
 from .errors import JobSpecError
 from .frames import parse_frames
+from .job_states import JobState, TaskState
 from .operator_steps import OperatorStep
 from .render_job import RenderOverrides, RenderSettings
 
@@ -28,6 +29,12 @@ class JobControls(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    id: str | None = Field(
+        None, pattern=r"^[0-9a-f]{12}$",
+        description="the job's id, for a client that names its jobs (the command line: from "
+                    "the scene's data and the settings): submitted again under the same id, "
+                    "the job is taken up again (its finished frames kept, failed ones given "
+                    "fresh attempts) instead of queued twice")
     name: str = Field("", max_length=200, description="a name to recognise the job by")
     priority: int = Field(50, ge=0, le=100,
                           description="higher runs first; equal priorities run oldest first")
@@ -99,7 +106,7 @@ class LipSyncBatch(BaseModel):
 
     operator: Literal["lipsync"] = "lipsync"
     folder: Path = Field(description="the folder of recordings")
-    formats: list[Literal["json", "tsv", "dat"]] = Field(["json"], min_length=1)
+    formats: list[Literal["json", "tsv", "dat", "xml"]] = Field(["json"], min_length=1)
     language: str = Field("en-us", max_length=32)
     fps: float = Field(24.0, gt=0, le=1000)
 
@@ -178,7 +185,7 @@ class TaskView(BaseModel):
 
     index: int
     name: str
-    state: Literal["pending", "running", "done", "failed"]
+    state: TaskState
     attempts: int
     worker: str
     seconds: float | None
@@ -191,7 +198,7 @@ class JobView(BaseModel):
     id: str
     kind: Literal["render", "batch"]
     name: str
-    state: Literal["queued", "running", "paused", "done", "failed", "canceled"]
+    state: JobState
     message: str
     priority: int
     created: float
@@ -200,6 +207,7 @@ class JobView(BaseModel):
     total: int
     out_dir: str
     has_preview: bool
+    preview_error: str = Field("", description="why the preview video could not be made")
     frame_timeout: float | None = Field(
         description="the timeout in force: the job's own, or the one learned")
     blocklisted: list[str]
@@ -246,6 +254,13 @@ class ServiceInfo(BaseModel):
     workers: int
     jobs: dict[str, int]
     problem: str = Field("", description="the scheduler's last unexpected error, if any")
+
+
+def default_name(request: RenderJobRequest | BatchJobRequest) -> str:
+    """A job's name when its request gives none: the scene's file, or the batch's kind."""
+    if isinstance(request, RenderJobRequest):
+        return Path(request.scene).name
+    return f"{request.batch.operator} batch"
 
 
 def render_request(scene: Path, settings: RenderSettings, name: str = "") -> dict:

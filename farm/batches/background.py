@@ -18,7 +18,7 @@ from metastudio.core.safe_output import write_file
 from ..scheduling.transfer import write_atomically
 
 if TYPE_CHECKING:  # the farm (Ray) is imported only when a batch runs
-    from .plan import BatchPlan, BatchReport
+    from .plan import BatchPlan
 
 MAX_VARIATIONS = 10_000
 CAMERA_BACK = 8.0  # metres behind the stage the preview camera stands
@@ -81,17 +81,6 @@ def plan_variations(spec_json: str, count: int, out: Path, times: list[str] | No
     return BatchPlan(build_variation, jobs, out, finished,
                      lambda spec: (spec.model_dump_json(), render, list(size), samples),
                      write)
-
-
-def run_variations(spec_json: str, count: int, out: Path, times: list[str] | None = None,
-                   render: bool = False, size: tuple[int, int] = (640, 360),
-                   samples: int = 32, address: str | None = None,
-                   progress=None) -> BatchReport:
-    """`count` seeds x `times` of one background spec into `out` (see the module)."""
-    from .plan import run_plan
-
-    return run_plan(plan_variations(spec_json, count, out, times, render, size, samples),
-                    address, progress)
 
 
 def build_world(spec: BackgroundSpec, blend: Path | None, still: Path | None,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..scheduling.transfer import write_atomically
 
 if TYPE_CHECKING:  # the farm (Ray) is imported only when a batch runs
-    from .plan import BatchPlan, BatchReport
+    from .plan import BatchPlan
 
 
 def build_blend(spec_json: str, avatar_json: str | None = None) -> dict:
@@ -70,11 +70,3 @@ def plan_crowd(spec_json: str, count: int, out: Path) -> BatchPlan:
 
     return BatchPlan(build_blend, jobs, out, lambda name: (out / name).exists(),
                      lambda spec: (spec.model_dump_json(),), write)
-
-
-def run_crowd(spec_json: str, count: int, out: Path, address: str | None = None,
-              progress=None) -> BatchReport:
-    """`count` variations of one spec as .blend files in `out` (see plan_crowd)."""
-    from .plan import run_plan
-
-    return run_plan(plan_crowd(spec_json, count, out), address, progress)

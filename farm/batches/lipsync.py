@@ -16,7 +16,7 @@ from metastudio.core.errors import MetastudioError
 
 from ..scheduling.transfer import write_atomically
 from .lipsync_lines import Shapes, format_result, plan_lines
-from .plan import BatchPlan, BatchReport, run_plan
+from .plan import BatchPlan
 
 
 def sync_line(name: str, data: bytes, transcript: str | None, language: str, fps: float,
@@ -53,10 +53,3 @@ def plan_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
         sync_line, lines, out, lambda name: lines[name].is_done(),
         lambda line: (line.audio.name, line.audio.read_bytes(), line.transcript, language,
                       fps, formats), write)
-
-
-def run_batch(folder: Path, out: Path, formats: tuple[str, ...] = ("json",),
-              language: str = "en-us", fps: float = 24.0, address: str | None = None,
-              progress=None) -> BatchReport:
-    """Lip-sync every recording in `folder` on the farm, writing results into `out`."""
-    return run_plan(plan_batch(folder, out, formats, language, fps), address, progress)

@@ -14,7 +14,7 @@ from pathlib import Path
 from metastudio.core.errors import JobSpecError
 
 from ..scheduling.transfer import write_atomically
-from .plan import BatchPlan, BatchReport, run_plan
+from .plan import BatchPlan
 
 
 def scripts_in(folder: Path) -> dict[str, Path]:
@@ -78,12 +78,6 @@ def plan_scenes(folder: Path, out: Path, overrides: dict | None = None) -> Batch
 
     return BatchPlan(make_clip, scripts, out, finished,
                      lambda path: (os.fspath(path), overrides), write)
-
-
-def run_scenes(folder: Path, out: Path, overrides: dict | None = None,
-               address: str | None = None, progress=None) -> BatchReport:
-    """Make a clip of every script in `folder` on the farm (see the module)."""
-    return run_plan(plan_scenes(folder, out, overrides), address, progress)
 
 
 def with_output(script, resolution: str | None, quality: str | None, fps: int | None):

@@ -12,7 +12,7 @@ from pathlib import Path
 from metastudio.core.errors import JobSpecError
 
 from ..scheduling.transfer import write_atomically
-from .plan import BatchPlan, BatchReport, run_plan
+from .plan import BatchPlan
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"}
 
@@ -54,12 +54,6 @@ def plan_track_batch(folder: Path, out: Path) -> BatchPlan:
     return BatchPlan(track_one, clips_in(folder), out,
                      lambda name: (out / f"{name}.json").exists(),
                      lambda path: (str(path),), write)
-
-
-def run_track_batch(folder: Path, out: Path, address: str | None = None,
-                    progress=None) -> BatchReport:
-    """Track every clip in `folder` into `out`/<clip>.json."""
-    return run_plan(plan_track_batch(folder, out), address, progress)
 
 
 def track_json(track) -> dict:

@@ -11,6 +11,7 @@ from metastudio.core.background.spec import BackgroundSpec
 from metastudio.core.schema import build_spec
 
 from ..batches.background import build_world
+from .farm import add_farm_arguments
 from .model import add_model_arguments, model_values
 from .output import print_batch, stdout_to_stderr, write_text
 
@@ -37,7 +38,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--render-all", action="store_true", help="for --count: render a "
                    "still of each variation too")
     p.add_argument("--samples", type=int, default=32, help="render samples (default 32)")
-    p.add_argument("--address", help="for --count: Ray cluster address (default: local)")
+    add_farm_arguments(p)
     p.set_defaults(handler=_cmd_background)
 
 
@@ -87,16 +88,19 @@ def _cmd_background(args: argparse.Namespace) -> int:
 
 def _variations(spec: BackgroundSpec, args: argparse.Namespace) -> int:
     from metastudio.core.errors import JobSpecError
+    from metastudio.core.service_jobs import BatchJobRequest
 
-    from ..batches.background import run_variations
+    from .farm import run_batch_job
     from .progress import ProgressBar
 
     if args.out is None:
         raise JobSpecError("out: give --out DIR for the variations")
     times = [t.strip() for t in args.times.split(",") if t.strip()] if args.times else None
+    request = build_spec(BatchJobRequest, {
+        "batch": {"operator": "background", "spec": spec.model_dump(), "count": args.count or 1,
+                  "times": times, "render": args.render_all, "samples": args.samples},
+        "out": args.out.expanduser().absolute()})
     progress = ProgressBar(label="backgrounds")
-    report = run_variations(spec.model_dump_json(), args.count or 1, args.out, times,
-                            args.render_all, samples=args.samples, address=args.address,
-                            progress=progress)
+    report = run_batch_job(request, args.address, args.no_service, progress)
     progress.close()
     return print_batch(report, "backgrounds made", args.out)

@@ -11,6 +11,7 @@ from metastudio.core.character.spec import CharacterSpec
 from metastudio.core.safe_output import write_file
 from metastudio.core.schema import build_spec
 
+from .farm import add_farm_arguments
 from .model import add_model_arguments, model_values
 from .output import print_batch, stdout_to_stderr, write_text
 
@@ -37,7 +38,7 @@ def add_parsers(sub) -> None:
                    help="for --export: the baked textures' size")
     p.add_argument("--count", type=int, help="a crowd: this many variations, on the farm")
     p.add_argument("--out", type=Path, help="for --count: the folder of .blend files")
-    p.add_argument("--address", help="for --count: Ray cluster address (default: local)")
+    add_farm_arguments(p)
     p.set_defaults(handler=_cmd_character)
 
 
@@ -94,11 +95,14 @@ def _cmd_character(args: argparse.Namespace) -> int:
 
 
 def _crowd(spec: CharacterSpec, args: argparse.Namespace) -> int:
-    from ..batches.character import run_crowd
+    from metastudio.core.service_jobs import BatchJobRequest, CharacterBatch
+
+    from .farm import run_batch_job
     from .progress import ProgressBar
 
     progress = ProgressBar(label="characters")
-    report = run_crowd(spec.model_dump_json(), args.count, args.out, args.address,
-                       progress)
+    request = BatchJobRequest(batch=CharacterBatch(spec=spec, count=args.count),
+                              out=args.out.expanduser().absolute())
+    report = run_batch_job(request, args.address, args.no_service, progress)
     progress.close()
     return print_batch(report, "characters made", args.out)

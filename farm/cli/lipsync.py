@@ -285,12 +285,16 @@ def _many(args: argparse.Namespace, rhubarb: bool, status: _Status) -> int:
 
 
 def _on_the_farm(args: argparse.Namespace, formats: tuple[str, ...], status: _Status) -> int:
-    from ..batches.lipsync import run_batch
+    from metastudio.core.service_jobs import BatchJobRequest, LipSyncBatch
+
+    from .farm import run_batch_job
     from .output import print_batch
     from .progress import ProgressBar
 
     progress = ProgressBar(label="lines")
-    report = run_batch(args.audio[0], args.out, formats, args.language, args.fps,
-                       args.address, progress)
+    batch = LipSyncBatch(folder=args.audio[0].expanduser().absolute(), formats=list(formats),
+                         language=args.language, fps=args.fps)
+    report = run_batch_job(BatchJobRequest(batch=batch, out=args.out.expanduser().absolute()),
+                           args.address, False, progress)
     progress.close()
     return print_batch(report, "lines lip-synced", args.out)

@@ -9,9 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from metastudio.core.errors import FrameFailedError, JobSpecError, MetastudioError
+from metastudio.core.errors import FrameFailedError, JobSpecError
 from metastudio.core.render_job import RenderJob
 from metastudio.core.schema import build_spec
+from metastudio.core.service_jobs import RenderJobRequest
 
 
 def add_parsers(sub) -> None:
@@ -48,7 +49,10 @@ def _render_parser(sub) -> None:
                    help="attempts before a frame fails the job")
     p.add_argument("--shared-storage", action="store_true",
                    help="workers read the scene and write frames on a shared filesystem")
-    p.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
+    p.add_argument("--address", help="Ray cluster address: run the farm on it from this "
+                   "process (default: a running farm service, else a local Ray)")
+    p.add_argument("--no-service", action="store_true",
+                   help="do not use a running farm service: run the farm in this process")
     p.add_argument("--steps", type=Path, metavar="JSON",
                    help='operators to run on the scene before rendering: a JSON list of '
                         '{"operator": "metastudio.<name>", "params": {...}}')
@@ -58,15 +62,18 @@ def _render_parser(sub) -> None:
 
 
 def _status_parser(sub) -> None:
-    p = sub.add_parser("status", help="show the jobs of a farm service or an output folder",
-                       description="Show the jobs of a farm service (the default), or those "
-                       "stored in an output folder by `metastudio render` (--out), or one "
-                       "job's frames.")
-    p.add_argument("job", nargs="?", help="a job id (or, with --out, its first characters)")
-    p.add_argument("--out", type=Path, help="an output folder of `metastudio render`")
+    p = sub.add_parser("status", help="show the farm's jobs",
+                       description="Show the jobs of the farm service running for you (or "
+                       "the one --service names), else those your commands ran in their "
+                       "own process (`metastudio render`, the batches); one job's frames "
+                       "with a job id and --frames.")
+    p.add_argument("job", nargs="?", help="a job id (or its first characters)")
+    p.add_argument("--out", type=Path, help="only the jobs run here that write into this "
+                   "folder")
     p.add_argument("--frames", action="store_true", help="list every frame of the job")
     p.add_argument("--service", metavar="URL",
-                   help="the service (default: $METASTUDIO_SERVICE or http://127.0.0.1:8642)")
+                   help="the service (default: $METASTUDIO_SERVICE, or the one running for "
+                   "you on this machine)")
     p.add_argument("--token", help="the service's token (default: $METASTUDIO_TOKEN)")
     p.set_defaults(handler=_cmd_status)
 
@@ -140,63 +147,126 @@ def blender_version_warnings(scene: Path) -> list[str]:
             f"{ours_text}: what {saved_text} added may be lost or render differently"]
 
 
-def run_render(job: RenderJob, progress: str = "bar") -> int:
+def render_job_request(job: RenderJob) -> RenderJobRequest:
+    """The farm's job for a RenderJob (the command line's and the Farm panel's model)."""
+    resources = job.resources
+    return RenderJobRequest(
+        scene=job.scene, frames=job.frames, step=job.step, overrides=job.overrides,
+        out=job.output.directory, chunk=resources.chunk, steps=job.steps,
+        max_workers=resources.workers, max_attempts=resources.max_attempts,
+        frame_timeout=resources.frame_timeout, preview=False)
+
+
+def farm_config(job: RenderJob):
+    """How an embedded farm is shaped for the job's resources."""
+    from ..scheduling.dispatcher import DispatcherConfig
+
+    resources = job.resources
+    return DispatcherConfig(workers=resources.workers, use_gpu=resources.use_gpu,
+                            cpus_per_worker=resources.cpus_per_worker,
+                            shared_storage=resources.shared_storage)
+
+
+def run_render(job: RenderJob, progress: str = "bar", no_service: bool = False) -> int:
     """Render a job showing progress; print a summary; return the exit code."""
-    from ..scheduling.render_run import RenderRun
+    from metastudio.core.blendfile import scene_digest
+
+    from .farm import run_farm_job
     from .progress import JsonProgress, ProgressBar
 
     for warning in blender_version_warnings(job.scene):
         print(f"warning: {warning}", file=sys.stderr)
     bar = JsonProgress() if progress == "json" else ProgressBar()
-    report = RenderRun(job, progress=bar).run()
+    # The job is named by the scene's data, not its bytes: a file saved again from a
+    # session whose UI changed is the same job, and resumes.
+    outcome = run_farm_job(render_job_request(job), identity=scene_digest(job.scene),
+                           address=job.resources.address,
+                           no_service=no_service or job.resources.shared_storage,
+                           config=farm_config(job), progress=bar)
     bar.close()
-    for warning in report.warnings:
+    for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    resumed = f" ({report.skipped} already done)" if report.skipped else ""
-    workers = f"{report.workers} worker" + ("s" if report.workers != 1 else "")
-    summary = (f"job {report.job_id}: {report.done + report.skipped}/{report.total} frames "
-               f"in {report.out_dir}{resumed}; {workers}, {report.seconds:.1f} s")
+    resumed = f" ({outcome.skipped} already done)" if outcome.skipped else ""
+    where = (f"the service at {outcome.where}" if outcome.where else
+             f"{outcome.workers} worker" + ("s" if outcome.workers != 1 else ""))
+    summary = (f"job {outcome.job_id}: {outcome.done}/{outcome.total} frames in "
+               f"{outcome.out_dir}{resumed}; {where}, {outcome.seconds:.1f} s")
     if progress == "json":  # stdout carries JSON lines only
         bar.finish(summary)
     else:
         print(summary)
-    if not report.ok:
-        details = "\n".join(f"frame {frame}: {error}" for frame, error in report.failed.items())
-        raise FrameFailedError(f"{len(report.failed)} frame(s) failed:\n{details}")
+    if outcome.failed:
+        details = "\n".join(f"frame {frame}: {error}" for frame, error in outcome.failed.items())
+        raise FrameFailedError(f"{len(outcome.failed)} frame(s) failed:\n{details}")
+    if not outcome.ok:
+        raise FrameFailedError(f"job {outcome.job_id} {outcome.state}: {outcome.message}")
     return 0
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    return run_render(job_from_args(args), args.progress)
+    return run_render(job_from_args(args), args.progress, args.no_service)
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from ..scheduling.job_store import JobStore, store_path
+    """The jobs run in this user's own commands (`metastudio render`, the batches: all,
+    those writing into --out, or one by its id or first characters), then those of the
+    farm service running for this user (or the one --service or $METASTUDIO_SERVICE
+    names)."""
+    from metastudio.core.errors import FarmError
+    from metastudio.core.service_client import ServiceClient
 
-    if args.out is None:
-        from .service import service_status
+    from ..scheduling.home import EMBEDDED_QUEUE, default_home, open_queue
+    from .farm import service_client
+    from .service import service_status
 
-        return service_status(args)
-    path = store_path(args.out)
-    if not path.exists():
-        raise MetastudioError(f"out: no metastudio jobs in {args.out}")
-    with JobStore(path) as store:
-        jobs = [store.find_job(args.job)] if args.job else store.jobs()
-        if args.job and jobs[0] is None:
-            raise MetastudioError(f"job: no single job matches {args.job!r} in {args.out}")
-        for summary in jobs:
-            counts = ", ".join(f"{n} {state}" for state, n in sorted(summary.counts.items()))
-            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(summary.updated))
-            print(f"{summary.id}  {summary.state:8} {counts}  ({summary.total} frames)  "
-                  f"{when}  {summary.scene}")
-            if summary.message:
-                print(f"  {summary.message}")
-            if args.frames:
-                for frame in store.frames(summary.id):
-                    seconds = f"{frame.seconds:.2f}s" if frame.seconds is not None else ""
-                    print(f"  {frame.frame:6d} {frame.state:8} attempts={frame.attempts} "
-                          f"{seconds:>8} {frame.worker} {frame.file} {frame.error[:80]}")
+    shown = 0
+    path = default_home() / EMBEDDED_QUEUE
+    if args.service is None and path.exists():
+        queue = open_queue(path)
+        try:
+            shown = _embedded_status(queue, args)
+        finally:
+            queue.close()
+    if args.out is not None or (args.job and shown):
+        client = None
+    elif args.service is not None:
+        client = ServiceClient(args.service, args.token)
+    else:
+        client = service_client()
+    if client is not None:
+        return service_status(client, args)
+    if not shown:
+        where = f" writing into {args.out}" if args.out else ""
+        what = f"no single job matches {args.job!r}" if args.job else "no farm jobs"
+        raise FarmError(f"job: {what}{where} here (and no farm service runs for you)")
     return 0
+
+
+def _embedded_status(queue, args: argparse.Namespace) -> int:
+    rows = queue.jobs()
+    if args.out is not None:
+        out = str(args.out.expanduser().resolve())
+        rows = [r for r in rows if r.out_dir == out]
+    if args.job:
+        rows = [r for r in rows if r.id.startswith(args.job)]
+        if len(rows) != 1:
+            return 0
+    counts_of = queue.all_counts()
+    for row in rows:
+        counts = counts_of.get(row.id, {})
+        text = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.updated))
+        unit = "frames" if row.kind == "render" else "items"
+        print(f"{row.id}  {row.state:8} {text or 'nothing staged yet'}  "
+              f"({sum(counts.values())} {unit})  {when}  {row.name}  {row.out_dir}")
+        if row.message:
+            print(f"  {row.message}")
+        if args.frames:
+            for task in queue.tasks(row.id):
+                seconds = f"{task.seconds:.2f}s" if task.seconds is not None else ""
+                print(f"  {task.name:>10} {task.state:8} attempts={task.attempts} "
+                      f"{seconds:>8} {task.worker} {task.file} {task.error[:80]}")
+    return len(rows)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from metastudio.core.errors import JobSpecError
 from metastudio.core.scene_script import load_script, schema_text
 
 from ..batches.scene import build_blend, with_output
+from .farm import add_farm_arguments
 
 
 def add_parsers(sub) -> None:
@@ -22,7 +23,7 @@ def add_parsers(sub) -> None:
     p.add_argument("script", type=Path, nargs="?", help="the scene script (.toml)")
     p.add_argument("--out", type=Path, help="folder for the .blend, frames, voices and video "
                    "(default: a folder named after the script beside it)")
-    p.add_argument("--address", help="Ray cluster address (default: a local farm)")
+    add_farm_arguments(p)
     p.add_argument("--no-render", action="store_true", help="build the .blend only")
     p.add_argument("--resolution", help="WIDTHxHEIGHT instead of the script's")
     p.add_argument("--quality", choices=("draft", "preview", "final"),
@@ -49,7 +50,7 @@ def add_parsers(sub) -> None:
     p.add_argument("scene", type=Path, help="the .blend")
     p.add_argument("--out", type=Path, help="folder for the frames and the video "
                    "(default: the .blend's folder)")
-    p.add_argument("--address", help="Ray cluster address (default: a local farm)")
+    add_farm_arguments(p)
     p.add_argument("--progress", choices=("bar", "json"), default="bar",
                    help="a progress bar on stderr, or JSON lines on stdout for programs")
     p.set_defaults(handler=_cmd_clip)
@@ -73,7 +74,7 @@ def _cmd_scene(args: argparse.Namespace) -> int:
                            "they do nothing with --no-render")
     pick = {"frames": args.frames, "shots": args.shots, "stills": args.stills}
     result = make_scene(script, out, args.script.stem, args.address,
-                        render=not args.no_render, pick=pick)
+                        render=not args.no_render, pick=pick, no_service=args.no_service)
     print(f"blend: {result['blend']}" + ("" if result["built"] else
                                          "  (up to date: not built again)"))
     if "video" in result:
@@ -85,21 +86,26 @@ def _cmd_scene(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from ..batches.scene import run_scenes
+    from metastudio.core.service_jobs import BatchJobRequest, SceneBatch
+
+    from .farm import run_batch_job
     from .output import print_batch
     from .progress import ProgressBar
 
     if args.out is None:
         raise JobSpecError("out: give --out DIR for a batch of scripts")
-    overrides = {"resolution": args.resolution, "quality": args.quality, "fps": args.fps}
+    batch = SceneBatch(folder=args.script.expanduser().absolute(), resolution=args.resolution,
+                       quality=args.quality, fps=args.fps)
     progress = ProgressBar(label="scenes")
-    report = run_scenes(args.script, args.out.resolve(), overrides, args.address, progress)
+    report = run_batch_job(BatchJobRequest(batch=batch, out=args.out.expanduser().absolute()),
+                           args.address, args.no_service, progress)
     progress.close()
     return print_batch(report, "scenes made", args.out)
 
 
 def make_scene(script, out: Path, stem: str, address: str | None = None,
-               render: bool = True, pick: dict | None = None) -> dict:
+               render: bool = True, pick: dict | None = None, no_service: bool = False
+               ) -> dict:
     """Build (unless the .blend is up to date: scene_record), render on the farm and
     encode (see the module); the paths made. `pick` ({"frames", "shots", "stills"})
     renders only those frames, without a video."""
@@ -116,10 +122,10 @@ def make_scene(script, out: Path, stem: str, address: str | None = None,
         return result
     frames = picked_frames(blend, pick or {})
     if frames is not None:
-        render_frames(blend, out, address, frames)
+        render_frames(blend, out, address, frames, no_service=no_service)
         result["picked"] = frames
         return result
-    result.update(render_clip(blend, out, address))
+    result.update(render_clip(blend, out, address, no_service=no_service))
     return result
 
 
@@ -169,13 +175,13 @@ def clip_settings(blend: Path) -> dict:
 
 
 def render_clip(blend: Path, out: Path, address: str | None = None,
-                progress: str = "bar") -> dict:
+                progress: str = "bar", no_service: bool = False) -> dict:
     """Render a built scene's frames on the farm into out/frames, then encode
     out/<name>.mp4 with the scene's sound strips mixed in; the video and its length."""
     from metastudio.bl.render import capture_output
     from metastudio.bl.video import encode_video
 
-    frames = render_frames(blend, out, address, None, progress)
+    frames = render_frames(blend, out, address, None, progress, no_service)
     video = out / f"{blend.stem.removesuffix('.farm')}.mp4"
     with capture_output(str(out / "encode.log")):  # Blender prints a line per frame
         settings = clip_settings(blend)
@@ -189,7 +195,7 @@ def render_clip(blend: Path, out: Path, address: str | None = None,
 
 
 def render_frames(blend: Path, out: Path, address: str | None, frames: str | None,
-                  progress: str = "bar") -> Path:
+                  progress: str = "bar", no_service: bool = False) -> Path:
     """Render a built scene's frames (all, or a frame list) on the farm into out/frames;
     a run stopped before the end resumes there, rendering only what is missing."""
     from metastudio.core.render_job import RenderJob
@@ -199,7 +205,7 @@ def render_frames(blend: Path, out: Path, address: str | None, frames: str | Non
     folder = out / "frames"
     job = RenderJob(scene=blend, output={"directory": folder}, frames=frames,
                     resources={"address": address})
-    run_render(job, progress)  # FrameFailedError names the frames that failed
+    run_render(job, progress, no_service)  # FrameFailedError names the frames that failed
     return folder
 
 
@@ -208,6 +214,6 @@ def _cmd_clip(args: argparse.Namespace) -> int:
 
     blend = check_blend_file(args.scene)
     out = (args.out or blend.parent).resolve()
-    result = render_clip(blend, out, args.address, args.progress)
+    result = render_clip(blend, out, args.address, args.progress, args.no_service)
     print(f"video: {result['video']}  ({result['seconds']:.1f} s, {result['frames']} frames)")
     return 0

@@ -186,9 +186,8 @@ def _cmd_action(args: argparse.Namespace) -> int:
     return 0
 
 
-def service_status(args: argparse.Namespace) -> int:
+def service_status(client: ServiceClient, args: argparse.Namespace) -> int:
     """`metastudio status` against a service: its jobs, or one job's frames."""
-    client = ServiceClient(args.service, args.token)
     if args.job:
         jobs = [client.job(args.job)]
     else:

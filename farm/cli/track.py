@@ -12,6 +12,7 @@ from metastudio.core.schema import build_spec
 from metastudio.core.tracking.spec import TrackSpec
 
 from ..batches.track import bake_to_blend, track_json
+from .farm import add_farm_arguments
 from .model import add_model_arguments, model_values
 from .output import print_batch, stdout_to_stderr, write_text
 
@@ -33,7 +34,7 @@ def add_parsers(sub) -> None:
                    "with --batch: the folder for each clip's JSON")
     p.add_argument("--batch", action="store_true", help="VIDEO is a folder of clips (video "
                    "files, or sub-folders of frames): track them all on the farm")
-    p.add_argument("--address", help="for --batch: Ray cluster address (default: local)")
+    add_farm_arguments(p)
     p.set_defaults(handler=_cmd_track)
 
 
@@ -85,13 +86,16 @@ def _cmd_track(args: argparse.Namespace) -> int:
 
 def _batch(args: argparse.Namespace) -> int:
     from metastudio.core.errors import JobSpecError
+    from metastudio.core.service_jobs import BatchJobRequest, TrackBatch
 
-    from ..batches.track import run_track_batch
+    from .farm import run_batch_job
     from .progress import ProgressBar
 
     if args.out is None:
         raise JobSpecError("out: give --out DIR for the clips' JSON")
     progress = ProgressBar(label="clips")
-    report = run_track_batch(args.video, args.out, args.address, progress)
+    request = BatchJobRequest(batch=TrackBatch(folder=args.video.expanduser().absolute()),
+                              out=args.out.expanduser().absolute())
+    report = run_batch_job(request, args.address, args.no_service, progress)
     progress.close()
     return print_batch(report, "clips tracked", args.out)

@@ -22,6 +22,7 @@ from pathlib import Path
 import ray
 from metastudio.core.blendfile import blend_version
 from metastudio.core.errors import MetastudioError
+from metastudio.core.job_states import FINAL_JOB_STATES, JobState, TaskState
 from metastudio.core.safe_output import leftovers
 from metastudio.core.scene_info import SceneInfo, file_set_members, split_output_pattern
 from metastudio.core.service_jobs import BatchJobRequest, JobRequest, RenderJobRequest
@@ -29,9 +30,8 @@ from pydantic import TypeAdapter
 from ray.exceptions import GetTimeoutError, RayActorError, RayTaskError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from . import queue as states
 from .placement import NodeCapacity, WorkerSlot, plan_workers
-from .queue import JobRow, ServiceStore
+from .queue import JobQueue, JobRow
 from .roots import PathPolicy
 from .transfer import FilePayload, Uploader, write_atomically
 from .worker import FrameOutcome, RenderWorker, drop_job_files, log_relpath, read_node_log
@@ -48,6 +48,10 @@ _PUBLISH_SECONDS = 0.5
 _UNFIT = "waiting for a worker that meets its requirements"
 _RESPAWNS_PER_SLOT = 5  # a slot whose worker keeps dying stops being refilled
 _PREVIEW_MAX_FRAMES = 5000
+# Frames quicker than this are sent several deep so that no worker waits on a round trip.
+_QUICK_FRAME_SECONDS = 0.05
+_PIPELINE_DEPTH = 4
+_RECENT_FRAMES = 32
 
 
 @dataclass
@@ -59,6 +63,11 @@ class DispatcherConfig:
     timeout_median_factor: float = 4.0
     timeout_max_factor: float = 2.0
     learn_after: int = 3  # finished frames needed before a timeout is learned
+    workers: int | None = None  # at most this many workers (None: every slot)
+    use_gpu: bool = True  # one worker per GPU where there are GPUs
+    # Workers read scenes and write frames on a filesystem they share with this process.
+    shared_storage: bool = False
+    evaluate_only: bool = False  # frames are evaluated, not rendered (to measure us)
 
 
 @dataclass
@@ -94,6 +103,7 @@ class PoolWorker:
     stopped_for: str = ""  # the job whose cancel or delete stopped this worker
     pid: int = 0
     blender: tuple[int, int] | None = None  # (major, minor), once it has started
+    description: dict = field(default_factory=dict)  # RenderWorker.describe(), once started
 
     @property
     def busy(self) -> bool:
@@ -139,14 +149,14 @@ class ActiveJob:
 
     @property
     def runnable(self) -> bool:
-        return self.row.state in (states.QUEUED, states.RUNNING)
+        return self.row.state.is_runnable
 
-    def load_tasks(self, store: ServiceStore) -> None:
+    def load_tasks(self, store: JobQueue) -> None:
         """Take the job's unfinished tasks from the queue (after staging or a requeue)."""
         for task in store.tasks(self.id):
             self.names[task.index] = task.name
             self.attempts[task.index] = task.attempts
-            if (task.state == states.PENDING and task.index not in self.in_flight
+            if (task.state == TaskState.PENDING and task.index not in self.in_flight
                     and task.index not in self.pending and task.index not in self.retry):
                 self.pending.append(task.index)
         self.seconds = store.done_seconds(self.id)
@@ -158,9 +168,15 @@ class ActiveJob:
 class Dispatcher:
     """The scheduling thread of a farm service (see the module)."""
 
-    def __init__(self, store: ServiceStore, config: DispatcherConfig | None = None,
-                 policy: PathPolicy | None = None, planner: Planner | None = None) -> None:
+    def __init__(self, store: JobQueue, config: DispatcherConfig | None = None,
+                 policy: PathPolicy | None = None, planner: Planner | None = None,
+                 only: set[str] | None = None) -> None:
         self.store = store
+        # Only these jobs of the queue are run (an embedded run's own), or all of them.
+        self.only = only
+        # The error that failed a job before any of its tasks ran (its scene, its inputs).
+        self.job_errors: dict[str, MetastudioError] = {}
+        self.workers_seen: set[str] = set()
         # Batches are planned by their feature's module (metastudio_farm.batches), which
         # the fronts hand in: the core does not know the features.
         self.planner = planner
@@ -240,29 +256,30 @@ class Dispatcher:
     # ----- the queue --------------------------------------------------------------
     def _sync_jobs(self) -> None:
         rows = {row.id: row for row in self.store.jobs(
-            (states.QUEUED, states.RUNNING, states.PAUSED))}
+            (JobState.QUEUED, JobState.RUNNING, JobState.PAUSED))
+            if self.only is None or row.id in self.only}
         for job_id, row in rows.items():
             job = self.jobs.get(job_id)
             if job is None:
                 try:
                     self.jobs[job_id] = ActiveJob(row)
                 except ValueError as exc:  # a request an older version accepted
-                    self.store.set_state(job_id, states.FAILED, f"request: {exc}")
+                    self.store.set_state(job_id, JobState.FAILED, f"request: {exc}")
                 continue
             was = job.row.state
             job.row = row
-            if was in states.FINAL and job.staged:  # requeued
+            if was in FINAL_JOB_STATES and job.staged:  # requeued
                 job.load_tasks(self.store)
         for job_id, job in list(self.jobs.items()):
             if job_id in rows:
                 continue
             row = self.store.job(job_id)
-            if row is None or row.state in states.FINAL:
+            if row is None or row.state in FINAL_JOB_STATES:
                 if row is not None:
                     job.row = row
                 else:  # deleted: nothing more of it goes out
-                    job.row.state = states.CANCELED
-                if row is None or row.state == states.CANCELED:
+                    job.row.state = JobState.CANCELED
+                if row is None or row.state == JobState.CANCELED:
                     self._stop_work_of(job)
                 if not self._in_flight(job_id):
                     del self.jobs[job_id]
@@ -297,9 +314,9 @@ class Dispatcher:
             row = self.store.job(other)
             if row is None:
                 broken.append(f"{other} was deleted")
-            elif row.state in (states.FAILED, states.CANCELED):
+            elif row.state in (JobState.FAILED, JobState.CANCELED):
                 broken.append(f"{other} {row.state}")
-            elif row.state != states.DONE:
+            elif row.state != JobState.DONE:
                 waiting.append(f"{other} ({row.state})")
         if broken:
             self._fail_job(job, "it depends on a job that cannot finish: " + ", ".join(broken))
@@ -319,13 +336,32 @@ class Dispatcher:
                                    n.get("Resources", {}).get("GPU", 0.0)) for n in nodes]
         by_id = {n["NodeID"]: n for n in nodes}
         counters: dict[str, int] = {}
-        for slot in plan_workers(capacities, None, self.config.cpus_per_worker, True):
+        for slot in self.slots(capacities):
             index = counters.get(slot.node_id, 0)
             counters[slot.node_id] = index + 1
             key = (slot.node_id, index)
             if key in self.pool or self._respawns.get(key, 0) > _RESPAWNS_PER_SLOT:
                 continue
             self._spawn(key, slot, by_id[slot.node_id])
+
+    def slots(self, capacities: list[NodeCapacity] | None = None) -> list[WorkerSlot]:
+        """The worker slots the live nodes give, as the config shapes them."""
+        if capacities is None:
+            capacities = [NodeCapacity(n["NodeID"], n.get("Resources", {}).get("CPU", 0.0),
+                                       n.get("Resources", {}).get("GPU", 0.0))
+                          for n in ray.nodes() if n.get("Alive")]
+        return plan_workers(capacities, self.config.workers, self.config.cpus_per_worker,
+                            self.config.use_gpu)
+
+    def can_spawn(self) -> bool:
+        """Could a slot still get a worker (one not refilled too often)?"""
+        counters: dict[str, int] = {}
+        for slot in self.slots():
+            index = counters.get(slot.node_id, 0)
+            counters[slot.node_id] = index + 1
+            if self._respawns.get((slot.node_id, index), 0) <= _RESPAWNS_PER_SLOT:
+                return True
+        return False
 
     def _spawn(self, key: tuple[str, int], slot: WorkerSlot, node: dict) -> None:
         host = node.get("NodeManagerHostname") or node.get("NodeManagerAddress", "node")
@@ -431,7 +467,13 @@ class Dispatcher:
                     if job.runnable and self._dependencies_met(job)]
         runnable.sort(key=lambda j: (-j.request.priority, j.row.created))
         for worker in self.pool.values():
-            if not worker.ready or worker.busy:
+            if not worker.ready:
+                continue
+            while worker.busy:  # a worker on quick frames gets the next ones of its job
+                job = self._pipelined(worker)
+                if job is None or not job.runnable or not self._give(worker, job):
+                    break
+            if worker.busy:
                 continue
             for job in runnable:
                 if not self.eligible(worker, job):
@@ -441,6 +483,21 @@ class Dispatcher:
                     continue
                 if self._give(worker, job):
                     break
+
+    def _pipelined(self, worker: PoolWorker) -> ActiveJob | None:
+        """The job whose next frames may queue behind this worker's (None when none): a
+        worker rendering only frames of one job, frames so quick that a round trip per
+        frame would keep it waiting, sent a few deep."""
+        if len(worker.queue) >= _PIPELINE_DEPTH or any(a.kind != "render"
+                                                         for a in worker.queue):
+            return None
+        job = self.jobs.get(worker.queue[0].job_id)
+        if job is None or any(a.job_id != job.id for a in worker.queue):
+            return None
+        recent = job.seconds[-_RECENT_FRAMES:]
+        if len(recent) < 2 or statistics.median(recent) >= _QUICK_FRAME_SECONDS:
+            return None
+        return job
 
     def _give(self, worker: PoolWorker, job: ActiveJob) -> bool:
         """Give the worker something of this job to do; False when there is nothing."""
@@ -457,12 +514,13 @@ class Dispatcher:
         tasks = self._take(worker, job)
         if not tasks:
             return False
-        if job.row.state == states.QUEUED:
-            self._move(job, states.RUNNING, None, "started", (states.QUEUED,))
+        if job.row.state == JobState.QUEUED:
+            self._move(job, JobState.RUNNING, None, "started", (JobState.QUEUED,))
         if isinstance(job.request, RenderJobRequest):
             self._ensure_scene(worker, job)
             attempt = max(job.attempts.get(f, 0) for f in tasks) + 1
-            ref = worker.actor.render.remote(tasks, job.name_pattern, attempt, None, job.id)
+            shared = str(job.out_dir) if self.config.shared_storage else None
+            ref = worker.actor.render.remote(tasks, job.name_pattern, attempt, shared, job.id)
             worker.queue.append(Assignment("render", ref, job.id, tasks, attempt))
         else:
             idx = tasks[0]
@@ -512,13 +570,14 @@ class Dispatcher:
                 items = list(job.plan.items)
                 finished = {i for i, name in enumerate(items) if job.plan.finished(name)}
             except (OSError, MetastudioError) as exc:
-                self._fail_job(job, str(exc))
+                self._fail_job(job, str(exc), exc if isinstance(exc, MetastudioError) else None)
                 return False
             self._staged(job, str(request.out), list(enumerate(items)), finished)
             return False
         job.saved_by = blend_version(request.scene)
         try:
-            job.scene = self.uploader.put(request.scene, owner=job.id)
+            job.scene = (str(request.scene) if self.config.shared_storage
+                         else self.uploader.put(request.scene, owner=job.id))
         except OSError as exc:
             self._fail_job(job, f"scene: cannot read {request.scene}: {exc.strerror}")
             return False
@@ -538,7 +597,8 @@ class Dispatcher:
                                    "may be lost or render differently there")
         ref = worker.actor.load.remote(job.id, job.scene, str(request.scene),
                                        request.overrides, worker.slot.threads,
-                                       worker.slot.uses_gpu, False, request.steps)
+                                       worker.slot.uses_gpu, self.config.evaluate_only,
+                                       request.steps)
         worker.queue.append(Assignment("load", ref, job.id, staging=staging))
         worker.loaded, worker.loaded_files = job.id, 0
 
@@ -559,6 +619,8 @@ class Dispatcher:
             self._fail_job(job, outside)
             return
         new = [p for p in info.dependencies if p not in job.files and p not in job.missing]
+        if self.config.shared_storage:  # the workers read them where they are
+            new = []
         for original in new[:]:
             payload = self._payload(job, original)
             if payload is None:
@@ -622,7 +684,17 @@ class Dispatcher:
         # the frame is done again (only files from before this service started).
         for leftover in leftovers(out_dir, self._started_at):
             leftover.unlink(missing_ok=True)
-        self.store.stage(job.id, out_dir, tasks, finished)
+        # A task done before whose result has gone from the folder is done again.
+        gone = set()
+        for task in self.store.tasks(job.id, (TaskState.DONE,)):
+            if job.info is None:
+                vanished = task.index not in finished
+            else:
+                vanished = (bool(task.file) and not self.config.evaluate_only
+                            and not (Path(out_dir) / task.file).exists())
+            if vanished:
+                gone.add(task.index)
+        self.store.stage(job.id, out_dir, tasks, finished, gone)
         job.out_dir = Path(out_dir)
         job.row.out_dir = out_dir
         job.staged = True
@@ -659,6 +731,8 @@ class Dispatcher:
     def _succeeded(self, worker: PoolWorker, assignment: Assignment, result) -> None:
         if assignment.kind == "warm":
             worker.ready = True
+            worker.description = result
+            self.workers_seen.add(worker.name)
             worker.pid = result.get("pid", 0)
             worker.blender = tuple(result.get("blender") or ()) or None
             log.info("worker %s ready (pid %s)", worker.name, result.get("pid"))
@@ -697,7 +771,7 @@ class Dispatcher:
                 self._fail_task(job, idx, worker, reason, "")
         if assignment.kind == "preview":
             job.preview_running = False
-            self._set_preview(job, f"failed: {reason}")
+            self._set_preview(job, error=reason)
 
     def _failed_call(self, worker: PoolWorker, assignment: Assignment,
                      exc: RayTaskError) -> None:
@@ -714,16 +788,19 @@ class Dispatcher:
         if assignment.kind == "load":
             worker.loaded = ""
             if assignment.staging:  # the scene cannot be used: the job cannot run
-                self._fail_job(job, reason)
+                self._fail_job(job, reason, cause)
         elif assignment.kind == "deps" and assignment.staging:
-            self._fail_job(job, reason)
+            self._fail_job(job, reason, cause)
         elif assignment.kind in ("render", "call"):
+            # An item that raised one of our own errors (its input cannot be used) fails
+            # at once: trying it again, elsewhere, gives the same answer.
             for idx in assignment.tasks:
                 job.in_flight.discard(idx)
-                self._fail_task(job, idx, worker, reason.splitlines()[0], "")
+                self._fail_task(job, idx, worker, reason.splitlines()[0], "",
+                                final=cause is not None)
         elif assignment.kind == "preview":
             job.preview_running = False
-            self._set_preview(job, f"failed: {reason.splitlines()[0]}")
+            self._set_preview(job, error=reason.splitlines()[0])
             self.store.log(job.id, f"preview failed: {reason}")
 
     def _frame_back(self, worker: PoolWorker, job: ActiveJob, outcome: FrameOutcome) -> None:
@@ -769,7 +846,7 @@ class Dispatcher:
         """A result of a job canceled or deleted since it went out is not written; its
         tasks wait, as they were, for the job to be resumed."""
         row = self.store.job(job.id)
-        if row is not None and row.state != states.CANCELED:
+        if row is not None and row.state != JobState.CANCELED:
             return False
         self.store.mark_pending(job.id, tasks)
         return True
@@ -784,8 +861,8 @@ class Dispatcher:
         folder = path.parent
         message = (f"paused: cannot write into {folder}: {exc.strerror or exc} (fix the "
                    "folder, then resume the job)")
-        if job.row.state != states.PAUSED:
-            self._move(job, states.PAUSED, message, message, (states.QUEUED, states.RUNNING))
+        if job.row.state != JobState.PAUSED:
+            self._move(job, JobState.PAUSED, message, message, (JobState.QUEUED, JobState.RUNNING))
 
     def _fail_task(self, job: ActiveJob, idx: int, worker: PoolWorker, error: str, text: str,
                    final: bool = False) -> None:
@@ -803,10 +880,13 @@ class Dispatcher:
         if not final:
             job.retry.append(idx)
 
-    def _fail_job(self, job: ActiveJob, message: str) -> None:
+    def _fail_job(self, job: ActiveJob, message: str,
+                  cause: MetastudioError | None = None) -> None:
         job.staging = False
-        self._move(job, states.FAILED, message, f"failed: {message}",
-                   (states.QUEUED, states.RUNNING, states.PAUSED))
+        if cause is not None:
+            self.job_errors[job.id] = cause
+        self._move(job, JobState.FAILED, message, f"failed: {message}",
+                   (JobState.QUEUED, JobState.RUNNING, JobState.PAUSED))
 
     def _move(self, job: ActiveJob, state: str, message: str | None, event: str,
               allowed: tuple[str, ...]) -> None:
@@ -860,19 +940,18 @@ class Dispatcher:
                     self._check_stranded(job)
                 continue
             counts = self.store.counts(job.id)
-            failed = counts.get(states.FAILED, 0)
+            failed = counts.get(TaskState.FAILED, 0)
             if failed:
-                errors = [_task_error(t) for t in self.store.tasks(job.id, (states.FAILED,))[:3]]
+                errors = [_task_error(t) for t in self.store.tasks(job.id, (TaskState.FAILED,))[:3]]
                 self._fail_job(job, f"{failed} of {sum(counts.values())} failed: "
                                     + "; ".join(errors))
                 continue
             if self._wants_preview(job):
                 self._start_preview(job)
                 continue
-            preview = job.row.preview
-            message = preview.replace("failed:", "preview failed:", 1) if (
-                preview.startswith("failed")) else ""
-            self._move(job, states.DONE, message, "done", (states.QUEUED, states.RUNNING))
+            error = job.row.preview_error
+            message = f"preview failed: {error}" if error else ""
+            self._move(job, JobState.DONE, message, "done", (JobState.QUEUED, JobState.RUNNING))
 
     def _check_stranded(self, job: ActiveJob) -> None:
         """Work is left but no live worker may take it: say why, and fail the job when
@@ -914,14 +993,14 @@ class Dispatcher:
     def _wants_preview(self, job: ActiveJob) -> bool:
         request = job.request
         return (isinstance(request, RenderJobRequest) and request.preview
-                and not job.row.preview)
+                and not job.row.preview and not job.row.preview_error)
 
     def _start_preview(self, job: ActiveJob) -> None:
         worker = next((w for w in self.pool.values()
                        if w.ready and not w.busy and self._fits(w, job)), None)
         if worker is None:
             return
-        tasks = [t for t in self.store.tasks(job.id) if t.state == states.DONE and t.file]
+        tasks = [t for t in self.store.tasks(job.id) if t.state == TaskState.DONE and t.file]
         frames = []
         for task in tasks[:_PREVIEW_MAX_FRAMES]:
             try:
@@ -929,7 +1008,7 @@ class Dispatcher:
             except OSError:
                 continue
         if not frames:
-            self._set_preview(job, "failed: no frames to show")
+            self._set_preview(job, error="no frames to show")
             return
         from .preview import encode_preview
 
@@ -941,19 +1020,19 @@ class Dispatcher:
         job.preview_running = True
         self.store.log(job.id, f"encoding the preview on {worker.name}")
 
-    def _set_preview(self, job: ActiveJob, preview: str) -> None:
-        """Record the preview's file, or "failed: why", in the queue and in the job."""
-        self.store.set_preview(job.id, preview)
-        job.row.preview = preview
+    def _set_preview(self, job: ActiveJob, file: str = "", error: str = "") -> None:
+        """Record the preview's file, or why there is none, in the queue and in the job."""
+        self.store.set_preview(job.id, file, error)
+        job.row.preview, job.row.preview_error = file, error
 
     def _preview_back(self, job: ActiveJob, result) -> None:
         data, _text = result
         name = f"preview-{job.id}.mp4"
         try:
             write_atomically(job.out_dir / name, data)
-            self._set_preview(job, name)
+            self._set_preview(job, file=name)
         except OSError as exc:
-            self._set_preview(job, f"failed: cannot write {name}: {exc.strerror}")
+            self._set_preview(job, error=f"cannot write {name}: {exc.strerror}")
         job.preview_running = False
 
     # ----- what the API shows ---------------------------------------------------------

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from metastudio.core.job_states import JobState, TaskState
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,
@@ -27,7 +29,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     preview TEXT NOT NULL DEFAULT '',
     blocklist_since REAL NOT NULL DEFAULT 0,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    preview_error TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS tasks (
     job_id TEXT NOT NULL,
@@ -82,9 +85,11 @@ def _expected_columns() -> dict[str, list[str]]:
         probe.close()
 
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
-QUEUED, PAUSED, CANCELED = "queued", "paused", "canceled"
-FINAL = (DONE, FAILED, CANCELED)
+# A queue written by an earlier version lacks these columns (added at the end of their
+# table, with the statement that fills them from what that version kept).
+_ADDED_COLUMNS = {("jobs", "preview_error"): (
+    "UPDATE jobs SET preview_error=substr(preview, 9), preview='' WHERE preview LIKE"
+    " 'failed:%'")}
 
 
 @dataclass
@@ -96,14 +101,15 @@ class JobRow:
     name: str
     request: dict
     priority: int
-    state: str
+    state: JobState
     message: str
     out_dir: str
     staged: bool
-    preview: str
+    preview: str  # the preview video's file name in out_dir, once made
     blocklist_since: float
     created: float
     updated: float
+    preview_error: str = ""  # why the preview could not be made
 
 
 @dataclass
@@ -112,26 +118,32 @@ class TaskRow:
 
     index: int
     name: str
-    state: str
+    state: TaskState
     attempts: int
     worker: str
     file: str
     seconds: float | None
     error: str
+    updated: float = 0.0  # when it last changed (time.time())
 
 
 _JOB_COLUMNS = ("id, kind, name, request, priority, state, message, out_dir, staged, preview,"
-                " blocklist_since, created, updated")
+                " blocklist_since, created, updated, preview_error")
 
 
 def _job(row) -> JobRow:
     values = list(row)
     values[3] = json.loads(values[3])
+    values[5] = JobState(values[5])
     values[8] = bool(values[8])
     return JobRow(*values)
 
 
-class ServiceStore:
+def _task(row) -> TaskRow:
+    return TaskRow(row[0], row[1], TaskState(row[2]), *row[3:])
+
+
+class JobQueue:
     """The queue of one service (a single SQLite file)."""
 
     def __init__(self, path: Path) -> None:
@@ -151,6 +163,7 @@ class ServiceStore:
             # FULL: a frame recorded done must still be done after a power cut or a kill.
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            self._add_columns()
         except (sqlite3.Error, QueueError) as exc:
             self._db.close()
             raise exc if isinstance(exc, QueueError) else QueueError(
@@ -168,7 +181,9 @@ class ServiceStore:
         expected = _expected_columns()
         for table, columns in expected.items():
             found = [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
-            if found and found != columns:
+            added = [c for c in columns if (table, c) in _ADDED_COLUMNS]
+            older = [c for c in columns if c not in added]
+            if found and found != columns and found != older:
                 raise QueueError(f"is not a metastudio queue of this version (table {table} "
                                  f"has columns {', '.join(found)})")
         others = {name for (name,) in self._db.execute(
@@ -176,6 +191,24 @@ class ServiceStore:
         if others:
             raise QueueError(f"is not a metastudio queue (it has tables "
                              f"{', '.join(sorted(others))})")
+
+    def _add_columns(self) -> None:
+        """Bring a queue of an earlier version up to this one's columns."""
+        for (table, column), fill in _ADDED_COLUMNS.items():
+            have = [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
+            if column in have:
+                continue
+            probe = sqlite3.connect(":memory:")
+            probe.executescript(_SCHEMA)
+            _, _, kind, notnull, default, _ = next(
+                row for row in probe.execute(f"PRAGMA table_info({table})") if row[1] == column)
+            probe.close()
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"
+                             + (" NOT NULL" if notnull else "")
+                             + (f" DEFAULT {default}" if default is not None else ""))
+            self._db.execute(fill)
+            self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -202,9 +235,10 @@ class ServiceStore:
             return self._db.execute(sql, parameters).fetchall()
 
     # ----- jobs ---------------------------------------------------------------------
-    def add_job(self, kind: str, name: str, request: dict, priority: int) -> str:
-        """Queue a new job; returns its id (12 hex digits)."""
-        job_id = secrets.token_hex(6)
+    def add_job(self, kind: str, name: str, request: dict, priority: int,
+                job_id: str | None = None) -> str:
+        """Queue a new job; returns its id (12 hex digits: `job_id`, or a new one)."""
+        job_id = job_id or secrets.token_hex(6)
         now = time.time()
         self._write([(
             "INSERT INTO jobs (id, kind, name, request, priority, state, created, updated)"
@@ -213,6 +247,20 @@ class ServiceStore:
             ("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
              (job_id, now, f"submitted ({kind})"))])
         return job_id
+
+    def add_or_resume(self, kind: str, name: str, request: dict, priority: int,
+                      job_id: str) -> bool:
+        """Queue the job under `job_id`, or take it up again if it is there: a job that
+        ended, was paused or canceled, or was left running by a process that is gone, is
+        queued again with its finished tasks kept and failed ones given fresh attempts;
+        one queued or running is left as it is. True when it was there."""
+        row = self.job(job_id)
+        if row is None:
+            self.add_job(kind, name, request, priority, job_id=job_id)
+            return False
+        if not row.state.is_runnable:
+            self.requeue_failed(job_id)
+        return True
 
     def job(self, job_id: str) -> JobRow | None:
         rows = self._read(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id=?", (job_id,))
@@ -230,7 +278,8 @@ class ServiceStore:
 
     def set_state(self, job_id: str, state: str, message: str | None = None,
                   event: str | None = None,
-                  allowed: tuple[str, ...] = (QUEUED, RUNNING, PAUSED)) -> bool:
+                  allowed: tuple[str, ...] = (JobState.QUEUED, JobState.RUNNING,
+                                              JobState.PAUSED)) -> bool:
         """Move a job to `state` (with `message`, if given) only while it is in one of
         `allowed`, atomically: what the scheduler concludes never overrides a cancel,
         pause or delete that came in meanwhile. False when it did not move."""
@@ -267,9 +316,10 @@ class ServiceStore:
         self._write([("UPDATE jobs SET message=?, updated=? WHERE id=?",
                       (message, time.time(), job_id))])
 
-    def set_preview(self, job_id: str, preview: str) -> None:
-        self._write([("UPDATE jobs SET preview=?, updated=? WHERE id=?",
-                      (preview, time.time(), job_id))])
+    def set_preview(self, job_id: str, file: str = "", error: str = "") -> None:
+        """Record the job's preview video (its file name in out_dir), or why there is none."""
+        self._write([("UPDATE jobs SET preview=?, preview_error=?, updated=? WHERE id=?",
+                      (file, error, time.time(), job_id))])
 
     def delete_job(self, job_id: str) -> None:
         self._write([(f"DELETE FROM {table} WHERE {key}=?", (job_id,))
@@ -288,26 +338,30 @@ class ServiceStore:
 
     # ----- tasks --------------------------------------------------------------------
     def stage(self, job_id: str, out_dir: str, tasks: list[tuple[int, str]],
-              already_done: set[int] = frozenset()) -> None:
+              already_done: set[int] = frozenset(), gone: set[int] = frozenset()) -> None:
         """Record the job's frames or items (once: a job staged again keeps its records);
-        those in `already_done` (found finished on disk) are done."""
+        those in `already_done` (found finished on disk) are done, and those in `gone`
+        (recorded done, but their files are no longer there) are to do again."""
         now = time.time()
         self._write([
+            ("UPDATE tasks SET state='pending', updated=? WHERE job_id=? AND idx=?",
+             [(now, job_id, idx) for idx in gone]),
             ("UPDATE jobs SET out_dir=?, staged=1, updated=? WHERE id=?",
              (out_dir, now, job_id)),
             ("INSERT OR IGNORE INTO tasks (job_id, idx, name, state, updated)"
              " VALUES (?, ?, ?, ?, ?)",
-             [(job_id, idx, name, DONE if idx in already_done else PENDING, now)
+             [(job_id, idx, name, TaskState.DONE if idx in already_done else TaskState.PENDING,
+               now)
               for idx, name in tasks])])
 
     def tasks(self, job_id: str, states: tuple[str, ...] | None = None) -> list[TaskRow]:
-        sql = ("SELECT idx, name, state, attempts, worker, file, seconds, error FROM tasks"
+        sql = ("SELECT idx, name, state, attempts, worker, file, seconds, error, updated FROM tasks"
                " WHERE job_id=?")
         parameters: tuple = (job_id,)
         if states:
             sql += f" AND state IN ({','.join('?' * len(states))})"
             parameters += states
-        return [TaskRow(*row) for row in self._read(sql + " ORDER BY idx", parameters)]
+        return [_task(row) for row in self._read(sql + " ORDER BY idx", parameters)]
 
     def task(self, job_id: str, idx: int) -> TaskRow | None:
         rows = self.tasks_by_index(job_id, [idx]) if idx is not None else []
@@ -315,10 +369,10 @@ class ServiceStore:
 
     def tasks_by_index(self, job_id: str, indices: list[int]) -> list[TaskRow]:
         marks = ",".join("?" * len(indices))
-        rows = self._read("SELECT idx, name, state, attempts, worker, file, seconds, error"
-                          f" FROM tasks WHERE job_id=? AND idx IN ({marks}) ORDER BY idx",
+        rows = self._read("SELECT idx, name, state, attempts, worker, file, seconds, error,"
+                          f" updated FROM tasks WHERE job_id=? AND idx IN ({marks}) ORDER BY idx",
                           (job_id, *indices))
-        return [TaskRow(*row) for row in rows]
+        return [_task(row) for row in rows]
 
     def counts(self, job_id: str) -> dict[str, int]:
         return dict(self._read("SELECT state, COUNT(*) FROM tasks WHERE job_id=?"
@@ -368,7 +422,8 @@ class ServiceStore:
              " VALUES (?, ?, ?, 0, ?, ?, ?)", (job_id, idx, worker, error, log, now)),
             ("UPDATE tasks SET attempts=attempts+1, error=?, worker=?, state=?, file='',"
              " updated=? WHERE job_id=? AND idx=?",
-             (error, worker, FAILED if final else PENDING, now, job_id, idx))])
+             (error, worker, TaskState.FAILED if final else TaskState.PENDING, now, job_id,
+              idx))])
 
     def attempts(self, job_id: str, idx: int) -> list[tuple[str, bool, str, str, float]]:
         """(worker, ok, error, log, at) of each attempt at a task, oldest first."""
@@ -404,11 +459,20 @@ class ServiceStore:
             self._write([
                 ("UPDATE tasks SET state='pending', attempts=0, updated=? WHERE job_id=?"
                  " AND state='failed'", (now, job_id)),
-                ("UPDATE jobs SET state='queued', message='', blocklist_since=?, updated=?"
-                 " WHERE id=?", (now, now, job_id)),
+                # Its preview is made again from the frames as they will then be.
+                ("UPDATE jobs SET state='queued', message='', blocklist_since=?, updated=?,"
+                 " preview='', preview_error='' WHERE id=?", (now, now, job_id)),
                 ("INSERT INTO events (job_id, at, text) VALUES (?, ?, ?)",
                  (job_id, now, f"requeued {count} failed task(s)"))])
         return count
+
+    def put_back_running(self, job_id: str) -> int:
+        """A job's tasks left running by a process that is gone go back to pending (and
+        the job to queued); returns how many."""
+        running = [t.index for t in self.tasks(job_id, (TaskState.RUNNING,))]
+        self.mark_pending(job_id, running)
+        self.set_state(job_id, JobState.QUEUED, None, None, (JobState.RUNNING,))
+        return len(running)
 
     def recover(self) -> tuple[int, int]:
         """After a restart: a task left running whose file was written is done (the

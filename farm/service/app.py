@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Request
 from fastapi import Path as FastPath
@@ -17,6 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from metastudio.core.blendfile import blend_version
 from metastudio.core.errors import MetastudioError
+from metastudio.core.job_states import JobState, TaskState
 from metastudio.core.service_jobs import (
     MAX_TASK_INDEX,
     AttemptView,
@@ -28,12 +29,12 @@ from metastudio.core.service_jobs import (
     ServiceInfo,
     TaskView,
     WorkerView,
+    default_name,
 )
 from pydantic import TypeAdapter
 
-from ..scheduling import queue as states
 from ..scheduling.dispatcher import Dispatcher
-from ..scheduling.queue import JobRow, ServiceStore
+from ..scheduling.queue import JobQueue, JobRow
 from .admission import admit as admit_job
 from .security import (
     BodyLimit,
@@ -47,7 +48,6 @@ from .security import (
 API_VERSION = "1"
 # A frame's or item's number, within what SQLite's integers hold.
 TaskIndex = Annotated[int, FastPath(ge=0, le=MAX_TASK_INDEX)]
-JobState = Literal["queued", "running", "paused", "done", "failed", "canceled"]
 _THUMB_WIDTH = 192
 
 
@@ -56,11 +56,12 @@ class ServiceState:
     """What the API's handlers share."""
 
     home: Path
-    store: ServiceStore
+    store: JobQueue
     dispatcher: Dispatcher
     policy: PathPolicy
     ray_address: str = "local"
     token_digest: str = ""
+    client_digest: str = ""  # the token of this machine's user's own commands
     throttle: TokenThrottle = field(default_factory=TokenThrottle)
 
 
@@ -125,7 +126,8 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
                                      f"{wait:.0f} s", headers={"Retry-After": f"{wait:.0f}"})
         header = request.headers.get("authorization", "")
         offered = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        if not token_matches(service.token_digest, offered):
+        if not (token_matches(service.token_digest, offered)
+                or (service.client_digest and token_matches(service.client_digest, offered))):
             if offered:  # a guess; a request without a token guesses nothing
                 throttle.failed(client)
             raise HTTPException(401, "this service needs its token: Authorization: Bearer TOKEN",
@@ -146,11 +148,11 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         if failures is None:
             failures = store.failures_by_worker(row.id, row.blocklist_since)
         limit = row.request.get("blocklist_after", 3)
-        preview = row.preview if row.preview and not row.preview.startswith("failed") else ""
         return JobView(
             id=row.id, kind=row.kind, name=row.name, state=row.state, message=row.message,
             priority=row.priority, created=row.created, updated=row.updated, counts=counts,
-            total=sum(counts.values()), out_dir=row.out_dir, has_preview=bool(preview),
+            total=sum(counts.values()), out_dir=row.out_dir, has_preview=bool(row.preview),
+            preview_error=row.preview_error,
             frame_timeout=dispatcher.timeouts.get(row.id, row.request.get("frame_timeout")),
             blocklisted=sorted(w for w, n in failures.items() if n >= limit and w),
             request=row.request)
@@ -175,9 +177,14 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
                 raise _error(422, f"depends_on: no job {other}")
         saved_by = blend_version(job.scene) if isinstance(job, RenderJobRequest) else None
         notes = versions_note(saved_by, dispatcher.worker_snapshot)
-        name = job.name or (job.scene.name if isinstance(job, RenderJobRequest)
-                            else f"{job.batch.operator} batch")
-        job_id = store.add_job(job.kind, name, job.model_dump(mode="json"), job.priority)
+        name = job.name or default_name(job)
+        if job.id is None:
+            job_id = store.add_job(job.kind, name, job.model_dump(mode="json"), job.priority)
+        else:  # named by its client: taken up again if it is here
+            job_id = job.id
+            if store.add_or_resume(job.kind, name, job.model_dump(mode="json"), job.priority,
+                                   job_id):
+                notes = [*notes, "submitted again: taken up where it was"]
         for note in notes:
             store.log(job_id, note)
         dispatcher.poke()
@@ -212,20 +219,20 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
               responses=errors(404, 409))
     def cancel(job_id: str) -> JobView:
         """Stop giving out the job's work; frames being rendered still land."""
-        return act(job_id, (states.QUEUED, states.RUNNING, states.PAUSED), states.CANCELED,
+        return act(job_id, (JobState.QUEUED, JobState.RUNNING, JobState.PAUSED), JobState.CANCELED,
                    "canceled")
 
     @app.post("/api/jobs/{job_id}/pause", response_model=JobView, dependencies=[Auth],
               responses=errors(404, 409))
     def pause(job_id: str) -> JobView:
         """Hold the job: no new work goes out until it is resumed."""
-        return act(job_id, (states.QUEUED, states.RUNNING), states.PAUSED, "paused")
+        return act(job_id, (JobState.QUEUED, JobState.RUNNING), JobState.PAUSED, "paused")
 
     @app.post("/api/jobs/{job_id}/resume", response_model=JobView, dependencies=[Auth],
               responses=errors(404, 409))
     def resume(job_id: str) -> JobView:
         """Let a paused or canceled job run again (what is done stays done)."""
-        return act(job_id, (states.PAUSED, states.CANCELED), states.QUEUED, "resumed")
+        return act(job_id, (JobState.PAUSED, JobState.CANCELED), JobState.QUEUED, "resumed")
 
     @app.post("/api/jobs/{job_id}/requeue", response_model=JobView, dependencies=[Auth],
               responses=errors(404, 409))
@@ -270,7 +277,7 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         """A small JPEG of a finished frame."""
         row = row_or_404(job_id)
         task = store.task(job_id, index)
-        if row.kind != "render" or task is None or task.state != states.DONE or not task.file:
+        if row.kind != "render" or task is None or task.state != TaskState.DONE or not task.file:
             raise _error(404, f"job {job_id}: frame {index} has no picture yet")
         cached = service.home / "thumbs" / job_id / f"{index}.jpg"
         if not cached.exists():
@@ -287,9 +294,9 @@ def create_app(service: ServiceState, max_body: int = 1 << 20) -> FastAPI:
         """The job's preview video, once its frames are done."""
         row = row_or_404(job_id)
         path = Path(row.out_dir) / row.preview if row.preview else None
-        if path is None or row.preview.startswith("failed") or not path.is_file():
+        if path is None or not path.is_file():
             raise _error(404, f"job {job_id} has no preview"
-                         + (f" ({row.preview})" if row.preview else ""))
+                         + (f" ({row.preview_error})" if row.preview_error else ""))
         return FileResponse(path, media_type="video/mp4", filename=path.name)
 
     # ----- the farm -------------------------------------------------------------------

@@ -18,9 +18,11 @@ from pathlib import Path, PurePath
 
 from pydantic import BaseModel
 
+from ..scheduling.home import CLIENT_TOKEN_FILENAME
 from ..scheduling.roots import PACKAGED_SAMPLES, PathPolicy
 
 TOKEN_FILENAME = "token.sha256"
+
 __all__ = ["PACKAGED_SAMPLES", "PathPolicy"]  # also the service's guards
 
 
@@ -41,6 +43,17 @@ def ensure_token(home: Path, renew: bool = False) -> str | None:
         f.write(_digest(token) + "\n")
     os.replace(temporary, path)
     return token
+
+
+def write_client_token(home: Path) -> str:
+    """A new token for this user's own commands, in the home (mode 0600); its digest."""
+    token = secrets.token_urlsafe(32)
+    path = home / CLIENT_TOKEN_FILENAME
+    temporary = path.with_name(path.name + ".part")
+    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(token + "\n")
+    os.replace(temporary, path)
+    return _digest(token)
 
 
 def token_matches(home_digest: str, offered: str | None) -> bool:

@@ -4,27 +4,19 @@ process, on an embedded local Ray or a cluster joined by address."""
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
 from metastudio.core.errors import FarmError
 
-from ..scheduling.queue import ServiceStore
+from ..scheduling.home import SERVICE_QUEUE, default_home, hold_home, open_queue
+
+__all__ = ["DEFAULT_PORT", "default_home", "serve"]
+
 
 DEFAULT_PORT = 8642
-LOCK_FILENAME = "service.lock"
 LOG_FILENAME = "service.log"
 _RAY_OPTIONS = dict(logging_level=logging.ERROR, log_to_driver=False)
-
-
-def default_home() -> Path:
-    """Where a service keeps its queue, token hash and thumbnails."""
-    env = os.environ.get("METASTUDIO_SERVICE_HOME")
-    if env:
-        return Path(env)
-    data = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
-    return Path(data) / "metastudio" / "farm"
 
 
 def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
@@ -41,14 +33,20 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     from ..scheduling.cluster import check_reachable, start_local_ray
     from ..scheduling.dispatcher import Dispatcher, DispatcherConfig
     from .app import ServiceState, create_app
-    from .security import PathPolicy, ensure_token, read_token_digest
+    from .security import (
+        CLIENT_TOKEN_FILENAME,
+        PathPolicy,
+        ensure_token,
+        read_token_digest,
+        write_client_token,
+    )
 
     home = Path(home).expanduser().resolve()
     _check_port(host, port)
     scheme = "https" if tls else "http"
     lock = hold_home(home, f"{scheme}://{host}:{port}/")
     _log_to(home)
-    store = open_queue(home / "queue.sqlite")
+    store = open_queue(home / SERVICE_QUEUE)
     found, back = store.recover()
     policy = PathPolicy(roots or [Path.cwd()], path_map)
     try:
@@ -63,6 +61,7 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
     # be shown.
     try:
         token = ensure_token(home, renew=new_token)
+        client_digest = write_client_token(home)
     except OSError as exc:
         raise FarmError(f"home: cannot write the token's hash in {home}: {exc.strerror}"
                         ) from None
@@ -71,9 +70,9 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                             policy, plan_for)
     state = ServiceState(home=home, store=store, dispatcher=dispatcher, policy=policy,
                          ray_address=address or "local",
-                         token_digest=read_token_digest(home))
+                         token_digest=read_token_digest(home), client_digest=client_digest)
     app = create_app(state, max_body=max_body)
-    print(f"queue: {home / 'queue.sqlite'}; jobs may use: "
+    print(f"queue: {home / SERVICE_QUEUE}; jobs may use: "
           + ", ".join(str(r) for r in policy.roots), file=out)
     if found or back:
         print(f"resumed: {found} frame(s) found written, {back} put back in the queue",
@@ -101,6 +100,7 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
         dispatcher.stop()
         ray.shutdown()
         store.close()
+        (home / CLIENT_TOKEN_FILENAME).unlink(missing_ok=True)
         lock.close()
 
 
@@ -116,44 +116,6 @@ def _check_port(host: str, port: int) -> None:
         except OSError as exc:
             raise FarmError(f"port: cannot listen on {host}:{port} ({exc.strerror}); is "
                             "another service running there?") from None
-
-
-def hold_home(home: Path, url: str):
-    """Take the home's lock for this process's life (the returned file keeps it): one
-    service per queue. FarmError naming the running one's pid and address when taken,
-    or saying why the home cannot be used."""
-    import fcntl
-
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        handle = open(home / LOCK_FILENAME, "a+")  # noqa: SIM115 (held until exit)
-    except OSError as exc:
-        raise FarmError(f"home: cannot use {home}: {exc.strerror}") from None
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.seek(0)
-        holder = handle.read().strip() or "a process"
-        handle.close()
-        raise FarmError(f"home: {home} is already served by {holder}; stop it first, or "
-                        "give this one another --home") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()} at {url}\n")
-    handle.flush()
-    return handle
-
-
-def open_queue(path: Path) -> ServiceStore:
-    """The home's queue, checked before anything uses it; FarmError in one line saying
-    what is wrong and how to move the file aside (it is left as it is)."""
-    from ..scheduling.queue import QueueError, ServiceStore
-
-    try:
-        return ServiceStore(path)
-    except QueueError as exc:
-        raise FarmError(f"queue: {path} {exc}; the file is left as it is: move it aside "
-                        f"(mv {path} {path}.broken) to start with an empty queue") from None
 
 
 def _log_to(home: Path) -> None:

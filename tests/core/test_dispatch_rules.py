@@ -4,6 +4,7 @@ frames."""
 
 import time
 
+from metastudio.core.job_states import JobState
 from metastudio_farm.scheduling.dispatcher import (
     ActiveJob,
     Dispatcher,
@@ -17,8 +18,8 @@ from metastudio_farm.scheduling.queue import JobRow
 
 def job(**request) -> ActiveJob:
     request = {"kind": "render", "scene": "/p/shot.blend"} | request
-    return ActiveJob(JobRow("0123456789ab", "render", "", request, 50, "queued", "", "", False,
-                            "", 0.0, time.time(), time.time()))
+    return ActiveJob(JobRow("0123456789ab", "render", "", request, 50, JobState.QUEUED, "", "",
+                            False, "", 0.0, time.time(), time.time()))
 
 
 def worker(gpus: int, *tags: str, name: str = "host/w0") -> PoolWorker:

@@ -1,14 +1,7 @@
-"""Layers point one way. Every import in the code (at the top of a module, inside a
-function or under TYPE_CHECKING alike) is read from the source and must point down:
+"""Layers point one way (the rules and the import reader are scripts/architecture.py's),
+the architecture page shows them as they are, and every batch kind has a plan."""
 
-- the extension: core <- bl <- preferences <- ops, ui <- the package's entry (its
-  register() and the headless runner);
-- the farm: scheduling <- batches <- service <- cli; the farm uses the extension's core
-  and bl, and its entry to register the operators on a worker, never ops, ui or
-  preferences; the extension never imports the farm.
-"""
-
-import ast
+import importlib.util
 import shutil
 import struct
 import wave
@@ -22,90 +15,30 @@ from metastudio_farm.batches.plan import BatchPlan
 from metastudio_farm.batches.plans import plan_for
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = {"metastudio": ROOT / "addon", "metastudio_farm": ROOT / "farm"}
-
-EXTENSION = {"core": 0, "bl": 1, "preferences": 2, "ops": 3, "ui": 3, "": 4, "runner": 4}
-FARM = {"": 10, "scheduling": 10, "batches": 11, "service": 12, "cli": 13}
-FARM_MAY_USE = {"core", "bl", "", "runner"}  # of the extension
-
-
-def _modules():
-    """(dotted name, path) of every module of both packages."""
-    for package, folder in FOLDERS.items():
-        for path in sorted(folder.rglob("*.py")):
-            parts = path.relative_to(folder).with_suffix("").parts
-            if parts[-1] == "__init__":
-                parts = parts[:-1]
-            yield ".".join((package, *parts)), path
-
-
-def _imports(name: str, path: Path):
-    """(line, imported module) for every import statement in the module."""
-    is_package = path.name == "__init__.py"
-    here = name if is_package else name.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield node.lineno, alias.name
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = here.split(".")
-                base = base[:len(base) - node.level + 1]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
-            if node.module is None:  # from . import x: x may be a module
-                for alias in node.names:
-                    yield node.lineno, f"{target}.{alias.name}"
-            else:
-                yield node.lineno, target
-
-
-def _layer(module: str) -> tuple[str, int] | None:
-    """(package, layer) of one of our modules; None for anything else."""
-    package, _, rest = module.partition(".")
-    head = rest.split(".")[0]
-    if package == "metastudio":
-        if head not in EXTENSION:
-            raise AssertionError(f"{module}: a new part of the extension; give it a layer")
-        return package, EXTENSION[head]
-    if package == "metastudio_farm":
-        if head not in FARM:
-            raise AssertionError(f"{module}: every farm module belongs to one of "
-                                 f"{', '.join(FARM)}")
-        return package, FARM[head]
-    return None
-
-
-def _extension_part(module: str) -> str:
-    return module.partition(".")[2].split(".")[0]
+_SPEC = importlib.util.spec_from_file_location("architecture", ROOT / "scripts" /
+                                               "architecture.py")
+architecture = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(architecture)
 
 
 def test_every_import_points_down():
-    backwards = []
-    for name, path in _modules():
-        own = _layer(name)
-        for line, target in _imports(name, path):
-            other = _layer(target)
-            if other is None:
-                continue
-            where = f"{path.relative_to(ROOT)}:{line}: {name} imports {target}"
-            if own[0] == "metastudio" and other[0] == "metastudio_farm":
-                backwards.append(f"{where} (the extension never imports the farm)")
-            elif own[0] == "metastudio_farm" and other[0] == "metastudio":
-                if _extension_part(target) not in FARM_MAY_USE:
-                    backwards.append(f"{where} (the farm uses core, bl and the entry only)")
-            elif other[1] > own[1]:
-                backwards.append(where)
+    backwards = architecture.backward_imports()
     assert not backwards, "imports that point back up:\n" + "\n".join(backwards)
 
 
 def test_the_check_sees_imports_inside_functions(tmp_path):
     module = tmp_path / "probe.py"
     module.write_text("def f():\n    from ..ops import stepped\n")
-    found = list(_imports("metastudio.bl.probe", module))
+    found = list(architecture.imports("metastudio.bl.probe", module))
     assert found == [(2, "metastudio.ops")]
-    assert _layer(found[0][1])[1] > _layer("metastudio.bl.probe")[1]
+    assert architecture.layer(found[0][1]) > architecture.layer("metastudio.bl.probe")
+    with pytest.raises(ValueError, match="'extras' has no layer"):
+        architecture.layer("metastudio_farm.extras.thing")
+
+
+def test_the_architecture_page_shows_the_code_as_it_is():
+    assert architecture.doc_is_current(), ("docs/architecture.md: paste the output of "
+                                           "scripts/architecture.py into it")
 
 
 def _wav(path: Path) -> None:

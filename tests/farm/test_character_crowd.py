@@ -5,18 +5,24 @@ import json
 
 import pytest
 from metastudio.core.character.spec import CharacterSpec
-from metastudio_farm.batches.character import run_crowd
+from metastudio.core.service_jobs import BatchJobRequest, CharacterBatch
+from metastudio_farm.cli.farm import run_batch_job
 
 from tests.bpy_process import run_bpy
 
 pytestmark = pytest.mark.usefixtures("local_ray")
 
 
+def run_crowd(spec, count, out):
+    request = BatchJobRequest(batch=CharacterBatch(spec=spec, count=count), out=out)
+    return run_batch_job(request, no_service=True)
+
+
 def test_a_crowd_is_made_on_the_farm_and_resumes(tmp_path):
     spec = CharacterSpec(description="a woman in a green dress", name="Guest",
                          face_shapes=False)
     out = tmp_path / "crowd"
-    report = run_crowd(spec.model_dump_json(), 2, out)
+    report = run_crowd(spec, 2, out)
     assert (report.done, report.skipped, report.failed) == (2, 0, {})
     blends = sorted(out.glob("*.blend"))
     assert [p.name for p in blends] == ["Guest_0001.blend", "Guest_0002.blend"]
@@ -31,5 +37,5 @@ result = sorted(o.name for o in bpy.data.objects)
 """, path=str(blends[1]))
     assert opened == ["Guest 2", "Guest 2 eyebrows", "Guest 2 hair", "Guest 2 rig",
                       "Guest 2 shoes", "Guest 2 top", "Guest 2 top skirt"]
-    again = run_crowd(spec.model_dump_json(), 3, out)
+    again = run_crowd(spec, 3, out)
     assert (again.done, again.skipped) == (1, 2)

@@ -11,13 +11,13 @@ from metastudio.core.render_job import RenderJob, RenderOverrides
 from metastudio.core.scene_info import mirror_path
 from metastudio_farm.scheduling.cluster import live_nodes
 from metastudio_farm.scheduling.placement import plan_workers
-from metastudio_farm.scheduling.render_run import RenderRun
 from metastudio_farm.scheduling.transfer import Uploader
 from metastudio_farm.scheduling.worker import RenderWorker
 from ray.cluster_utils import Cluster
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 from tests.bpy_process import build_scene, run_bpy
+from tests.farm.farm_run import render
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +71,11 @@ def test_render_on_a_two_node_cluster_joined_by_address(cluster, scene_with_text
                     resources={"address": cluster.address})
     described = []
 
-    def remember_workers(run, outcome):
-        described[:] = [w.description for w in run.workers if w.description]
+    def remember_workers(dispatcher):
+        described.extend(w.description for w in dispatcher.pool.values()
+                         if w.description and w.description not in described)
 
-    report = RenderRun(job, on_frame=remember_workers).run()
+    report = render(job, on_step=remember_workers)
     assert report.ok and report.done == 4
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == [
         f"frame_{n:04d}.png" for n in range(1, 5)]
@@ -156,7 +157,7 @@ def test_image_sequence_textures_travel_whole(cluster, tmp_path):
     out = tmp_path / "out"
     job = RenderJob(scene=scene, output={"directory": out},
                     resources={"address": cluster.address})
-    report = RenderRun(job).run()
+    report = render(job)
     assert report.ok and not report.warnings
     # Each frame shows its own member of the sequence: red, then green, then blue.
     for frame, channel in ((1, 0), (2, 1), (3, 2)):
@@ -199,8 +200,8 @@ def test_linked_library_textures_resolve_on_the_worker(cluster, tmp_path):
         bpy.ops.wm.save_mainfile(relative_remap=True)
     """, scene=scene, library=str(assets / "lib.blend"))
     out = tmp_path / "out"
-    report = RenderRun(RenderJob(scene=scene, output={"directory": out},
-                                 resources={"address": cluster.address})).run()
+    report = render(RenderJob(scene=scene, output={"directory": out},
+                              resources={"address": cluster.address}))
     assert report.ok and not report.warnings
     red, green, blue = ground_colour(str(out / "frame_0001.png"))
     assert blue - red > 0.3 and blue - green > 0.2, (red, green, blue)

@@ -7,9 +7,10 @@ import subprocess
 import sys
 import time
 
-from metastudio_farm.scheduling.job_store import JobStore, store_path
+from metastudio.core.job_states import JobState
 
 from tests.bpy_process import build_scene
+from tests.farm.farm_run import embedded_queue
 
 
 def render_command(scene, out) -> list[str]:
@@ -45,9 +46,10 @@ def test_killed_driver_resumes_without_redoing_frames(tmp_path):
     after = finished_frames(out)
     assert sorted(after) == [f"frame_{n:04d}.png" for n in range(1, 13)]
     assert all(after[name] == stamp for name, stamp in before.items())  # not redone
-    with JobStore(store_path(out)) as store:
-        (summary,) = store.jobs()
-        assert summary.state == "done" and summary.counts == {"done": 12}
+    queue = embedded_queue()
+    (row,) = [r for r in queue.jobs() if r.out_dir == str(out)]
+    assert row.state == JobState.DONE and queue.counts(row.id) == {"done": 12}
+    queue.close()
 
 
 def test_interrupt_stops_the_farm_even_when_started_with_sigint_ignored(tmp_path):

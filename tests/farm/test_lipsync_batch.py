@@ -7,13 +7,21 @@ import time
 import pytest
 import soundfile
 from metastudio.core.errors import JobSpecError
+from metastudio.core.schema import build_spec
+from metastudio.core.service_jobs import BatchJobRequest
 from metastudio.core.voice import espeak
-from metastudio_farm.batches.lipsync import run_batch
+from metastudio_farm.cli.farm import run_batch_job
 
 pytestmark = pytest.mark.usefixtures("local_ray")
 
 LINES = {"a_hello": "Hello, my name is Bob.", "b_map": "Please bring me the map.",
          "c_moon": "The moon is bright tonight."}
+
+
+def run_batch(folder, out, formats=("json",)):
+    request = build_spec(BatchJobRequest, {"out": out, "batch": {
+        "operator": "lipsync", "folder": folder, "formats": list(formats)}})
+    return run_batch_job(request, no_service=True)
 
 
 @pytest.fixture
@@ -56,7 +64,8 @@ def test_bad_batches_are_refused_before_any_work(tmp_path, folder):
     empty.mkdir()
     with pytest.raises(JobSpecError, match="audio: no recordings"):
         run_batch(empty, tmp_path / "out")
-    with pytest.raises(JobSpecError, match="formats: choose from json, tsv, dat, xml"):
+    with pytest.raises(JobSpecError, match="batch.lipsync.formats.0: .*'json', 'tsv', 'dat' or"
+                                           " 'xml'"):
         run_batch(folder, tmp_path / "out", ("pdf",))
     afile = tmp_path / "afile"
     afile.write_text("x")

@@ -13,6 +13,8 @@ from pathlib import Path
 import cv2
 import pytest
 import soundfile
+from metastudio.core.service_jobs import BatchJobRequest
+from metastudio_farm.cli.farm import run_batch_job
 
 from tests.bpy_process import run_bpy
 
@@ -237,7 +239,9 @@ def test_the_make_scene_operator_builds_into_the_open_file(tmp_path):
 
 
 def test_a_folder_of_scripts_is_one_farm_job_and_resumes(tmp_path):
-    from metastudio_farm.batches.scene import run_scenes
+    def run_scenes(folder, out, overrides=None):
+        batch = {"operator": "scene", "folder": folder, **(overrides or {})}
+        return run_batch_job(BatchJobRequest(batch=batch, out=out), no_service=True)
 
     scripts = tmp_path / "scripts"
     scripts.mkdir()

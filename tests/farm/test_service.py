@@ -4,6 +4,8 @@ warm Blender workers; jobs submitted through its HTTP API and command line."""
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -353,6 +355,36 @@ def test_the_command_line_talks_to_the_service(service, studio, capsys, monkeypa
     monkeypatch.setenv("METASTUDIO_TOKEN", "wrong")
     assert cli.main(["status"]) == 2
     assert "token was refused" in capsys.readouterr().err
+
+
+def test_render_uses_the_service_running_for_the_user_and_resumes_there(service, studio,
+                                                                         tmp_path):
+    # No address, no token given: `metastudio render` finds the service by its lock in
+    # the farm's home and talks to it with the token it left there for its own user.
+    env = dict(os.environ, METASTUDIO_SERVICE_HOME=str(service.home))
+    command = [str(Path(sys.executable).with_name("metastudio")), "render",
+               str(studio / "shot.blend"), "--frames", "1-3", "--out", str(studio / "warm")]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert f"on the farm service at {service.url}" in first.stderr
+    assert "3/3 frames" in first.stdout and "the service at" in first.stdout
+    job_id = first.stdout.split()[1].rstrip(":")
+    assert frames(studio / "warm") == [f"frame_{n:04d}.png" for n in (1, 2, 3)]
+    stamps = {p.name: p.stat().st_mtime_ns for p in (studio / "warm").iterdir()}
+    # The same command again: the same job, taken up where it was (nothing to redo).
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.split()[1].rstrip(":") == job_id
+    assert {p.name: p.stat().st_mtime_ns for p in (studio / "warm").iterdir()} == stamps
+    assert "submitted again: taken up where it was" in " ".join(
+        service.client().log(job_id))
+    # A scene outside the service's folders: said, and rendered in the command's process.
+    outside = build_scene(tmp_path / "own.blend", frames=1)
+    own = subprocess.run(command[:2] + [outside, "--out", str(tmp_path / "o")],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert own.returncode == 0, own.stderr
+    assert "refused the job" in own.stderr and "in this process instead" in own.stderr
+    assert "1 worker" in own.stdout
 
 
 def test_killed_and_restarted_the_service_loses_and_redoes_nothing(studio, tmp_path):

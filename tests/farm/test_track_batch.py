@@ -6,7 +6,8 @@ import json
 
 import numpy as np
 import pytest
-from metastudio_farm.batches.track import run_track_batch
+from metastudio.core.service_jobs import BatchJobRequest, TrackBatch
+from metastudio_farm.cli.farm import run_batch_job
 
 from tests.tracking.conftest import panned
 
@@ -32,11 +33,12 @@ def test_a_folder_of_clips_is_tracked_on_the_farm(tmp_path, monkeypatch):
         wall.write(np.full((240, 320, 3), 128, np.uint8))
     wall.release()
     out = tmp_path / "tracks"
-    report = run_track_batch(clips, out)
+    request = BatchJobRequest(batch=TrackBatch(folder=clips), out=out)
+    report = run_batch_job(request, no_service=True)
     assert report.done == 2 and report.skipped == 0
     assert "no person was found" in report.failed["empty"]
     take = json.loads((out / "take1.json").read_text())
     assert take["frames"] == 6 and all(take["found"]) and take["fps"] == 25.0
     assert json.loads((out / "frames.json").read_text())["frames"] == 6
-    again = run_track_batch(clips, out)
+    again = run_batch_job(request, no_service=True)
     assert (again.done, again.skipped, list(again.failed)) == (0, 2, ["empty"])
