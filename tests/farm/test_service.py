@@ -379,7 +379,7 @@ def test_render_uses_the_service_running_for_the_user_and_resumes_there(service,
     assert "submitted again: taken up where it was" in " ".join(
         service.client().log(job_id))
     # A scene outside the service's folders: said, and rendered in the command's process.
-    outside = build_scene(tmp_path / "own.blend", frames=1)
+    outside = build_scene(tmp_path / "own.blend", frames=2)
     own = subprocess.run(command[:2] + [outside, "--out", str(tmp_path / "o")],
                          capture_output=True, text=True, env=env, timeout=300)
     assert own.returncode == 0, own.stderr
