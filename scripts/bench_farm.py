@@ -90,7 +90,7 @@ def main() -> None:
     for key, extra in (("c", []), ("c1", ["--cpus-per-worker", "1"])):
         out = work / key
         results[key] = timed([python, "-m", "metastudio_farm.cli", "render", str(scene),
-                              "--out", str(out), *extra])
+                              "--out", str(out), "--no-service", *extra])
         assert count_frames(out) == args.frames, f"{key}: frames missing"
 
     names = {

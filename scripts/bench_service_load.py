@@ -141,7 +141,8 @@ def main() -> int:
         started = time.monotonic()
         for n in range(args.baseline_jobs):
             subprocess.run([command, "render", scene, "--out", str(studio / "cold" / str(n)),
-                            "--frames", "1", "--workers", "1"], check=True, capture_output=True)
+                            "--frames", "1", "--workers", "1", "--no-service"], check=True,
+                           capture_output=True)
         cold = (time.monotonic() - started) / args.baseline_jobs
         print(f"a one-frame job: {seconds / submitted:.2f} s on the service's warm workers, "
               f"{cold:.2f} s as its own `metastudio render`; "

@@ -101,6 +101,6 @@ def _variations(spec: BackgroundSpec, args: argparse.Namespace) -> int:
                   "times": times, "render": args.render_all, "samples": args.samples},
         "out": args.out.expanduser().absolute()})
     progress = ProgressBar(label="backgrounds")
-    report = run_batch_job(request, args.address, args.no_service, progress)
+    report = run_batch_job(request, args.address, args.no_service, progress, keep_ray=True)
     progress.close()
     return print_batch(report, "backgrounds made", args.out)

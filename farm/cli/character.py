@@ -103,6 +103,6 @@ def _crowd(spec: CharacterSpec, args: argparse.Namespace) -> int:
     progress = ProgressBar(label="characters")
     request = BatchJobRequest(batch=CharacterBatch(spec=spec, count=args.count),
                               out=args.out.expanduser().absolute())
-    report = run_batch_job(request, args.address, args.no_service, progress)
+    report = run_batch_job(request, args.address, args.no_service, progress, keep_ray=True)
     progress.close()
     return print_batch(report, "characters made", args.out)

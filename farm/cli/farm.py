@@ -10,6 +10,7 @@ it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -55,10 +56,12 @@ def service_client(address: str | None = None, no_service: bool = False):
 
 def run_farm_job(request: RenderJobRequest | BatchJobRequest, *, identity: str = "",
                  address: str | None = None, no_service: bool = False, config=None,
-                 progress=None, on_step=None) -> JobOutcome:
+                 progress=None, on_step=None, keep_ray: bool = False) -> JobOutcome:
     """Run a job to its end where the farm is (see the module) and say how it ended.
     `progress` has start(total) and update(done, failed) (cli.progress); `on_step`
-    (run here only) sees the scheduler after each of its rounds."""
+    (run here only) sees the scheduler after each of its rounds. With `keep_ray`, a Ray
+    started here is left to stop when the process ends (a command says what it did
+    first)."""
     from ..scheduling.embedded import job_id_for
 
     job_id = job_id_for(request, identity)
@@ -70,21 +73,22 @@ def run_farm_job(request: RenderJobRequest | BatchJobRequest, *, identity: str =
         except _Unusable as exc:
             print(f"warning: {exc}; running the farm in this process instead",
                   file=sys.stderr)
-    return _run_embedded(request, job_id, address, config, progress, on_step)
+    return _run_embedded(request, job_id, address, config, progress, on_step, keep_ray)
 
 
 class _Unusable(Exception):
     """The service cannot take this job (unreachable, or it refuses what it names)."""
 
 
-def _run_embedded(request, job_id: str, address, config, progress, on_step) -> JobOutcome:
+def _run_embedded(request, job_id: str, address, config, progress, on_step,
+                  keep_ray: bool) -> JobOutcome:
     from ..batches.plans import plan_for
-    from ..scheduling.cluster import ray_session
+    from ..scheduling.cluster import connect, ray_session
     from ..scheduling.embedded import run_job
     from ..scheduling.home import default_home
 
     counter = _Counter(progress)
-    with ray_session(address):
+    with contextlib.nullcontext() if keep_ray and connect(address) else ray_session(address):
         return run_job(request, default_home(), job_id=job_id, config=config,
                        planner=plan_for, progress=counter, on_step=on_step)
 
@@ -144,7 +148,7 @@ def follow_service_job(client, request, progress) -> JobOutcome:
 
 
 def run_batch_job(request: BatchJobRequest, address: str | None = None,
-                  no_service: bool = False, progress=None):
+                  no_service: bool = False, progress=None, keep_ray: bool = False):
     """Run an operator batch where the farm is; its BatchReport (made, already done,
     failed and warnings, by item). The inputs are checked here first (a bad folder is
     refused before any farm starts), and a batch with nothing left to do starts none."""
@@ -160,7 +164,8 @@ def run_batch_job(request: BatchJobRequest, address: str | None = None,
         return BatchReport(skipped=len(plan.items))
     # Items are single-threaded work for the most part: a worker per core.
     outcome = run_farm_job(request, address=address, no_service=no_service,
-                           config=DispatcherConfig(cpus_per_worker=1), progress=progress)
+                           config=DispatcherConfig(cpus_per_worker=1), progress=progress,
+                           keep_ray=keep_ray)
     if outcome.state == JobState.FAILED and not outcome.total:
         raise FarmError(outcome.message)
     return BatchReport(done=outcome.done - outcome.skipped, skipped=outcome.skipped,

@@ -295,6 +295,6 @@ def _on_the_farm(args: argparse.Namespace, formats: tuple[str, ...], status: _St
     batch = LipSyncBatch(folder=args.audio[0].expanduser().absolute(), formats=list(formats),
                          language=args.language, fps=args.fps)
     report = run_batch_job(BatchJobRequest(batch=batch, out=args.out.expanduser().absolute()),
-                           args.address, False, progress)
+                           args.address, False, progress, keep_ray=True)
     progress.close()
     return print_batch(report, "lines lip-synced", args.out)

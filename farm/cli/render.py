@@ -182,7 +182,7 @@ def run_render(job: RenderJob, progress: str = "bar", no_service: bool = False) 
     outcome = run_farm_job(render_job_request(job), identity=scene_digest(job.scene),
                            address=job.resources.address,
                            no_service=no_service or job.resources.shared_storage,
-                           config=farm_config(job), progress=bar)
+                           config=farm_config(job), progress=bar, keep_ray=True)
     bar.close()
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -98,7 +98,7 @@ def _batch(args: argparse.Namespace) -> int:
                        quality=args.quality, fps=args.fps)
     progress = ProgressBar(label="scenes")
     report = run_batch_job(BatchJobRequest(batch=batch, out=args.out.expanduser().absolute()),
-                           args.address, args.no_service, progress)
+                           args.address, args.no_service, progress, keep_ray=True)
     progress.close()
     return print_batch(report, "scenes made", args.out)
 

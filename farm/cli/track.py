@@ -96,6 +96,6 @@ def _batch(args: argparse.Namespace) -> int:
     progress = ProgressBar(label="clips")
     request = BatchJobRequest(batch=TrackBatch(folder=args.video.expanduser().absolute()),
                               out=args.out.expanduser().absolute())
-    report = run_batch_job(request, args.address, args.no_service, progress)
+    report = run_batch_job(request, args.address, args.no_service, progress, keep_ray=True)
     progress.close()
     return print_batch(report, "clips tracked", args.out)
