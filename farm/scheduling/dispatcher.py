@@ -906,7 +906,11 @@ class Dispatcher:
             return job.request.frame_timeout
         if len(job.seconds) < self.config.learn_after:
             return None
-        if job.learned[0] != len(job.seconds):  # learned again only when a frame ends
+        learned_from = job.learned[0]
+        # Learned again when a frame ends; on a long job every few frames (a median over
+        # thousands of frames each time would cost more than the frames).
+        if learned_from != len(job.seconds) and (
+                learned_from < 64 or len(job.seconds) - learned_from >= learned_from // 16):
             job.learned = (len(job.seconds), max(
                 self.config.min_frame_timeout,
                 self.config.timeout_median_factor * statistics.median(job.seconds),

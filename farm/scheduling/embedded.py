@@ -31,6 +31,7 @@ from .queue import JobQueue
 
 # How long a job may wait with no worker able to start before the run gives up.
 _NO_WORKER_SECONDS = 600.0
+_PROGRESS_SECONDS = 0.2
 Progress = Callable[[int, int, int], None]  # (done, failed, total)
 
 
@@ -146,7 +147,7 @@ def run_job(request: RenderJobRequest | BatchJobRequest, home: Path, *, job_id: 
 
 def _follow(dispatcher: Dispatcher, queue: JobQueue, job_id: str,
             progress: Progress | None, on_step) -> None:
-    last = None
+    last, counted = None, 0.0
     idle_since = None
     while True:
         dispatcher.step()
@@ -155,13 +156,17 @@ def _follow(dispatcher: Dispatcher, queue: JobQueue, job_id: str,
         row = queue.job(job_id)
         if row is None:
             raise FarmError(f"job {job_id} left the queue while it ran")
-        counts = queue.counts(job_id)
-        seen = (counts.get(TaskState.DONE, 0), counts.get(TaskState.FAILED, 0),
-                sum(counts.values()))
-        if progress and seen != last and seen[2]:
-            progress(*seen)
-        last = seen
-        if JobState(row.state).is_final or row.state == JobState.PAUSED:
+        ended = row.state.is_final or row.state == JobState.PAUSED
+        # Counting a big job's tasks takes a while: a few times a second is enough.
+        if progress and (ended or time.monotonic() - counted > _PROGRESS_SECONDS):
+            counted = time.monotonic()
+            counts = queue.counts(job_id)
+            seen = (counts.get(TaskState.DONE, 0), counts.get(TaskState.FAILED, 0),
+                    sum(counts.values()))
+            if seen != last and seen[2]:
+                progress(*seen)
+            last = seen
+        if ended:
             return
         # No worker can start (every slot's worker died too often, or none fits): say
         # so rather than wait for a node that an embedded farm will not gain.
