@@ -60,8 +60,7 @@ def run_farm_job(request: RenderJobRequest | BatchJobRequest, *, identity: str =
     """Run a job to its end where the farm is (see the module) and say how it ended.
     `progress` has start(total) and update(done, failed) (cli.progress); `on_step`
     (run here only) sees the scheduler after each of its rounds. With `keep_ray`, a Ray
-    started here is left to stop when the process ends (a command says what it did
-    first)."""
+    started here is left running (the command stops it once it has said what it did)."""
     from ..scheduling.embedded import job_id_for
 
     job_id = job_id_for(request, identity)

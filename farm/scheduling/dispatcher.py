@@ -48,7 +48,8 @@ _PUBLISH_SECONDS = 0.5
 _UNFIT = "waiting for a worker that meets its requirements"
 _RESPAWNS_PER_SLOT = 5  # a slot whose worker keeps dying stops being refilled
 _PREVIEW_MAX_FRAMES = 5000
-# Frames quicker than this are sent several deep so that no worker waits on a round trip.
+# Frames quicker than this are sent several deep (others one ahead): no worker waits on a
+# round trip between frames.
 _QUICK_FRAME_SECONDS = 0.05
 _PIPELINE_DEPTH = 4
 _RECENT_FRAMES = 32
@@ -485,17 +486,22 @@ class Dispatcher:
                     break
 
     def _pipelined(self, worker: PoolWorker) -> ActiveJob | None:
-        """The job whose next frames may queue behind this worker's (None when none): a
-        worker rendering only frames of one job, frames so quick that a round trip per
-        frame would keep it waiting, sent a few deep."""
-        if len(worker.queue) >= _PIPELINE_DEPTH or any(a.kind != "render"
-                                                         for a in worker.queue):
+        """The job whose next frame may queue behind this worker's (None when none), so
+        that the worker starts it without waiting for a round trip: a worker rendering
+        only frames of one job gets one frame ahead while the job has more frames left
+        than workers (at the end, a frame queued here could wait while another worker
+        idles), and frames so quick that the round trip is most of their time go a few
+        deep. A frame queued behind one that kills its worker goes back untried."""
+        if any(a.kind != "render" for a in worker.queue):
             return None
         job = self.jobs.get(worker.queue[0].job_id)
         if job is None or any(a.job_id != job.id for a in worker.queue):
             return None
         recent = job.seconds[-_RECENT_FRAMES:]
-        if len(recent) < 2 or statistics.median(recent) >= _QUICK_FRAME_SECONDS:
+        quick = len(recent) >= 2 and statistics.median(recent) < _QUICK_FRAME_SECONDS
+        if len(worker.queue) >= (_PIPELINE_DEPTH if quick else 2):
+            return None
+        if not quick and len(job.pending) + len(job.retry) <= len(self.pool):
             return None
         return job
 
