@@ -26,10 +26,10 @@ from pathlib import Path
 import ray
 from metastudio.core.blendfile import scene_digest
 from metastudio.core.render_job import RenderJob
+from metastudio.core.service_jobs import job_id_for
 from metastudio_farm.cli.demo import build_scene_in_subprocess
 from metastudio_farm.cli.farm import run_farm_job
 from metastudio_farm.cli.render import farm_config, render_job_request
-from metastudio_farm.scheduling.embedded import job_id_for
 from metastudio_farm.scheduling.home import EMBEDDED_QUEUE, open_queue
 
 BASELINE = """

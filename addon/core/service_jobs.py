@@ -4,6 +4,8 @@ add-on's Farm panel. No bpy, no Ray."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -274,3 +276,16 @@ def render_request(scene: Path, settings: RenderSettings, name: str = "") -> dic
         frame_timeout=resources.frame_timeout,
         requires="any" if resources.use_gpu else "cpu")
     return request.model_dump(mode="json")
+
+
+def job_id_for(request: RenderJobRequest | BatchJobRequest, identity: str = "") -> str:
+    """A stable id (12 hex digits, as the service's): the same request with the same
+    `identity` (a scene's data digest) is the same job, and resumes. Scheduling controls
+    (priority, workers, attempts, timeouts) are left out: another run with more workers
+    renders the same frames."""
+    controls = {"id", "name", "priority", "requires", "gpu_type", "tags", "max_workers",
+                "depends_on", "max_attempts", "blocklist_after", "frame_timeout", "chunk",
+                "preview"}
+    what = request.model_dump(mode="json", exclude=controls)
+    digest = hashlib.sha256(f"{identity}\n{json.dumps(what, sort_keys=True)}".encode())
+    return digest.hexdigest()[:12]

@@ -20,7 +20,7 @@ from metastudio.core.errors import FarmError, JobSpecError
 from metastudio.core.job_states import JobState, TaskState
 from metastudio.core.service_jobs import BatchJobRequest, RenderJobRequest
 
-from ..scheduling.embedded import JobOutcome, read_warnings, with_log
+from ..scheduling.outcome import JobOutcome, read_warnings, with_log
 
 
 def add_farm_arguments(p) -> None:
@@ -61,7 +61,7 @@ def run_farm_job(request: RenderJobRequest | BatchJobRequest, *, identity: str =
     `progress` has start(total) and update(done, failed) (cli.progress); `on_step`
     (run here only) sees the scheduler after each of its rounds. With `keep_ray`, a Ray
     started here is left running (the command stops it once it has said what it did)."""
-    from ..scheduling.embedded import job_id_for
+    from metastudio.core.service_jobs import job_id_for
 
     job_id = job_id_for(request, identity)
     request = request.model_copy(update={"id": job_id})

@@ -32,7 +32,7 @@ def ray_session(address: str | None = None, num_cpus: int | None = None):
 def connect(address: str | None = None, num_cpus: int | None = None) -> bool:
     """Connect to Ray (start a local one without `address`) unless this process already
     is; True when this call did (the caller stops it: the command line after it has said
-    what it did, cli/main.py)."""
+    what it did, cli/commands.py)."""
     if ray.is_initialized():
         return False
     options = dict(logging_level=logging.ERROR, log_to_driver=False)

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
-import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from metastudio.core.errors import FarmError, MetastudioError
@@ -27,48 +24,13 @@ from metastudio.core.service_jobs import BatchJobRequest, RenderJobRequest, defa
 
 from .dispatcher import Dispatcher, DispatcherConfig, Planner
 from .home import EMBEDDED_QUEUE, open_queue
+from .outcome import JobOutcome, read_warnings, with_log
 from .queue import JobQueue
 
 # How long a job may wait with no worker able to start before the run gives up.
 _NO_WORKER_SECONDS = 600.0
 _PROGRESS_SECONDS = 0.2
 Progress = Callable[[int, int, int], None]  # (done, failed, total)
-
-
-@dataclass
-class JobOutcome:
-    """How an embedded run of a job ended."""
-
-    job_id: str
-    state: JobState
-    message: str
-    out_dir: Path
-    total: int
-    done: int
-    skipped: int  # done before this run began
-    failed: dict[str, str] = field(default_factory=dict)  # task name -> its error
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    workers: int = 0
-    where: str = ""  # the service that ran it ("" when run here)
-    item_warnings: dict[str, list[str]] = field(default_factory=dict)  # by task name
-
-    @property
-    def ok(self) -> bool:
-        return self.state == JobState.DONE
-
-
-def job_id_for(request: RenderJobRequest | BatchJobRequest, identity: str = "") -> str:
-    """A stable id (12 hex digits, as the service's): the same request with the same
-    `identity` (a scene's data digest) is the same job, and resumes. Scheduling controls
-    (priority, workers, attempts, timeouts) are left out: another run with more workers
-    renders the same frames."""
-    controls = {"id", "name", "priority", "requires", "gpu_type", "tags", "max_workers",
-                "depends_on", "max_attempts", "blocklist_after", "frame_timeout", "chunk",
-                "preview"}
-    what = request.model_dump(mode="json", exclude=controls)
-    digest = hashlib.sha256(f"{identity}\n{json.dumps(what, sort_keys=True)}".encode())
-    return digest.hexdigest()[:12]
 
 
 @contextlib.contextmanager
@@ -157,15 +119,17 @@ def _follow(dispatcher: Dispatcher, queue: JobQueue, job_id: str,
         if row is None:
             raise FarmError(f"job {job_id} left the queue while it ran")
         ended = row.state.is_final or row.state == JobState.PAUSED
-        # Counting a big job's tasks takes a while: a few times a second is enough.
-        if progress and (ended or time.monotonic() - counted > _PROGRESS_SECONDS):
+        # Counting a big job's tasks takes a while: a few times a second is enough, but
+        # at once when its tasks are first known (what was done before this run).
+        first = last is None and row.staged
+        if progress and (first or ended or time.monotonic() - counted > _PROGRESS_SECONDS):
             counted = time.monotonic()
             counts = queue.counts(job_id)
             seen = (counts.get(TaskState.DONE, 0), counts.get(TaskState.FAILED, 0),
                     sum(counts.values()))
             if seen != last and seen[2]:
                 progress(*seen)
-            last = seen
+            last = seen if seen[2] else last
         if ended:
             return
         # No worker can start (every slot's worker died too often, or none fits): say
@@ -197,24 +161,3 @@ def _outcome(queue: JobQueue, job_id: str, since: float, seconds: float, workers
     warnings, by_item = read_warnings(text for _, text in queue.events(job_id))
     return JobOutcome(job_id, state, row.message, Path(row.out_dir), len(tasks), done,
                       done - made, failed, warnings, seconds, workers, "", by_item)
-
-
-def with_log(error: str, attempts: list) -> str:
-    """A failed task's error with the tail of its last attempt's log (Blender's)."""
-    log = attempts[-1][3].rstrip() if attempts else ""
-    return f"{error}\nBlender's log:\n{log}" if log else error
-
-
-def read_warnings(lines) -> tuple[list[str], dict[str, list[str]]]:
-    """The warnings in a job's log: the job's own ("warning: ...") and each item's
-    ("<item>: warning: ..."), each said once."""
-    own: dict[str, None] = {}
-    by_item: dict[str, dict[str, None]] = {}
-    for text in lines:
-        if text.startswith("warning: "):
-            own[text.removeprefix("warning: ")] = None
-        else:
-            item, sep, warning = text.partition(": warning: ")
-            if sep:
-                by_item.setdefault(item, {})[warning] = None
-    return list(own), {item: list(w) for item, w in by_item.items()}

@@ -27,7 +27,7 @@ def test_command_carries_every_setting(tmp_path):
         assert part in text, part
     assert "--shared-storage" not in command and "--format" not in command
     # The command line the CLI parses gives back the same settings.
-    from metastudio_farm.cli.main import build_parser
+    from metastudio_farm.cli.commands import build_parser
     from metastudio_farm.cli.render import job_from_args
 
     blend = tmp_path / "shot.blend"
