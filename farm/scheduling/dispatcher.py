@@ -875,14 +875,17 @@ class Dispatcher:
         job.attempts[idx] = job.attempts.get(idx, 0) + 1
         final = final or job.attempts[idx] >= job.request.max_attempts
         self.store.record_failure(job.id, idx, worker.name, error, text, final)
+        # A worker is blocklisted for failing several of the job's frames, not one frame
+        # several times (a bad frame on a one-worker farm must not stop the others).
+        if worker.name not in job.failed_on.get(idx, ()):
+            job.failures[worker.name] = job.failures.get(worker.name, 0) + 1
         job.failed_on.setdefault(idx, set()).add(worker.name)
         worker.failed += 1
-        job.failures[worker.name] = job.failures.get(worker.name, 0) + 1
         if (job.failures[worker.name] >= job.request.blocklist_after
                 and worker.name not in job.blocklist):
             job.blocklist.add(worker.name)
             self.store.log(job.id, f"worker {worker.name} blocklisted for this job after "
-                                   f"{job.failures[worker.name]} failures")
+                                   f"failing {job.failures[worker.name]} of its tasks")
         if not final:
             job.retry.append(idx)
 

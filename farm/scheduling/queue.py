@@ -432,15 +432,17 @@ class JobQueue:
             " ORDER BY at", (job_id, idx))]
 
     def failures_by_worker(self, job_id: str, since: float = 0.0) -> dict[str, int]:
-        """How many of the job's attempts each worker failed (after `since`)."""
-        return dict(self._read("SELECT worker, COUNT(*) FROM attempts WHERE job_id=? AND ok=0"
+        """How many of the job's frames or items each worker failed (after `since`): one
+        frame failed three times on one worker counts once."""
+        return dict(self._read("SELECT worker, COUNT(DISTINCT idx) FROM attempts WHERE"
+                               " job_id=? AND ok=0"
                                " AND at > ? GROUP BY worker", (job_id, since)))
 
     def all_failures(self) -> dict[str, dict[str, int]]:
         """failures_by_worker of every job at once (each since its blocklist was cleared)."""
         failures: dict[str, dict[str, int]] = {}
         for job_id, worker, n in self._read(
-                "SELECT a.job_id, a.worker, COUNT(*) FROM attempts a JOIN jobs j ON"
+                "SELECT a.job_id, a.worker, COUNT(DISTINCT a.idx) FROM attempts a JOIN jobs j ON"
                 " j.id = a.job_id WHERE a.ok=0 AND a.at > j.blocklist_since"
                 " GROUP BY a.job_id, a.worker"):
             failures.setdefault(job_id, {})[worker] = n
