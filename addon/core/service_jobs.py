@@ -265,17 +265,24 @@ def default_name(request: RenderJobRequest | BatchJobRequest) -> str:
     return f"{request.batch.operator} batch"
 
 
-def render_request(scene: Path, settings: RenderSettings, name: str = "") -> dict:
-    """The service's job request for rendering `scene` with the Farm panel's settings
-    (what a local farm calls workers is the job's concurrency limit on a service)."""
+def render_job_request(scene: Path, settings: RenderSettings, name: str = "",
+                       steps: list[OperatorStep] = (), preview: bool = True
+                       ) -> RenderJobRequest:
+    """The farm's job for rendering `scene` with the Farm panel's (or the command line's)
+    settings (what a local farm calls workers is the job's concurrency limit on a
+    service)."""
     resources = settings.resources
-    request = RenderJobRequest(
+    return RenderJobRequest(
         scene=scene, name=name, frames=settings.frames, step=settings.step,
         overrides=settings.overrides, out=settings.output.directory, chunk=resources.chunk,
-        max_workers=resources.workers, max_attempts=resources.max_attempts,
-        frame_timeout=resources.frame_timeout,
+        steps=list(steps), preview=preview, max_workers=resources.workers,
+        max_attempts=resources.max_attempts, frame_timeout=resources.frame_timeout,
         requires="any" if resources.use_gpu else "cpu")
-    return request.model_dump(mode="json")
+
+
+def render_request(scene: Path, settings: RenderSettings, name: str = "") -> dict:
+    """render_job_request as the service's API takes it (JSON)."""
+    return render_job_request(scene, settings, name).model_dump(mode="json")
 
 
 def job_id_for(request: RenderJobRequest | BatchJobRequest, identity: str = "") -> str:

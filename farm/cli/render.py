@@ -148,13 +148,10 @@ def blender_version_warnings(scene: Path) -> list[str]:
 
 
 def render_job_request(job: RenderJob) -> RenderJobRequest:
-    """The farm's job for a RenderJob (the command line's and the Farm panel's model)."""
-    resources = job.resources
-    return RenderJobRequest(
-        scene=job.scene, frames=job.frames, step=job.step, overrides=job.overrides,
-        out=job.output.directory, chunk=resources.chunk, steps=job.steps,
-        max_workers=resources.workers, max_attempts=resources.max_attempts,
-        frame_timeout=resources.frame_timeout, preview=False)
+    """The farm's job for a RenderJob (the command line's model): no preview video."""
+    from metastudio.core.service_jobs import render_job_request as request_for
+
+    return request_for(job.scene, job, steps=job.steps, preview=False)
 
 
 def farm_config(job: RenderJob):
