@@ -10,7 +10,6 @@ it was.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import time
@@ -86,10 +85,15 @@ def _run_embedded(request, job_id: str, address, config, progress, on_step,
     from ..scheduling.embedded import run_job
     from ..scheduling.home import default_home
 
-    counter = _Counter(progress)
-    with contextlib.nullcontext() if keep_ray and connect(address) else ray_session(address):
+    def run():
         return run_job(request, default_home(), job_id=job_id, config=config,
-                       planner=plan_for, progress=counter, on_step=on_step)
+                       planner=plan_for, progress=_Counter(progress), on_step=on_step)
+
+    if keep_ray:  # the command stops it after its summary (cli/commands.py)
+        connect(address)
+        return run()
+    with ray_session(address):
+        return run()
 
 
 class _Counter:
@@ -131,10 +135,12 @@ def follow_service_job(client, request, progress) -> JobOutcome:
             break
         time.sleep(interval)
         interval = min(0.5, interval * 1.5)
-    failed = {t["name"]: with_log(t["error"], [
-                  (a["worker"], a["ok"], a["error"], a["log"], a["at"])
-                  for a in client.call("GET", f"/api/jobs/{job['id']}/tasks/{t['index']}")])
-              for t in job.get("tasks", []) if t["state"] == TaskState.FAILED}
+    failed = {}
+    for task in job.get("tasks", []):
+        if task["state"] == TaskState.FAILED:
+            attempts = client.call("GET", f"/api/jobs/{job['id']}/tasks/{task['index']}")
+            failed[task["name"]] = with_log(task["error"],
+                                            attempts[-1]["log"] if attempts else "")
     # Log lines are "HH:MM:SS text".
     warnings, by_item = read_warnings(line.partition(" ")[2] for line in client.log(job["id"]))
     done = counts.get(TaskState.DONE, 0)

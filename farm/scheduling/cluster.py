@@ -94,13 +94,13 @@ def check_reachable(address: str, timeout: float = 5.0) -> None:
 
 def live_nodes() -> list[NodeCapacity]:
     """The live nodes of the connected cluster and their total CPUs and GPUs."""
-    nodes = []
-    for node in ray.nodes():
-        if node.get("Alive"):
-            resources = node.get("Resources", {})
-            nodes.append(NodeCapacity(node["NodeID"], resources.get("CPU", 0.0),
-                                      resources.get("GPU", 0.0)))
-    return nodes
+    return [capacity(node) for node in ray.nodes() if node.get("Alive")]
+
+
+def capacity(node: dict) -> NodeCapacity:
+    """A node as ray.nodes() describes it: its id and total CPUs and GPUs."""
+    resources = node.get("Resources", {})
+    return NodeCapacity(node["NodeID"], resources.get("CPU", 0.0), resources.get("GPU", 0.0))
 
 
 def node_is_alive(node_id: str) -> bool:

@@ -1,9 +1,10 @@
-"""The service's scheduler: one thread that keeps a pool of warm workers (one Ray actor per
-GPU, or per CPU node or slot, Blender imported once) and hands them the queue's frames
-and items by priority, honouring each job's requirements, concurrency limit,
-dependencies, retries, blocklist and timeout.
+"""The farm's scheduler, the service's and the command line's alike: it keeps a pool of
+warm workers (one Ray actor per GPU, or per CPU node or slot, Blender imported once) and
+hands them the queue's frames and items by priority, honouring each job's requirements,
+concurrency limit, dependencies, retries, blocklist and timeout. The service runs it in
+a thread of its own (start()); an embedded run calls step() itself (embedded.py).
 
-The SQLite queue (store.py) is the truth; the API only writes to it and pokes this
+The SQLite queue (queue.py) is the truth; the API only writes to it and pokes this
 thread, which reads it back. Every call to an actor goes into that worker's queue of
 assignments: Ray runs one caller's calls to an actor in order, so a worker can be told
 to open a job's scene, install its files and render a frame in one go."""
@@ -30,7 +31,8 @@ from pydantic import TypeAdapter
 from ray.exceptions import GetTimeoutError, RayActorError, RayTaskError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from .placement import NodeCapacity, WorkerSlot, plan_workers
+from .cluster import capacity
+from .placement import WorkerSlot, plan_workers
 from .queue import JobQueue, JobRow
 from .roots import PathPolicy
 from .transfer import FilePayload, Uploader, write_atomically
@@ -333,36 +335,31 @@ class Dispatcher:
     def _replan(self) -> None:
         self._last_replan = time.monotonic()
         nodes = [n for n in ray.nodes() if n.get("Alive")]
-        capacities = [NodeCapacity(n["NodeID"], n.get("Resources", {}).get("CPU", 0.0),
-                                   n.get("Resources", {}).get("GPU", 0.0)) for n in nodes]
         by_id = {n["NodeID"]: n for n in nodes}
-        counters: dict[str, int] = {}
-        for slot in self.slots(capacities):
-            index = counters.get(slot.node_id, 0)
-            counters[slot.node_id] = index + 1
-            key = (slot.node_id, index)
-            if key in self.pool or self._respawns.get(key, 0) > _RESPAWNS_PER_SLOT:
+        for key, slot in self.slots(nodes):
+            if key in self.pool or not self._may_refill(key):
                 continue
             self._spawn(key, slot, by_id[slot.node_id])
 
-    def slots(self, capacities: list[NodeCapacity] | None = None) -> list[WorkerSlot]:
-        """The worker slots the live nodes give, as the config shapes them."""
-        if capacities is None:
-            capacities = [NodeCapacity(n["NodeID"], n.get("Resources", {}).get("CPU", 0.0),
-                                       n.get("Resources", {}).get("GPU", 0.0))
-                          for n in ray.nodes() if n.get("Alive")]
-        return plan_workers(capacities, self.config.workers, self.config.cpus_per_worker,
-                            self.config.use_gpu)
+    def slots(self, nodes: list[dict] | None = None) -> list[tuple[tuple[str, int], WorkerSlot]]:
+        """The worker slots the live nodes (ray.nodes()) give, as the config shapes them,
+        each with its key: (node id, its index on the node)."""
+        if nodes is None:
+            nodes = [n for n in ray.nodes() if n.get("Alive")]
+        keyed, counters = [], {}
+        for slot in plan_workers([capacity(n) for n in nodes], self.config.workers,
+                                 self.config.cpus_per_worker, self.config.use_gpu):
+            index = counters.get(slot.node_id, 0)
+            counters[slot.node_id] = index + 1
+            keyed.append(((slot.node_id, index), slot))
+        return keyed
+
+    def _may_refill(self, key: tuple[str, int]) -> bool:
+        return self._respawns.get(key, 0) <= _RESPAWNS_PER_SLOT
 
     def can_spawn(self) -> bool:
         """Could a slot still get a worker (one not refilled too often)?"""
-        counters: dict[str, int] = {}
-        for slot in self.slots():
-            index = counters.get(slot.node_id, 0)
-            counters[slot.node_id] = index + 1
-            if self._respawns.get((slot.node_id, index), 0) <= _RESPAWNS_PER_SLOT:
-                return True
-        return False
+        return any(self._may_refill(key) for key, _ in self.slots())
 
     def _spawn(self, key: tuple[str, int], slot: WorkerSlot, node: dict) -> None:
         host = node.get("NodeManagerHostname") or node.get("NodeManagerAddress", "node")

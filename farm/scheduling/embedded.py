@@ -59,15 +59,13 @@ def _job_lock(home: Path, job_id: str):
 
 
 def enqueue(queue: JobQueue, request: RenderJobRequest | BatchJobRequest,
-            job_id: str) -> int:
+            job_id: str) -> None:
     """Put the job in the queue, or take it up again: a job that ended, was stopped or
     was left running by a process that died is queued again, its failed tasks with
-    fresh attempts and its unfinished ones pending. Returns the tasks already done."""
+    fresh attempts and its unfinished ones pending."""
     queue.put_back_running(job_id)  # only this process runs the job (see _job_lock)
-    if not queue.add_or_resume(request.kind, request.name or default_name(request),
-                               request.model_dump(mode="json"), request.priority, job_id):
-        return 0
-    return queue.counts(job_id).get(TaskState.DONE, 0)
+    queue.add_or_resume(request.kind, request.name or default_name(request),
+                        request.model_dump(mode="json"), request.priority, job_id)
 
 
 def run_job(request: RenderJobRequest | BatchJobRequest, home: Path, *, job_id: str,
@@ -146,18 +144,19 @@ def _follow(dispatcher: Dispatcher, queue: JobQueue, job_id: str,
 def _outcome(queue: JobQueue, job_id: str, since: float, seconds: float, workers: int,
              cause: MetastudioError | None) -> JobOutcome:
     row = queue.job(job_id)
-    state = JobState(row.state)
-    if state == JobState.FAILED and not queue.counts(job_id) and cause is not None:
-        raise cause  # it never started: the scene or the batch's inputs are unusable
-    if state == JobState.FAILED and not queue.counts(job_id):
-        raise FarmError(row.message)
     tasks = queue.tasks(job_id)
-    failed = {t.name: with_log(t.error, queue.attempts(job_id, t.index))
-              for t in tasks if t.state == TaskState.FAILED}
+    if row.state == JobState.FAILED and not tasks:
+        # It never started: the scene or the batch's inputs are unusable.
+        raise cause if cause is not None else FarmError(row.message)
+    failed = {}
+    for task in tasks:
+        if task.state == TaskState.FAILED:
+            attempts = queue.attempts(job_id, task.index)
+            failed[task.name] = with_log(task.error, attempts[-1][3] if attempts else "")
     done = sum(t.state == TaskState.DONE for t in tasks)
     # Done in this run: attempted by a worker since it began (not found done on disk).
     made = sum(t.state == TaskState.DONE and t.attempts > 0 and t.updated >= since
                for t in tasks)
     warnings, by_item = read_warnings(text for _, text in queue.events(job_id))
-    return JobOutcome(job_id, state, row.message, Path(row.out_dir), len(tasks), done,
+    return JobOutcome(job_id, row.state, row.message, Path(row.out_dir), len(tasks), done,
                       done - made, failed, warnings, seconds, workers, "", by_item)

@@ -32,9 +32,9 @@ class JobOutcome:
         return self.state == JobState.DONE
 
 
-def with_log(error: str, attempts: list) -> str:
+def with_log(error: str, log: str) -> str:
     """A failed task's error with the tail of its last attempt's log (Blender's)."""
-    log = attempts[-1][3].rstrip() if attempts else ""
+    log = log.rstrip()
     return f"{error}\nBlender's log:\n{log}" if log else error
 
 

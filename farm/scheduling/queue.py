@@ -5,6 +5,7 @@ consistent under many clients and survives the service being killed."""
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import sqlite3
@@ -72,17 +73,23 @@ def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or str(exc)
 
 
-def _expected_columns() -> dict[str, list[str]]:
-    """Each table's columns as this version creates them."""
+@functools.cache
+def _schema_columns() -> dict[str, tuple]:
+    """Each table's columns as this version creates them: SQLite's table_info rows (cid,
+    name, type, notnull, default, pk), read once from the schema."""
     probe = sqlite3.connect(":memory:")
     try:
         probe.executescript(_SCHEMA)
         tables = [name for (name,) in probe.execute(
             "SELECT name FROM sqlite_master WHERE type='table'")]
-        return {t: [row[1] for row in probe.execute(f"PRAGMA table_info({t})")]
-                for t in tables}
+        return {t: tuple(probe.execute(f"PRAGMA table_info({t})")) for t in tables}
     finally:
         probe.close()
+
+
+def _expected_columns() -> dict[str, list[str]]:
+    """Each table's column names as this version creates them."""
+    return {table: [row[1] for row in rows] for table, rows in _schema_columns().items()}
 
 
 # A queue written by an earlier version lacks these columns (added at the end of their
@@ -198,11 +205,8 @@ class JobQueue:
             have = [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
             if column in have:
                 continue
-            probe = sqlite3.connect(":memory:")
-            probe.executescript(_SCHEMA)
             _, _, kind, notnull, default, _ = next(
-                row for row in probe.execute(f"PRAGMA table_info({table})") if row[1] == column)
-            probe.close()
+                row for row in _schema_columns()[table] if row[1] == column)
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"
                              + (" NOT NULL" if notnull else "")
