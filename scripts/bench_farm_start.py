@@ -125,7 +125,7 @@ def main() -> int:
             client = service.client()
             job = client.submit({"kind": "render", "scene": str(scene), "frames": "1",
                                  "preview": False, "out": str(studio / "api")})
-            while client.job(job["id"])["state"] not in ("done", "failed"):
+            while client.job(job.id).state not in ("done", "failed"):
                 time.sleep(0.005)
             api = time.perf_counter() - started
         finally:

@@ -66,8 +66,8 @@ def main() -> int:
         try:
             service.wait_for_workers(2)
             warm = service.client().submit({"kind": "render", "scene": scene, "preview": False,
-                                            "frames": "1", "out": str(studio / "warm")})["id"]
-            while service.client().job(warm)["state"] != "done":
+                                            "frames": "1", "out": str(studio / "warm")}).id
+            while service.client().job(warm).state != "done":
                 time.sleep(0.1)
 
             latencies: dict[str, list[float]] = {}
@@ -86,10 +86,10 @@ def main() -> int:
                             "kind": "render", "scene": scene, "preview": False,
                             "frames": "1", "name": f"load {n}-{k}",
                             "out": str(studio / "out" / f"{n}-{k}")}))
-                        mine.append(job["id"])
+                        mine.append(job.id)
                         timed(latencies, "list", client.jobs)
                     while True:  # follow my jobs to the end, as a pipeline tool would
-                        states = [timed(latencies, "detail", lambda j=j: client.job(j))["state"]
+                        states = [timed(latencies, "detail", lambda j=j: client.job(j)).state
                                   for j in mine]
                         if all(s in ("done", "failed", "canceled") for s in states):
                             break
@@ -107,7 +107,7 @@ def main() -> int:
             for thread in threads:
                 thread.join()
             seconds = time.monotonic() - started
-            jobs = {j["id"]: j for j in service.client().jobs()}
+            jobs = {j.id: j for j in service.client().jobs()}
             # The baseline: the same calls on the same queue once the service is idle.
             idle = idle_latencies(service.client(), ids[0] if ids else warm)
         finally:
@@ -118,8 +118,8 @@ def main() -> int:
         if len(ids) != submitted or len(set(ids)) != submitted:
             problems.append(f"{len(set(ids))} distinct ids for {submitted} submissions")
         lost = [j for j in ids if j not in jobs]
-        not_done = [j for j in ids if j in jobs and (jobs[j]["state"] != "done"
-                                                      or jobs[j]["counts"] != {"done": 1})]
+        not_done = [j for j in ids if j in jobs and (jobs[j].state != "done"
+                                                      or jobs[j].counts != {"done": 1})]
         files = list((studio / "out").glob("*/frame_0001.png"))
         strays = [p for p in (studio / "out").rglob("*") if p.is_file() and ".part" in p.name]
         if lost or not_done or len(files) != submitted or strays:

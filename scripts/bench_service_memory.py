@@ -114,7 +114,7 @@ def main() -> int:
             for n, scene in enumerate(scenes, 1):
                 job = client.submit({"kind": "render", "scene": scene, "frames": "1",
                                      "preview": False, "out": str(studio / "out" / str(n))})
-                while client.job(job["id"])["state"] not in ("done", "failed", "canceled"):
+                while client.job(job.id).state not in ("done", "failed", "canceled"):
                     time.sleep(0.05)
                 if n == 1 or n % args.report_every == 0 or n == len(scenes):
                     time.sleep(3)  # a sync round: finished jobs leave the dispatcher
@@ -125,7 +125,7 @@ def main() -> int:
                           f" PSS; node cache {rows[-1][2] / 1e6:6.1f} MB (limit "
                           f"{args.cache_mb:g} MB), the workers' folder {rows[-1][3] / 1e6:6.1f}"
                           f" MB on disk; {time.monotonic() - started:.0f} s", flush=True)
-            failed = [j for j in client.jobs() if j["state"] != "done"]
+            failed = [j for j in client.jobs() if j.state != "done"]
         finally:
             service.stop()
     first, last = rows[0], rows[-1]

@@ -53,12 +53,12 @@ def main() -> int:
             broken = client.submit({"kind": "render", "scene": scene, "frames": "1-6",
                                     "out": str(studio / "sh020"), "name": "sh020 lighting",
                                     "preview": False})
-            wait_for(client, broken["id"], states=("paused", "failed", "done"))
+            wait_for(client, broken.id, states=("paused", "failed", "done"))
             shot = client.submit({"kind": "render", "scene": scene, "name": "sh010 anim",
                                   "out": str(studio / "sh010"), "priority": 80})
-            wait_for(client, shot["id"])
+            wait_for(client, shot.id)
             client.submit({"kind": "render", "scene": scene, "name": "sh010 comp",
-                           "out": str(studio / "comp"), "depends_on": [broken["id"]]})
+                           "out": str(studio / "comp"), "depends_on": [broken.id]})
             options = webdriver.ChromeOptions()
             options.binary_location = "/usr/bin/chromium"
             for flag in ("--headless=new", "--no-sandbox", "--disable-gpu",
@@ -73,7 +73,7 @@ def main() -> int:
                 browser.find_element(By.ID, "token").send_keys(service.token)
                 browser.find_element(By.ID, "connect").click()
                 time.sleep(2)
-                click(browser, f'tr[data-job="{shot["id"]}"]')
+                click(browser, f'tr[data-job="{shot.id}"]')
                 time.sleep(3)
                 click(browser, '#grid .cell[data-index="7"]')
                 time.sleep(2)

@@ -26,7 +26,7 @@ from tests.farm.service_process import ServiceProcess, wait_for  # noqa: E402
 
 
 def done_count(client, job_id: str) -> int:
-    return client.job(job_id)["counts"].get("done", 0)
+    return client.job(job_id).counts.get("done", 0)
 
 
 def wait_until_done(client, job_id: str, count: int, timeout: float = 300) -> None:
@@ -56,13 +56,13 @@ def main() -> int:
             service.wait_for_workers(2)
             started = time.monotonic()
             job_id = client.submit({"kind": "render", "scene": scene, "out": str(out),
-                                    "preview": False})["id"]
+                                    "preview": False}).id
             wait_until_done(client, job_id, total * 3 // 10)
-            busy = [w for w in client.workers() if w["state"] == "busy" and w["task"]]
+            busy = [w for w in client.workers() if w.state == "busy" and w.task]
             victim = busy[0] if busy else client.workers()[0]
-            os.kill(victim["pid"], signal.SIGKILL)
-            print(f"killed worker {victim['name']} (pid {victim['pid']}) while it rendered "
-                  f"frame {victim['task']}, {done_count(client, job_id)} frames done")
+            os.kill(victim.pid, signal.SIGKILL)
+            print(f"killed worker {victim.name} (pid {victim.pid}) while it rendered "
+                  f"frame {victim.task}, {done_count(client, job_id)} frames done")
             wait_until_done(client, job_id, total // 2)
             service.kill()
             before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
@@ -88,8 +88,8 @@ def main() -> int:
         rerendered = [n for n in done_before if (out / n).stat().st_mtime_ns != before[n]]
         if rerendered:
             problems.append(f"frames rendered again after the restart: {rerendered[:5]}")
-        if job["state"] != "done" or job["counts"] != {"done": total}:
-            problems.append(f"job record: {job['state']} {job['counts']}")
+        if job.state != "done" or job.counts != {"done": total}:
+            problems.append(f"job record: {job.state} {job.counts}")
         with sqlite3.connect(root / "home" / "queue.sqlite") as db:
             twice = db.execute("SELECT idx, COUNT(*) FROM attempts WHERE job_id=? AND ok=1"
                                " GROUP BY idx HAVING COUNT(*) > 1", (job_id,)).fetchall()
@@ -97,14 +97,14 @@ def main() -> int:
                                 " ok=0", (job_id,)).fetchall()
         if twice:
             problems.append(f"frames recorded done more than once: {twice[:5]}")
-        retried = [t["index"] for t in job["tasks"] if t["attempts"] > 1]
+        retried = [t.index for t in job.tasks if t.attempts > 1]
         print(f"{len(names)} files for {total} frames, {len(invalid)} invalid, "
               f"{len(rerendered)} of {len(done_before)} frames written before the kill "
               f"rendered again, {len(twice)} frames recorded done twice")
         print(f"failed attempts recorded: {len(failed)} "
               + "; ".join(f"frame {i} on {w}: {e}" for i, w, e in failed))
-        print(f"frames with a second attempt: {retried}; job {job['state']} "
-              f"{job['counts']}; {seconds:.1f} s in all")
+        print(f"frames with a second attempt: {retried}; job {job.state} "
+              f"{job.counts}; {seconds:.1f} s in all")
     for problem in problems:
         print(f"FAILED: {problem}")
     print("fault check passed" if not problems else "fault check FAILED")

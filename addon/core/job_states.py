@@ -22,6 +22,12 @@ class JobState(StrEnum):
         return self in (JobState.DONE, JobState.FAILED, JobState.CANCELED)
 
     @property
+    def is_settled(self) -> bool:
+        """The job waits for someone: it ended, or it is paused (by a person, or by the
+        scheduler for a folder it cannot write). Whoever follows a job stops here."""
+        return self.is_final or self is JobState.PAUSED
+
+    @property
     def is_runnable(self) -> bool:
         """The scheduler may hand out the job's work."""
         return self in (JobState.QUEUED, JobState.RUNNING)

@@ -7,10 +7,15 @@ import json
 import os
 import queue
 import threading
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+
+from pydantic import BaseModel, TypeAdapter
 
 from .errors import FarmError, JobSpecError
+from .service_jobs import AttemptView, JobDetail, JobView, ServiceInfo, WorkerView
 
 DEFAULT_URL = "http://127.0.0.1:8642"
 
@@ -65,32 +70,63 @@ class ServiceClient:
                             f"({reason}); start one with `metastudio serve`") from None
         return json.loads(text) if text else None
 
-    def submit(self, request: dict) -> dict:
-        return self.call("POST", "/api/jobs", request)
+    def submit(self, request: dict | BaseModel) -> JobView:
+        """Queue a job (a request model, or the API's JSON of one); the job as queued."""
+        if isinstance(request, BaseModel):
+            request = request.model_dump(mode="json", exclude_none=True)
+        return JobView.model_validate(self.call("POST", "/api/jobs", request))
 
-    def jobs(self) -> list[dict]:
-        return self.call("GET", "/api/jobs")
+    def jobs(self) -> list[JobView]:
+        return _JOBS.validate_python(self.call("GET", "/api/jobs"))
 
-    def job(self, job_id: str) -> dict:
-        return self.call("GET", f"/api/jobs/{job_id}")
+    def job(self, job_id: str) -> JobDetail:
+        """A job with each of its frames or items."""
+        return JobDetail.model_validate(self.call("GET", f"/api/jobs/{job_id}"))
 
-    def action(self, job_id: str, verb: str) -> dict:
+    def action(self, job_id: str, verb: str) -> JobView:
         """cancel, pause, resume or requeue a job."""
-        return self.call("POST", f"/api/jobs/{job_id}/{verb}")
+        return JobView.model_validate(self.call("POST", f"/api/jobs/{job_id}/{verb}"))
 
     def delete(self, job_id: str) -> None:
         self.call("DELETE", f"/api/jobs/{job_id}")
 
     def log(self, job_id: str) -> list[str]:
+        """The job's log lines, "HH:MM:SS text"."""
         return self.call("GET", f"/api/jobs/{job_id}/log")
 
-    def workers(self) -> list[dict]:
-        return self.call("GET", "/api/workers")
+    def attempts(self, job_id: str, index: int) -> list[AttemptView]:
+        """Every attempt at one frame or item, oldest first, with the tail of its log."""
+        return _ATTEMPTS.validate_python(self.call("GET", f"/api/jobs/{job_id}/tasks/{index}"))
+
+    def workers(self) -> list[WorkerView]:
+        return _WORKERS.validate_python(self.call("GET", "/api/workers"))
+
+    def info(self) -> ServiceInfo:
+        return ServiceInfo.model_validate(self.call("GET", "/api/info"))
+
+    def follow(self, job_id: str, interval: float = 0.5,
+               first_interval: float = 0.01) -> Iterator[JobDetail]:
+        """The job's detail, again and again until it settles (ends, or pauses for
+        someone), the settled one last. Looked at often at first, for the short jobs a
+        warm farm ends in a blink, then every `interval` seconds."""
+        wait = first_interval
+        while True:
+            job = self.job(job_id)
+            yield job
+            if job.state.is_settled:
+                return
+            time.sleep(wait)
+            wait = min(interval, wait * 1.5)
+
+
+_JOBS = TypeAdapter(list[JobView])
+_ATTEMPTS = TypeAdapter(list[AttemptView])
+_WORKERS = TypeAdapter(list[WorkerView])
 
 
 class JobWatcher:
     """Follows one job from a thread (I/O only), so that Blender's main thread never waits
-    on the network: `latest()` returns the newest state seen, or an error's message."""
+    on the network: `latest()` returns the newest detail seen, or an error's message."""
 
     def __init__(self, client: ServiceClient, job_id: str, interval: float = 1.0) -> None:
         self.client = client
@@ -104,15 +140,18 @@ class JobWatcher:
     def _watch(self) -> None:
         while not self._stop.is_set():
             try:
-                job = self.client.job(self.job_id)
-                self._updates.put(job)
-                if job["state"] in ("done", "failed", "canceled"):
+                for job in self.client.follow(self.job_id, self.interval, self.interval):
+                    self._updates.put(job)
+                    if self._stop.is_set():
+                        return
+                if job.state.is_final:
                     return
             except (FarmError, JobSpecError) as exc:
-                self._updates.put({"error": str(exc)})
+                self._updates.put(str(exc))
+            # Paused, or the service did not answer: look again later.
             self._stop.wait(self.interval)
 
-    def latest(self) -> dict | None:
+    def latest(self) -> JobDetail | str | None:
         """The newest update since the last call (None when there is none)."""
         update = None
         while True:

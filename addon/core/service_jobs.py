@@ -280,11 +280,6 @@ def render_job_request(scene: Path, settings: RenderSettings, name: str = "",
         requires="any" if resources.use_gpu else "cpu")
 
 
-def render_request(scene: Path, settings: RenderSettings, name: str = "") -> dict:
-    """render_job_request as the service's API takes it (JSON)."""
-    return render_job_request(scene, settings, name).model_dump(mode="json")
-
-
 def job_id_for(request: RenderJobRequest | BatchJobRequest, identity: str = "") -> str:
     """A stable id (12 hex digits, as the service's): the same request with the same
     `identity` (a scene's data digest) is the same job, and resumes. Scheduling controls

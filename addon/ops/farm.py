@@ -11,10 +11,11 @@ from ..bl.propgroup import read_model, write_model
 from ..bl.scene_io import require_saved, save_farm_copy
 from ..core.errors import FarmError, JobSpecError
 from ..core.farm_client import FarmProcess, FarmProgress, find_farm_command, render_command
+from ..core.job_states import TaskState
 from ..core.render_job import RenderSettings, check_address
 from ..core.scene_info import split_output_pattern
 from ..core.service_client import JobWatcher, ServiceClient
-from ..core.service_jobs import render_request
+from ..core.service_jobs import JobView, render_job_request
 from ..core.settings import FarmStatus
 from ..preferences import farm_address, farm_command, farm_service
 from .stepped import SteppedOperator, params_json_property
@@ -34,17 +35,17 @@ def _pin_output(context, settings: RenderSettings) -> RenderSettings:
     return settings
 
 
-def submit_to_service(context, settings: RenderSettings, url: str, token: str) -> dict:
+def submit_to_service(context, settings: RenderSettings, url: str, token: str) -> JobView:
     """Save a copy of the file for this job and queue it on the farm service; the panel
     then follows the job (a timer reading a watcher thread) while the artist works on."""
     require_saved()
     client = ServiceClient(url, token or None)
     settings = _pin_output(context, settings)
     copy = save_farm_copy(unique=True)
-    job = client.submit(render_request(Path(copy), settings, Path(bpy.data.filepath).name))
-    follow_service_job(client, job["id"])
-    show_progress(context, FarmProgress(total=job["total"], message=_job_text(job)),
-                  job_id=job["id"])
+    job = client.submit(render_job_request(Path(copy), settings, Path(bpy.data.filepath).name))
+    follow_service_job(client, job.id)
+    show_progress(context, FarmProgress(total=job.total, message=_job_text(job)),
+                  job_id=job.id)
     return job
 
 
@@ -64,26 +65,25 @@ def drain_service_updates() -> float | None:
         update = watcher.latest()
         if update is not None:
             context = bpy.context
-            if "error" in update:
+            if isinstance(update, str):  # the service did not answer
                 status = farm_status()
                 show_progress(context, FarmProgress(total=status.total, done=status.done,
                                                     failed=status.failed,
-                                                    message=update["error"]), job_id=job_id)
+                                                    message=update), job_id=job_id)
             else:
-                counts = update["counts"]
-                final = update["state"] in ("done", "failed", "canceled")
                 show_progress(context, FarmProgress(
-                    total=update["total"], done=counts.get("done", 0),
-                    failed=counts.get("failed", 0), finished=final,
-                    message=_job_text(update)), job_id=job_id)
+                    total=update.total, done=update.counts.get(TaskState.DONE, 0),
+                    failed=update.counts.get(TaskState.FAILED, 0),
+                    finished=update.state.is_final, message=_job_text(update)),
+                    job_id=job_id)
         if not watcher.alive:
             del _watching[job_id]
     return 0.5 if _watching else None
 
 
-def _job_text(job: dict) -> str:
-    text = f"job {job['id']}: {job['state']}"
-    return text + (f" ({job['message']})" if job.get("message") else "")
+def _job_text(job: JobView) -> str:
+    text = f"job {job.id}: {job.state}"
+    return text + (f" ({job.message})" if job.message else "")
 
 
 def start_farm_render(context, settings: RenderSettings) -> FarmProcess:
@@ -124,7 +124,7 @@ def farm_steps(context, settings: RenderSettings, outcome: dict):
     url, token = farm_service(context)
     if url:
         job = submit_to_service(context, settings, url, token)
-        outcome["message"] = f"queued job {job['id']} on {url}"
+        outcome["message"] = f"queued job {job.id} on {url}"
         yield 1.0, outcome["message"]
         return
     yield from follow_process(context, start_farm_render(context, settings), outcome)
@@ -192,7 +192,7 @@ class METASTUDIO_OT_cancel_farm_job(bpy.types.Operator):
         except (FarmError, JobSpecError) as exc:
             self.report({"ERROR"}, str(exc))
             return {"CANCELLED"}
-        follow_service_job(ServiceClient(url, token or None), job["id"])
+        follow_service_job(ServiceClient(url, token or None), job.id)
         self.report({"INFO"}, _job_text(job))
         return {"FINISHED"}
 

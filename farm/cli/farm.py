@@ -112,44 +112,33 @@ class _Counter:
 
 
 def follow_service_job(client, request, progress) -> JobOutcome:
-    """Submit `request` to the service and follow it to its end (looked at often at
-    first, for the short jobs a warm farm ends in a blink, then every half second)."""
+    """Submit `request` to the service and follow it until it settles."""
     started = time.monotonic()
     try:
-        job = client.submit(request.model_dump(mode="json", exclude_none=True))
+        queued = client.submit(request)
     except JobSpecError as exc:
         raise _Unusable(f"the farm service at {client.url} refused the job: {exc}") from None
     except FarmError as exc:
         raise _Unusable(str(exc).removeprefix("service: ")) from None
-    print(f"{job['kind']} job {job['id']} on the farm service at {client.url}",
+    print(f"{queued.kind} job {queued.id} on the farm service at {client.url}",
           file=sys.stderr)
     counter = _Counter(progress)
-    interval = 0.01
-    while True:
-        job = client.job(job["id"])
-        counts = job["counts"]
-        if job["total"]:
-            counter(counts.get(TaskState.DONE, 0), counts.get(TaskState.FAILED, 0),
-                    job["total"])
-        if JobState(job["state"]).is_final or job["state"] == JobState.PAUSED:
-            break
-        time.sleep(interval)
-        interval = min(0.5, interval * 1.5)
+    for job in client.follow(queued.id):
+        if job.total:
+            counter(job.counts.get(TaskState.DONE, 0), job.counts.get(TaskState.FAILED, 0),
+                    job.total)
     failed = {}
-    for task in job.get("tasks", []):
-        if task["state"] == TaskState.FAILED:
-            attempts = client.call("GET", f"/api/jobs/{job['id']}/tasks/{task['index']}")
-            failed[task["name"]] = with_log(task["error"],
-                                            attempts[-1]["log"] if attempts else "")
+    for task in job.tasks:
+        if task.state == TaskState.FAILED:
+            attempts = client.attempts(job.id, task.index)
+            failed[task.name] = with_log(task.error, attempts[-1].log if attempts else "")
     # Log lines are "HH:MM:SS text".
-    warnings, by_item = read_warnings(line.partition(" ")[2] for line in client.log(job["id"]))
-    done = counts.get(TaskState.DONE, 0)
+    warnings, by_item = read_warnings(line.partition(" ")[2] for line in client.log(job.id))
     # Found done before any worker ran them (on disk at staging, or in an earlier run).
-    skipped = sum(t["state"] == TaskState.DONE and not t["attempts"]
-                  for t in job.get("tasks", []))
-    return JobOutcome(job["id"], JobState(job["state"]), job["message"],
-                      Path(job["out_dir"]), job["total"], done, skipped, failed,
-                      warnings, time.monotonic() - started, 0, client.url, by_item)
+    skipped = sum(t.state == TaskState.DONE and not t.attempts for t in job.tasks)
+    return JobOutcome(job.id, job.state, job.message, Path(job.out_dir), job.total,
+                      job.counts.get(TaskState.DONE, 0), skipped, failed, warnings,
+                      time.monotonic() - started, 0, client.url, by_item)
 
 
 def run_batch_job(request: BatchJobRequest, address: str | None = None,

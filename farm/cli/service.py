@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from metastudio.core.errors import FrameFailedError, JobSpecError
+from metastudio.core.job_states import JobState, TaskState
 from metastudio.core.schema import build_spec
 from metastudio.core.service_client import ServiceClient
 from metastudio.core.service_jobs import RenderJobRequest
@@ -146,62 +147,52 @@ def request_from_args(args: argparse.Namespace) -> dict:
 def _cmd_submit(args: argparse.Namespace) -> int:
     client = ServiceClient(args.service, args.token)
     job = client.submit(request_from_args(args))
-    print(job["id"])
-    print(f"submitted {job['kind']} job {job['id']} ({job['name']}) to {client.url}",
-          file=sys.stderr)
-    return follow(client, job["id"]) if args.wait else 0
+    print(job.id)
+    print(f"submitted {job.kind} job {job.id} ({job.name}) to {client.url}", file=sys.stderr)
+    return follow(client, job.id) if args.wait else 0
 
 
-def follow(client: ServiceClient, job_id: str, interval: float = 0.5) -> int:
-    """Show a job's progress until it ends; raise FrameFailedError if it failed."""
+def follow(client: ServiceClient, job_id: str) -> int:
+    """Show a job's progress until it settles; raise FrameFailedError unless it is done."""
     from .progress import ProgressBar
 
     bar = ProgressBar(label="frames")
     started = False
-    while True:
-        job = client.call("GET", f"/api/jobs/{job_id}")
-        counts = job["counts"]
-        if job["total"] and not started:
-            bar.start(job["total"])
+    for job in client.follow(job_id):
+        if job.total and not started:
+            bar.start(job.total)
             # The job may have run before this command looked: count from its submission.
-            bar.started -= max(0.0, time.time() - job["created"])
+            bar.started -= max(0.0, time.time() - job.created)
             started = True
         if started:
-            bar.update(counts.get("done", 0), counts.get("failed", 0))
-        if job["state"] in ("done", "failed", "canceled"):
-            break
-        time.sleep(interval)
+            bar.update(job.counts.get(TaskState.DONE, 0), job.counts.get(TaskState.FAILED, 0))
     bar.close()
-    print(f"job {job_id}: {job['state']}" + (f": {job['message']}" if job["message"] else ""),
+    print(f"job {job_id}: {job.state}" + (f": {job.message}" if job.message else ""),
           file=sys.stderr)
-    if job["state"] != "done":
-        raise FrameFailedError(f"job {job_id} {job['state']}: {job['message']}")
+    if job.state != JobState.DONE:
+        raise FrameFailedError(f"job {job_id} {job.state}: {job.message}")
     return 0
 
 
 def _cmd_action(args: argparse.Namespace) -> int:
     client = ServiceClient(args.service, args.token)
     job = client.action(args.job, args.verb)
-    print(f"job {job['id']}: {job['state']}")
+    print(f"job {job.id}: {job.state}")
     return 0
 
 
 def service_status(client: ServiceClient, args: argparse.Namespace) -> int:
     """`metastudio status` against a service: its jobs, or one job's frames."""
-    if args.job:
-        jobs = [client.job(args.job)]
-    else:
-        jobs = client.jobs()
+    jobs = [client.job(args.job)] if args.job else client.jobs()
     for job in jobs:
-        counts = ", ".join(f"{n} {state}" for state, n in sorted(job["counts"].items()))
-        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job["updated"]))
-        print(f"{job['id']}  {job['state']:8} p{job['priority']:<3} {counts or 'no frames yet'}"
-              f"  ({job['total']})  {when}  {job['name']}")
-        if job["message"]:
-            print(f"  {job['message']}")
-        if args.frames and "tasks" in job:
-            for task in job["tasks"]:
-                seconds = f"{task['seconds']:.2f}s" if task["seconds"] is not None else ""
-                print(f"  {task['name']:>10} {task['state']:8} attempts={task['attempts']} "
-                      f"{seconds:>8} {task['worker']} {task['error'][:80]}")
+        counts = ", ".join(f"{n} {state}" for state, n in sorted(job.counts.items()))
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job.updated))
+        print(f"{job.id}  {job.state:8} p{job.priority:<3} {counts or 'no frames yet'}"
+              f"  ({job.total})  {when}  {job.name}")
+        if job.message:
+            print(f"  {job.message}")
+        for task in getattr(job, "tasks", []) if args.frames else []:
+            seconds = f"{task.seconds:.2f}s" if task.seconds is not None else ""
+            print(f"  {task.name:>10} {task.state:8} attempts={task.attempts} "
+                  f"{seconds:>8} {task.worker} {task.error[:80]}")
     return 0

@@ -8,7 +8,7 @@ import yaml
 from metastudio.core.errors import JobSpecError
 from metastudio.core.frames import parse_frames
 from metastudio.core.render_job import RenderSettings
-from metastudio.core.service_jobs import JobRequest, render_request
+from metastudio.core.service_jobs import JobRequest, render_job_request
 from metastudio_farm.service.security import (
     PathPolicy,
     ensure_token,
@@ -93,8 +93,9 @@ def test_the_farm_panels_settings_become_a_service_job(tmp_path):
     settings = RenderSettings(frames="2-3", overrides={"samples": 8},
                               output={"directory": tmp_path / "render"},
                               resources={"workers": 2, "use_gpu": False, "max_attempts": 5})
-    request = render_request(tmp_path / "shot.farm.blend", settings, "shot.blend")
-    job = REQUEST.validate_python(request)
+    request = render_job_request(tmp_path / "shot.farm.blend", settings, "shot.blend")
+    # What the client sends, read back as the service reads it.
+    job = REQUEST.validate_python(request.model_dump(mode="json", exclude_none=True))
     assert (job.frames, job.overrides.samples, job.out, job.max_workers, job.requires,
             job.max_attempts, job.name) == ("2-3", 8, tmp_path / "render", 2, "cpu", 5,
                                             "shot.blend")

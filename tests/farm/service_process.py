@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from metastudio.core.service_client import ServiceClient
+from metastudio.core.service_jobs import JobDetail, WorkerView
 
 
 def free_port() -> int:
@@ -69,10 +70,10 @@ class ServiceProcess:
     def client(self) -> ServiceClient:
         return ServiceClient(self.url, self.token)
 
-    def wait_for_workers(self, count: int, timeout: float = 120.0) -> list[dict]:
+    def wait_for_workers(self, count: int, timeout: float = 120.0) -> list[WorkerView]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            workers = [w for w in self.client().workers() if w["state"] in ("idle", "busy")]
+            workers = [w for w in self.client().workers() if w.state in ("idle", "busy")]
             if len(workers) >= count:
                 return workers
             time.sleep(0.2)
@@ -97,15 +98,15 @@ class ServiceProcess:
 
 
 def wait_for(client: ServiceClient, job_id: str, states=("done", "failed", "canceled"),
-             timeout: float = 180.0) -> dict:
+             timeout: float = 180.0) -> JobDetail:
     """Poll a job until it is in one of `states`; the job's detail."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.job(job_id)
-        if job["state"] in states:
+        if job.state in states:
             return job
         time.sleep(0.2)
-    raise TimeoutError(f"job {job_id} still {job['state']} after {timeout} s: "
+    raise TimeoutError(f"job {job_id} still {job.state} after {timeout} s: "
                        f"{json.dumps(client.log(job_id))}")
 
 

@@ -112,7 +112,7 @@ def test_submit_to_done_in_the_dashboard(service, studio, browser, tmp_path):
     client = service.client()
     second = client.submit({"kind": "render", "scene": str(studio / "shot.blend"),
                             "out": str(studio / "dashboard2"), "priority": 0,
-                            "preview": False})["id"]
+                            "preview": False}).id
     client.action(second, "pause")
     wait(browser, lambda d: row_state(d, second) == "paused", 20)
     click(browser, f'tr[data-job="{second}"] button[data-action="resume"]')
@@ -121,4 +121,4 @@ def test_submit_to_done_in_the_dashboard(service, studio, browser, tmp_path):
     click(browser, f'tr[data-job="{second}"] button[data-action="delete"]')
     wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, f'tr[data-job="{second}"]'),
          20)
-    assert [j["id"] for j in client.jobs()].count(second) == 0
+    assert [j.id for j in client.jobs()].count(second) == 0

@@ -47,6 +47,8 @@ def test_every_call_needs_the_token(service):
     assert status == 200 and b"metastudio" in page
     with pytest.raises(FarmError, match="token was refused"):
         type(service.client())(service.url, "wrong").jobs()
+    info = service.client().info()  # the typed view reads what the service answers
+    assert info.roots and not info.problem and info.version
 
 
 @pytest.mark.parametrize("change, message", [
@@ -98,79 +100,79 @@ def test_huge_and_hostile_payloads_are_refused(service, studio):
 def test_a_render_job_finishes_with_thumbnails_logs_and_a_preview(service, studio):
     client = service.client()
     job = client.submit(render(studio, "basic", name="basic shot"))
-    assert job["state"] == "queued" and job["name"] == "basic shot"
-    done = wait_for(client, job["id"])
-    assert done["state"] == "done", client.log(job["id"])
+    assert job.state == "queued" and job.name == "basic shot"
+    done = wait_for(client, job.id)
+    assert done.state == "done", client.log(job.id)
     out = studio / "basic"
     assert frames(out) == [f"frame_{n:04d}.png" for n in range(1, 7)]
     assert all((out / name).read_bytes()[:8] == PNG for name in frames(out))
-    assert [t["state"] for t in done["tasks"]] == ["done"] * 6
-    assert {t["worker"] for t in done["tasks"]} <= {w["name"] for w in client.workers()}
+    assert [t.state for t in done.tasks] == ["done"] * 6
+    assert {t.worker for t in done.tasks} <= {w.name for w in client.workers()}
     # Each frame once: one attempt each, no temporary files left.
-    assert all(t["attempts"] == 1 for t in done["tasks"])
+    assert all(t.attempts == 1 for t in done.tasks)
     assert not [p for p in out.iterdir() if ".part" in p.name]
 
-    preview = out / f"preview-{job['id']}.mp4"
-    assert done["has_preview"] and preview.is_file()
+    preview = out / f"preview-{job.id}.mp4"
+    assert done.has_preview and preview.is_file()
     video = cv2.VideoCapture(str(preview))
     assert video.get(cv2.CAP_PROP_FRAME_COUNT) == 6 and video.get(cv2.CAP_PROP_FRAME_WIDTH) == 64
     headers = {"Authorization": f"Bearer {service.token}"}
-    status, _ = raw_call(service.url, "GET", f"/api/jobs/{job['id']}/preview", None, headers)
+    status, _ = raw_call(service.url, "GET", f"/api/jobs/{job.id}/preview", None, headers)
     assert status == 200
 
-    status, thumb = raw_call(service.url, "GET", f"/api/jobs/{job['id']}/tasks/3/thumbnail",
+    status, thumb = raw_call(service.url, "GET", f"/api/jobs/{job.id}/tasks/3/thumbnail",
                              None, headers)
     assert status == 200 and thumb[:2] == b"\xff\xd8"  # a JPEG
-    attempts = client.call("GET", f"/api/jobs/{job['id']}/tasks/3")
-    assert len(attempts) == 1 and attempts[0]["ok"] and "frame_0003.png" in attempts[0]["log"]
-    log = client.log(job["id"])
+    attempts = client.attempts(job.id, 3)
+    assert len(attempts) == 1 and attempts[0].ok and "frame_0003.png" in attempts[0].log
+    log = client.log(job.id)
     assert any("6 frames, 6 to do" in line for line in log) and log[-1].endswith("done")
 
 
 def test_priority_and_dependencies_order_the_queue(service, studio):
     client = service.client()
     gate = client.submit(render(studio, "gate", frames="1-2"))
-    client.action(gate["id"], "pause")
-    low = client.submit(render(studio, "low", priority=10, depends_on=[gate["id"]]))
-    high = client.submit(render(studio, "high", priority=90, depends_on=[gate["id"]]))
+    client.action(gate.id, "pause")
+    low = client.submit(render(studio, "low", priority=10, depends_on=[gate.id]))
+    high = client.submit(render(studio, "high", priority=90, depends_on=[gate.id]))
     deadline = time.monotonic() + 10
-    while not client.job(low["id"])["message"] and time.monotonic() < deadline:
+    while not client.job(low.id).message and time.monotonic() < deadline:
         time.sleep(0.1)
-    waiting = client.job(low["id"])
-    assert waiting["state"] == "queued" and waiting["counts"] == {}
-    assert waiting["message"] == f"waiting for {gate['id']} (paused)"
-    client.action(gate["id"], "resume")
+    waiting = client.job(low.id)
+    assert waiting.state == "queued" and waiting.counts == {}
+    assert waiting.message == f"waiting for {gate.id} (paused)"
+    client.action(gate.id, "resume")
     for job in (gate, low, high):
-        assert wait_for(client, job["id"])["state"] == "done"
+        assert wait_for(client, job.id).state == "done"
 
     def finished(job):  # when each frame's successful attempt ended
-        return sorted(client.call("GET", f"/api/jobs/{job['id']}/tasks/{t['index']}")[-1]["at"]
-                      for t in client.job(job["id"])["tasks"])
+        return sorted(client.attempts(job.id, t.index)[-1].at
+                      for t in client.job(job.id).tasks)
 
     # Nothing waiting on the gate started before it ended; then the high-priority job's
     # frames went out first (two workers: the low one's first frame can only start once
     # the high one's last frames are given out).
     assert min(finished(low) + finished(high)) > max(finished(gate))
     assert min(finished(low)) > finished(high)[1]
-    assert client.job(low["id"])["message"] == ""
+    assert client.job(low.id).message == ""
 
 
 def test_concurrency_limit_and_requirements(service, studio):
     client = service.client()
-    one = wait_for(client, client.submit(render(studio, "one", max_workers=1))["id"])
-    assert one["state"] == "done" and len({t["worker"] for t in one["tasks"]}) == 1
+    one = wait_for(client, client.submit(render(studio, "one", max_workers=1)).id)
+    assert one.state == "done" and len({t.worker for t in one.tasks}) == 1
 
     gpu = client.submit(render(studio, "gpu", requires="gpu"))
     tagged = client.submit(render(studio, "tagged", tags=["fast"]))
     for job in (gpu, tagged):
         deadline = time.monotonic() + 20
-        while not client.job(job["id"])["message"]:
+        while not client.job(job.id).message:
             assert time.monotonic() < deadline
             time.sleep(0.1)
-        seen = client.job(job["id"])
-        assert seen["state"] == "queued" and seen["total"] == 0
-        assert seen["message"] == "waiting for a worker that meets its requirements"
-        assert client.action(job["id"], "cancel")["state"] == "canceled"
+        seen = client.job(job.id)
+        assert seen.state == "queued" and seen.total == 0
+        assert seen.message == "waiting for a worker that meets its requirements"
+        assert client.action(job.id, "cancel").state == "canceled"
 
 
 def test_an_output_that_cannot_be_written_pauses_the_job_and_blames_no_worker(service,
@@ -180,20 +182,20 @@ def test_an_output_that_cannot_be_written_pauses_the_job_and_blames_no_worker(se
     (out / "frame_0002.png").mkdir(parents=True)  # frame 2 cannot be written here
     job = client.submit(render(studio, "blocked", max_attempts=3, blocklist_after=1,
                                preview=False))
-    paused = wait_for(client, job["id"], states=("paused", "failed", "done"))
-    assert paused["state"] == "paused", paused
-    assert f"cannot write into {out}" in paused["message"], paused["message"]
-    assert "frame_0002.png is a folder" in paused["message"]
-    assert paused["blocklisted"] == []
-    task = next(t for t in paused["tasks"] if t["index"] == 2)
-    assert task["state"] == "pending" and task["attempts"] == 0
-    assert client.call("GET", f"/api/jobs/{job['id']}/tasks/2") == []  # no worker blamed
+    paused = wait_for(client, job.id, states=("paused", "failed", "done"))
+    assert paused.state == "paused", paused
+    assert f"cannot write into {out}" in paused.message, paused.message
+    assert "frame_0002.png is a folder" in paused.message
+    assert paused.blocklisted == []
+    task = next(t for t in paused.tasks if t.index == 2)
+    assert task.state == "pending" and task.attempts == 0
+    assert client.attempts(job.id, 2) == []  # no worker blamed
 
     (out / "frame_0002.png").rmdir()
-    resumed = client.action(job["id"], "resume")
-    assert resumed["state"] == "queued" and resumed["message"] == ""
-    done = wait_for(client, job["id"])
-    assert done["state"] == "done" and frames(out) == [f"frame_{n:04d}.png" for n in range(1, 7)]
+    resumed = client.action(job.id, "resume")
+    assert resumed.state == "queued" and resumed.message == ""
+    done = wait_for(client, job.id)
+    assert done.state == "done" and frames(out) == [f"frame_{n:04d}.png" for n in range(1, 7)]
 
 
 def test_a_hung_frame_is_stopped_by_the_learned_timeout(service, studio):
@@ -211,11 +213,11 @@ def test_a_hung_frame_is_stopped_by_the_learned_timeout(service, studio):
     client = service.client()
     job = client.submit({"kind": "render", "scene": scene, "out": str(studio / "hang"),
                          "max_attempts": 2, "max_workers": 1, "preview": False})
-    failed = wait_for(client, job["id"], timeout=240)
-    assert failed["state"] == "failed" and failed["frame_timeout"] == 2.0
-    hung = next(t for t in failed["tasks"] if t["index"] == 6)
-    assert hung["state"] == "failed" and "2 s timeout" in hung["error"]
-    assert [t["state"] for t in failed["tasks"]].count("done") == 5
+    failed = wait_for(client, job.id, timeout=240)
+    assert failed.state == "failed" and failed.frame_timeout == 2.0
+    hung = next(t for t in failed.tasks if t.index == 6)
+    assert hung.state == "failed" and "2 s timeout" in hung.error
+    assert [t.state for t in failed.tasks].count("done") == 5
     service.wait_for_workers(2)  # the stopped worker's slot got a new one
 
 
@@ -226,48 +228,48 @@ def test_a_killed_worker_costs_only_its_frame_which_goes_elsewhere(service, stud
                          "preview": False})
     deadline = time.monotonic() + 120
     while True:
-        busy = [w for w in client.workers() if w["state"] == "busy" and w["job"] == job["id"]
-                and w["task"]]
-        if busy and client.job(job["id"])["counts"].get("done", 0) >= 1:
+        busy = [w for w in client.workers() if w.state == "busy" and w.job == job.id
+                and w.task]
+        if busy and client.job(job.id).counts.get("done", 0) >= 1:
             break
         assert time.monotonic() < deadline
         time.sleep(0.05)
     victim = busy[0]
-    os.kill(victim["pid"], signal.SIGKILL)
-    done = wait_for(client, job["id"])
-    assert done["state"] == "done"
+    os.kill(victim.pid, signal.SIGKILL)
+    done = wait_for(client, job.id)
+    assert done.state == "done"
     assert frames(studio / "slow") == [f"frame_{n:04d}.png" for n in range(1, 9)]
     # The workers' list is a snapshot (twice a second): the frame the victim died on is
     # read from the queue, not from the snapshot.
-    retried = [t for t in done["tasks"] if t["attempts"] == 2]
+    retried = [t for t in done.tasks if t.attempts == 2]
     assert len(retried) == 1
-    attempts = client.call("GET", f"/api/jobs/{job['id']}/tasks/{retried[0]['index']}")
-    assert attempts[0]["error"] == (f"worker {victim['name']} died while working on frame "
-                                    f"{retried[0]['index']}")
-    assert attempts[1]["ok"] and not attempts[0]["ok"]
+    attempts = client.attempts(job.id, retried[0].index)
+    assert attempts[0].error == (f"worker {victim.name} died while working on frame "
+                                    f"{retried[0].index}")
+    assert attempts[1].ok and not attempts[0].ok
     service.wait_for_workers(2)  # the slot was refilled
 
 
 def test_pause_resume_cancel_and_delete(service, studio):
     client = service.client()
     job = client.submit(render(studio, "paused", priority=0, preview=False))
-    assert client.action(job["id"], "pause")["state"] == "paused"
+    assert client.action(job.id, "pause").state == "paused"
     # Frames already given out when the pause came still land; no new one goes out.
     deadline = time.monotonic() + 30
-    while client.job(job["id"])["counts"].get("running", 0):
+    while client.job(job.id).counts.get("running", 0):
         assert time.monotonic() < deadline
         time.sleep(0.1)
-    held = client.job(job["id"])["counts"].get("done", 0)
+    held = client.job(job.id).counts.get("done", 0)
     time.sleep(1.5)
-    counts = client.job(job["id"])["counts"]
+    counts = client.job(job.id).counts
     assert counts.get("done", 0) == held < 6 and not counts.get("running")
-    assert client.action(job["id"], "resume")["state"] == "queued"
-    assert wait_for(client, job["id"])["state"] == "done"
+    assert client.action(job.id, "resume").state == "queued"
+    assert wait_for(client, job.id).state == "done"
     with pytest.raises(FarmError, match="is done: it cannot be paused"):
-        client.action(job["id"], "pause")
-    client.delete(job["id"])
+        client.action(job.id, "pause")
+    client.delete(job.id)
     with pytest.raises(FarmError, match="no job"):
-        client.job(job["id"])
+        client.job(job.id)
     assert frames(studio / "paused")  # its files stay
 
 
@@ -285,9 +287,9 @@ def test_an_operator_batch_runs_on_the_same_queue(service, studio):
     job = client.submit({"kind": "batch", "out": str(studio / "cues"), "max_attempts": 1,
                          "batch": {"operator": "lipsync", "folder": str(lines),
                                    "formats": ["json", "tsv"]}})
-    ended = wait_for(client, job["id"])
-    assert ended["state"] == "failed" and "broken.wav" in ended["message"]
-    states = {t["name"]: t["state"] for t in ended["tasks"]}
+    ended = wait_for(client, job.id)
+    assert ended.state == "failed" and "broken.wav" in ended.message
+    states = {t.name: t.state for t in ended.tasks}
     assert states == {"broken.wav": "failed", "hello.flac": "done", "map.flac": "done"}
     cues = json.loads((studio / "cues" / "map.json").read_text())
     assert cues["mouthCues"] and (studio / "cues" / "map.tsv").is_file()
@@ -300,8 +302,8 @@ def test_a_crowd_batch_and_a_render_share_the_warm_workers(service, studio):
         "spec": {"description": "a woman in a green dress", "name": "Guest",
                  "face_shapes": False}}})
     shot = client.submit(render(studio, "after-crowd", frames="1-2", preview=False))
-    assert wait_for(client, crowd["id"])["state"] == "done"
-    assert wait_for(client, shot["id"])["state"] == "done"  # workers reopen its scene
+    assert wait_for(client, crowd.id).state == "done"
+    assert wait_for(client, shot.id).state == "done"  # workers reopen its scene
     blends = sorted(p.name for p in (studio / "crowd").glob("*.blend"))
     assert blends == ["Guest_0001.blend", "Guest_0002.blend"]
     resolved = json.loads((studio / "crowd" / "Guest_0002.json").read_text())
@@ -311,8 +313,8 @@ def test_a_crowd_batch_and_a_render_share_the_warm_workers(service, studio):
         "operator": "character", "count": 3,
         "spec": {"description": "a woman in a green dress", "name": "Guest",
                  "face_shapes": False}}})
-    third = wait_for(client, again["id"])
-    assert third["state"] == "done" and [t["attempts"] for t in third["tasks"]] == [0, 0, 1]
+    third = wait_for(client, again.id)
+    assert third.state == "done" and [t.attempts for t in third.tasks] == [0, 0, 1]
 
 
 def test_many_clients_at_once_keep_the_queue_consistent(service, studio):
@@ -324,7 +326,7 @@ def test_many_clients_at_once_keep_the_queue_consistent(service, studio):
             for k in range(2):
                 job = client.submit(render(studio, f"many/{n}-{k}", frames="1",
                                            preview=False))
-                ids.append(job["id"])
+                ids.append(job.id)
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 
@@ -336,7 +338,7 @@ def test_many_clients_at_once_keep_the_queue_consistent(service, studio):
     assert not errors and len(set(ids)) == 20
     for job_id in ids:
         job = wait_for(client, job_id)
-        assert job["state"] == "done" and job["total"] == 1
+        assert job.state == "done" and job.total == 1
     assert len(list((studio / "many").glob("*/frame_0001.png"))) == 20
 
 
@@ -395,7 +397,7 @@ def test_killed_and_restarted_the_service_loses_and_redoes_nothing(studio, tmp_p
         job = client.submit({"kind": "render", "scene": scene, "out": str(studio / "long"),
                              "preview": False})
         deadline = time.monotonic() + 120
-        while client.job(job["id"])["counts"].get("done", 0) < 4:
+        while client.job(job.id).counts.get("done", 0) < 4:
             assert time.monotonic() < deadline
             time.sleep(0.1)
         running.kill()
@@ -403,10 +405,10 @@ def test_killed_and_restarted_the_service_loses_and_redoes_nothing(studio, tmp_p
         running.start()
         # The token is shown once, at the first start, and still works after the restart.
         assert sum(line.startswith("token: ") for line in running.output) == 1
-        done = wait_for(running.client(), job["id"])
+        done = wait_for(running.client(), job.id)
     finally:
         running.stop()
-    assert done["state"] == "done"
+    assert done.state == "done"
     files = frames(studio / "long")
     assert files == [f"frame_{n:04d}.png" for n in range(1, 13)]
     for name, mtime in before.items():
@@ -466,7 +468,7 @@ def test_blender_render_on_farm_queues_the_file_on_the_service(service, studio):
     assert result["frames"] == ["frame_0002.png", "frame_0003.png", f"preview-{job_id}.mp4"]
     assert result["file"] == str(shot)  # the artist's file is still the open one
     job = service.client().job(job_id)
-    assert job["name"] == "shot.blend" and ".farm.blend" in job["request"]["scene"]
+    assert job.name == "shot.blend" and ".farm.blend" in job.request["scene"]
     assert "cannot be canceled" in result["cancel_done"]
     assert result["cancelled"] == ["FINISHED"] and "canceled" in result["after_cancel"]
     assert "token was refused" in result["wrong_token"]

@@ -32,7 +32,7 @@ def job(studio, out, **controls) -> dict:
 
 
 def test_workers_carry_their_nodes_tags(cluster_service):
-    tags = sorted(tuple(w["tags"]) for w in cluster_service.client().workers())
+    tags = sorted(tuple(w.tags) for w in cluster_service.client().workers())
     assert tags == [("cpu", "fast"), ("gpu", "gpu:T4")]
 
 
@@ -45,17 +45,17 @@ def test_workers_carry_their_nodes_tags(cluster_service):
 def test_jobs_go_where_their_requirements_say(cluster_service, studio, controls, kind):
     client = cluster_service.client()
     name = "-".join(f"{k}-{v}" for k, v in controls.items()).replace("'", "")
-    done = wait_for(client, client.submit(job(studio, f"routed/{name}", **controls))["id"])
-    assert done["state"] == "done"
-    assert {t["worker"].rsplit("/", 1)[1][:3] for t in done["tasks"]} == {kind}
+    done = wait_for(client, client.submit(job(studio, f"routed/{name}", **controls)).id)
+    assert done.state == "done"
+    assert {t.worker.rsplit("/", 1)[1][:3] for t in done.tasks} == {kind}
 
 
 def test_a_job_no_worker_fits_waits_and_says_so(cluster_service, studio):
     client = cluster_service.client()
     waiting = client.submit(job(studio, "a100", gpu_type="A100"))
     deadline = time.monotonic() + 30
-    while "waiting for a worker" not in client.job(waiting["id"])["message"]:
+    while "waiting for a worker" not in client.job(waiting.id).message:
         assert time.monotonic() < deadline
         time.sleep(0.2)
-    assert client.job(waiting["id"])["counts"].get("done", 0) == 0
-    client.action(waiting["id"], "cancel")
+    assert client.job(waiting.id).counts.get("done", 0) == 0
+    client.action(waiting.id, "cancel")

@@ -151,38 +151,38 @@ def test_cancel_and_delete_stop_frames_being_rendered(service, place):
 
     def running(job_id):
         deadline = time.monotonic() + 120
-        while not client.job(job_id)["counts"].get("running"):
+        while not client.job(job_id).counts.get("running"):
             assert time.monotonic() < deadline, client.job(job_id)
             time.sleep(0.1)
 
     job = client.submit({"kind": "render", "scene": slow, "out": str(root / "slow"),
                          "preview": False})
     later = client.submit({"kind": "render", "scene": str(root / "shot.blend"),
-                           "out": str(root / "later"), "depends_on": [job["id"]],
+                           "out": str(root / "later"), "depends_on": [job.id],
                            "preview": False})
-    running(job["id"])
-    client.action(job["id"], "cancel")
+    running(job.id)
+    client.action(job.id, "cancel")
     deadline = time.monotonic() + 20
-    while client.job(job["id"])["counts"].get("running"):
+    while client.job(job.id).counts.get("running"):
         assert time.monotonic() < deadline, "the canceled job's frames kept running"
         time.sleep(0.1)
     held = sorted(p.name for p in (root / "slow").glob("frame_*"))
-    failed = wait_for(client, later["id"])
-    assert failed["state"] == "failed" and f"{job['id']} canceled" in failed["message"]
+    failed = wait_for(client, later.id)
+    assert failed.state == "failed" and f"{job.id} canceled" in failed.message
     workers = service.wait_for_workers(2)  # the stopped slots are warm again
-    assert all(w["state"] in ("idle", "busy") for w in workers)
+    assert all(w.state in ("idle", "busy") for w in workers)
     time.sleep(2)
     assert sorted(p.name for p in (root / "slow").glob("frame_*")) == held
 
     again = client.submit({"kind": "render", "scene": slow, "out": str(root / "slow2"),
                            "preview": False})
-    running(again["id"])
-    client.delete(again["id"])
+    running(again.id)
+    client.delete(again.id)
     time.sleep(3)
     made = sorted(p.name for p in (root / "slow2").glob("frame_*"))
     time.sleep(3)
     assert sorted(p.name for p in (root / "slow2").glob("frame_*")) == made
-    assert not any(w["job"] == again["id"] for w in client.workers())
+    assert not any(w.job == again.id for w in client.workers())
 
 
 def test_an_ended_job_leaves_no_folder_on_the_workers_node(service, place):
@@ -192,8 +192,8 @@ def test_an_ended_job_leaves_no_folder_on_the_workers_node(service, place):
     client = service.client()
     job = client.submit({"kind": "render", "scene": str(root / "shot.blend"), "frames": "1-2",
                          "out": str(root / "clean"), "preview": False})
-    assert wait_for(client, job["id"])["state"] == "done"
-    folder = Path(worker_home()) / "jobs" / job["id"]
+    assert wait_for(client, job.id).state == "done"
+    folder = Path(worker_home()) / "jobs" / job.id
     deadline = time.monotonic() + 20
     while folder.exists():  # gone once the dispatcher lets the ended job go
         assert time.monotonic() < deadline, sorted(folder.rglob("*"))
@@ -218,15 +218,15 @@ def test_scenes_from_a_newer_blender_are_named_and_refused_across_major_versions
         service, place):
     root, _ = place
     client = service.client()
-    ours = client.workers()[0]["blender"]  # e.g. "5.0": the tier's own Blender
+    ours = client.workers()[0].blender  # e.g. "5.0": the tier's own Blender
     major, minor = (int(part) for part in ours.split("."))
     minor_up, major_up = f"{major}.{minor + 1}", f"{major + 1}.0"
     newer_minor = saved_by(root / "shot.blend", root / "minor_up.blend",
                            f"{major:02d}{minor + 1:02d}")
     job = client.submit({"kind": "render", "scene": newer_minor, "frames": "1",
                          "out": str(root / "minor_up"), "preview": False})
-    assert wait_for(client, job["id"])["state"] == "done"
-    log = "\n".join(client.log(job["id"]))
+    assert wait_for(client, job.id).state == "done"
+    log = "\n".join(client.log(job.id))
     assert f"scene saved by Blender {minor_up}" in log
     assert (f"warning: the scene was saved by Blender {minor_up}; workers running Blender "
             f"{ours}") in log
