@@ -21,8 +21,8 @@ RUN = """
 import json, os, tempfile, time, bpy
 import metastudio
 metastudio.register()
-from metastudio.bl.avatar import export_avatar
-from metastudio.bl.character import build_character
+from metastudio.bl.avatar.export import export_avatar
+from metastudio.bl.character.build import build_character
 from metastudio.bl.scene_guard import SceneGuard
 from metastudio.core.character.avatar import AvatarSpec
 from metastudio.core.character.spec import CharacterSpec

@@ -21,7 +21,7 @@ from background_sheet import DESCRIPTIONS, SETS  # the contact sheet's twelve
 
 CODE = """
 import time, json, bpy
-from metastudio.bl.background import build_background
+from metastudio.bl.background.build import build_background
 from metastudio.bl.scene_guard import SceneGuard
 from metastudio.core.background.spec import BackgroundSpec
 out = {}

@@ -22,7 +22,7 @@ OURS = """
 import time, json, bpy
 import metastudio
 metastudio.register()
-from metastudio.bl.character import build_character
+from metastudio.bl.character.build import build_character
 from metastudio.bl.scene_guard import SceneGuard
 from metastudio.core.character.spec import CharacterSpec
 times = []

@@ -3,7 +3,9 @@
 
 (a) one Blender process per frame, as Flamenco and Deadline do by default;
 (b) all frames in one bpy process, one after another;
-(c) `metastudio render` on an embedded local Ray (its start and shutdown counted).
+(c) `metastudio render` on an embedded local Ray (its start and shutdown counted);
+(d) `metastudio render` with a farm service running for the user (a warm farm: its
+    workers started before the command, as a studio's are).
 
 Each way is timed as a whole command, start-up included. Usage:
     .venv/bin/python scripts/bench_farm.py [--frames 40] [--resolution 320x180] [--samples 16]
@@ -12,13 +14,18 @@ Each way is timed as a whole command, start-up included. Usage:
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from metastudio_farm.cli.demo import build_scene_in_subprocess
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from metastudio_farm.cli.demo import build_scene_in_subprocess  # noqa: E402
+
+from tests.farm.service_process import ServiceProcess  # noqa: E402
 
 ONE_FRAME = """
 import sys, bpy
@@ -46,9 +53,10 @@ for frame in range(int(sys.argv[3]), int(sys.argv[4]) + 1):
 """
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], env: dict | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env)
     return time.perf_counter() - started
 
 
@@ -93,11 +101,29 @@ def main() -> None:
                               "--out", str(out), "--no-service", *extra])
         assert count_frames(out) == args.frames, f"{key}: frames missing"
 
+    # (d): the service's home is the one the command looks in (METASTUDIO_SERVICE_HOME).
+    home = work / "home"
+    env = dict(os.environ, METASTUDIO_SERVICE_HOME=str(home))
+    env.pop("METASTUDIO_SERVICE", None)
+    service = ServiceProcess(home, [work])
+    service.start()
+    try:
+        service.wait_for_workers(1)
+        out = work / "d"
+        results["d"] = timed([python, "-m", "metastudio_farm.cli", "render", str(scene),
+                              "--out", str(out)], env)
+        assert count_frames(out) == args.frames, "d: frames missing"
+        job = service.client().jobs()[0]
+        assert job.state == "done" and job.total == args.frames, job
+    finally:
+        service.stop()
+
     names = {
         "a": "(a) one Blender process per frame",
         "b": "(b) one bpy process, frames in turn",
         "c": "(c) metastudio render (1 worker x 2 threads)",
         "c1": "(c') metastudio render (2 workers x 1 thread)",
+        "d": "(d) metastudio render, the service running",
     }
     for key, seconds in results.items():
         print(f"{names[key]:48s} {seconds:7.2f} s  {seconds / args.frames:6.3f} s/frame")
@@ -105,6 +131,7 @@ def main() -> None:
         print(f"speed-up of (c) over (a): {results['a'] / results['c']:.2f}x  (goal >= 3x)")
     print(f"(c) / (b): {results['c'] / results['b']:.3f}  (goal <= 1.10)")
     print(f"(c') / (b): {results['c1'] / results['b']:.3f}")
+    print(f"(d) / (b): {results['d'] / results['b']:.3f}")
 
 
 if __name__ == "__main__":

@@ -22,10 +22,10 @@ from ..core.voice.keying import key_tracks
 from ..core.voice.lipsync import LipSyncSpec, lipsync
 from ..core.voice.mouth import MouthCue
 from ..core.voice.tts import VoiceSpec, speak, write_wav
-from .background import TAG, aim_weather, build_background, ground_height, resolved_holder
-from .background_grass import plant_grass
-from .background_stage import clear_view, stage_world
-from .character import build_character, find_character
+from .background.build import TAG, aim_weather, build_background, ground_height, resolved_holder
+from .background.grass import plant_grass
+from .background.stage import clear_view, stage_world
+from .character.build import build_character, find_character
 from .lipsync_keys import add_sound_strip, can_play_sound, key_shapes
 from .scene_guard import SceneGuard
 from .scene_light import light_cast
@@ -215,7 +215,7 @@ def wide_distance(xs: list[float], lens: float) -> float:
 
 
 def _clear_stage(scene, xs: list[float], lens: float, view_to: float = 0.0) -> None:
-    """Take the background's trees, bushes and rocks off the stage (background_stage.
+    """Take the background's trees, bushes and rocks off the stage (background/stage.
     clear_view): where the cast stand, between them and the cameras, and behind them."""
     distance = wide_distance(xs, lens)
     clear_view(scene, (min(xs) - 3.5, max(xs) + 3.5), (-(distance + 3.0), 10.0),

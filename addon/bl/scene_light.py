@@ -12,7 +12,7 @@ import math
 import bpy
 from mathutils import Vector
 
-from .background import TAG
+from .background.build import TAG
 
 COLLECTION = "Cast lighting"
 # Irradiance aimed for, in sun-lamp units (W/m2): a clear noon sun here is 4.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..bl.background import build_background, resolved_holder
+from ..bl.background.build import build_background, resolved_holder
 from ..core.background.spec import BackgroundSpec
 from .stepped import SteppedOperator, params_json_property
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bpy
 
-from ..bl.avatar import export_avatar
-from ..bl.character import build_character
+from ..bl.avatar.export import export_avatar
+from ..bl.character.build import build_character
 from ..core.character.avatar import AvatarSpec
 from ..core.character.spec import CharacterSpec
 from .stepped import SteppedOperator, params_json_property

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bpy
 
-from ..bl.background import resolved_holder
-from ..bl.character import find_character
+from ..bl.background.build import resolved_holder
+from ..bl.character.build import find_character
 from ..bl.propgroup import draw_model
 from ..core.background.spec import BackgroundSpec
 from ..core.character.avatar import AvatarSpec

@@ -33,7 +33,7 @@ def build_variation(spec_json: str, render: bool, size: tuple[int, int],
         blend, still = Path(folder) / "world.blend", Path(folder) / "still.png"
         build_world(spec, blend, still if render else None, tuple(size), samples)
 
-        from metastudio.bl.background import resolved_holder
+        from metastudio.bl.background.build import resolved_holder
 
         resolved = json.loads(resolved_holder()["metastudio_resolved"])
         return {"blend": blend.read_bytes(),
@@ -93,15 +93,15 @@ def build_world(spec: BackgroundSpec, blend: Path | None, still: Path | None,
     import math
 
     import bpy
-    from metastudio.bl.background import (
+    from metastudio.bl.background.build import (
         TAG,
         aim_weather,
         build_background,
         ground_height,
         resolved_holder,
     )
-    from metastudio.bl.background_grass import plant_grass
-    from metastudio.bl.background_stage import clear_view, stage_world
+    from metastudio.bl.background.grass import plant_grass
+    from metastudio.bl.background.stage import clear_view, stage_world
     from metastudio.bl.scene_guard import SceneGuard
     from metastudio.core.background.city import BLOCK, STREET
 

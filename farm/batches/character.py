@@ -24,7 +24,7 @@ def build_blend(spec_json: str, avatar_json: str | None = None) -> dict:
     figures (the file is written where it says). Runs on a Ray worker or in the command
     line's process."""
     import bpy
-    from metastudio.bl.character import build_character, find_character
+    from metastudio.bl.character.build import build_character, find_character
     from metastudio.bl.scene_guard import SceneGuard
     from metastudio.bl.scene_io import saved_blend
     from metastudio.core.character.spec import CharacterSpec
@@ -38,7 +38,7 @@ def build_blend(spec_json: str, avatar_json: str | None = None) -> dict:
     result = {"blend": saved_blend(), "resolved": json.loads(mesh["metastudio_resolved"]),
               "notes": notes}
     if avatar_json is not None:
-        from metastudio.bl.avatar import export_avatar
+        from metastudio.bl.avatar.export import export_avatar
         from metastudio.core.character.avatar import AvatarSpec
 
         report: dict = {}

@@ -61,7 +61,7 @@ def _cmd_background(args: argparse.Namespace) -> int:
     look = None
     if spec.reference_image is not None:
         with stdout_to_stderr():
-            from metastudio.bl.background_reference import read_reference
+            from metastudio.bl.background.reference import read_reference
 
             look = read_reference(spec.reference_image)
     resolved = resolve(spec, look=look)

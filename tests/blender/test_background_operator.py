@@ -71,7 +71,7 @@ result = {
 
 def test_trees_near_the_camera_get_real_sized_leaves():
     result = run_bpy(SETUP + """
-from metastudio.bl.background_scatter import NEAR_TREES
+from metastudio.bl.background.scatter import NEAR_TREES
 make(description="a pine forest", seed=4, detail="low")
 scene = bpy.context.scene
 camera = bpy.data.objects.new("Camera", bpy.data.cameras.new("Camera"))
@@ -187,7 +187,7 @@ result = {"hits": hits, "boxes": boxes, "free": free,
 
 def test_a_villages_houses_stand_on_the_land_neither_floating_nor_buried():
     result = run_bpy(SETUP + """
-from metastudio.bl.background import ground_height
+from metastudio.bl.background.build import ground_height
 from metastudio.core.background.settlement import build_settlement
 assert make(description="a quiet village on a summer afternoon", seed=1,
             detail="low") == ["FINISHED"]
@@ -214,7 +214,7 @@ result = {"ground": ground, "low": min(z) - level, "high": max(z) - level,
 def test_a_harbours_boats_float_on_its_basin_between_quays_that_stand_on_the_land():
     result = run_bpy(SETUP + """
 from mathutils import Vector
-from metastudio.bl.background import ground_height
+from metastudio.bl.background.build import ground_height
 from metastudio.core.background.settlement import QUAY_HEIGHT, build_settlement
 assert make(description="a harbour town on a sunny morning", seed=1,
             detail="low") == ["FINISHED"]
@@ -242,7 +242,7 @@ result = {"surface": surface - level, "floor": max(floor) - surface,
 def test_props_from_words_stand_on_the_ground_in_the_view_of_the_staged_world():
     result = run_bpy(SETUP + """
 from mathutils import Vector
-from metastudio.bl.background_stage import stage_world
+from metastudio.bl.background.stage import stage_world
 assert make(description="a bench under an oak in a meadow at noon, a bicycle by the "
                         "bench", seed=3, detail="low") == ["FINISHED"]
 scene = bpy.context.scene

@@ -25,7 +25,7 @@ EASE = {"short_sleeves": 0.008, "long_sleeves": 0.011, "hoodie": 0.016, "jacket"
         "trousers": 0.007,
         "shorts": 0.008, "skirt": 0.004, "shoes": 0.006}
 SMOOTHING = {"top": 24, "bottom": 24}
-# The fabric each kind reads as (the shader's kind: see bl.character_materials).
+# The fabric each kind reads as (the shader's kind: see bl/character/garments.py).
 FABRIC = {"short_sleeves": "cotton", "long_sleeves": "wool", "hoodie": "wool",
           "jacket": "wool", "coat": "wool", "shirt": "cotton",
           "dress": "silk",

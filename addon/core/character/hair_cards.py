@@ -227,7 +227,7 @@ def lock_weights(card_of_vertex: np.ndarray, locks_: list[Lock]) -> dict:
 # texture instead, strand by strand, as real-time avatars' brows and stubble are.
 PAINTED = {"eyebrows": 0.9, "stubble": 0.5, "moustache": 0.9, "beard": 0.95}
 # The scalp hair is painted too, near its roots only, under the cards and on the shell
-# that fills their volume (avatar_hair): a streak darker, a streak lighter than the cap
+# that fills their volume (avatar/hair): a streak darker, a streak lighter than the cap
 # of the hair's colour the skin has there, so the scalp reads as combed hair.
 SCALP_REACH = 0.012  # metres from the skin: strand points further out are not painted
 SCALP_STREAKS = ((0.55, 0.5), (1.3, 0.55))  # (shade, opacity), every other strand

@@ -13,15 +13,15 @@ import json
 import bpy
 import numpy as np
 
-from ..core.character import build as core_build
-from ..core.character.describe import Resolved, resolve
-from ..core.character.spec import CharacterSpec
-from ..core.errors import OperatorError
-from . import character_face
-from .character_garments import GARMENT, dress
-from .character_hair import HAIR, grow
-from .character_parts import add_weights
-from .scene_guard import SceneGuard
+from ...core.character import build as core_build
+from ...core.character.describe import Resolved, resolve
+from ...core.character.spec import CharacterSpec
+from ...core.errors import OperatorError
+from ..scene_guard import SceneGuard
+from . import face as character_face
+from .garments import GARMENT, dress
+from .hair import HAIR, grow
+from .parts import add_weights
 
 TAG = "metastudio_character"
 

@@ -13,12 +13,12 @@ from dataclasses import replace
 import numpy as np
 from mathutils import Matrix
 
-from ..core.background.scatter import TALL
-from ..core.background.stage import SPREAD_DEGREES, Stage, choose_stage
-from ..core.background.terrain import HeightField
-from .background_points import TAG, delete_points, terrain_points
-from .background_props import set_down_props
-from .background_ranges import OPEN_VIEW
+from ...core.background.scatter import TALL
+from ...core.background.stage import SPREAD_DEGREES, Stage, choose_stage
+from ...core.background.terrain import HeightField
+from .points import TAG, delete_points, terrain_points
+from .props import set_down_props
+from .ranges import OPEN_VIEW
 
 LEVEL_INNER, LEVEL_OUTER = 6.0, 16.0  # metres from the stage
 NEAR_CLEAR = 25.0  # metres from the camera inside which no tree stands in the view

@@ -9,19 +9,19 @@ import json
 import bpy
 import numpy as np
 
-from ..core.character.hair_cards import (
+from ...core.character.hair_cards import (
     PAINTED,
     lock_weights,
     locks,
     make_cards,
     resample,
 )
-from ..core.character.hair_shell import shell, wanted
-from ..core.character.hat import Crown, press_points
-from .avatar_parts import Made, Parts, add_chains, hair_colour, link, pack, pbr, read_strands
-from .character_garments import CROWN, garments_of
-from .character_hair import hair_of
-from .character_parts import add_weights
+from ...core.character.hair_shell import shell, wanted
+from ...core.character.hat import Crown, press_points
+from ..character.garments import CROWN, garments_of
+from ..character.hair import hair_of
+from ..character.parts import add_weights
+from .parts import Made, Parts, add_chains, hair_colour, link, pack, pbr, read_strands
 
 
 def hair_cards(name: str, body, parts: Parts, size: int, made: Made) -> list:

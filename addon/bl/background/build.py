@@ -17,32 +17,32 @@ import bpy
 import numpy as np
 from mathutils import Vector
 
-from ..core.background.city import city_blocks
-from ..core.background.describe import ResolvedBackground, resolve
-from ..core.background.elevation import map_terrain
-from ..core.background.precipitation import BOX, precipitation
-from ..core.background.prop_words import PropRequest
-from ..core.background.props import plan_outdoor_props, plan_room_props
-from ..core.background.ranges import has_ranges
-from ..core.background.reference import ReferenceLook
-from ..core.background.river import River, carve_river
-from ..core.background.rooms import build_room, room_dict
-from ..core.background.scatter import scatter
-from ..core.background.settlement import QUAY_HEIGHT, build_settlement, levelled, quay_wall
-from ..core.background.spec import BackgroundSpec
-from ..core.background.terrain import HeightField, fractal_terrain, settle_edges
-from .background_city import add_buildings
-from .background_ground import ground_material
-from .background_points import TAG, terrain_points
-from .background_props import add_props, set_down_props
-from .background_ranges import add_ranges
-from .background_reference import backplate, read_elevation_map, read_reference, tint_sky
-from .background_room import add_room
-from .background_scatter import VARIANTS, add_scatter
-from .background_settlement import add_settlement
-from .background_weather import add_clouds, add_precipitation
-from .nodes import ensure_node_tree
-from .scene_guard import SceneGuard
+from ...core.background.city import city_blocks
+from ...core.background.describe import ResolvedBackground, resolve
+from ...core.background.elevation import map_terrain
+from ...core.background.precipitation import BOX, precipitation
+from ...core.background.prop_words import PropRequest
+from ...core.background.props import plan_outdoor_props, plan_room_props
+from ...core.background.ranges import has_ranges
+from ...core.background.reference import ReferenceLook
+from ...core.background.river import River, carve_river
+from ...core.background.rooms import build_room, room_dict
+from ...core.background.scatter import scatter
+from ...core.background.settlement import QUAY_HEIGHT, build_settlement, levelled, quay_wall
+from ...core.background.spec import BackgroundSpec
+from ...core.background.terrain import HeightField, fractal_terrain, settle_edges
+from ..nodes import ensure_node_tree
+from ..scene_guard import SceneGuard
+from .city import add_buildings
+from .ground import ground_material
+from .points import TAG, terrain_points
+from .props import add_props, set_down_props
+from .ranges import add_ranges
+from .reference import backplate, read_elevation_map, read_reference, tint_sky
+from .room import add_room
+from .scatter import VARIANTS, add_scatter
+from .settlement import add_settlement
+from .weather import add_clouds, add_precipitation
 
 COLLECTION = "Background"
 # Ground colours (linear RGB) by biome: low and flat, steep (rock), high (snow line).

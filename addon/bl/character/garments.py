@@ -9,8 +9,8 @@ import json
 import bpy
 import numpy as np
 
-from .character_parts import add_weights, parts_of, place
-from .nodes import ensure_node_tree, multiply_by_noise
+from ..nodes import ensure_node_tree, multiply_by_noise
+from .parts import add_weights, parts_of, place
 
 GARMENT = "metastudio_garment"
 CROWN = "metastudio_crown"

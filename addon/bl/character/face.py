@@ -11,8 +11,8 @@ import functools
 import bpy
 import numpy as np
 
-from ..core.character import data
-from .nodes import ensure_node_tree, multiply_by_noise
+from ...core.character import data
+from ..nodes import ensure_node_tree, multiply_by_noise
 
 # Region masks (MakeHuman UV layout) and how each tints the skin (RGB multipliers).
 REGIONS = {"lips": ("mpfb_lips.jpg", (0.86, 0.5, 0.52)),

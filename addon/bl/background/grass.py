@@ -12,9 +12,9 @@ import bpy
 import numpy as np
 from mathutils.bvhtree import BVHTree
 
-from .background import TAG, painted_ground
-from .background_scatter import instanced
-from .nodes import ensure_node_tree, let_light_through
+from ..nodes import ensure_node_tree, let_light_through
+from .build import TAG, painted_ground
+from .scatter import instanced
 
 GRASSY = {"grassland", "forest", "mountains", "wetland"}
 # Clumps by detail, over the area around the stage (about 60 m by 55 m).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bpy
 
-from .nodes import ensure_node_tree, new_node
+from ..nodes import ensure_node_tree, new_node
 
 # Per land: (dry tint, lush tint, bare earth) multiplied into / mixed over the painted
 # colour; None where the land has no such patches.

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.character.avatar import BUDGET
-from ..core.character.skirt_swing import chains_for, skirt_chains
-from .avatar_hair import vertex_weights
-from .avatar_parts import Made, Parts, add_chains
-from .character_garments import GARMENT
-from .character_parts import add_weights
+from ...core.character.avatar import BUDGET
+from ...core.character.skirt_swing import chains_for, skirt_chains
+from ..character.garments import GARMENT
+from ..character.parts import add_weights
+from .hair import vertex_weights
+from .parts import Made, Parts, add_chains
 
 END = 0.03  # the end bone past the hem: a spring's tip needs a length
 

@@ -12,9 +12,9 @@ import bmesh
 import bpy
 from mathutils import Euler, Matrix, Vector
 
-from ..core.background.furniture import parts_of
-from ..core.background.rooms import Room
-from .nodes import multiply_by_noise, new_material, new_node
+from ...core.background.furniture import parts_of
+from ...core.background.rooms import Room
+from ..nodes import multiply_by_noise, new_material, new_node
 
 WALL = 0.15  # metres thick, outside the room's bounds
 # Per room kind: floor, walls (linear RGB) and the floor's pattern.

@@ -8,14 +8,17 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from ..core.character.hair_cards import (
+from ...core.character.hair_cards import (
     PAINTED,
     SCALP_REACH,
     SCALP_STREAKS,
     paint_strands,
     resample,
 )
-from .avatar_parts import (
+from ..character.garments import GARMENT
+from ..character.hair import hair_of
+from ..character.parts import CHARACTER
+from .parts import (
     EYES,
     Made,
     hair_colour,
@@ -25,9 +28,6 @@ from .avatar_parts import (
     plain,
     read_strands,
 )
-from .character_garments import GARMENT
-from .character_hair import hair_of
-from .character_parts import CHARACTER
 
 
 def cap_colour(name: str):

@@ -2,7 +2,7 @@
 houses of plastered or brick walls under tiled or slate roofs, with a door and windows on
 their street side and at the back (lit from inside after dark), the square and the street
 paved, street lamps (lighting the street at night), benches, market stalls and a
-village's garden fences; a harbour's quays, boats and lighthouse (background_harbour)."""
+village's garden fences; a harbour's quays, boats and lighthouse (background/harbour)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import bpy
 import numpy as np
 from mathutils import Matrix, Vector
 
-from ..core.background.settlement import STOREY, House, Settlement
-from .background_harbour import add_harbour
-from .background_room import furniture_mesh
-from .nodes import multiply_by_noise, new_material, new_node
+from ...core.background.settlement import STOREY, House, Settlement
+from ..nodes import multiply_by_noise, new_material, new_node
+from .harbour import add_harbour
+from .room import furniture_mesh
 
 WALLS = [(0.75, 0.72, 0.65), (0.72, 0.6, 0.42), (0.55, 0.3, 0.2), (0.62, 0.66, 0.7),
          (0.5, 0.48, 0.45), (0.7, 0.55, 0.5)]  # whitewash, ochre, brick, pale blue...

@@ -7,8 +7,8 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from ..core.background.ranges import KINDS, distant_ranges
-from .nodes import new_material
+from ...core.background.ranges import KINDS, distant_ranges
+from ..nodes import new_material
 
 # Metres over which the air hides about two thirds of what lies beyond, by weather.
 CLEAR_AIR = {"clear": 15000.0, "cloudy": 10000.0, "overcast": 6000.0, "rain": 3000.0,
@@ -99,6 +99,6 @@ def add_ranges(biome: str, seed: int, rim: float, eye: float, world: bpy.types.W
     mesh.materials.append(_material(world, weather, fog))
     obj = bpy.data.objects.new("Far ranges", mesh)
     if KINDS[biome].degrees >= OPEN_VIEW_DEGREES:
-        obj[OPEN_VIEW] = OPEN_VIEW_METRES  # read by the stage (bl.background_stage)
+        obj[OPEN_VIEW] = OPEN_VIEW_METRES  # read by the stage (bl.background.stage)
     collection.objects.link(obj)
     return obj

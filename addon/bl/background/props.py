@@ -14,12 +14,12 @@ import bpy
 import numpy as np
 from mathutils import Matrix, Vector
 
-from ..core.background.props import FAR, MODEL, PropPlan
-from ..core.background.settlement import Boat
-from .background_harbour import boat_mesh, lighthouse
-from .background_points import TAG, delete_points, terrain_points
-from .background_room import furniture_mesh
-from .background_scatter import tree_mesh
+from ...core.background.props import FAR, MODEL, PropPlan
+from ...core.background.settlement import Boat
+from .harbour import boat_mesh, lighthouse
+from .points import TAG, delete_points, terrain_points
+from .room import furniture_mesh
+from .scatter import tree_mesh
 
 PLACE = "metastudio_prop"  # [x, y, height above the ground, turn] in the staging frame
 LAMP_HEIGHT = 3.3  # where a street lamp's light hangs

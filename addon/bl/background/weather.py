@@ -7,9 +7,9 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from ..core.background.precipitation import BOX, Drops
-from .background_scatter import instanced
-from .nodes import ensure_node_tree
+from ...core.background.precipitation import BOX, Drops
+from ..nodes import ensure_node_tree
+from .scatter import instanced
 
 # Cloud colour by weather: white puffs, grey decks, dark storm clouds.
 CLOUD_COLOUR = {"cloudy": 0.9, "overcast": 0.55, "fog": 0.7, "rain": 0.3, "snow": 0.6,

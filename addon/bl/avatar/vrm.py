@@ -13,12 +13,12 @@ import bpy
 import numpy as np
 from mathutils import Vector
 
-from ..core.character import avatar
-from ..core.character.vrm_colliders import fit_file
-from ..core.errors import OperatorError
-from ..core.safe_output import move_into
-from .animation import fcurves, key_curve
-from .avatar_parts import EYES, VRM_ADDON, Made, Parts, material_indices, select
+from ...core.character import avatar
+from ...core.character.vrm_colliders import fit_file
+from ...core.errors import OperatorError
+from ...core.safe_output import move_into
+from ..animation import fcurves, key_curve
+from .parts import EYES, VRM_ADDON, Made, Parts, material_indices, select
 
 
 def write_vrm(parts: Parts, bones: dict, spec: avatar.AvatarSpec, path: str) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import bpy
 import numpy as np
 
-from ..core.background.elevation import ElevationMapError, check_heights, read_elevation
-from ..core.background.reference import ReferenceImageError, ReferenceLook, analyse
-from ..core.errors import MetastudioError
+from ...core.background.elevation import ElevationMapError, check_heights, read_elevation
+from ...core.background.reference import ReferenceImageError, ReferenceLook, analyse
+from ...core.errors import MetastudioError
 
 
 def _linear(values: np.ndarray) -> np.ndarray:

@@ -9,9 +9,9 @@ import bpy
 import numpy as np
 from mathutils import Matrix
 
-from ..core.background.scatter import Scatter
-from ..core.background.trees import SPECIES, TreeMesh, grow_models, grow_tree
-from .nodes import ensure_node_tree, let_light_through
+from ...core.background.scatter import Scatter
+from ...core.background.trees import SPECIES, TreeMesh, grow_models, grow_tree
+from ..nodes import ensure_node_tree, let_light_through
 
 COLOURS = {"reeds": (0.16, 0.15, 0.06)}
 VARIANTS = {"low": 1, "medium": 2, "high": 3}  # trees of one species that differ

@@ -8,8 +8,8 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from .character_parts import parts_of, place
-from .nodes import ensure_node_tree
+from ..nodes import ensure_node_tree
+from .parts import parts_of, place
 
 HAIR = "metastudio_hair"
 

@@ -9,10 +9,10 @@ import contextlib
 import bpy
 import numpy as np
 
-from ..core.character.build import MATERIALS
-from ..core.errors import OperatorError
-from .character_garments import garments_of
-from .nodes import ensure_node_tree
+from ...core.character.build import MATERIALS
+from ...core.errors import OperatorError
+from ..character.garments import garments_of
+from ..nodes import ensure_node_tree
 
 VRM_ADDON = "io_scene_vrm"
 EYES = MATERIALS.index("eyes")  # the body's eye material slot
@@ -130,7 +130,7 @@ def copies(name: str, body, rig, made: Made) -> Parts:
             copy.parent = rig_copy
         meshes.append(copy)
     made.body, made.source_body = meshes[0], body
-    # The body's own data: baking gives its eyes UVs of their own (avatar_bake).
+    # The body's own data: baking gives its eyes UVs of their own (avatar/bake).
     made.body.data = body.data.copy()
     made.blocks.append(made.body.data)
     return Parts(rig_copy, meshes, meshes[0])

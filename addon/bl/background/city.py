@@ -7,8 +7,8 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
-from ..core.background.city import Buildings
-from .nodes import ensure_node_tree
+from ...core.background.city import Buildings
+from ..nodes import ensure_node_tree
 
 STOREY = 3.3  # metres, as the core's layout
 BAY = 3.0  # metres between windows along a wall

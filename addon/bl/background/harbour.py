@@ -11,14 +11,14 @@ import bpy
 import numpy as np
 from mathutils import Matrix, Vector
 
-from ..core.background.settlement import (
+from ...core.background.settlement import (
     BASIN_DEPTH,
     PIER_DROP,
     QUAY_HEIGHT,
     Boat,
     Settlement,
 )
-from .nodes import multiply_by_noise, new_material, new_node
+from ..nodes import multiply_by_noise, new_material, new_node
 
 # Hull paints (linear RGB): white, harbour blue, red, green, yellow.
 HULLS = [(0.75, 0.75, 0.72), (0.05, 0.15, 0.4), (0.5, 0.06, 0.04), (0.05, 0.25, 0.12),

@@ -1,13 +1,13 @@
 """Export Avatar: a character written as VRM 1.0, GLB, FBX or USD for real-time worlds.
 
 Nothing in the scene changes: the export works on copies in a scene of its own, removed
-afterwards (avatar_parts). On the copies, what a real-time engine cannot draw is
+afterwards (avatar/parts). On the copies, what a real-time engine cannot draw is
 replaced: the body's materials by plain PBR ones with their colour baked from the Cycles
-shader, each garment's by its plain colour, shared by the garment's parts (avatar_bake),
+shader, each garment's by its plain colour, shared by the garment's parts (avatar/bake),
 strand hair by hair cards that long hair swings on bones and short hair grows out of a
-shell (avatar_hair), thickness modifiers dropped (the garments' materials are drawn from
-both sides); skirts swing on bones too (avatar_skirt). VRM's settings and its animation
-are avatar_vrm's. The file is written beside its path under a temporary name and moved
+shell (avatar/hair), thickness modifiers dropped (the garments' materials are drawn from
+both sides); skirts swing on bones too (avatar/skirt). VRM's settings and its animation
+are avatar/vrm.py's. The file is written beside its path under a temporary name and moved
 in place only when complete.
 """
 
@@ -21,15 +21,15 @@ from pathlib import Path
 
 import bpy
 
-from ..core.character import avatar
-from ..core.errors import JobSpecError
-from ..core.safe_output import OutputError, move_into, resolve_output
-from .avatar_bake import bake, cap_colour
-from .avatar_hair import hair_cards
-from .avatar_parts import Made, Parts, avatar_figures, copies, select
-from .avatar_skirt import skirt_springs
-from .avatar_vrm import enable_vrm_addon, write_vrm, write_vrma
-from .character import find_character
+from ...core.character import avatar
+from ...core.errors import JobSpecError
+from ...core.safe_output import OutputError, move_into, resolve_output
+from ..character.build import find_character
+from .bake import bake, cap_colour
+from .hair import hair_cards
+from .parts import Made, Parts, avatar_figures, copies, select
+from .skirt import skirt_springs
+from .vrm import enable_vrm_addon, write_vrm, write_vrma
 
 
 def export_avatar(spec: avatar.AvatarSpec, report: dict):
