@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -219,9 +220,13 @@ def _cmd_status(args: argparse.Namespace) -> int:
     shown = 0
     path = default_home() / EMBEDDED_QUEUE
     if args.service is None and path.exists():
-        queue = open_queue(path)
+        queue = open_queue(path, verify=False)  # a look: the run that schedules checks it
         try:
             shown = _embedded_status(queue, args)
+        except sqlite3.DatabaseError as exc:  # a damaged page, met by this read
+            raise FarmError(f"queue: {path} cannot be read ({exc}); the file is left as it "
+                            f"is: move it aside (mv {path} {path}.broken) to start with an "
+                            "empty queue") from None
         finally:
             queue.close()
     if args.out is not None or (args.job and shown):

@@ -30,11 +30,12 @@ def default_home() -> Path:
     return Path(data) / "metastudio" / "farm"
 
 
-def open_queue(path: Path) -> JobQueue:
-    """A queue file, checked before anything uses it; FarmError in one line saying what is
-    wrong and how to move the file aside (it is left as it is)."""
+def open_queue(path: Path, verify: bool = True) -> JobQueue:
+    """A queue file, checked before anything uses it (all of it when `verify`: see
+    JobQueue); FarmError in one line saying what is wrong and how to move the file aside
+    (it is left as it is)."""
     try:
-        return JobQueue(path)
+        return JobQueue(path, verify)
     except QueueError as exc:
         raise FarmError(f"queue: {path} {exc}; the file is left as it is: move it aside "
                         f"(mv {path} {path}.broken) to start with an empty queue") from None

@@ -153,7 +153,10 @@ def _task(row) -> TaskRow:
 class JobQueue:
     """The queue of one service (a single SQLite file)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, verify: bool = True) -> None:
+        """Open (or make) the queue. `verify` runs SQLite's check of the whole file first,
+        as whoever schedules from it must; a reader that only shows it (`metastudio
+        status`) skips it: a damaged page then fails that one read, with the reason."""
         self.path = Path(path)
         self._lock = threading.RLock()
         if self.path.exists() and not self.path.is_file():
@@ -165,7 +168,7 @@ class JobQueue:
         except (OSError, sqlite3.Error) as exc:
             raise QueueError(f"cannot be opened ({_reason(exc)})") from None
         try:
-            self._check()
+            self._check(verify)
             self._db.execute("PRAGMA journal_mode=WAL")
             # FULL: a frame recorded done must still be done after a power cut or a kill.
             self._db.execute("PRAGMA synchronous=FULL")
@@ -176,14 +179,16 @@ class JobQueue:
             raise exc if isinstance(exc, QueueError) else QueueError(
                 f"cannot be used ({_reason(exc)})") from None
 
-    def _check(self) -> None:
+    def _check(self, verify: bool) -> None:
         """QueueError unless the file is an intact SQLite database whose tables, if it
-        has any, are this queue's (read only: a broken file is left as it is)."""
+        has any, are this queue's (read only: a broken file is left as it is). Intact is
+        SQLite's quick_check, which reads every page: only when `verify`."""
         try:
-            (verdict,) = self._db.execute("PRAGMA quick_check").fetchone()
+            (verdict,) = self._db.execute(
+                "PRAGMA quick_check" if verify else "PRAGMA schema_version").fetchone()
         except sqlite3.Error as exc:
             raise QueueError(f"is not a readable queue ({_reason(exc)})") from None
-        if verdict != "ok":
+        if verify and verdict != "ok":
             raise QueueError(f"is damaged (SQLite's check: {verdict})")
         expected = _expected_columns()
         for table, columns in expected.items():

@@ -4,6 +4,8 @@ and a queue written by the version before this one opened with nothing lost."""
 
 import sqlite3
 
+import pytest
+
 from metastudio.core.job_states import FINAL_JOB_STATES, JobState, TaskState
 from metastudio_farm.scheduling.queue import JobQueue
 
@@ -78,3 +80,32 @@ def test_a_queue_of_the_version_before_opens_with_nothing_lost(tmp_path):
     assert (made.preview, made.preview_error) == ("preview-bbbbbbbbbbbb.mp4", "")
     queue.close()
     JobQueue(path).close()  # opened again: already this version's
+
+
+@pytest.mark.parametrize("damage", ["truncated", "pages"])
+def test_status_reads_a_damaged_queue_in_one_line_and_leaves_it(tmp_path, monkeypatch, capsys,
+                                                                 damage):
+    # `metastudio status` skips the whole-file check (it runs during renders, often):
+    # the damage is met by its reads instead, and said the same way.
+    from metastudio_farm.cli.commands import main
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("METASTUDIO_SERVICE_HOME", str(home))
+    queue = JobQueue(home / "embedded.sqlite")
+    for n in range(40):  # enough rows for the tables to span pages
+        queue.add_or_resume("render", f"shot {n} " + "x" * 200, {"scene": "/s.blend"}, 50,
+                            f"{n:012x}")
+    queue.close()
+    path = home / "embedded.sqlite"
+    data = bytearray(path.read_bytes())
+    if damage == "truncated":
+        data = data[:len(data) // 2]
+    else:
+        data[4096 * 2:] = b"\xff" * (len(data) - 4096 * 2)
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    assert main(["status"]) == 2
+    error = capsys.readouterr().err
+    assert f"error: queue: {path}" in error and f"mv {path} {path}.broken" in error, error
+    assert "Traceback" not in error
+    assert path.read_bytes() == before
