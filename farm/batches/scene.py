@@ -1,4 +1,8 @@
-"""Many scene scripts as one farm job: each script of a folder is built, rendered and
+"""Scene scripts made into clips. The work: building a script into a .blend
+(build_blend), the frames a selection names (picked_frames) and encoding a built scene's
+frames with its sounds (encode_clip), for `metastudio scene` and `clip`.
+
+Many scene scripts as one farm job: each script of a folder is built, rendered and
 encoded on one Ray worker (its own Blender, frame after frame), and its clip, .blend and
 voices come back through the object store into OUT/<script name>/. Scripts whose clip
 exists and is newer than the script are skipped, so a job run again does only what is
@@ -40,7 +44,6 @@ def make_clip(script_path: str, overrides: dict) -> dict:
     from metastudio.bl.render import capture_output
     from metastudio.bl.video import encode_video
     from metastudio.core.scene_script import load_script
-
 
     script = with_output(load_script(Path(script_path)), overrides.get("resolution"),
                          overrides.get("quality"), overrides.get("fps"))
@@ -131,3 +134,65 @@ def build_blend(script, out: Path, stem: str) -> tuple[Path, dict]:
     scene = bpy.context.scene
     return blend, {"sounds": built.sounds, "fps": script.output.fps, "length": built.length,
                    "frames": scene.frame_end - scene.frame_start + 1}
+
+
+def picked_frames(blend: Path, pick: dict) -> str | None:
+    """The frames a selection names, as a frame list ("10-20,40"); None for all. Shots
+    are the .blend's "shot N" timeline markers, each to the frame before the next."""
+    if pick.get("frames"):
+        from metastudio.core.frames import parse_frames
+
+        parse_frames(pick["frames"])  # a bad list is refused, naming the field
+        return pick["frames"]
+    if not (pick.get("shots") or pick.get("stills")):
+        return None
+    shots = clip_settings(blend)["shots"]
+    if pick.get("stills"):
+        return ",".join(str((start + end) // 2) for start, end in shots)
+    chosen = []
+    for word in pick["shots"].split(","):
+        if not word.strip().isdigit() or not 1 <= int(word) <= len(shots):
+            raise JobSpecError(f"shots: {word.strip()!r} is not a shot of {blend.name} "
+                               f"(it has shots 1 to {len(shots)})")
+        start, end = shots[int(word) - 1]
+        chosen.append(f"{start}-{end}")
+    return ",".join(chosen)
+
+
+def clip_settings(blend: Path) -> dict:
+    """What encoding a built scene needs, read from the .blend in this process's bpy: its
+    sound strips (absolute file, frame counted from the scene's first frame as 1) and
+    its frame rate."""
+    import bpy
+
+    bpy.ops.wm.open_mainfile(filepath=str(blend))
+    scene = bpy.context.scene
+    editor = scene.sequence_editor
+    strips = (editor.strips if hasattr(editor, "strips") else editor.sequences) if editor \
+        else []
+    sounds = [(bpy.path.abspath(s.sound.filepath), int(s.frame_start) - scene.frame_start + 1)
+              for s in strips if s.type == "SOUND" and not s.mute]
+    cuts = sorted(m.frame for m in scene.timeline_markers if m.name.startswith("shot "))
+    cuts = [f for f in cuts if scene.frame_start <= f <= scene.frame_end] or \
+        [scene.frame_start]
+    shots = [(start, end - 1) for start, end in zip(cuts, cuts[1:] + [scene.frame_end + 1],
+                                                    strict=True)]
+    return {"sounds": sounds, "fps": scene.render.fps / scene.render.fps_base,
+            "range": (scene.frame_start, scene.frame_end), "shots": shots}
+
+
+def encode_clip(blend: Path, frames: Path, video: Path) -> tuple[int, float]:
+    """Encode a built scene's rendered frames (in `frames`) into `video`, its sound strips
+    mixed in; (frames encoded, seconds). Blender's lines go to encode.log beside it."""
+    from metastudio.bl.render import capture_output
+    from metastudio.bl.video import encode_video
+
+    with capture_output(str(video.parent / "encode.log")):  # a line per frame
+        settings = clip_settings(blend)
+        # The scene's own frames: a folder may hold others (a longer earlier build's).
+        first, last = settings["range"]
+        names = sorted(str(p) for p in frames.iterdir()
+                       if p.suffix == ".png" and p.stem.startswith("frame_")
+                       and p.stem[6:].isdigit() and first <= int(p.stem[6:]) <= last)
+        encode_video(names, str(video), settings["fps"], settings["sounds"])
+    return len(names), len(names) / settings["fps"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from metastudio.core.errors import JobSpecError
 from metastudio.core.scene_script import load_script, schema_text
 
-from ..batches.scene import build_blend, with_output
+from ..batches.scene import build_blend, encode_clip, picked_frames, with_output
 from .farm import add_farm_arguments
 
 
@@ -129,69 +129,14 @@ def make_scene(script, out: Path, stem: str, address: str | None = None,
     return result
 
 
-def picked_frames(blend: Path, pick: dict) -> str | None:
-    """The frames a selection names, as a frame list ("10-20,40"); None for all. Shots
-    are the .blend's "shot N" timeline markers, each to the frame before the next."""
-    if pick.get("frames"):
-        from metastudio.core.frames import parse_frames
-
-        parse_frames(pick["frames"])  # a bad list is refused, naming the field
-        return pick["frames"]
-    if not (pick.get("shots") or pick.get("stills")):
-        return None
-    shots = clip_settings(blend)["shots"]
-    if pick.get("stills"):
-        return ",".join(str((start + end) // 2) for start, end in shots)
-    chosen = []
-    for word in pick["shots"].split(","):
-        if not word.strip().isdigit() or not 1 <= int(word) <= len(shots):
-            raise JobSpecError(f"shots: {word.strip()!r} is not a shot of {blend.name} "
-                               f"(it has shots 1 to {len(shots)})")
-        start, end = shots[int(word) - 1]
-        chosen.append(f"{start}-{end}")
-    return ",".join(chosen)
-
-
-def clip_settings(blend: Path) -> dict:
-    """What encoding a built scene needs, read from the .blend in this process's bpy: its
-    sound strips (absolute file, frame counted from the scene's first frame as 1) and
-    its frame rate."""
-    import bpy
-
-    bpy.ops.wm.open_mainfile(filepath=str(blend))
-    scene = bpy.context.scene
-    editor = scene.sequence_editor
-    strips = (editor.strips if hasattr(editor, "strips") else editor.sequences) if editor \
-        else []
-    sounds = [(bpy.path.abspath(s.sound.filepath), int(s.frame_start) - scene.frame_start + 1)
-              for s in strips if s.type == "SOUND" and not s.mute]
-    cuts = sorted(m.frame for m in scene.timeline_markers if m.name.startswith("shot "))
-    cuts = [f for f in cuts if scene.frame_start <= f <= scene.frame_end] or \
-        [scene.frame_start]
-    shots = [(start, end - 1) for start, end in zip(cuts, cuts[1:] + [scene.frame_end + 1],
-                                                    strict=True)]
-    return {"sounds": sounds, "fps": scene.render.fps / scene.render.fps_base,
-            "range": (scene.frame_start, scene.frame_end), "shots": shots}
-
-
 def render_clip(blend: Path, out: Path, address: str | None = None,
                 progress: str = "bar", no_service: bool = False) -> dict:
     """Render a built scene's frames on the farm into out/frames, then encode
     out/<name>.mp4 with the scene's sound strips mixed in; the video and its length."""
-    from metastudio.bl.render import capture_output
-    from metastudio.bl.video import encode_video
-
     frames = render_frames(blend, out, address, None, progress, no_service)
     video = out / f"{blend.stem.removesuffix('.farm')}.mp4"
-    with capture_output(str(out / "encode.log")):  # Blender prints a line per frame
-        settings = clip_settings(blend)
-        # The scene's own frames: a folder may hold others (a longer earlier build's).
-        first, last = settings["range"]
-        names = sorted(str(p) for p in frames.iterdir()
-                       if p.suffix == ".png" and p.stem.startswith("frame_")
-                       and p.stem[6:].isdigit() and first <= int(p.stem[6:]) <= last)
-        encode_video(names, str(video), settings["fps"], settings["sounds"])
-    return {"video": video, "frames": len(names), "seconds": len(names) / settings["fps"]}
+    count, seconds = encode_clip(blend, frames, video)
+    return {"video": video, "frames": count, "seconds": seconds}
 
 
 def render_frames(blend: Path, out: Path, address: str | None, frames: str | None,

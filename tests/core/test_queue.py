@@ -5,7 +5,6 @@ and a queue written by the version before this one opened with nothing lost."""
 import sqlite3
 
 import pytest
-
 from metastudio.core.job_states import FINAL_JOB_STATES, JobState, TaskState
 from metastudio_farm.scheduling.queue import JobQueue
 
