@@ -590,9 +590,10 @@ def _hoodie_parts(body: Body, top: Garment) -> list[Garment]:
     from . import hoodie
 
     out = []
-    for name, (points, faces, uvs) in (("top hood", hoodie.hood(body.joints, top.positions)),
-                                       ("top pocket", hoodie.pocket(body.joints,
-                                                                    top.positions))):
+    normals = vertex_normals(top.positions, top.faces)
+    for name, (points, faces, uvs) in (
+            ("top hood", hoodie.hood(body.joints, top.positions, normals)),
+            ("top pocket", hoodie.pocket(body.joints, top.positions))):
         source = _trunk_source(body, points)
         # The pocket is a sheet (Solidify gives it thickness); the hood's parts are
         # tubes and a sheet on the back that the roll hides the top of.

@@ -1,12 +1,13 @@
 """What makes a top a hoodie (no bpy): the hood, down, and the kangaroo pocket.
 
-The hood lies as it does when worn down: a thick rolled edge round the back of the neck
-from one collarbone to the other, resting on the top's shoulders, and the hood's body
-hanging flat down the upper back, rounded at its point; two drawstrings hang from the
-front of the neckline. The pocket is a patch on the belly with slanted openings. Every
-part is laid on the top garment's own surface (never into it) and follows the body
-vertex nearest to it (its weights and the rig carry it). Coordinates are Blender's:
-metres, Z up, the figure facing -Y.
+The hood lies as it does when worn down: a rolled edge round the neck, thick at the back
+and thinning as it comes round the sides to meet itself at the front of the neckline (so
+it ends in the neckline, never in a lump on a shoulder when the arms come down), resting
+on the top; the hood's body hanging flat down the upper back, rounded at its point; two
+drawstrings hang from the roll where it comes to the front. The pocket is a patch on
+the belly with slanted openings. Every part is laid on the top garment's own surface
+(never into it) and follows the body vertex nearest to it (its weights and the rig
+carry it). Coordinates are Blender's: metres, Z up, the figure facing -Y.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import numpy as np
 
 from .tube import join, surface_y, tube, tube_uvs
 
-ROLL_AROUND = 31  # points round the rolled edge
+ROLL_AROUND = 45  # points round the rolled edge (odd: the middle one is at the back)
+ROLL_REACH = 160.0  # degrees round from the back on each side: to the front's middle
 STRING_RADIUS = 0.003
 
 
@@ -31,16 +33,17 @@ def _sheet(rows: int, columns: int, place) -> tuple[np.ndarray, np.ndarray, np.n
     return points, faces, grid_uv[faces]
 
 
-def hood(joints: dict, top: np.ndarray):
+def hood(joints: dict, top: np.ndarray, normals: np.ndarray | None = None):
     """The hood (rolled edge, hanging body, drawstrings): positions, quads, corner UVs
-    (each part in its own region of the UV square)."""
+    (each part in its own region of the UV square). With the top's vertex `normals`, the
+    roll is lifted off the top wherever the top slopes under it (the chest, in front)."""
     neck = joints["neck"]
     radius = float(joints["neck_radius"][0]) + 0.032
     parts = []
-    # The rolled edge: round the back of the neck (angle 0 is straight behind), thickest
-    # at the back and thinning to the collarbones, lying on the top where it is.
-    angle = np.radians(np.linspace(-105.0, 105.0, ROLL_AROUND))
-    thick = 0.006 + 0.011 * np.cos(angle / 2.1) ** 3
+    # The rolled edge: round the neck (angle 0 is straight behind), thickest at the back
+    # and thinning round the sides to the front, lying on the top where it is.
+    angle = np.radians(np.linspace(-ROLL_REACH, ROLL_REACH, ROLL_AROUND))
+    thick = 0.003 + 0.014 * np.cos(angle / 2.2) ** 3
     path = []
     for a, r in zip(angle, thick, strict=True):
         x = neck[0] + radius * np.sin(a)
@@ -52,6 +55,10 @@ def hood(joints: dict, top: np.ndarray):
     # Smoothed along its length: the top's surface is not a rail.
     for _ in range(3):
         path[1:-1] = 0.5 * path[1:-1] + 0.25 * (path[:-2] + path[2:])
+    if normals is not None:  # resting on the top, its flattened section clear of it
+        nearest = ((path[:, None, :] - top[None]) ** 2).sum(axis=2).argmin(axis=1)
+        clearance = ((path - top[nearest]) * normals[nearest]).sum(axis=1)
+        path += normals[nearest] * np.maximum(0.0, thick + 0.002 - clearance)[:, None]
     points, faces = tube(path, False, thick, sides=10, squash=0.7)
     parts.append((points, faces, tube_uvs(len(path), 10, False, faces, (0, 0, 0.45, 1))))
     # The hood's body, hanging from under the roll's back down the upper back.
@@ -69,10 +76,13 @@ def hood(joints: dict, top: np.ndarray):
     points, faces, uvs = _sheet(8, 9, hanging)
     parts.append((points, faces, uvs * np.array([0.5, 0.7], np.float32)
                   + np.array([0.5, 0.0], np.float32)))
-    # Drawstrings from the neckline's front, hanging down the chest.
+    # Drawstrings from the roll where it comes to the front, hanging down the chest.
+    roll, front = path, np.abs(angle) > np.radians(90.0)
     for sign in (-1.0, 1.0):
-        x = neck[0] + sign * 0.035
-        zs = np.linspace(neck[2] - 0.045, neck[2] - 0.17, 10)
+        side = np.flatnonzero(front & (np.sign(angle) == sign))
+        start = roll[side[np.argmin(np.abs(roll[side, 0] - (neck[0] + sign * 0.035)))]]
+        x = float(start[0])
+        zs = np.linspace(start[2] - 0.006, start[2] - 0.13, 10)
         path = np.array([(x + sign * 0.004 * t,
                           surface_y(top, x, z, back=False, reach=0.02) - 0.005, z)
                          for t, z in enumerate(zs)])
