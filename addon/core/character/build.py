@@ -227,6 +227,12 @@ def _garment_body(base, points, bones, weights, full, floor) -> garments.Body:
     and the default rig's joints."""
     identity = np.arange(len(points))
     owner = _dominant_bone(weights, identity, len(points))
+    arm_share = np.zeros(len(points), np.float32)
+    for name, pairs in weights.items():
+        if name.startswith(garments._ARM):
+            pairs = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
+            index = pairs[:, 0].astype(np.int64)
+            np.maximum.at(arm_share, index, pairs[:, 1].astype(np.float32))
     part = np.full(len(points), garments.REST, np.int8)
     for i, name in enumerate(owner):
         if name.startswith(garments._ARM):
@@ -254,7 +260,7 @@ def _garment_body(base, points, bones, weights, full, floor) -> garments.Body:
     joints["neck_radius"] = np.array([np.median(np.linalg.norm(
         points[band, :2] - neck[:2], axis=1)) if band.any() else 0.055])
     return garments.Body(points, base.faces, base.face_uvs, base.uvs,
-                         base.group_faces("body"), part, joints)
+                         base.group_faces("body"), part, joints, arm_share)
 
 
 def arkit_offsets(count: int) -> dict[str, np.ndarray]:

@@ -67,6 +67,7 @@ class Body:
     body_faces: np.ndarray  # indices of the faces of the "body" group
     part: np.ndarray  # (V,) REST, ARM_L, ARM_R or LEG, by the bone that moves it most
     joints: dict[str, np.ndarray]  # default-rig joint heads: shoulder.L, elbow.L ...
+    arm_share: np.ndarray | None = None  # (V,) the most an arm bone moves each vertex
 
 
 @dataclass
@@ -573,9 +574,11 @@ def _jacket_parts(body: Body, top: Garment) -> list[Garment]:
                     np.asarray(uvs, np.float32), 0.003)]
 
 
-def _trunk_source(body: Body, points: np.ndarray) -> np.ndarray:
-    """The trunk's body vertex nearest to each point (what the point follows)."""
-    trunk = np.flatnonzero(body.part == REST)
+def _trunk_source(body: Body, points: np.ndarray, among: np.ndarray | None = None
+                  ) -> np.ndarray:
+    """The trunk's body vertex nearest to each point (what the point follows), among the
+    vertices `among` marks when given."""
+    trunk = np.flatnonzero((body.part == REST) & (True if among is None else among))
     source = np.empty(len(points), np.int64)
     for start in range(0, len(points), 256):
         rows = points[start:start + 256]
@@ -591,10 +594,14 @@ def _hoodie_parts(body: Body, top: Garment) -> list[Garment]:
 
     out = []
     normals = vertex_normals(top.positions, top.faces)
+    # The hood follows trunk vertices no arm moves: the shoulders' own share the upper
+    # arms' weights, and lifted the roll into lumps beside the neck when the arms came
+    # down (the top, a sheet over them, only stretches).
+    still = None if body.arm_share is None else body.arm_share < 0.02
     for name, (points, faces, uvs) in (
             ("top hood", hoodie.hood(body.joints, top.positions, normals)),
             ("top pocket", hoodie.pocket(body.joints, top.positions))):
-        source = _trunk_source(body, points)
+        source = _trunk_source(body, points, still if name == "top hood" else None)
         # The pocket is a sheet (Solidify gives it thickness); the hood's parts are
         # tubes and a sheet on the back that the roll hides the top of.
         thickness = 0.003
