@@ -213,7 +213,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from metastudio.core.errors import FarmError
     from metastudio.core.service_client import ServiceClient
 
-    from ..scheduling.home import EMBEDDED_QUEUE, default_home, open_queue
+    from ..scheduling.home import EMBEDDED_QUEUE, default_home, open_queue, unusable_queue
     from .farm import service_client
     from .service import service_status
 
@@ -224,9 +224,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
         try:
             shown = _embedded_status(queue, args)
         except sqlite3.DatabaseError as exc:  # a damaged page, met by this read
-            raise FarmError(f"queue: {path} cannot be read ({exc}); the file is left as it "
-                            f"is: move it aside (mv {path} {path}.broken) to start with an "
-                            "empty queue") from None
+            raise unusable_queue(path, f"cannot be read ({exc})") from None
         finally:
             queue.close()
     if args.out is not None or (args.job and shown):

@@ -37,8 +37,14 @@ def open_queue(path: Path, verify: bool = True) -> JobQueue:
     try:
         return JobQueue(path, verify)
     except QueueError as exc:
-        raise FarmError(f"queue: {path} {exc}; the file is left as it is: move it aside "
-                        f"(mv {path} {path}.broken) to start with an empty queue") from None
+        raise unusable_queue(path, str(exc)) from None
+
+
+def unusable_queue(path: Path, why: str) -> FarmError:
+    """The one-line error for a queue file that cannot be used: what is wrong, and how to
+    move the file aside (it is left as it is)."""
+    return FarmError(f"queue: {path} {why}; the file is left as it is: move it aside "
+                     f"(mv {path} {path}.broken) to start with an empty queue")
 
 
 def hold_home(home: Path, url: str):
