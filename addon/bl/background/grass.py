@@ -12,7 +12,7 @@ import bpy
 import numpy as np
 from mathutils.bvhtree import BVHTree
 
-from ..nodes import ensure_node_tree, let_light_through
+from ..nodes import ensure_node_tree, let_light_through, new_material
 from .build import TAG, painted_ground
 from .scatter import instanced
 
@@ -88,11 +88,7 @@ def _grass_material(green) -> bpy.types.Material:
     material = bpy.data.materials.get(name)
     if material is not None:
         return material
-    material = bpy.data.materials.new(name)
-    ensure_node_tree(material)
-    nodes, links = material.node_tree.nodes, material.node_tree.links
-    bsdf = nodes["Principled BSDF"]
-    bsdf.inputs["Roughness"].default_value = 0.6
+    material, nodes, links, bsdf = new_material(name, 0.6)
     height = nodes.new("ShaderNodeSeparateXYZ")
     links.new(nodes.new("ShaderNodeTexCoord").outputs["Object"], height.inputs[0])
     ramp = nodes.new("ShaderNodeValToRGB")

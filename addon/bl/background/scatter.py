@@ -11,7 +11,7 @@ from mathutils import Matrix
 
 from ...core.background.scatter import Scatter
 from ...core.background.trees import SPECIES, TreeMesh, grow_models, grow_tree
-from ..nodes import ensure_node_tree, let_light_through
+from ..nodes import ensure_node_tree, let_light_through, new_material
 
 COLOURS = {"reeds": (0.16, 0.15, 0.06)}
 VARIANTS = {"low": 1, "medium": 2, "high": 3}  # trees of one species that differ
@@ -40,11 +40,7 @@ def _tree_materials(species: str, snowy: bool = False,
     form = SPECIES[species]
     bark = bpy.data.materials.get(f"Background {species} bark")
     if bark is None:
-        bark = bpy.data.materials.new(f"Background {species} bark")
-        ensure_node_tree(bark)
-        nodes, links = bark.node_tree.nodes, bark.node_tree.links
-        bsdf = nodes["Principled BSDF"]
-        bsdf.inputs["Roughness"].default_value = 0.9
+        bark, nodes, links, bsdf = new_material(f"Background {species} bark", 0.9)
         noise = nodes.new("ShaderNodeTexNoise")
         noise.inputs["Scale"].default_value = 6.0 if species == "birch" else 25.0
         ramp = nodes.new("ShaderNodeValToRGB")
@@ -59,11 +55,7 @@ def _tree_materials(species: str, snowy: bool = False,
         " dry" if dry else "")
     leaves = bpy.data.materials.get(name)
     if leaves is None:
-        leaves = bpy.data.materials.new(name)
-        ensure_node_tree(leaves)
-        nodes, links = leaves.node_tree.nodes, leaves.node_tree.links
-        bsdf = nodes["Principled BSDF"]
-        bsdf.inputs["Roughness"].default_value = 0.55
+        leaves, nodes, links, bsdf = new_material(name, 0.55)
         info = nodes.new("ShaderNodeObjectInfo")
         shift = nodes.new("ShaderNodeHueSaturation")
         # Dry land's shrubs are grey-olive, not a watered green.
@@ -172,11 +164,7 @@ def _rock_material() -> bpy.types.Material:
     material = bpy.data.materials.get("Background rock")
     if material is not None:
         return material
-    material = bpy.data.materials.new("Background rock")
-    ensure_node_tree(material)
-    nodes, links = material.node_tree.nodes, material.node_tree.links
-    bsdf = nodes["Principled BSDF"]
-    bsdf.inputs["Roughness"].default_value = 0.85
+    material, nodes, links, bsdf = new_material("Background rock", 0.85)
     where = nodes.new("ShaderNodeTexCoord").outputs["Object"]
     patches = nodes.new("ShaderNodeTexNoise")
     patches.inputs["Scale"].default_value = 2.5
